@@ -1,0 +1,121 @@
+/**
+ * The snapshot: everything the views show, computed once per change from the ledger, the
+ * settings, the budget a gateway reports and the sources' states. Views render it and compute
+ * nothing themselves.
+ */
+import { resolveBudget } from './budgetYear';
+import { computeStatus } from './budget';
+import { addDaysKey } from './dates';
+import type { Ledger } from './ledger';
+import { project } from './projection';
+import type { BudgetStatus, BudgetYear, DayKey, Projection, SourceId } from './types';
+
+export type SourceState = 'ok' | 'stale' | 'error' | 'off';
+
+export interface SourceStatus {
+  readonly id: SourceId;
+  readonly label: string;
+  readonly state: SourceState;
+  /** ISO instant of the last successful refresh. */
+  readonly lastSuccess?: string;
+  /** ISO instant of the last attempt. */
+  readonly lastAttempt?: string;
+  /** What went wrong last, already safe to show. */
+  readonly error?: string;
+  /** Data marked by the source as simulated. */
+  readonly demo?: boolean;
+  /** Who the source says the data belongs to. */
+  readonly user?: string;
+}
+
+export interface SnapshotSettings {
+  readonly annualBudget: number;
+  readonly budgetYearStart: string;
+  readonly workdays: readonly number[];
+  readonly thresholds: readonly number[];
+}
+
+export interface GatewayBudget {
+  readonly amount: number;
+  readonly periodStart: DayKey;
+  readonly periodEnd: DayKey;
+}
+
+export type Level = 'normal' | 'warning' | 'error';
+
+export interface Snapshot {
+  readonly generatedAt: string;
+  readonly today: DayKey;
+  readonly year: BudgetYear;
+  readonly budgetOrigin: 'setting' | 'gateway' | 'none';
+  readonly warning?: string;
+  readonly status: BudgetStatus;
+  readonly projection: Projection;
+  /** True when the median projection ends the year above the budget. */
+  readonly overrun: boolean;
+  readonly level: Level;
+  readonly thresholds: readonly number[];
+  readonly sources: readonly SourceStatus[];
+  /** Some network or local source is configured. */
+  readonly configured: boolean;
+  /** Some source's data in use is simulated. */
+  readonly demo: boolean;
+  /** Some source in use failed on its last refresh (its last good data is shown). */
+  readonly stale: boolean;
+  /** ISO instant of the newest successful refresh of any source. */
+  readonly lastUpdated?: string;
+}
+
+export interface SnapshotInput {
+  readonly ledger: Ledger;
+  readonly settings: SnapshotSettings;
+  readonly gatewayBudget: GatewayBudget | null;
+  readonly sources: readonly SourceStatus[];
+  readonly today: DayKey;
+  readonly now: Date;
+}
+
+/** Warning at the highest threshold below 100% or on a projected overrun; error at ≥ 100%. */
+export function levelOf(status: BudgetStatus, thresholds: readonly number[], overrun: boolean): Level {
+  if (status.percent === null) return 'normal';
+  if (status.percent >= 100) return 'error';
+  const below100 = thresholds.filter((t) => t < 100);
+  const warnAt = below100.length > 0 ? Math.max(...below100) : undefined;
+  if ((warnAt !== undefined && status.percent >= warnAt) || overrun) return 'warning';
+  return 'normal';
+}
+
+export function buildSnapshot(input: SnapshotInput): Snapshot {
+  const { settings, today } = input;
+  const resolved = resolveBudget({ annualBudget: settings.annualBudget, budgetYearStart: settings.budgetYearStart }, input.gatewayBudget, today);
+  const active = new Set(input.sources.filter((s) => s.state !== 'off').map((s) => s.id));
+  const daily = input.ledger.dailyTotals(resolved.year.start, resolved.year.end, active);
+  const budgetInputs = { year: resolved.year, budget: resolved.budget, today, workdays: settings.workdays, daily };
+  const status = computeStatus(budgetInputs);
+  const projection = project(budgetInputs);
+  const overrun = resolved.budget !== null && projection.yearEnd.p50 > resolved.budget;
+  const inUse = input.sources.filter((s) => s.state !== 'off');
+  const successes = inUse.map((s) => s.lastSuccess).filter((x): x is string => x !== undefined).sort();
+  return {
+    generatedAt: input.now.toISOString(),
+    today,
+    year: resolved.year,
+    budgetOrigin: resolved.budgetOrigin,
+    ...(resolved.warning ? { warning: resolved.warning } : {}),
+    status,
+    projection,
+    overrun,
+    level: levelOf(status, settings.thresholds, overrun),
+    thresholds: settings.thresholds,
+    sources: input.sources,
+    configured: inUse.length > 0,
+    demo: inUse.some((s) => s.demo === true),
+    stale: inUse.some((s) => s.state === 'stale' || s.state === 'error'),
+    ...(successes.length > 0 ? { lastUpdated: successes[successes.length - 1] } : {}),
+  };
+}
+
+/** The last day of the budget year (its end is exclusive). */
+export function lastDayOf(year: BudgetYear): DayKey {
+  return addDaysKey(year.end, -1);
+}

@@ -1,0 +1,45 @@
+/**
+ * What every source adapter provides: whether it is enabled by the configuration, and a fetch
+ * that turns its API into ledger rows for whole days.
+ */
+import type { TokenBudgetConfig } from '../core/config';
+import type { GatewayBudget } from '../core/snapshot';
+import type { DayKey, LedgerRow, SourceId } from '../core/types';
+import type { HttpClient } from './http';
+
+export interface FetchContext {
+  readonly config: TokenBudgetConfig;
+  readonly http: HttpClient;
+  /** The source's key, when it needs one (resolved from SecretStorage or the environment). */
+  readonly key: string | undefined;
+  readonly today: DayKey;
+  readonly utcToday: DayKey;
+  /** First day of the budget year per the settings (when the source does not know better). */
+  readonly yearStart: DayKey;
+  /** What this source remembered from its last successful fetch (unvalidated: check it). */
+  readonly sync: unknown;
+}
+
+export interface FetchOutcome {
+  /** Every day fetched: their rows replace what the ledger had for this source on those days. */
+  readonly days: readonly DayKey[];
+  readonly rows: readonly LedgerRow[];
+  readonly sync: unknown;
+  readonly demo?: boolean;
+  readonly user?: string;
+  /** A budget reported by the source (the gateway), or null when it reports none. */
+  readonly budget?: GatewayBudget | null;
+  readonly requests: number;
+}
+
+export interface SourceAdapter {
+  readonly id: SourceId;
+  readonly label: string;
+  /** The setting that turns it on, for messages. */
+  readonly setting: string;
+  readonly needsKey: boolean;
+  isEnabled(config: TokenBudgetConfig): boolean;
+  /** Where the data comes from (e.g. the URL): when it changes, the source's old rows are dropped. */
+  identity(config: TokenBudgetConfig): string;
+  fetch(context: FetchContext): Promise<FetchOutcome>;
+}

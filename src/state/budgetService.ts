@@ -1,0 +1,198 @@
+/**
+ * The data flow's middle: asks every enabled source for the days it lacks, folds the answers
+ * into the ledger, keeps each source's state (ok / stale / error / off) and the last good data,
+ * saves it all, and publishes a fresh snapshot. Never two refreshes at once.
+ *
+ * Free of `vscode` so that it is tested against real HTTP servers without an editor.
+ */
+import type { TokenBudgetConfig } from '../core/config';
+import { todayKey, utcDayKey } from '../core/dates';
+import { Ledger } from '../core/ledger';
+import { buildSnapshot, type GatewayBudget, type Snapshot, type SourceStatus } from '../core/snapshot';
+import { resolveBudget } from '../core/budgetYear';
+import type { SourceId } from '../core/types';
+import { SourceError, type HttpClient } from '../sources/http';
+import type { SourceAdapter } from '../sources/types';
+import type { LedgerStore, SourceMemory } from './ledgerStore';
+
+export interface ServiceLogger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export interface BudgetServiceDeps {
+  readonly adapters: readonly SourceAdapter[];
+  readonly http: HttpClient;
+  readonly store: LedgerStore;
+  readonly config: () => TokenBudgetConfig;
+  readonly key: (source: SourceId) => Promise<string | undefined>;
+  readonly logger: ServiceLogger;
+  readonly now?: () => Date;
+}
+
+interface Memory extends SourceMemory {
+  identity?: string;
+  retryAt?: string;
+}
+
+export type LoadNotice = { readonly kind: 'corrupt'; readonly movedTo: string; readonly reason: string } | undefined;
+
+export class BudgetService {
+  private ledger = new Ledger();
+  private memory = new Map<SourceId, Memory>();
+  private gatewayBudget: GatewayBudget | null = null;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private listeners = new Set<(snapshot: Snapshot) => void>();
+  private current: Snapshot | undefined;
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: BudgetServiceDeps) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  /** Loads what was saved; reports a corrupt file (moved aside) so the user can be told once. */
+  async load(): Promise<LoadNotice> {
+    const result = await this.deps.store.load();
+    if (result.kind === 'loaded') {
+      this.ledger = Ledger.fromJSON(result.state.rows);
+      this.memory = new Map(Object.entries(result.state.sources) as [SourceId, Memory][]);
+      this.gatewayBudget = result.state.gatewayBudget;
+      this.deps.logger.info(`Loaded ${this.ledger.size} ledger rows from ${this.deps.store.file}`);
+    } else if (result.kind === 'corrupt') {
+      this.deps.logger.error(`The saved ledger could not be used (${result.reason}); it was moved to ${result.movedTo} and will be rebuilt from the sources.`);
+    }
+    this.publish();
+    return result.kind === 'corrupt' ? result : undefined;
+  }
+
+  get snapshot(): Snapshot {
+    return this.current ?? this.publish();
+  }
+
+  get ledgerRows() {
+    return this.ledger.rows();
+  }
+
+  onDidChange(listener: (snapshot: Snapshot) => void): { dispose(): void } {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  /** Refreshes every enabled source; a call during a refresh runs once more after it. */
+  refresh(reason: string): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      try {
+        do {
+          this.again = false;
+          await this.refreshOnce(reason);
+        } while (this.again);
+      } finally {
+        this.running = undefined;
+      }
+    })();
+    return this.running;
+  }
+
+  /** Re-computes the snapshot without fetching (e.g. a display setting or the day changed). */
+  recompute(): Snapshot {
+    return this.publish();
+  }
+
+  private async refreshOnce(reason: string): Promise<void> {
+    const config = this.deps.config();
+    const now = this.now();
+    const today = todayKey(now);
+    const yearStart = resolveBudget({ annualBudget: config.annualBudget, budgetYearStart: config.budgetYearStart }, null, today).year.start;
+    const enabled = this.deps.adapters.filter((a) => a.isEnabled(config));
+    this.deps.logger.info(`Refresh (${reason}): ${enabled.length === 0 ? 'no source configured' : enabled.map((a) => a.id).join(', ')}`);
+
+    await Promise.all(
+      enabled.map(async (adapter) => {
+        const memory: Memory = { ...this.memory.get(adapter.id) };
+        const identity = adapter.identity(config);
+        if (memory.identity !== undefined && memory.identity !== identity) {
+          this.deps.logger.info(`${adapter.label}: the source changed (${memory.identity} → ${identity}); its old rows are dropped.`);
+          this.ledger.replaceDays(adapter.id, this.ledger.daysWithData(adapter.id), []);
+          delete memory.sync;
+          delete memory.lastSuccess;
+          if (adapter.id === 'gateway') this.gatewayBudget = null;
+        }
+        memory.identity = identity;
+        if (memory.retryAt && Date.parse(memory.retryAt) > now.getTime()) {
+          this.deps.logger.info(`${adapter.label}: rate limited until ${memory.retryAt}; skipped this time.`);
+          this.memory.set(adapter.id, memory);
+          return;
+        }
+        memory.lastAttempt = now.toISOString();
+        try {
+          const key = adapter.needsKey ? await this.deps.key(adapter.id) : undefined;
+          const outcome = await adapter.fetch({ config, http: this.deps.http, key, today, utcToday: utcDayKey(now), yearStart, sync: memory.sync });
+          this.ledger.replaceDays(adapter.id, outcome.days, outcome.rows);
+          memory.sync = outcome.sync;
+          memory.lastSuccess = this.now().toISOString();
+          delete memory.error;
+          delete memory.retryAt;
+          if (outcome.demo !== undefined) memory.demo = outcome.demo;
+          if (outcome.user !== undefined) memory.user = outcome.user;
+          if (outcome.budget !== undefined && adapter.id === 'gateway') this.gatewayBudget = outcome.budget;
+          this.deps.logger.info(`${adapter.label}: ${outcome.days.length} days fetched in ${outcome.requests} requests, ${outcome.rows.length} rows.`);
+        } catch (error) {
+          const message = error instanceof SourceError ? error.message : `${adapter.label}: unexpected failure (${error instanceof Error ? error.message : String(error)}).`;
+          memory.error = message;
+          if (error instanceof SourceError && error.details.retryAt) memory.retryAt = error.details.retryAt.toISOString();
+          this.deps.logger.warn(message);
+        }
+        this.memory.set(adapter.id, memory);
+      }),
+    );
+
+    try {
+      await this.deps.store.save({ rows: this.ledger.rows(), sources: Object.fromEntries(this.memory), gatewayBudget: this.gatewayBudget });
+    } catch (error) {
+      this.deps.logger.error(`Could not save the ledger to ${this.deps.store.file}: ${(error as Error).message}. The data stays in memory; saving is retried on the next refresh.`);
+    }
+    this.publish();
+  }
+
+  private sourceStatuses(config: TokenBudgetConfig): SourceStatus[] {
+    return this.deps.adapters.map((adapter) => {
+      const m = this.memory.get(adapter.id);
+      if (!adapter.isEnabled(config)) return { id: adapter.id, label: adapter.label, state: 'off' as const };
+      const state = m?.error === undefined ? (m?.lastSuccess ? 'ok' : 'stale') : m.lastSuccess ? 'stale' : 'error';
+      return {
+        id: adapter.id,
+        label: adapter.label,
+        state,
+        ...(m?.lastSuccess ? { lastSuccess: m.lastSuccess } : {}),
+        ...(m?.lastAttempt ? { lastAttempt: m.lastAttempt } : {}),
+        ...(m?.error ? { error: m.error } : {}),
+        ...(m?.demo ? { demo: true } : {}),
+        ...(m?.user ? { user: m.user } : {}),
+      };
+    });
+  }
+
+  private publish(): Snapshot {
+    const config = this.deps.config();
+    const now = this.now();
+    const sources = this.sourceStatuses(config);
+    const gatewayOn = sources.some((s) => s.id === 'gateway' && s.state !== 'off');
+    const snapshot = buildSnapshot({
+      ledger: this.ledger,
+      settings: { annualBudget: config.annualBudget, budgetYearStart: config.budgetYearStart, workdays: config.workdays, thresholds: config.alerts.thresholds },
+      gatewayBudget: gatewayOn ? this.gatewayBudget : null,
+      sources,
+      today: todayKey(now),
+      now,
+    });
+    this.current = snapshot;
+    for (const listener of this.listeners) listener(snapshot);
+    return snapshot;
+  }
+}

@@ -1,0 +1,128 @@
+/** The palette commands: refresh, keys, budget, configuration, log, dashboard. */
+import * as vscode from 'vscode';
+import { SECTION } from '../core/config';
+import { parseSourceUrl, SourceError } from '../sources/http';
+import { KEY_SPECS, type KeyedSource, type Keys } from '../secrets';
+
+export interface CommandDeps {
+  readonly keys: Keys;
+  readonly log: vscode.LogOutputChannel;
+  readonly refresh: (reason: string) => Promise<void>;
+  readonly openDashboard: () => void;
+}
+
+/** Parses "250000", "$250,000", "250k", "1.2M" into USD; undefined if it is not an amount. */
+export function parseAmount(text: string): number | undefined {
+  const m = /^\s*\$?\s*([0-9][0-9,_ ]*(?:\.[0-9]+)?)\s*([kKmM]?)\s*$/.exec(text);
+  if (!m?.[1]) return undefined;
+  const base = Number(m[1].replace(/[,_ ]/g, ''));
+  if (!Number.isFinite(base)) return undefined;
+  const scale = m[2]?.toLowerCase() === 'k' ? 1_000 : m[2]?.toLowerCase() === 'm' ? 1_000_000 : 1;
+  return Math.round(base * scale * 100) / 100;
+}
+
+async function pickSource(keys: Keys, placeHolder: string, onlyStored = false): Promise<KeyedSource | undefined> {
+  const items = await Promise.all(
+    KEY_SPECS.map(async (spec) => {
+      const current = await keys.get(spec.source);
+      const where = !current ? 'not set' : current.from === 'secretStorage' ? 'set (stored securely)' : `from ${spec.envVar}`;
+      return { label: spec.label, description: where, detail: spec.hint, source: spec.source, stored: current?.from === 'secretStorage' };
+    }),
+  );
+  const choices = onlyStored ? items.filter((i) => i.stored) : items;
+  if (choices.length === 0) {
+    void vscode.window.showInformationMessage('Token Budget: no key is stored. (Keys from environment variables are cleared by unsetting the variable.)');
+    return undefined;
+  }
+  return (await vscode.window.showQuickPick(choices, { placeHolder, ignoreFocusOut: true }))?.source;
+}
+
+export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
+  const { keys, log } = deps;
+  const withProgress = (title: string, work: () => Promise<void>) =>
+    vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title }, work);
+
+  return [
+    vscode.commands.registerCommand('tokenBudget.openDashboard', () => deps.openDashboard()),
+    vscode.commands.registerCommand('tokenBudget.refresh', () => withProgress('Token Budget: refreshing', () => deps.refresh('command'))),
+    vscode.commands.registerCommand('tokenBudget.showLog', () => log.show(true)),
+
+    vscode.commands.registerCommand('tokenBudget.setApiKey', async (preset?: unknown) => {
+      const source = KEY_SPECS.some((s) => s.source === preset) ? (preset as KeyedSource) : await pickSource(keys, 'Which source is the key for?');
+      if (!source) return;
+      const spec = KEY_SPECS.find((s) => s.source === source);
+      const key = await vscode.window.showInputBox({
+        title: `Token Budget: API key for ${spec?.label ?? source}`,
+        prompt: `${spec?.hint ?? 'The key'}. It is kept in VS Code's secret storage, never in settings.`,
+        password: true,
+        ignoreFocusOut: true,
+        validateInput: (value) => (value.trim() === '' ? 'Enter the key, or press Escape to cancel.' : /\s/.test(value.trim()) ? 'A key has no spaces.' : undefined),
+      });
+      if (key === undefined) return;
+      await keys.set(source, key);
+      log.info(`Key for ${spec?.label ?? source} saved in secret storage.`);
+      void vscode.window.showInformationMessage(`Token Budget: key for ${spec?.label ?? source} saved.`);
+    }),
+
+    vscode.commands.registerCommand('tokenBudget.clearApiKey', async (preset?: unknown) => {
+      const source = KEY_SPECS.some((s) => s.source === preset) ? (preset as KeyedSource) : await pickSource(keys, 'Clear the stored key of which source?', true);
+      if (!source) return;
+      await keys.clear(source);
+      const spec = KEY_SPECS.find((s) => s.source === source);
+      log.info(`Key for ${spec?.label ?? source} removed from secret storage.`);
+      void vscode.window.showInformationMessage(`Token Budget: stored key for ${spec?.label ?? source} cleared.`);
+    }),
+
+    vscode.commands.registerCommand('tokenBudget.setAnnualBudget', async () => {
+      const section = vscode.workspace.getConfiguration(SECTION);
+      const current = section.get<number>('annualBudget') ?? 0;
+      const text = await vscode.window.showInputBox({
+        title: 'Token Budget: annual budget (USD)',
+        prompt: 'Your annual AI allowance in US dollars, e.g. 250000, $250,000 or 250k. 0 takes it from the gateway.',
+        value: current > 0 ? String(current) : '',
+        ignoreFocusOut: true,
+        validateInput: (value) => (parseAmount(value) === undefined ? 'Enter an amount such as 250000, $250,000 or 250k.' : undefined),
+      });
+      if (text === undefined) return;
+      const amount = parseAmount(text) ?? 0;
+      await section.update('annualBudget', amount, vscode.ConfigurationTarget.Global);
+      log.info(`Annual budget set to ${amount} USD.`);
+    }),
+
+    vscode.commands.registerCommand('tokenBudget.configure', async () => {
+      const choice = await vscode.window.showQuickPick(
+        [
+          { label: '$(server) Allowance gateway…', detail: "Your company's gateway URL (protocol v1)", id: 'gateway' },
+          { label: '$(key) Set API Key…', detail: 'Store the key for a source', id: 'key' },
+          { label: '$(gear) Open all Token Budget settings', detail: 'LiteLLM, OpenRouter, OpenAI and Anthropic sources, budget, workdays', id: 'settings' },
+        ],
+        { placeHolder: 'Where is your AI spend metered?', ignoreFocusOut: true },
+      );
+      if (choice?.id === 'settings') {
+        await vscode.commands.executeCommand('workbench.action.openSettings', '@ext:token-budget.token-budget');
+      } else if (choice?.id === 'key') {
+        await vscode.commands.executeCommand('tokenBudget.setApiKey');
+      } else if (choice?.id === 'gateway') {
+        const section = vscode.workspace.getConfiguration(SECTION);
+        const url = await vscode.window.showInputBox({
+          title: 'Token Budget: allowance gateway URL',
+          prompt: 'Base URL, e.g. https://ai-gateway.example.com (https://, or http:// to localhost)',
+          value: section.inspect<string>('sources.gateway.url')?.globalValue ?? '',
+          ignoreFocusOut: true,
+          validateInput: (value) => {
+            if (value.trim() === '') return undefined;
+            try {
+              parseSourceUrl(value, 'The URL');
+              return undefined;
+            } catch (error) {
+              return error instanceof SourceError ? error.message : String(error);
+            }
+          },
+        });
+        if (url === undefined) return;
+        await section.update('sources.gateway.url', url.trim(), vscode.ConfigurationTarget.Global);
+        if (url.trim() !== '' && !(await keys.get('gateway'))) await vscode.commands.executeCommand('tokenBudget.setApiKey', 'gateway');
+      }
+    }),
+  ];
+}

@@ -1,0 +1,40 @@
+/** The status bar meter: one item named "Token Budget", rendered from each new snapshot. */
+import * as vscode from 'vscode';
+import type { StatusBarDisplay } from '../core/config';
+import type { Snapshot } from '../core/snapshot';
+import { statusBarView } from './statusBarModel';
+
+export class StatusBarMeter implements vscode.Disposable {
+  private readonly item: vscode.StatusBarItem;
+  private last: Snapshot | undefined;
+
+  constructor(private display: () => StatusBarDisplay) {
+    this.item = vscode.window.createStatusBarItem('tokenBudget.meter', vscode.StatusBarAlignment.Right, 100);
+    this.item.name = 'Token Budget';
+    this.item.text = '$(sync~spin) Token Budget';
+    this.item.show();
+  }
+
+  update(snapshot: Snapshot): void {
+    this.last = snapshot;
+    const view = statusBarView(snapshot, this.display(), new Date());
+    this.item.text = view.text;
+    const tooltip = new vscode.MarkdownString(view.tooltip, true);
+    tooltip.isTrusted = { enabledCommands: ['tokenBudget.openDashboard', 'tokenBudget.refresh', 'tokenBudget.showLog', 'tokenBudget.setApiKey', 'tokenBudget.setAnnualBudget', 'tokenBudget.configure'] };
+    tooltip.supportHtml = false;
+    this.item.tooltip = tooltip;
+    this.item.command = view.command;
+    this.item.accessibilityInformation = { label: view.accessibilityLabel, role: 'button' };
+    this.item.backgroundColor =
+      view.level === 'error' ? new vscode.ThemeColor('statusBarItem.errorBackground') : view.level === 'warning' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+  }
+
+  /** Re-renders the last snapshot (e.g. the display setting changed, or to refresh "3 min ago"). */
+  rerender(): void {
+    if (this.last) this.update(this.last);
+  }
+
+  dispose(): void {
+    this.item.dispose();
+  }
+}
