@@ -27,7 +27,8 @@ function timeOf(iso: string): string {
 }
 
 function escapeMd(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, (c) => `\\${c}`);
+  // Only what could change the structure inside a table cell or a list item.
+  return text.replace(/[\\`*_[\]|<>]/g, (c) => `\\${c}`);
 }
 
 function paceText(pace: number, pacePercent: number | null): string {

@@ -1,0 +1,96 @@
+/**
+ * Formatting of money, percentages, token counts and days for display, and rounding of machine
+ * values. Negative amounts use an ASCII hyphen-minus: "-$12.00".
+ */
+import { format } from 'date-fns';
+import { fromDayKey } from './dates';
+import type { DayKey } from './types';
+
+const USD = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+/** Suffixes for compact numbers, smallest first. */
+const SCALES: readonly (readonly [number, string])[] = [
+  [1e3, 'k'],
+  [1e6, 'M'],
+  [1e9, 'B'],
+];
+
+/** "-" for a value that is negative after rounding, "" otherwise (no "-0"). */
+function sign(n: number, rounded: number): string {
+  return n < 0 && rounded !== 0 ? '-' : '';
+}
+
+/** Rounds to cents (half away from zero) for machine values such as `data-value`; never returns -0. */
+export function round2(n: number): number {
+  const rounded = (Math.sign(n) * Math.round(Math.abs(n) * 100)) / 100;
+  return rounded === 0 ? 0 : rounded;
+}
+
+/** "$48,213.55", "-$12.00". */
+export function formatUsd(n: number): string {
+  const abs = Math.abs(round2(n));
+  return `${sign(n, abs)}$${USD.format(abs)}`;
+}
+
+/**
+ * `abs` (at least 999.5) in the smallest scale whose rounded value stays below 1000, with
+ * `digits(value)` fraction digits: 999,960 tokens → "1.0M", not "1000.0k".
+ */
+function scaled(abs: number, digits: (value: number) => number): { number: string; suffix: string } {
+  let result = { number: '', suffix: '' };
+  for (const [size, suffix] of SCALES) {
+    const value = abs / size;
+    result = { number: value.toFixed(digits(value)), suffix };
+    if (Number(result.number) < 1000) {
+      break;
+    }
+  }
+  return result;
+}
+
+/** Fraction digits that keep three significant digits: 1.25, 48.2, 123. */
+function threeSignificant(value: number): number {
+  return value >= 100 ? 0 : value >= 10 ? 1 : 2;
+}
+
+/**
+ * Short money for the status bar: "$950", "$48.2k", "$1.25M", "$12k" (three significant digits,
+ * trailing zeros dropped). Below $10 keeps cents when there are any ("$4.20", "$0").
+ */
+export function formatUsdCompact(n: number): string {
+  const abs = Math.abs(n);
+  if (Math.round(abs) < 1000) {
+    const cents = round2(abs);
+    const text = abs < 10 && !Number.isInteger(cents) ? cents.toFixed(2) : String(Math.round(abs));
+    return `${sign(n, Number(text))}$${text}`;
+  }
+  const { number, suffix } = scaled(abs, threeSignificant);
+  return `${n < 0 ? '-' : ''}$${Number(number)}${suffix}`; // Number() drops trailing zeros: 12.0 → 12
+}
+
+/** "19%" (or with `digits` fraction digits: "19.29%"). */
+export function formatPercent(n: number, digits = 0): string {
+  const text = Math.abs(n).toFixed(digits);
+  return `${sign(n, Number(text))}${text}%`;
+}
+
+/** "14 Sep". */
+export function formatDayShort(k: DayKey): string {
+  return format(fromDayKey(k), 'd MMM');
+}
+
+/** "14 Sep 2026". */
+export function formatDayLong(k: DayKey): string {
+  return format(fromDayKey(k), 'd MMM yyyy');
+}
+
+/** Token counts: "51.0M", "2.1k", "812". */
+export function formatTokens(n: number): string {
+  const abs = Math.abs(n);
+  if (Math.round(abs) < 1000) {
+    const whole = Math.round(abs);
+    return `${sign(n, whole)}${whole}`;
+  }
+  const { number, suffix } = scaled(abs, () => 1);
+  return `${n < 0 ? '-' : ''}${number}${suffix}`;
+}

@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { describe, test } from 'node:test';
+
+const ROOT = join(__dirname, '..', '..', '..');
+
+function run(args: string[]): ChildProcessWithoutNullStreams {
+  return spawn(process.execPath, ['--import', 'tsx', 'tools/simulator/main.ts', ...args], { cwd: ROOT, stdio: 'pipe' });
+}
+
+function firstLine(child: ChildProcessWithoutNullStreams): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout });
+    lines.once('line', (line) => {
+      lines.close();
+      resolve(line);
+    });
+    child.once('exit', (code) => reject(new Error(`exited with ${code} before printing`)));
+  });
+}
+
+function exited(child: ChildProcessWithoutNullStreams): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  if (child.exitCode !== null) return Promise.resolve({ code: child.exitCode, signal: null });
+  return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+}
+
+void describe('tools/simulator/main.ts', { timeout: 30_000 }, () => {
+  void test('prints one JSON line, serves, and exits cleanly on SIGTERM and SIGINT', async () => {
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      const child = run(['--port', '0', '--key', 'cli-key', '--seed', '5', '--budget', '100000', '--scale', '0.5', '--now', '2026-11-27T12:00:00Z']);
+      let stdout = '';
+      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+      const info = JSON.parse(await firstLine(child)) as { url: string; key: string; port: number };
+      assert.deepEqual(Object.keys(info), ['url', 'key', 'port']);
+      assert.equal(info.key, 'cli-key');
+      assert.equal(info.url, `http://127.0.0.1:${info.port}`);
+
+      const res = await fetch(`${info.url}/v1/allowance`, { headers: { authorization: 'Bearer cli-key' } });
+      const body = (await res.json()) as { budget: { amount: number }; spent: number; as_of: string };
+      assert.equal(res.status, 200);
+      assert.equal(body.budget.amount, 100_000);
+      assert.equal(body.as_of, '2026-11-27T12:00:00Z');
+      assert.ok(body.spent > 30_000 && body.spent < 40_000, String(body.spent)); // ≈ 71 % of 100k, halved
+
+      child.kill(signal);
+      assert.deepEqual(await exited(child), { code: 0, signal: null });
+      assert.equal(stdout.trim().split('\n').length, 1, 'exactly one line on stdout');
+    }
+  });
+
+  void test('--budget none serves "budget": null', async () => {
+    const child = run(['--budget', 'none', '--now', '2026-11-27T12:00:00Z']);
+    try {
+      const info = JSON.parse(await firstLine(child)) as { url: string; key: string };
+      assert.equal(info.key, 'tb-demo-key');
+      const res = await fetch(`${info.url}/v1/allowance`, { headers: { authorization: `Bearer ${info.key}` } });
+      assert.equal(((await res.json()) as { budget: unknown }).budget, null);
+    } finally {
+      child.kill('SIGTERM');
+      await exited(child);
+    }
+  });
+
+  void test('bad arguments exit with status 2 and a usage line on stderr', async () => {
+    for (const args of [['--budget', 'lots'], ['--port', '-1'], ['--nope'], ['--now', 'yesterday']]) {
+      const child = run(args);
+      let stderr = '';
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      const { code } = await exited(child);
+      assert.equal(code, 2, args.join(' '));
+      assert.match(stderr, /usage: /);
+    }
+  });
+});

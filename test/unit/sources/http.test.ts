@@ -1,0 +1,221 @@
+import assert from 'node:assert/strict';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import * as v from 'valibot';
+import { HttpClient, joinUrl, parseRetryAfter, parseSourceUrl, redact, SourceError } from '../../../src/sources/http';
+
+type Handler = (req: IncomingMessage, res: ServerResponse, hit: number) => void;
+
+/** A real HTTP server on loopback whose behaviour each test sets. */
+let handler: Handler = (_req, res) => res.end('{}');
+let hits = 0;
+let base: URL;
+const server = createServer((req, res) => handler(req, res, ++hits));
+
+before(async () => {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+});
+after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+function serve(h: Handler): void {
+  hits = 0;
+  handler = h;
+}
+
+const Body = v.object({ spent: v.number() });
+const sleeps: number[] = [];
+const client = (extra: ConstructorParameters<typeof HttpClient>[0] = {}) =>
+  new HttpClient({ retries: 2, baseDelayMs: 1, maxDelayMs: 5, timeoutMs: 500, random: () => 0.5, sleep: (ms) => { sleeps.push(ms); return Promise.resolve(); }, ...extra });
+
+async function failure(p: Promise<unknown>): Promise<SourceError> {
+  try {
+    await p;
+  } catch (error) {
+    assert.ok(error instanceof SourceError, `expected SourceError, got ${String(error)}`);
+    return error;
+  }
+  assert.fail('expected the request to fail');
+}
+
+const get = (c: HttpClient, path = '/v1/allowance', secrets: string[] = []) =>
+  c.getJson({ url: joinUrl(base, path), schema: Body, source: 'Test source', headers: { Authorization: `Bearer ${secrets[0] ?? 'k'}` }, secrets });
+
+describe('HttpClient', () => {
+  it('returns the validated body and sends the headers', async () => {
+    let auth: string | undefined;
+    serve((req, res) => {
+      auth = req.headers.authorization;
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ spent: 12.5, extra: true }));
+    });
+    assert.deepEqual(await get(client(), '/v1/allowance', ['secret-key-1']), { spent: 12.5 });
+    assert.equal(auth, 'Bearer secret-key-1');
+  });
+
+  it('says what was wrong with an unexpected body, without the key', async () => {
+    serve((_req, res) => res.end(JSON.stringify({ spent: '12.5' })));
+    const error = await failure(get(client()));
+    assert.equal(error.kind, 'unexpected');
+    assert.match(error.message, /spent: expected number, got "12\.5"/);
+  });
+
+  it('reports a body that is not JSON', async () => {
+    serve((_req, res) => res.end('<html>login</html>'));
+    const error = await failure(get(client()));
+    assert.equal(error.kind, 'unexpected');
+    assert.match(error.message, /not JSON .*<html>login/);
+  });
+
+  it('reports a truncated body as not JSON', async () => {
+    serve((_req, res) => res.end('{"spent": 12'));
+    assert.equal((await failure(get(client()))).kind, 'unexpected');
+  });
+
+  it('rejects 401 and 403 as a key problem, quoting the server but never the key', async () => {
+    for (const status of [401, 403]) {
+      serve((_req, res) => {
+        res.statusCode = status;
+        res.end(JSON.stringify({ error: { code: 'invalid_key', message: 'key sk-live-ABCDEF123456789 is not valid' } }));
+      });
+      const error = await failure(get(client(), '/v1/allowance', ['sk-live-ABCDEF123456789']));
+      assert.equal(error.kind, 'auth');
+      assert.equal(error.details.status, status);
+      assert.match(error.message, /key was rejected/);
+      assert.match(error.message, /Set API Key/);
+      assert.doesNotMatch(error.message, /ABCDEF123456789/);
+      assert.equal(hits, 1, 'no retry on a rejected key');
+    }
+  });
+
+  it('retries 5xx with backoff and succeeds', async () => {
+    sleeps.length = 0;
+    serve((_req, res, hit) => {
+      if (hit < 3) {
+        res.statusCode = 500;
+        res.end('{"error":{"code":"internal","message":"boom"}}');
+      } else res.end('{"spent":1}');
+    });
+    assert.deepEqual(await get(client()), { spent: 1 });
+    assert.equal(hits, 3);
+    assert.equal(sleeps.length, 2);
+  });
+
+  it('gives up on 5xx after the retries with a server error', async () => {
+    serve((_req, res) => {
+      res.statusCode = 502;
+      res.end('bad gateway');
+    });
+    const error = await failure(get(client()));
+    assert.equal(error.kind, 'server');
+    assert.equal(hits, 3, 'one attempt plus two retries');
+  });
+
+  it('waits a short Retry-After on 429 and then succeeds', async () => {
+    sleeps.length = 0;
+    serve((_req, res, hit) => {
+      if (hit === 1) {
+        res.statusCode = 429;
+        res.setHeader('retry-after', '2');
+        res.end('{"error":{"code":"rate_limited","message":"slow down"}}');
+      } else res.end('{"spent":2}');
+    });
+    assert.deepEqual(await get(client()), { spent: 2 });
+    assert.equal(sleeps[0], 2000, 'waited exactly Retry-After');
+  });
+
+  it('does not wait a long Retry-After: rate limited until when', async () => {
+    const now = new Date('2026-11-27T10:00:00Z');
+    serve((_req, res) => {
+      res.statusCode = 429;
+      res.setHeader('retry-after', '600');
+      res.end('{"error":{"code":"rate_limited","message":"slow down"}}');
+    });
+    const error = await failure(get(client({ now: () => now })));
+    assert.equal(error.kind, 'rate_limited');
+    assert.equal(error.details.retryAt?.toISOString(), '2026-11-27T10:10:00.000Z');
+    assert.match(error.message, /rate limited/);
+    assert.equal(hits, 1);
+  });
+
+  it('times out a slow server and retries', async () => {
+    serve((_req, res, hit) => {
+      if (hit === 1) setTimeout(() => res.end('{"spent":3}'), 800);
+      else res.end('{"spent":3}');
+    });
+    assert.deepEqual(await get(client({ timeoutMs: 200 })), { spent: 3 });
+    assert.equal(hits, 2);
+  });
+
+  it('reports a dropped connection as unreachable after retries', async () => {
+    serve((req) => req.socket.destroy());
+    const error = await failure(get(client()));
+    assert.equal(error.kind, 'unreachable');
+    assert.match(error.message, /cannot reach 127\.0\.0\.1/);
+    assert.equal(hits, 3);
+  });
+
+  it('reports a closed port as unreachable', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const c = client({ retries: 0 });
+    const error = await failure(c.getJson({ url: new URL(`http://127.0.0.1:${port}/v1/allowance`), schema: Body, source: 'Test source' }));
+    assert.equal(error.kind, 'unreachable');
+    assert.match(error.message, /ECONNREFUSED/);
+  });
+
+  it('caps the response size, declared or streamed', async () => {
+    serve((_req, res) => res.end(JSON.stringify({ spent: 1, pad: 'x'.repeat(5000) })));
+    assert.equal((await failure(get(client({ maxResponseBytes: 1000 })))).kind, 'too_large');
+    serve((_req, res) => {
+      res.setHeader('transfer-encoding', 'chunked');
+      for (let i = 0; i < 10; i++) res.write('x'.repeat(500));
+      res.end();
+    });
+    assert.equal((await failure(get(client({ maxResponseBytes: 1000 })))).kind, 'too_large');
+  });
+
+  it('does not follow redirects (a key is never sent elsewhere)', async () => {
+    serve((_req, res) => {
+      res.statusCode = 302;
+      res.setHeader('location', 'https://elsewhere.example.com/v1/allowance');
+      res.end();
+    });
+    const error = await failure(get(client()));
+    assert.equal(error.kind, 'unexpected');
+    assert.match(error.message, /redirect/);
+  });
+});
+
+describe('URL and header helpers', () => {
+  it('accepts https and loopback http, refuses other http', () => {
+    assert.equal(parseSourceUrl('https://gw.example.com/base', 'x').href, 'https://gw.example.com/base');
+    assert.equal(parseSourceUrl('http://127.0.0.1:4000', 'x').port, '4000');
+    assert.equal(parseSourceUrl('http://localhost:4000', 'x').hostname, 'localhost');
+    assert.throws(() => parseSourceUrl('http://gw.example.com', 'tokenBudget.sources.gateway.url'), (e: SourceError) => e.kind === 'insecure_url' && /https/.test(e.message));
+    assert.throws(() => parseSourceUrl('not a url', 'x'), (e: SourceError) => e.kind === 'config');
+    assert.throws(() => parseSourceUrl('ftp://gw.example.com', 'x'), (e: SourceError) => e.kind === 'config');
+  });
+
+  it('joins a base path and query arrays', () => {
+    const url = joinUrl(new URL('https://h.example/api/v1/'), '/key', { 'group_by[]': ['model', 'api_key_id'], limit: '31', skip: undefined });
+    assert.equal(url.href, 'https://h.example/api/v1/key?group_by%5B%5D=model&group_by%5B%5D=api_key_id&limit=31');
+  });
+
+  it('parses Retry-After as seconds or an HTTP date', () => {
+    const now = new Date('2026-11-27T10:00:00Z');
+    assert.equal(parseRetryAfter('120', now), 120_000);
+    assert.equal(parseRetryAfter('Fri, 27 Nov 2026 10:01:00 GMT', now), 60_000);
+    assert.equal(parseRetryAfter(null, now), undefined);
+    assert.equal(parseRetryAfter('soon', now), undefined);
+  });
+
+  it('redacts given secrets, bearer tokens and sk- keys', () => {
+    assert.equal(redact('bad key abcd1234efgh', ['abcd1234efgh']), 'bad key [redacted]');
+    assert.equal(redact('Authorization: Bearer xyz.123', []), 'Authorization: Bearer [redacted]');
+    assert.equal(redact('key sk-admin-0123456789abcdef', []), 'key sk-admin-…[redacted]');
+  });
+});

@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Ledger } from '../../../src/core/ledger';
+import { buildSnapshot, type SourceStatus } from '../../../src/core/snapshot';
+import type { LedgerRow } from '../../../src/core/types';
+import { statusBarView } from '../../../src/ui/statusBarModel';
+
+const now = new Date(2026, 10, 27, 12, 0, 0);
+const today = '2026-11-27';
+const settings = { annualBudget: 100_000, budgetYearStart: '01-01', workdays: [1, 2, 3, 4, 5], thresholds: [50, 75, 90, 100] };
+const ok: SourceStatus = { id: 'gateway', label: 'Allowance gateway', state: 'ok', lastSuccess: new Date(2026, 10, 27, 11, 57).toISOString() };
+
+function ledgerWith(total: number): Ledger {
+  // Spread `total` evenly over the workdays of November so far.
+  const days = ['2026-11-02', '2026-11-03', '2026-11-04', '2026-11-05', '2026-11-06', '2026-11-09', '2026-11-10'];
+  const rows: LedgerRow[] = days.map((date) => ({ date, source: 'gateway', model: 'claude-sonnet-4-5', cost: total / days.length, inputTokens: 1, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0, requests: 1 }));
+  const ledger = new Ledger();
+  ledger.replaceDays('gateway', days, rows);
+  return ledger;
+}
+
+const snap = (total: number, overrides: Partial<Parameters<typeof buildSnapshot>[0]> = {}) =>
+  buildSnapshot({ ledger: ledgerWith(total), settings, gatewayBudget: null, sources: [ok], today, now, ...overrides });
+
+describe('status bar view', () => {
+  it('shows percent then spend, and every headline number in the tooltip', () => {
+    const view = statusBarView(snap(19_290), 'percent', now);
+    assert.equal(view.text, '$(pulse) 19% · $19.3k');
+    for (const label of ['Spent', 'Budget', 'Remaining', 'Pace', 'Projected year-end', 'Runs out', 'Per workday left']) assert.match(view.tooltip, new RegExp(`\\| ${label} \\|`));
+    assert.match(view.tooltip, /\$19,290\.00/);
+    assert.match(view.tooltip, /\$100,000\.00/);
+    assert.match(view.tooltip, /Updated .*3 minutes ago/);
+    assert.match(view.tooltip, /Allowance gateway\*\*: ok/);
+    assert.equal(view.command, 'tokenBudget.openDashboard');
+    assert.match(view.accessibilityLabel, /19% of budget used/);
+  });
+
+  it('leads with the spend or what is left per the display setting', () => {
+    assert.equal(statusBarView(snap(19_290), 'spent', now).text, '$(pulse) $19.3k · 19%');
+    assert.equal(statusBarView(snap(19_290), 'remaining', now).text, '$(pulse) $80.7k left · 19% · $19.3k');
+  });
+
+  it('turns warning at the highest threshold below 100 and error at 100', () => {
+    assert.equal(statusBarView(snap(50_000), 'percent', now).level, 'warning', 'the projection of this pace overruns');
+    assert.equal(statusBarView(snap(91_000), 'percent', now).level, 'warning');
+    assert.equal(statusBarView(snap(100_000), 'percent', now).level, 'error');
+    assert.equal(statusBarView(snap(130_000), 'percent', now).text, '$(pulse) 130% · $130k');
+  });
+
+  it('marks stale data and says how old it is', () => {
+    const stale: SourceStatus = { ...ok, state: 'stale', error: 'Allowance gateway: server error at h (HTTP 500).' };
+    const view = statusBarView(snap(19_290, { sources: [stale] }), 'percent', now);
+    assert.match(view.text, /^\$\(warning\) \$\(pulse\) 19%/);
+    assert.match(view.tooltip, /\*\*Stale\*\*.*from 3 minutes ago/);
+    assert.match(view.tooltip, /HTTP 500/);
+    assert.match(view.accessibilityLabel, /stale/);
+  });
+
+  it('labels demo data', () => {
+    const view = statusBarView(snap(19_290, { sources: [{ ...ok, demo: true }] }), 'percent', now);
+    assert.match(view.text, /\(demo\)$/);
+    assert.match(view.tooltip, /Demo data/);
+  });
+
+  it('says what to do with no source', () => {
+    const view = statusBarView(snap(0, { sources: [{ id: 'gateway', label: 'Allowance gateway', state: 'off' }] }), 'percent', now);
+    assert.match(view.text, /set up/);
+    assert.equal(view.command, 'tokenBudget.configure');
+  });
+
+  it('shows an error and no numbers when the first fetch failed', () => {
+    const failed: SourceStatus = { id: 'gateway', label: 'Allowance gateway', state: 'error', error: 'Allowance gateway: the key was rejected (HTTP 401).' };
+    const view = statusBarView(snap(0, { ledger: new Ledger(), sources: [failed] }), 'percent', now);
+    assert.equal(view.text, '$(error) Token Budget: error');
+    assert.doesNotMatch(view.text, /\$0|0%/);
+    assert.match(view.tooltip, /key was rejected/);
+    assert.equal(view.level, 'error');
+  });
+
+  it('shows spend only and offers to set a budget when there is none', () => {
+    const view = statusBarView(snap(19_290, { settings: { ...settings, annualBudget: 0 } }), 'percent', now);
+    assert.equal(view.text, '$(pulse) $19.3k · no budget');
+    assert.match(view.tooltip, /command:tokenBudget\.setAnnualBudget/);
+  });
+});
