@@ -1,0 +1,300 @@
+/**
+ * The daily ledger: what each source reported, per day and model.
+ *
+ * Rows are keyed by date × source × model and stored in nested maps (date → source → model), so
+ * replacing a source's days and aggregating a date range never scan unrelated rows.
+ */
+import { isDayKey } from './dates';
+import type { DayKey, LedgerRow, SourceId } from './types';
+
+/** Which rows `Ledger.rows` returns; `from` inclusive, `toExclusive` exclusive. */
+export interface LedgerFilter {
+  readonly source?: SourceId;
+  readonly from?: DayKey;
+  readonly toExclusive?: DayKey;
+}
+
+/** One line of a breakdown by model or by source. */
+export interface BreakdownEntry {
+  /** The model name or the source id. */
+  readonly key: string;
+  readonly cost: number;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly cacheReadTokens: number;
+  readonly cacheWriteTokens: number;
+  readonly requests: number;
+  /** True when any row behind this entry could not be priced (its cost is then a lower bound). */
+  readonly unpriced: boolean;
+  /** cost / total cost of the breakdown; 0 when the total is 0. */
+  readonly share: number;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+/** What one source reported on one day: its rows by model, and their priced cost. */
+interface SourceDay {
+  readonly models: Map<string, LedgerRow>;
+  pricedCost: number;
+}
+type SourceRows = Map<SourceId, SourceDay>;
+
+/** A copy of `row` holding only the ledger's fields (`unpriced` only when true). */
+function cleanRow(row: LedgerRow): LedgerRow {
+  const base = {
+    date: row.date,
+    source: row.source,
+    model: row.model,
+    cost: row.cost,
+    inputTokens: row.inputTokens,
+    outputTokens: row.outputTokens,
+    cacheReadTokens: row.cacheReadTokens,
+    cacheWriteTokens: row.cacheWriteTokens,
+    requests: row.requests,
+  };
+  return row.unpriced ? { ...base, unpriced: true } : base;
+}
+
+/** The sum of two rows with the same date × source × model. */
+export function sumRows(a: LedgerRow, b: LedgerRow): LedgerRow {
+  return cleanRow({
+    date: a.date,
+    source: a.source,
+    model: a.model,
+    cost: a.cost + b.cost,
+    inputTokens: a.inputTokens + b.inputTokens,
+    outputTokens: a.outputTokens + b.outputTokens,
+    cacheReadTokens: a.cacheReadTokens + b.cacheReadTokens,
+    cacheWriteTokens: a.cacheWriteTokens + b.cacheWriteTokens,
+    requests: a.requests + b.requests,
+    unpriced: a.unpriced === true || b.unpriced === true,
+  });
+}
+
+/** True when `date` is inside the optional half-open range. */
+function inRange(date: DayKey, from: DayKey | undefined, toExclusive: DayKey | undefined): boolean {
+  return (from === undefined || date >= from) && (toExclusive === undefined || date < toExclusive);
+}
+
+const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+export class Ledger {
+  private readonly byDate = new Map<DayKey, SourceRows>();
+  private rowCount = 0;
+
+  constructor(rows?: Iterable<LedgerRow>) {
+    for (const row of rows ?? []) {
+      this.add(row);
+    }
+  }
+
+  /** Rebuilds a ledger from `toJSON()` output. */
+  static fromJSON(rows: readonly LedgerRow[]): Ledger {
+    return new Ledger(rows);
+  }
+
+  /** Number of date × source × model rows. */
+  get size(): number {
+    return this.rowCount;
+  }
+
+  /**
+   * Replaces what `source` reported on each of `days` with `rows`: a re-fetched day replaces the
+   * old one, never adds to it. Rows with the same date × source × model in `rows` are summed.
+   * A listed day without rows becomes empty for that source.
+   * @throws RangeError when a day is not a day key, or a row belongs to another source or an unlisted day
+   *   (the ledger is then unchanged).
+   */
+  replaceDays(source: SourceId, days: Iterable<DayKey>, rows: Iterable<LedgerRow>): void {
+    const daySet = new Set(days);
+    for (const day of daySet) {
+      if (!isDayKey(day)) {
+        throw new RangeError(`Not a day key: ${JSON.stringify(day)}`);
+      }
+    }
+    const incoming = [...rows];
+    for (const row of incoming) {
+      if (row.source !== source) {
+        throw new RangeError(`Row of source ${row.source} in a replacement for ${source}`);
+      }
+      if (!daySet.has(row.date)) {
+        throw new RangeError(`Row for ${row.date} is outside the replaced days`);
+      }
+    }
+    for (const day of daySet) {
+      this.removeSourceDay(day, source);
+    }
+    for (const row of incoming) {
+      this.add(row);
+    }
+  }
+
+  /** The rows matching `filter`, sorted by date, source, model. */
+  rows(filter: LedgerFilter = {}): LedgerRow[] {
+    const out: LedgerRow[] = [];
+    for (const date of this.datesIn(filter.from, filter.toExclusive)) {
+      const sources = this.byDate.get(date);
+      if (!sources) {
+        continue;
+      }
+      const sourceIds = filter.source !== undefined ? [filter.source] : [...sources.keys()].sort(compareText);
+      for (const source of sourceIds) {
+        const models = sources.get(source)?.models;
+        if (!models) {
+          continue;
+        }
+        for (const model of [...models.keys()].sort(compareText)) {
+          const row = models.get(model);
+          if (row) {
+            out.push(row);
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Priced cost per day in `[from, toExclusive)`, over `sources` (all when omitted).
+   * Days on which the selected sources have no rows are absent.
+   */
+  dailyTotals(from: DayKey, toExclusive: DayKey, sources?: ReadonlySet<SourceId>): Map<DayKey, number> {
+    const totals = new Map<DayKey, number>();
+    for (const [date, bySource] of this.byDate) {
+      if (!inRange(date, from, toExclusive)) {
+        continue;
+      }
+      let total = 0;
+      let any = false;
+      for (const [source, day] of bySource) {
+        if (!sources || sources.has(source)) {
+          any = true;
+          total += day.pricedCost;
+        }
+      }
+      if (any) {
+        totals.set(date, total);
+      }
+    }
+    return new Map([...totals].sort(([a], [b]) => compareText(a, b)));
+  }
+
+  /** The days on which `source` has at least one row. */
+  daysWithData(source: SourceId): Set<DayKey> {
+    const days = new Set<DayKey>();
+    for (const [date, bySource] of this.byDate) {
+      if ((bySource.get(source)?.models.size ?? 0) > 0) {
+        days.add(date);
+      }
+    }
+    return days;
+  }
+
+  /** Totals in `[from, toExclusive)` grouped by model or by source, most expensive first (ties by key). */
+  breakdown(from: DayKey, toExclusive: DayKey, by: 'model' | 'source'): BreakdownEntry[] {
+    const groups = new Map<string, Mutable<Omit<BreakdownEntry, 'share'>>>();
+    let total = 0;
+    this.forEachRowIn(from, toExclusive, (row) => {
+      const key = by === 'model' ? row.model : row.source;
+      const cost = row.unpriced ? 0 : row.cost;
+      total += cost;
+      let g = groups.get(key);
+      if (!g) {
+        g = { key, cost: 0, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, requests: 0, unpriced: false };
+        groups.set(key, g);
+      }
+      g.cost += cost;
+      g.inputTokens += row.inputTokens;
+      g.outputTokens += row.outputTokens;
+      g.cacheReadTokens += row.cacheReadTokens;
+      g.cacheWriteTokens += row.cacheWriteTokens;
+      g.requests += row.requests;
+      g.unpriced ||= row.unpriced === true;
+    });
+    return [...groups.values()]
+      .map((g) => ({ ...g, share: total > 0 ? g.cost / total : 0 }))
+      .sort((a, b) => b.cost - a.cost || compareText(a.key, b.key));
+  }
+
+  /** For each day in `[from, toExclusive)` with data, the model with the highest priced cost (all sources; ties by name). */
+  topModelByDay(from: DayKey, toExclusive: DayKey): Map<DayKey, string> {
+    const top = new Map<DayKey, string>();
+    for (const date of this.datesIn(from, toExclusive)) {
+      const costs = new Map<string, number>();
+      for (const { models } of this.byDate.get(date)?.values() ?? []) {
+        for (const row of models.values()) {
+          costs.set(row.model, (costs.get(row.model) ?? 0) + (row.unpriced ? 0 : row.cost));
+        }
+      }
+      let best: [string, number] | undefined;
+      for (const [model, cost] of costs) {
+        if (!best || cost > best[1] || (cost === best[1] && model < best[0])) {
+          best = [model, cost];
+        }
+      }
+      if (best) {
+        top.set(date, best[0]);
+      }
+    }
+    return top;
+  }
+
+  /** All rows, sorted; the inverse of `fromJSON`. */
+  toJSON(): LedgerRow[] {
+    return this.rows();
+  }
+
+  /** Adds `row`, summing with an existing row of the same date × source × model. */
+  private add(row: LedgerRow): void {
+    let bySource = this.byDate.get(row.date);
+    if (!bySource) {
+      bySource = new Map();
+      this.byDate.set(row.date, bySource);
+    }
+    let day = bySource.get(row.source);
+    if (!day) {
+      day = { models: new Map(), pricedCost: 0 };
+      bySource.set(row.source, day);
+    }
+    const existing = day.models.get(row.model);
+    if (existing) {
+      day.models.set(row.model, sumRows(existing, row));
+    } else {
+      day.models.set(row.model, cleanRow(row));
+      this.rowCount++;
+    }
+    day.pricedCost += row.unpriced ? 0 : row.cost;
+  }
+
+  /** Drops every row `source` has on `day`. */
+  private removeSourceDay(day: DayKey, source: SourceId): void {
+    const bySource = this.byDate.get(day);
+    const reported = bySource?.get(source);
+    if (!bySource || !reported) {
+      return;
+    }
+    this.rowCount -= reported.models.size;
+    bySource.delete(source);
+    if (bySource.size === 0) {
+      this.byDate.delete(day);
+    }
+  }
+
+  /** The dates with data in the optional range, sorted. */
+  private datesIn(from: DayKey | undefined, toExclusive: DayKey | undefined): DayKey[] {
+    return [...this.byDate.keys()].filter((d) => inRange(d, from, toExclusive)).sort(compareText);
+  }
+
+  /** Calls `visit` with every row in the range, in no particular order. */
+  private forEachRowIn(from: DayKey, toExclusive: DayKey, visit: (row: LedgerRow) => void): void {
+    for (const [date, bySource] of this.byDate) {
+      if (!inRange(date, from, toExclusive)) {
+        continue;
+      }
+      for (const { models } of bySource.values()) {
+        for (const row of models.values()) {
+          visit(row);
+        }
+      }
+    }
+  }
+}

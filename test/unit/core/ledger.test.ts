@@ -1,0 +1,170 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { eachDayKey } from '../../../src/core/dates';
+import { Ledger } from '../../../src/core/ledger';
+import type { LedgerRow } from '../../../src/core/types';
+import { row } from './helpers';
+
+void describe('Ledger', () => {
+  void it('replaces a re-fetched day instead of adding to it', () => {
+    const ledger = new Ledger();
+    ledger.replaceDays('gateway', ['2026-11-26'], [row('2026-11-26', 'gateway', 'sonnet', 100, { requests: 10 })]);
+    ledger.replaceDays('gateway', ['2026-11-26'], [row('2026-11-26', 'gateway', 'sonnet', 120, { requests: 12 })]);
+    assert.equal(ledger.size, 1);
+    assert.deepEqual(ledger.rows(), [row('2026-11-26', 'gateway', 'sonnet', 120, { requests: 12 })]);
+    assert.equal(ledger.dailyTotals('2026-11-26', '2026-11-27').get('2026-11-26'), 120);
+  });
+
+  void it("removes the source's models that are absent from the new fetch, and only that source's", () => {
+    const ledger = new Ledger([
+      row('2026-11-26', 'gateway', 'sonnet', 100),
+      row('2026-11-26', 'gateway', 'opus', 50),
+      row('2026-11-26', 'codex', 'gpt-5', 7),
+      row('2026-11-25', 'gateway', 'sonnet', 30),
+    ]);
+    ledger.replaceDays('gateway', ['2026-11-26'], [row('2026-11-26', 'gateway', 'sonnet', 90)]);
+    assert.deepEqual(
+      ledger.rows().map((r) => [r.date, r.source, r.model, r.cost]),
+      [
+        ['2026-11-25', 'gateway', 'sonnet', 30],
+        ['2026-11-26', 'codex', 'gpt-5', 7],
+        ['2026-11-26', 'gateway', 'sonnet', 90],
+      ],
+    );
+    ledger.replaceDays('gateway', ['2026-11-25', '2026-11-26'], []);
+    assert.deepEqual(ledger.rows(), [row('2026-11-26', 'codex', 'gpt-5', 7)]);
+    assert.deepEqual([...ledger.daysWithData('gateway')], []);
+    assert.equal(ledger.size, 1);
+  });
+
+  void it('sums rows for the same date × source × model within one call', () => {
+    const ledger = new Ledger();
+    ledger.replaceDays('litellm', ['2026-11-26'], [
+      row('2026-11-26', 'litellm', 'sonnet', 1.5, { inputTokens: 10, outputTokens: 1, requests: 1 }),
+      row('2026-11-26', 'litellm', 'sonnet', 2.5, { inputTokens: 20, outputTokens: 2, requests: 2, cacheReadTokens: 5, cacheWriteTokens: 3 }),
+    ]);
+    assert.deepEqual(ledger.rows(), [
+      row('2026-11-26', 'litellm', 'sonnet', 4, { inputTokens: 30, outputTokens: 3, requests: 3, cacheReadTokens: 5, cacheWriteTokens: 3 }),
+    ]);
+  });
+
+  void it('refuses rows of another source or an unlisted day, leaving the ledger unchanged', () => {
+    const ledger = new Ledger([row('2026-11-26', 'gateway', 'sonnet', 100)]);
+    assert.throws(() => ledger.replaceDays('gateway', ['2026-11-26'], [row('2026-11-26', 'codex', 'x', 1)]), RangeError);
+    assert.throws(() => ledger.replaceDays('gateway', ['2026-11-26'], [row('2026-11-27', 'gateway', 'x', 1)]), RangeError);
+    assert.throws(() => ledger.replaceDays('gateway', ['2026-11-31'], []), RangeError);
+    assert.deepEqual(ledger.rows(), [row('2026-11-26', 'gateway', 'sonnet', 100)]);
+  });
+
+  void it('filters and sorts rows by date, source, model', () => {
+    const ledger = new Ledger([
+      row('2026-11-27', 'openai', 'b', 1),
+      row('2026-11-26', 'openai', 'z', 1),
+      row('2026-11-27', 'anthropic', 'c', 1),
+      row('2026-11-27', 'openai', 'a', 1),
+      row('2026-11-28', 'openai', 'a', 1),
+    ]);
+    const keys = (rows: LedgerRow[]): string[] => rows.map((r) => `${r.date} ${r.source} ${r.model}`);
+    assert.deepEqual(keys(ledger.rows()), [
+      '2026-11-26 openai z',
+      '2026-11-27 anthropic c',
+      '2026-11-27 openai a',
+      '2026-11-27 openai b',
+      '2026-11-28 openai a',
+    ]);
+    assert.deepEqual(keys(ledger.rows({ source: 'openai', from: '2026-11-27', toExclusive: '2026-11-28' })), ['2026-11-27 openai a', '2026-11-27 openai b']);
+  });
+
+  void it('totals priced cost per day, optionally per source', () => {
+    const ledger = new Ledger([
+      row('2026-11-26', 'gateway', 'sonnet', 100),
+      row('2026-11-26', 'codex', 'gpt-5', 0, { unpriced: true, inputTokens: 1000 }),
+      row('2026-11-27', 'codex', 'gpt-5', 5),
+      row('2026-11-28', 'gateway', 'sonnet', 8),
+    ]);
+    assert.deepEqual([...ledger.dailyTotals('2026-11-26', '2026-11-28')], [
+      ['2026-11-26', 100],
+      ['2026-11-27', 5],
+    ]);
+    assert.deepEqual([...ledger.dailyTotals('2026-11-01', '2026-12-01', new Set(['codex']))], [
+      ['2026-11-26', 0],
+      ['2026-11-27', 5],
+    ]);
+    assert.deepEqual([...ledger.daysWithData('codex')].sort(), ['2026-11-26', '2026-11-27']);
+  });
+
+  void it('breaks spend down by model and by source', () => {
+    const ledger = new Ledger([
+      row('2026-11-26', 'gateway', 'sonnet', 60, { inputTokens: 100, requests: 2 }),
+      row('2026-11-27', 'codex', 'sonnet', 15, { inputTokens: 50, requests: 1 }),
+      row('2026-11-27', 'codex', 'gpt-5', 25, { outputTokens: 7 }),
+      row('2026-11-27', 'claudeCode', 'opus', 0, { unpriced: true, inputTokens: 9 }),
+      row('2026-12-01', 'gateway', 'sonnet', 1000),
+    ]);
+    const byModel = ledger.breakdown('2026-11-01', '2026-12-01', 'model');
+    assert.deepEqual(
+      byModel.map((e) => [e.key, e.cost, e.inputTokens, e.requests, e.unpriced, e.share]),
+      [
+        ['sonnet', 75, 150, 3, false, 0.75],
+        ['gpt-5', 25, 0, 0, false, 0.25],
+        ['opus', 0, 9, 0, true, 0],
+      ],
+    );
+    const bySource = ledger.breakdown('2026-11-01', '2026-12-01', 'source');
+    assert.deepEqual(
+      bySource.map((e) => [e.key, e.cost]),
+      [
+        ['gateway', 60],
+        ['codex', 40],
+        ['claudeCode', 0],
+      ],
+    );
+    assert.deepEqual(
+      new Ledger([row('2026-11-27', 'codex', 'a', 0)]).breakdown('2026-11-01', '2026-12-01', 'model').map((e) => e.share),
+      [0],
+    );
+  });
+
+  void it('names the top model of each day across sources', () => {
+    const ledger = new Ledger([
+      row('2026-11-26', 'gateway', 'sonnet', 10),
+      row('2026-11-26', 'codex', 'gpt-5', 12),
+      row('2026-11-26', 'claudeCode', 'sonnet', 5),
+      row('2026-11-27', 'codex', 'gpt-5', 3),
+      row('2026-11-27', 'codex', 'expensive', 99, { unpriced: true }),
+    ]);
+    assert.deepEqual([...ledger.topModelByDay('2026-11-26', '2026-11-28')], [
+      ['2026-11-26', 'sonnet'],
+      ['2026-11-27', 'gpt-5'],
+    ]);
+  });
+
+  void it('survives a JSON round trip', () => {
+    const ledger = new Ledger([
+      row('2026-11-26', 'gateway', 'sonnet', 10.25, { inputTokens: 1, outputTokens: 2, cacheReadTokens: 3, cacheWriteTokens: 4, requests: 5 }),
+      row('2026-11-27', 'codex', 'gpt-5', 0, { unpriced: true }),
+    ]);
+    const copy = Ledger.fromJSON(JSON.parse(JSON.stringify(ledger)) as LedgerRow[]);
+    assert.deepEqual(copy.rows(), ledger.rows());
+    assert.equal(copy.size, 2);
+    assert.equal(copy.rows()[1]?.unpriced, true);
+    assert.equal('unpriced' in (copy.rows()[0] ?? {}), false);
+  });
+
+  void it('aggregates three years × 40 models × 2 sources quickly', () => {
+    const rows: LedgerRow[] = [];
+    for (const date of eachDayKey('2024-01-01', '2027-01-01')) {
+      for (const source of ['gateway', 'codex'] as const) {
+        for (let m = 0; m < 40; m++) {
+          rows.push(row(date, source, `model-${m}`, m + 1, { inputTokens: 1000, requests: 1 }));
+        }
+      }
+    }
+    const ledger = new Ledger(rows);
+    assert.equal(ledger.size, rows.length);
+    assert.ok(rows.length > 85_000);
+    const totals = ledger.dailyTotals('2024-01-01', '2027-01-01');
+    assert.equal(totals.size, 1096);
+    assert.equal(totals.get('2025-06-01'), 2 * (40 * 41) / 2);
+  });
+});
