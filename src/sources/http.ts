@@ -66,6 +66,8 @@ export interface GetJsonRequest<TSchema extends v.GenericSchema> {
   /** Reads a provider's error body into a short message (default: common `error.message` shapes). */
   readonly errorMessage?: (body: unknown) => string | undefined;
   readonly signal?: AbortSignal;
+  /** What to do about a rejected key, for this provider (replaces the generic advice). */
+  readonly authHint?: string;
   /** Sees the headers of the successful response (e.g. a demo marker). */
   readonly onHeaders?: (headers: Headers) => void;
 }
@@ -339,7 +341,7 @@ export class HttpClient {
     if (status === 401 || status === 403) {
       return {
         retry: false,
-        error: new SourceError('auth', safe(`${label}: the key was rejected (HTTP ${status}${said}). Set a valid key with "Token Budget: Set API Key…".`), { status }),
+        error: new SourceError('auth', safe(`${label}: the key was rejected (HTTP ${status}${said}). ${request.authHint ?? 'Set a valid key with "Token Budget: Set API Key…".'}`), { status }),
       };
     }
     if (status === 429 || (status === 503 && waitMs !== undefined)) {

@@ -20,6 +20,17 @@ export interface FetchContext {
   readonly sync: unknown;
 }
 
+/** A limit shorter than the budget year that a source enforces (e.g. LiteLLM's monthly budget). */
+export interface SourceLimit {
+  /** e.g. "this month", "this week", "key limit". */
+  readonly label: string;
+  readonly spent: number;
+  /** USD, or null when unlimited. */
+  readonly limit: number | null;
+  /** ISO instant of the next reset, when known. */
+  readonly resetsAt?: string;
+}
+
 export interface FetchOutcome {
   /** Every day fetched: their rows replace what the ledger had for this source on those days. */
   readonly days: readonly DayKey[];
@@ -29,6 +40,10 @@ export interface FetchOutcome {
   readonly user?: string;
   /** A budget reported by the source (the gateway), or null when it reports none. */
   readonly budget?: GatewayBudget | null;
+  /** Shorter limits the source enforces, shown beside the annual budget. */
+  readonly limits?: readonly SourceLimit[];
+  /** A caveat to show with the source's numbers, e.g. "whole organisation, no personal filter". */
+  readonly note?: string;
   readonly requests: number;
 }
 

@@ -8,6 +8,7 @@ import { startSimulator, type Simulator } from '../../../tools/simulator/server'
 const NOW = new Date('2026-11-27T12:00:00Z');
 const http = new HttpClient({ retries: 1, baseDelayMs: 1, maxDelayMs: 2, timeoutMs: 2000 });
 let sim: Simulator;
+let mark = 0;
 
 before(async () => {
   sim = await startSimulator({ port: 0, key: 'test-key-123456', history: { seed: 7, now: NOW } });
@@ -26,13 +27,13 @@ const input = (overrides: Partial<Parameters<typeof fetchGateway>[0]> = {}) => (
 });
 
 function usageQueries(): { from: string; to: string; cursor?: string }[] {
-  return sim.requests.filter((r) => r.path === '/v1/usage').map((r) => r.query as { from: string; to: string; cursor?: string });
+  return sim.requests.slice(mark).filter((r) => r.path === '/v1/usage').map((r) => r.query as { from: string; to: string; cursor?: string });
 }
 
 describe('gateway source over real HTTP', () => {
   it('fetches the whole budget period on the first run, following next_cursor', async () => {
     sim.setFault(null);
-    sim.requests.length = 0;
+    mark = sim.requests.length;
     const result = await fetchGateway(input());
     const period = sim.data.budget;
     assert.ok(period);
@@ -55,7 +56,7 @@ describe('gateway source over real HTTP', () => {
     const ledger = new Ledger();
     ledger.replaceDays('gateway', first.days, first.rows);
     const before = ledger.dailyTotals('2026-01-01', '2027-01-01').get('2026-11-26');
-    sim.requests.length = 0;
+    mark = sim.requests.length;
     const second = await fetchGateway(input({ sync: first.sync }));
     assert.deepEqual(usageQueries(), [{ from: '2026-11-26', to: '2026-11-27' }]);
     assert.deepEqual(second.days, ['2026-11-26', '2026-11-27']);
@@ -74,7 +75,7 @@ describe('gateway source over real HTTP', () => {
 
   it('stops a gateway that never stops paging, with bounded requests', async () => {
     sim.setFault({ kind: 'endless_paging' });
-    sim.requests.length = 0;
+    mark = sim.requests.length;
     await assert.rejects(fetchGateway(input()), (e: SourceError) => e.kind === 'unexpected' && /next_cursor|paging/.test(e.message));
     assert.ok(usageQueries().length <= MAX_PAGES, `at most ${MAX_PAGES} pages, made ${usageQueries().length}`);
     sim.setFault(null);
