@@ -1,0 +1,152 @@
+// The status bar meter in a real VS Code workbench (code-server + Chromium), fed by the
+// allowance-gateway simulator. Expected numbers are computed here from the simulator's data,
+// never by calling the extension's code.
+//
+//   npm run package && node --import tsx --test test/e2e/meter.test.ts
+
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Frame, Page } from 'playwright-core';
+import { launchEditor, type RunningEditor } from '../../scripts/lib/editor.mjs';
+import { startSimulator, type Simulator } from '../../tools/simulator/server';
+import {
+  answerInputBox,
+  answerQuickPick,
+  findInWebviews,
+  hoverTooltip,
+  openWorkbench,
+  runCommand,
+  screenshot,
+  statusBarItem,
+  statusBarItemNames,
+  waitForStatusText,
+  type Workbench,
+} from './workbench';
+
+const VSIX = process.env.TB_VSIX ?? path.resolve(__dirname, '..', '..', 'token-budget.vsix');
+const RIGHT_KEY = 'e2e-right-key-7f3a9c';
+const WRONG_KEY = 'e2e-wrong-key-000000';
+const ITEM_ID = 'token-budget.token-budget.tokenBudget.meter';
+
+let sim: Simulator;
+let editor: RunningEditor;
+let wb: Workbench;
+let page: Page;
+
+/** Today as the extension host sees it: the local calendar date. */
+function localToday(): string {
+  return new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+}
+
+/** What the meter must show, computed from the simulator's own data. */
+function expected() {
+  const budget = sim.data.budget;
+  assert.ok(budget, 'the simulator reports a budget');
+  const today = localToday();
+  const spent = sim.data.days.filter((d) => d.date >= budget.period_start && d.date < budget.period_end && d.date <= today).reduce((s, d) => s + d.cost, 0);
+  return { spent, budget: budget.amount, percent: (spent / budget.amount) * 100, remaining: budget.amount - spent };
+}
+
+const usd = (n: number) => new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(n);
+
+/** Reads "$177k" / "$1.25M" / "$950" back into dollars. */
+function parseCompact(text: string): number {
+  const m = /\$([\d.,]+)([kM]?)/.exec(text);
+  assert.ok(m?.[1], `a dollar amount in ${JSON.stringify(text)}`);
+  return Number(m[1].replace(/,/g, '')) * (m[2] === 'k' ? 1e3 : m[2] === 'M' ? 1e6 : 1);
+}
+
+async function kpis(frame: Frame): Promise<Record<string, string>> {
+  return frame.evaluate(() => Object.fromEntries([...document.querySelectorAll('[data-kpi]')].map((e) => [e.getAttribute('data-kpi') ?? '', e.getAttribute('data-value') ?? ''])));
+}
+
+before(async () => {
+  sim = await startSimulator({ port: 0, key: RIGHT_KEY, history: { now: new Date() } });
+  editor = await launchEditor({
+    vsixPath: VSIX,
+    userSettings: { 'tokenBudget.sources.gateway.url': sim.url },
+    env: { TOKEN_BUDGET_GATEWAY_KEY: WRONG_KEY },
+  });
+  wb = await openWorkbench(editor.url);
+  page = wb.page;
+});
+
+after(async () => {
+  await wb?.close();
+  await editor?.stop();
+  await sim?.close();
+});
+
+describe('status bar meter fed by the allowance gateway', { timeout: 240_000 }, () => {
+  test('a wrong key shows a clear message and no numbers', async () => {
+    const text = await waitForStatusText(page, /Token Budget: error/, 60_000);
+    assert.doesNotMatch(text, /%|\$\d/, 'no bogus numbers');
+    const tip = await hoverTooltip(page, statusBarItem(page, { id: ITEM_ID }));
+    assert.match(tip, /key was rejected \(HTTP 401/);
+    assert.match(tip, /Set API Key/);
+    assert.doesNotMatch(tip, new RegExp(WRONG_KEY), 'the key itself is never shown');
+    await screenshot(page, 'meter-wrong-key');
+  });
+
+  test('a key stored with "Set API Key…" wins over the environment and the meter shows the spend', async () => {
+    await runCommand(page, 'Token Budget: Set API Key…');
+    await answerQuickPick(page, 'Allowance gateway');
+    await answerInputBox(page, RIGHT_KEY);
+    const text = await waitForStatusText(page, /\d+% · \$/, 60_000);
+    const exp = expected();
+    const pct = Number(/(\d+)%/.exec(text)?.[1]);
+    assert.equal(pct, Math.round(exp.percent), `status ${JSON.stringify(text)} vs ${exp.percent.toFixed(2)}%`);
+    const shown = parseCompact(text.slice(text.indexOf('·')));
+    assert.ok(Math.abs(shown - exp.spent) / exp.spent < 0.006, `shown ${shown} vs spent ${exp.spent}`);
+    assert.match(text, /\(demo\)/, 'simulator data is labelled as demo');
+    assert.ok((await statusBarItemNames(page)).includes('Token Budget'), 'the item is named "Token Budget"');
+  });
+
+  test('the tooltip carries the headline numbers', async () => {
+    const exp = expected();
+    const tip = await hoverTooltip(page, statusBarItem(page, { id: ITEM_ID }));
+    assert.ok(tip.includes(usd(exp.spent)), `tooltip has spent ${usd(exp.spent)}:\n${tip}`);
+    assert.ok(tip.includes(usd(exp.budget)), 'tooltip has the budget');
+    assert.ok(tip.includes(usd(exp.remaining)), 'tooltip has what remains');
+    for (const label of ['Pace', 'Projected year-end', 'Runs out', 'Per workday left', 'Updated', 'Allowance gateway', 'Demo data']) {
+      assert.ok(tip.includes(label), `tooltip mentions ${label}`);
+    }
+    await screenshot(page, 'meter-tooltip');
+  });
+
+  test('a click opens the dashboard with the contract data-kpi values', async () => {
+    await statusBarItem(page, { id: ITEM_ID }).click();
+    const frame = await findInWebviews(page, '[data-testid="dashboard"] [data-kpi="spent"]', 30_000);
+    const exp = expected();
+    const values = await kpis(frame);
+    assert.ok(Math.abs(Number(values['spent']) - exp.spent) < 0.006, `spent ${values['spent']} vs ${exp.spent}`);
+    assert.equal(Number(values['budget']), exp.budget);
+    assert.ok(Math.abs(Number(values['remaining']) - exp.remaining) < 0.006);
+    assert.ok(Math.abs(Number(values['percent']) - exp.percent) < 0.006, `percent ${values['percent']} vs ${exp.percent}`);
+    assert.match(values['runout'] ?? '', /^(\d{4}-\d{2}-\d{2}|none)$/);
+    for (const k of ['projected', 'perWorkday', 'pace']) assert.match(values[k] ?? '', /^-?\d+\.\d{2}$/, `${k} is a plain decimal`);
+    const state = await frame.getAttribute('[data-source="gateway"]', 'data-state');
+    assert.equal(state, 'ok');
+    await screenshot(page, 'meter-dashboard');
+  });
+
+  test('when the gateway fails, the last numbers stay with the stale marker; it recovers', async () => {
+    const before = (await statusBarItem(page, { id: ITEM_ID }).innerText()).trim();
+    sim.setFault({ kind: 'status', status: 500 });
+    await runCommand(page, 'Token Budget: Refresh Now');
+    const item = statusBarItem(page, { id: ITEM_ID });
+    await item.locator('.codicon-warning').waitFor({ state: 'attached', timeout: 60_000 });
+    assert.equal((await item.innerText()).trim(), before.trim(), 'same numbers, now marked');
+    const tip = await hoverTooltip(page, item);
+    assert.match(tip, /Stale/);
+    assert.match(tip, /HTTP 500/);
+    const frame = await findInWebviews(page, '[data-source="gateway"][data-state="stale"]', 30_000);
+    assert.ok(frame);
+    await screenshot(page, 'meter-stale');
+
+    sim.setFault(null);
+    await runCommand(page, 'Token Budget: Refresh Now');
+    await item.locator('.codicon-warning').waitFor({ state: 'detached', timeout: 60_000 });
+  });
+});

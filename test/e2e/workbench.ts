@@ -1,0 +1,368 @@
+// Playwright helpers for driving a real VS Code workbench (code-server) in Debian's Chromium.
+// Start the editor with launchEditor() from scripts/lib/editor.mjs, then openWorkbench(url).
+//
+// DOM facts (code-server 4.139.1 / VS Code 1.139.1):
+// - a status bar item is `div.statusbar-item` with `id="<publisher>.<extension-name>.<itemId>"`
+//   (itemId = first argument of createStatusBarItem) and `aria-label` = its text with icons as
+//   words ("$(pulse) 42%" -> "pulse 42%") plus ", <tooltip>" when the tooltip is a string/markdown,
+//   or accessibilityInformation.label when set. The item's `name` is NOT in the DOM; it appears
+//   only in the status bar's context menu (see statusBarItemNames()).
+// - hovers are `.workbench-hover` (inside `.monaco-hover`); notifications are
+//   `.notifications-toasts .notification-toast`; the palette is `.quick-input-widget`.
+
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import type { Browser, Frame, Locator, Page } from 'playwright-core';
+import { ensureEditor } from '../../scripts/lib/editor.mjs';
+
+const REPO_ROOT = path.resolve(__dirname, '..', '..');
+export const SCREENSHOT_DIR = path.join(REPO_ROOT, 'test-results', 'screenshots');
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+  '--no-first-run',
+];
+
+export const VIEWPORT = { width: 1400, height: 900 } as const;
+
+export type ThemeName = 'Default Light Modern' | 'Default Dark Modern' | 'Default High Contrast';
+
+export interface Workbench {
+  browser: Browser;
+  page: Page;
+  /** Uncaught errors thrown in the workbench page (not in webviews). */
+  pageErrors: string[];
+  close(): Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+async function poll<T>(what: string, timeoutMs: number, fn: () => Promise<T | undefined>, intervalMs = 200): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v !== undefined) return v;
+    } catch (e) {
+      lastError = e;
+    }
+    if (Date.now() > deadline) {
+      const detail = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${detail}`);
+    }
+    await sleep(intervalMs);
+  }
+}
+
+/** Opens the workbench in a fresh headless Chromium and waits until it is interactive. */
+export async function openWorkbench(
+  url: string,
+  opts: { colorScheme?: 'light' | 'dark' | 'no-preference'; timeoutMs?: number; headless?: boolean } = {},
+): Promise<Workbench> {
+  const { chromiumPath } = await ensureEditor({ log: (l) => console.error(l) });
+  const timeout = opts.timeoutMs ?? 60_000;
+  const browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: CHROMIUM_ARGS,
+    headless: opts.headless ?? !process.env.TOKEN_BUDGET_HEADED,
+  });
+  try {
+    const context = await browser.newContext({
+      viewport: VIEWPORT,
+      colorScheme: opts.colorScheme ?? 'light',
+      reducedMotion: 'reduce',
+    });
+    const page = await context.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.goto(url, { waitUntil: 'domcontentloaded', timeout });
+    await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout });
+    await page.locator('.monaco-workbench .part.statusbar').waitFor({ state: 'visible', timeout });
+    // the status bar gets its first items once the workbench has restored its parts
+    await page.locator('.part.statusbar .statusbar-item').first().waitFor({ state: 'attached', timeout });
+    await page.locator('.part.editor').waitFor({ state: 'visible', timeout });
+    return {
+      browser,
+      page,
+      pageErrors,
+      close: async () => {
+        await browser.close().catch(() => undefined);
+      },
+    };
+  } catch (e) {
+    await browser.close().catch(() => undefined);
+    throw e;
+  }
+}
+
+function cssString(s: string): string {
+  return JSON.stringify(s);
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+export interface StatusBarQuery {
+  /** Full DOM id, `<publisher>.<name>.<itemId>`, e.g. `token-budget.token-budget.meter`. */
+  id?: string;
+  /** Extension id `<publisher>.<name>`: matches any item of that extension. */
+  extensionId?: string;
+  /**
+   * The item's `name`. Not rendered in the DOM: matched against the aria-label (contains, case-
+   * insensitive), which holds the name only if the extension puts it in its text, tooltip or
+   * accessibilityInformation.label. Prefer `id` / `extensionId`; check names with statusBarItemNames().
+   */
+  name?: string;
+  /** Matched against the visible text of the item. */
+  textMatch?: RegExp;
+}
+
+/** Locator for a status bar item (`div.statusbar-item`). */
+export function statusBarItem(page: Page, q: StatusBarQuery): Locator {
+  let loc: Locator;
+  if (q.id) loc = page.locator(`.part.statusbar .statusbar-item[id=${cssString(q.id)}]`);
+  else if (q.extensionId) loc = page.locator(`.part.statusbar .statusbar-item[id^=${cssString(`${q.extensionId}.`)} i]`);
+  else loc = page.locator('.part.statusbar .statusbar-item');
+  // the item's inner <a class="statusbar-item-label"> carries the same aria-label
+  if (q.name) loc = loc.filter({ has: page.locator(`[aria-label*=${cssString(q.name)} i]`) });
+  if (q.textMatch) loc = loc.filter({ hasText: q.textMatch });
+  return loc;
+}
+
+/** Texts of the visible status bar items. */
+export async function statusBarTexts(page: Page): Promise<string[]> {
+  const texts = await page.locator('.part.statusbar .statusbar-item').evaluateAll((els) =>
+    els.filter((e) => (e as HTMLElement).offsetParent !== null).map((e) => (e as HTMLElement).innerText),
+  );
+  return texts.map((t) => t.replace(/\s+/g, ' ').trim()).filter(Boolean);
+}
+
+/** Waits until some status bar item's text matches; returns that text. */
+export async function waitForStatusText(page: Page, re: RegExp, timeoutMs = 30_000): Promise<string> {
+  let seen: string[] = [];
+  try {
+    return await poll(`a status bar item matching ${re}`, timeoutMs, async () => {
+      seen = await statusBarTexts(page);
+      return seen.find((t) => re.test(t));
+    });
+  } catch (e) {
+    throw new Error(`${(e as Error).message}; status bar shows: ${JSON.stringify(seen)}`, { cause: e });
+  }
+}
+
+/**
+ * Names of the status bar items as listed in the status bar's context menu (where VS Code
+ * shows each item's `name`). Closes the menu again.
+ */
+export async function statusBarItemNames(page: Page): Promise<string[]> {
+  await page.locator('.part.statusbar').click({ button: 'right', position: { x: 700, y: 10 } });
+  const items = page.locator('.context-view .monaco-menu .action-item .action-label');
+  await items.first().waitFor({ state: 'visible', timeout: 10_000 });
+  const names = (await items.allInnerTexts()).map((t) => t.trim()).filter(Boolean);
+  await page.keyboard.press('Escape');
+  return names;
+}
+
+const HOVER = '.workbench-hover, .monaco-hover';
+
+/** Hovers the element and returns the text of the hover widget that appears. */
+export async function hoverTooltip(page: Page, locator: Locator, timeoutMs = 10_000): Promise<string> {
+  const hover = page.locator(HOVER).filter({ visible: true });
+  // make sure no earlier hover is still up
+  await page.mouse.move(1, VIEWPORT.height / 2);
+  await hover.first().waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
+  await locator.scrollIntoViewIfNeeded();
+  const text = await poll('a hover widget', timeoutMs, async () => {
+    await locator.hover({ timeout: 5_000 });
+    // small mouse moves restart the hover delay if the first hover was swallowed
+    try {
+      await hover.first().waitFor({ state: 'visible', timeout: 2_500 });
+    } catch {
+      const box = await locator.boundingBox();
+      if (box) await page.mouse.move(box.x + box.width / 2 + 1, box.y + box.height / 2);
+      return undefined;
+    }
+    const t = (await hover.first().innerText()).trim();
+    return t || undefined;
+  });
+  return text;
+}
+
+const QUICK_INPUT = '.quick-input-widget';
+const QUICK_INPUT_BOX = `${QUICK_INPUT} .quick-input-box input`;
+const QUICK_ROWS = `${QUICK_INPUT} .quick-input-list .monaco-list-row`;
+
+async function openPalette(page: Page): Promise<void> {
+  const widget = page.locator(QUICK_INPUT);
+  for (const key of ['F1', 'Control+Shift+P', 'F1']) {
+    if (await widget.isVisible()) await page.keyboard.press('Escape');
+    await page.keyboard.press(key);
+    try {
+      await widget.waitFor({ state: 'visible', timeout: 3_000 });
+      return;
+    } catch {
+      // the page may not have had keyboard focus yet: focus the workbench and retry
+      await page.locator('.monaco-workbench').focus().catch(() => undefined);
+    }
+  }
+  throw new Error('the command palette did not open (F1 / Ctrl+Shift+P)');
+}
+
+async function rowLabels(page: Page): Promise<string[]> {
+  return (await page.locator(QUICK_ROWS).evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-label') ?? (r as HTMLElement).innerText))).map(
+    (t) => t.replace(/\s+/g, ' ').trim(),
+  );
+}
+
+/**
+ * Picks the row for `text` in the open quick input: exact label first, else the first row
+ * containing it. `prefix` is typed before the text (">" for the command palette).
+ */
+async function pickRow(
+  page: Page,
+  text: string,
+  prefix: string,
+  timeoutMs: number,
+  accept?: (label: string) => boolean,
+): Promise<void> {
+  const input = page.locator(QUICK_INPUT_BOX);
+  await input.fill(`${prefix}${text}`);
+  const exact = new RegExp(`^${escapeRegExp(text)}(\\s|,|$)`, 'i');
+  let labels: string[] = [];
+  try {
+    await poll(`a quick pick row "${text}"`, timeoutMs, async () => {
+      // the list re-filters asynchronously after typing
+      if ((await input.inputValue()) !== `${prefix}${text}`) await input.fill(`${prefix}${text}`);
+      labels = await rowLabels(page);
+      const idx = labels.findIndex((l) => (accept ? accept(l) : exact.test(l)));
+      const i = idx >= 0 || accept ? idx : labels.findIndex((l) => l.toLowerCase().includes(text.toLowerCase()));
+      if (i < 0) return undefined;
+      const row = page.locator(QUICK_ROWS).nth(i);
+      const focused = (await row.getAttribute('class'))?.includes('focused') ?? false;
+      if (focused) await input.press('Enter');
+      else await row.click();
+      return true;
+    });
+  } catch (e) {
+    throw new Error(`${(e as Error).message}; rows: ${JSON.stringify(labels.slice(0, 10))}`, { cause: e });
+  }
+}
+
+/** Runs a command by its palette title (e.g. "Token Budget: Show Dashboard"). */
+export async function runCommand(page: Page, title: string, timeoutMs = 15_000): Promise<void> {
+  await openPalette(page);
+  const plain = title.replace(/^>\s*/, '');
+  await pickRow(page, plain, '>', timeoutMs);
+  // the palette closes when the command starts; a command may open its own quick input
+  await sleep(300);
+}
+
+/** Chooses `text` in a QuickPick shown by the extension. */
+export async function answerQuickPick(page: Page, text: string, timeoutMs = 15_000): Promise<void> {
+  await page.locator(QUICK_INPUT).waitFor({ state: 'visible', timeout: timeoutMs });
+  await page.locator(QUICK_ROWS).first().waitFor({ state: 'visible', timeout: timeoutMs });
+  await pickRow(page, text, '', timeoutMs);
+  await sleep(300);
+}
+
+/** Types `text` into an InputBox shown by the extension and accepts it; throws on a validation message. */
+export async function answerInputBox(page: Page, text: string, timeoutMs = 15_000): Promise<void> {
+  const widget = page.locator(QUICK_INPUT);
+  await widget.waitFor({ state: 'visible', timeout: timeoutMs });
+  const input = page.locator(QUICK_INPUT_BOX);
+  await input.fill(text);
+  await input.press('Enter');
+  try {
+    await widget.waitFor({ state: 'hidden', timeout: 3_000 });
+  } catch {
+    const msg = (await page.locator(`${QUICK_INPUT} .quick-input-message`).innerText().catch(() => '')).trim();
+    // a following input box may reuse the widget; only an unchanged value means "rejected"
+    if ((await input.inputValue().catch(() => '')) === text) {
+      throw new Error(`the input box did not accept ${JSON.stringify(text)}${msg ? `: ${msg}` : ''}`);
+    }
+  }
+}
+
+/** Finds the (nested) webview frame containing `selector`. */
+export async function findInWebviews(page: Page, selector: string, timeoutMs = 30_000): Promise<Frame> {
+  return poll(`a webview frame with ${selector}`, timeoutMs, async () => {
+    for (const frame of page.frames()) {
+      if (frame === page.mainFrame() || frame.isDetached()) continue;
+      try {
+        if (await frame.$(selector)) return frame;
+      } catch {
+        // frame navigated or detached while we looked
+      }
+    }
+    return undefined;
+  }, 250);
+}
+
+const TOAST = '.notifications-toasts .notification-toast';
+
+/** Texts of the visible notification toasts (message plus source/buttons, one string each). */
+export async function notifications(page: Page): Promise<string[]> {
+  const toasts = page.locator(TOAST).filter({ visible: true });
+  const texts = await toasts.evaluateAll((els) =>
+    els.map((el) => {
+      const msg = el.querySelector('.notification-list-item-message');
+      return ((msg as HTMLElement | null)?.innerText ?? (el as HTMLElement).innerText).replace(/\s+/g, ' ').trim();
+    }),
+  );
+  return texts.filter(Boolean);
+}
+
+/** Waits for a toast whose message matches; returns its text. */
+export async function waitForNotification(page: Page, re: RegExp, timeoutMs = 15_000): Promise<string> {
+  let seen: string[] = [];
+  try {
+    return await poll(`a notification matching ${re}`, timeoutMs, async () => {
+      seen = await notifications(page);
+      return seen.find((t) => re.test(t));
+    });
+  } catch (e) {
+    throw new Error(`${(e as Error).message}; visible notifications: ${JSON.stringify(seen)}`, { cause: e });
+  }
+}
+
+// VS Code 1.139 labels the built-in themes "Light Modern", "Dark Modern", "Dark High Contrast"
+// (ids "Light Modern", "Dark Modern", "Default High Contrast"); older builds said "Default …".
+const THEMES: Record<ThemeName, { cls: string; filter: string; labels: string[] }> = {
+  'Default Light Modern': { cls: 'vs', filter: 'Light Modern', labels: ['Light Modern', 'Default Light Modern'] },
+  'Default Dark Modern': { cls: 'vs-dark', filter: 'Dark Modern', labels: ['Dark Modern', 'Default Dark Modern'] },
+  'Default High Contrast': {
+    cls: 'hc-black',
+    filter: 'High Contrast',
+    labels: ['Dark High Contrast', 'Default High Contrast'],
+  },
+};
+
+/** Switches the color theme through "Preferences: Color Theme" and waits for it to apply. */
+export async function setTheme(page: Page, theme: ThemeName, timeoutMs = 15_000): Promise<void> {
+  const { cls, filter, labels } = THEMES[theme];
+  const workbench = page.locator('.monaco-workbench');
+  const applied = async () => workbench.evaluate((el, c) => el.classList.contains(c), cls);
+  if (await applied()) return;
+  await runCommand(page, 'Preferences: Color Theme', timeoutMs);
+  await page.locator(QUICK_ROWS).first().waitFor({ state: 'visible', timeout: timeoutMs });
+  const wanted = labels.map((l) => new RegExp(`^${escapeRegExp(l)}(\\s|,|$)`, 'i'));
+  await pickRow(page, filter, '', timeoutMs, (label) => wanted.some((re) => re.test(label)));
+  await poll(`theme ${theme}`, timeoutMs, async () => ((await applied()) ? true : undefined));
+  await sleep(300); // let the new colors paint
+}
+
+/** Saves a full-page PNG to test-results/screenshots/NAME.png; returns its path. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  const file = path.join(SCREENSHOT_DIR, `${name.replace(/[^\w.-]+/g, '-')}.png`);
+  await fs.mkdir(SCREENSHOT_DIR, { recursive: true });
+  await page.screenshot({ path: file });
+  return file;
+}
