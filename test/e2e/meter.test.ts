@@ -78,8 +78,8 @@ after(async () => {
   await sim?.close();
 });
 
-describe('status bar meter fed by the allowance gateway', { timeout: 240_000 }, () => {
-  test('a wrong key shows a clear message and no numbers', async () => {
+void describe('status bar meter fed by the allowance gateway', { timeout: 240_000 }, () => {
+  void test('a wrong key shows a clear message and no numbers', async () => {
     const text = await waitForStatusText(page, /Token Budget: error/, 60_000);
     assert.doesNotMatch(text, /%|\$\d/, 'no bogus numbers');
     const tip = await hoverTooltip(page, statusBarItem(page, { id: ITEM_ID }));
@@ -89,7 +89,7 @@ describe('status bar meter fed by the allowance gateway', { timeout: 240_000 }, 
     await screenshot(page, 'meter-wrong-key');
   });
 
-  test('a key stored with "Set API Key…" wins over the environment and the meter shows the spend', async () => {
+  void test('a key stored with "Set API Key…" wins over the environment and the meter shows the spend', async () => {
     await runCommand(page, 'Token Budget: Set API Key…');
     await answerQuickPick(page, 'Allowance gateway');
     await answerInputBox(page, RIGHT_KEY);
@@ -103,7 +103,7 @@ describe('status bar meter fed by the allowance gateway', { timeout: 240_000 }, 
     assert.ok((await statusBarItemNames(page)).includes('Token Budget'), 'the item is named "Token Budget"');
   });
 
-  test('the tooltip carries the headline numbers', async () => {
+  void test('the tooltip carries the headline numbers', async () => {
     const exp = expected();
     const tip = await hoverTooltip(page, statusBarItem(page, { id: ITEM_ID }));
     assert.ok(tip.includes(usd(exp.spent)), `tooltip has spent ${usd(exp.spent)}:\n${tip}`);
@@ -115,7 +115,7 @@ describe('status bar meter fed by the allowance gateway', { timeout: 240_000 }, 
     await screenshot(page, 'meter-tooltip');
   });
 
-  test('a click opens the dashboard with the contract data-kpi values', async () => {
+  void test('a click opens the dashboard with the contract data-kpi values', async () => {
     await statusBarItem(page, { id: ITEM_ID }).click();
     const frame = await findInWebviews(page, '[data-testid="dashboard"] [data-kpi="spent"]', 30_000);
     const exp = expected();
@@ -131,7 +131,7 @@ describe('status bar meter fed by the allowance gateway', { timeout: 240_000 }, 
     await screenshot(page, 'meter-dashboard');
   });
 
-  test('when the gateway fails, the last numbers stay with the stale marker; it recovers', async () => {
+  void test('when the gateway fails, the last numbers stay with the stale marker; it recovers', async () => {
     const before = (await statusBarItem(page, { id: ITEM_ID }).innerText()).trim();
     sim.setFault({ kind: 'status', status: 500 });
     await runCommand(page, 'Token Budget: Refresh Now');

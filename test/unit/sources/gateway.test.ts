@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Ledger } from '../../../src/core/ledger';
 import { fetchGateway, MAX_PAGES } from '../../../src/sources/gateway';
-import { HttpClient, SourceError } from '../../../src/sources/http';
+import { HttpClient, type SourceError } from '../../../src/sources/http';
 import { startSimulator, type Simulator } from '../../../tools/simulator/server';
 
 const NOW = new Date('2026-11-27T12:00:00Z');
@@ -30,8 +30,8 @@ function usageQueries(): { from: string; to: string; cursor?: string }[] {
   return sim.requests.slice(mark).filter((r) => r.path === '/v1/usage').map((r) => r.query as { from: string; to: string; cursor?: string });
 }
 
-describe('gateway source over real HTTP', () => {
-  it('fetches the whole budget period on the first run, following next_cursor', async () => {
+void describe('gateway source over real HTTP', () => {
+  void it('fetches the whole budget period on the first run, following next_cursor', async () => {
     sim.setFault(null);
     mark = sim.requests.length;
     const result = await fetchGateway(input());
@@ -51,7 +51,7 @@ describe('gateway source over real HTTP', () => {
     assert.deepEqual(result.sync.coverage, { from: period.period_start, to: '2026-11-27' });
   });
 
-  it('fetches only yesterday and today the next time, and a re-fetched day replaces', async () => {
+  void it('fetches only yesterday and today the next time, and a re-fetched day replaces', async () => {
     const first = await fetchGateway(input());
     const ledger = new Ledger();
     ledger.replaceDays('gateway', first.days, first.rows);
@@ -64,7 +64,7 @@ describe('gateway source over real HTTP', () => {
     assert.equal(ledger.dailyTotals('2026-01-01', '2027-01-01').get('2026-11-26'), before, 'replaced, not added');
   });
 
-  it('names a rejected key and never includes it in the message', async () => {
+  void it('names a rejected key and never includes it in the message', async () => {
     await assert.rejects(fetchGateway(input({ key: 'wrong-key-999999' })), (e: SourceError) => {
       assert.equal(e.kind, 'auth');
       assert.match(e.message, /key was rejected \(HTTP 401/);
@@ -73,7 +73,7 @@ describe('gateway source over real HTTP', () => {
     });
   });
 
-  it('stops a gateway that never stops paging, with bounded requests', async () => {
+  void it('stops a gateway that never stops paging, with bounded requests', async () => {
     sim.setFault({ kind: 'endless_paging' });
     mark = sim.requests.length;
     await assert.rejects(fetchGateway(input()), (e: SourceError) => e.kind === 'unexpected' && /next_cursor|paging/.test(e.message));
@@ -81,7 +81,7 @@ describe('gateway source over real HTTP', () => {
     sim.setFault(null);
   });
 
-  it('says what was wrong with a malformed response', async () => {
+  void it('says what was wrong with a malformed response', async () => {
     sim.setFault({ kind: 'wrong_types' });
     await assert.rejects(fetchGateway(input()), (e: SourceError) => e.kind === 'unexpected' && /expected number/.test(e.message));
     sim.setFault({ kind: 'truncated' });
@@ -89,7 +89,7 @@ describe('gateway source over real HTTP', () => {
     sim.setFault(null);
   });
 
-  it('reports rate limiting with the time to wait', async () => {
+  void it('reports rate limiting with the time to wait', async () => {
     sim.setFault({ kind: 'rate_limit', retryAfter: 3600 });
     await assert.rejects(fetchGateway(input()), (e: SourceError) => e.kind === 'rate_limited' && e.details.retryAt !== undefined);
     sim.setFault(null);

@@ -42,8 +42,8 @@ async function failure(p: Promise<unknown>): Promise<SourceError> {
 const get = (c: HttpClient, path = '/v1/allowance', secrets: string[] = []) =>
   c.getJson({ url: joinUrl(base, path), schema: Body, source: 'Test source', headers: { Authorization: `Bearer ${secrets[0] ?? 'k'}` }, secrets });
 
-describe('HttpClient', () => {
-  it('returns the validated body and sends the headers', async () => {
+void describe('HttpClient', () => {
+  void it('returns the validated body and sends the headers', async () => {
     let auth: string | undefined;
     serve((req, res) => {
       auth = req.headers.authorization;
@@ -54,26 +54,26 @@ describe('HttpClient', () => {
     assert.equal(auth, 'Bearer secret-key-1');
   });
 
-  it('says what was wrong with an unexpected body, without the key', async () => {
+  void it('says what was wrong with an unexpected body, without the key', async () => {
     serve((_req, res) => res.end(JSON.stringify({ spent: '12.5' })));
     const error = await failure(get(client()));
     assert.equal(error.kind, 'unexpected');
     assert.match(error.message, /spent: expected number, got "12\.5"/);
   });
 
-  it('reports a body that is not JSON', async () => {
+  void it('reports a body that is not JSON', async () => {
     serve((_req, res) => res.end('<html>login</html>'));
     const error = await failure(get(client()));
     assert.equal(error.kind, 'unexpected');
     assert.match(error.message, /not JSON .*<html>login/);
   });
 
-  it('reports a truncated body as not JSON', async () => {
+  void it('reports a truncated body as not JSON', async () => {
     serve((_req, res) => res.end('{"spent": 12'));
     assert.equal((await failure(get(client()))).kind, 'unexpected');
   });
 
-  it('rejects 401 and 403 as a key problem, quoting the server but never the key', async () => {
+  void it('rejects 401 and 403 as a key problem, quoting the server but never the key', async () => {
     for (const status of [401, 403]) {
       serve((_req, res) => {
         res.statusCode = status;
@@ -89,7 +89,7 @@ describe('HttpClient', () => {
     }
   });
 
-  it('retries 5xx with backoff and succeeds', async () => {
+  void it('retries 5xx with backoff and succeeds', async () => {
     sleeps.length = 0;
     serve((_req, res, hit) => {
       if (hit < 3) {
@@ -102,7 +102,7 @@ describe('HttpClient', () => {
     assert.equal(sleeps.length, 2);
   });
 
-  it('gives up on 5xx after the retries with a server error', async () => {
+  void it('gives up on 5xx after the retries with a server error', async () => {
     serve((_req, res) => {
       res.statusCode = 502;
       res.end('bad gateway');
@@ -112,7 +112,7 @@ describe('HttpClient', () => {
     assert.equal(hits, 3, 'one attempt plus two retries');
   });
 
-  it('waits a short Retry-After on 429 and then succeeds', async () => {
+  void it('waits a short Retry-After on 429 and then succeeds', async () => {
     sleeps.length = 0;
     serve((_req, res, hit) => {
       if (hit === 1) {
@@ -125,7 +125,7 @@ describe('HttpClient', () => {
     assert.equal(sleeps[0], 2000, 'waited exactly Retry-After');
   });
 
-  it('does not wait a long Retry-After: rate limited until when', async () => {
+  void it('does not wait a long Retry-After: rate limited until when', async () => {
     const now = new Date('2026-11-27T10:00:00Z');
     serve((_req, res) => {
       res.statusCode = 429;
@@ -139,7 +139,7 @@ describe('HttpClient', () => {
     assert.equal(hits, 1);
   });
 
-  it('times out a slow server and retries', async () => {
+  void it('times out a slow server and retries', async () => {
     serve((_req, res, hit) => {
       if (hit === 1) setTimeout(() => res.end('{"spent":3}'), 800);
       else res.end('{"spent":3}');
@@ -148,7 +148,7 @@ describe('HttpClient', () => {
     assert.equal(hits, 2);
   });
 
-  it('reports a dropped connection as unreachable after retries', async () => {
+  void it('reports a dropped connection as unreachable after retries', async () => {
     serve((req) => req.socket.destroy());
     const error = await failure(get(client()));
     assert.equal(error.kind, 'unreachable');
@@ -156,7 +156,7 @@ describe('HttpClient', () => {
     assert.equal(hits, 3);
   });
 
-  it('reports a closed port as unreachable', async () => {
+  void it('reports a closed port as unreachable', async () => {
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as AddressInfo).port;
@@ -167,7 +167,7 @@ describe('HttpClient', () => {
     assert.match(error.message, /ECONNREFUSED/);
   });
 
-  it('caps the response size, declared or streamed', async () => {
+  void it('caps the response size, declared or streamed', async () => {
     serve((_req, res) => res.end(JSON.stringify({ spent: 1, pad: 'x'.repeat(5000) })));
     assert.equal((await failure(get(client({ maxResponseBytes: 1000 })))).kind, 'too_large');
     serve((_req, res) => {
@@ -178,7 +178,7 @@ describe('HttpClient', () => {
     assert.equal((await failure(get(client({ maxResponseBytes: 1000 })))).kind, 'too_large');
   });
 
-  it('does not follow redirects (a key is never sent elsewhere)', async () => {
+  void it('does not follow redirects (a key is never sent elsewhere)', async () => {
     serve((_req, res) => {
       res.statusCode = 302;
       res.setHeader('location', 'https://elsewhere.example.com/v1/allowance');
@@ -190,8 +190,8 @@ describe('HttpClient', () => {
   });
 });
 
-describe('URL and header helpers', () => {
-  it('accepts https and loopback http, refuses other http', () => {
+void describe('URL and header helpers', () => {
+  void it('accepts https and loopback http, refuses other http', () => {
     assert.equal(parseSourceUrl('https://gw.example.com/base', 'x').href, 'https://gw.example.com/base');
     assert.equal(parseSourceUrl('http://127.0.0.1:4000', 'x').port, '4000');
     assert.equal(parseSourceUrl('http://localhost:4000', 'x').hostname, 'localhost');
@@ -200,12 +200,12 @@ describe('URL and header helpers', () => {
     assert.throws(() => parseSourceUrl('ftp://gw.example.com', 'x'), (e: SourceError) => e.kind === 'config');
   });
 
-  it('joins a base path and query arrays', () => {
+  void it('joins a base path and query arrays', () => {
     const url = joinUrl(new URL('https://h.example/api/v1/'), '/key', { 'group_by[]': ['model', 'api_key_id'], limit: '31', skip: undefined });
     assert.equal(url.href, 'https://h.example/api/v1/key?group_by%5B%5D=model&group_by%5B%5D=api_key_id&limit=31');
   });
 
-  it('parses Retry-After as seconds or an HTTP date', () => {
+  void it('parses Retry-After as seconds or an HTTP date', () => {
     const now = new Date('2026-11-27T10:00:00Z');
     assert.equal(parseRetryAfter('120', now), 120_000);
     assert.equal(parseRetryAfter('Fri, 27 Nov 2026 10:01:00 GMT', now), 60_000);
@@ -213,7 +213,7 @@ describe('URL and header helpers', () => {
     assert.equal(parseRetryAfter('soon', now), undefined);
   });
 
-  it('redacts given secrets, bearer tokens and sk- keys', () => {
+  void it('redacts given secrets, bearer tokens and sk- keys', () => {
     assert.equal(redact('bad key abcd1234efgh', ['abcd1234efgh']), 'bad key [redacted]');
     assert.equal(redact('Authorization: Bearer xyz.123', []), 'Authorization: Bearer [redacted]');
     assert.equal(redact('key sk-admin-0123456789abcdef', []), 'key sk-admin-…[redacted]');

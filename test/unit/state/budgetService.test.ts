@@ -40,8 +40,8 @@ function expectedSpent(): number {
   return sim.data.days.filter((d) => d.date >= b.period_start && d.date < b.period_end && d.date <= '2026-11-27').reduce((s, d) => s + d.cost, 0);
 }
 
-describe('BudgetService with the gateway simulator', () => {
-  it('takes budget and period from the gateway and adds up the spend', async () => {
+void describe('BudgetService with the gateway simulator', () => {
+  void it('takes budget and period from the gateway and adds up the spend', async () => {
     sim.setFault(null);
     const svc = await service({ 'sources.gateway.url': sim.url });
     await svc.refresh('test');
@@ -55,7 +55,7 @@ describe('BudgetService with the gateway simulator', () => {
     assert.equal(s.stale, false);
   });
 
-  it('keeps the last good numbers, marked stale, when the gateway fails; recovers by itself', async () => {
+  void it('keeps the last good numbers, marked stale, when the gateway fails; recovers by itself', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'tb-svc-'));
     const svc = await service({ 'sources.gateway.url': sim.url }, 'svc-key-0000001', dir);
     await svc.refresh('first');
@@ -79,7 +79,7 @@ describe('BudgetService with the gateway simulator', () => {
     assert.equal(s.sources.find((x) => x.id === 'gateway')?.state, 'ok');
   });
 
-  it('with a wrong key: an error state and no numbers', async () => {
+  void it('with a wrong key: an error state and no numbers', async () => {
     sim.setFault(null);
     const svc = await service({ 'sources.gateway.url': sim.url }, 'not-the-key-00000');
     await svc.refresh('test');
@@ -89,13 +89,13 @@ describe('BudgetService with the gateway simulator', () => {
     assert.equal(gw?.lastSuccess, undefined);
   });
 
-  it('refuses a plain-http URL to another host without sending anything', async () => {
+  void it('refuses a plain-http URL to another host without sending anything', async () => {
     const svc = await service({ 'sources.gateway.url': 'http://gateway.example.com' });
     await svc.refresh('test');
     assert.match(svc.snapshot.sources.find((x) => x.id === 'gateway')?.error ?? '', /https/);
   });
 
-  it('never runs two refreshes at once', async () => {
+  void it('never runs two refreshes at once', async () => {
     sim.setFault(null);
     const svc = await service({ 'sources.gateway.url': sim.url });
     mark = sim.requests.length;
@@ -104,7 +104,7 @@ describe('BudgetService with the gateway simulator', () => {
     assert.equal(allowanceCalls, 2, 'one refresh plus one queued re-run, not three in parallel');
   });
 
-  it('with no source configured: not configured, nothing fetched', async () => {
+  void it('with no source configured: not configured, nothing fetched', async () => {
     const svc = await service({});
     await svc.refresh('test');
     assert.equal(svc.snapshot.configured, false);

@@ -10,8 +10,8 @@ const row = (date: string, model: string, cost: number, unpriced = false): Ledge
   date, source: 'gateway', model, cost, inputTokens: 10, outputTokens: 5, cacheReadTokens: 1, cacheWriteTokens: 2, requests: 3, ...(unpriced ? { unpriced: true } : {}),
 });
 
-describe('LedgerStore', () => {
-  it('round-trips rows, source memory and the gateway budget', async () => {
+void describe('LedgerStore', () => {
+  void it('round-trips rows, source memory and the gateway budget', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'tb-store-'));
     const store = new LedgerStore(dir);
     assert.deepEqual(await store.load(), { kind: 'empty' });
@@ -26,7 +26,7 @@ describe('LedgerStore', () => {
     assert.deepEqual((await readdir(dir)).sort(), ['ledger.json'], 'no temporary file left behind');
   });
 
-  it('moves a corrupt file aside, keeps it, and starts empty', async () => {
+  void it('moves a corrupt file aside, keeps it, and starts empty', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'tb-store-'));
     await writeFile(join(dir, 'ledger.json'), '{"version":1,"rows":[["2026-11-01"');
     const store = new LedgerStore(dir, () => new Date('2026-11-27T10:00:00Z'));
@@ -38,7 +38,7 @@ describe('LedgerStore', () => {
     assert.deepEqual(await store.load(), { kind: 'empty' });
   });
 
-  it('rejects a file of the wrong shape, naming where', async () => {
+  void it('rejects a file of the wrong shape, naming where', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'tb-store-'));
     await writeFile(join(dir, 'ledger.json'), JSON.stringify({ version: 1, savedAt: 'x', rows: [['2026-11-01', 'nope', 'm', 1, 0, 0, 0, 0, 0, 0]], sources: {} }));
     const result = await new LedgerStore(dir).load();
@@ -46,7 +46,7 @@ describe('LedgerStore', () => {
     assert.match(result.kind === 'corrupt' ? result.reason : '', /rows\.0\.1/);
   });
 
-  it('serialises concurrent saves: the last one wins, whole', async () => {
+  void it('serialises concurrent saves: the last one wins, whole', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'tb-store-'));
     const store = new LedgerStore(dir);
     const saves = Array.from({ length: 5 }, (_, i) => store.save({ rows: Array.from({ length: 200 * (i + 1) }, (_, j) => row('2026-11-01', `m${j}`, i)), sources: {}, gatewayBudget: null }));

@@ -22,8 +22,8 @@ function ledgerWith(total: number): Ledger {
 const snap = (total: number, overrides: Partial<Parameters<typeof buildSnapshot>[0]> = {}) =>
   buildSnapshot({ ledger: ledgerWith(total), settings, gatewayBudget: null, sources: [ok], today, now, ...overrides });
 
-describe('status bar view', () => {
-  it('shows percent then spend, and every headline number in the tooltip', () => {
+void describe('status bar view', () => {
+  void it('shows percent then spend, and every headline number in the tooltip', () => {
     const view = statusBarView(snap(19_290), 'percent', now);
     assert.equal(view.text, '$(pulse) 19% · $19.3k');
     for (const label of ['Spent', 'Budget', 'Remaining', 'Pace', 'Projected year-end', 'Runs out', 'Per workday left']) assert.match(view.tooltip, new RegExp(`\\| ${label} \\|`));
@@ -35,19 +35,19 @@ describe('status bar view', () => {
     assert.match(view.accessibilityLabel, /19% of budget used/);
   });
 
-  it('leads with the spend or what is left per the display setting', () => {
+  void it('leads with the spend or what is left per the display setting', () => {
     assert.equal(statusBarView(snap(19_290), 'spent', now).text, '$(pulse) $19.3k · 19%');
     assert.equal(statusBarView(snap(19_290), 'remaining', now).text, '$(pulse) $80.7k left · 19% · $19.3k');
   });
 
-  it('turns warning at the highest threshold below 100 and error at 100', () => {
+  void it('turns warning at the highest threshold below 100 and error at 100', () => {
     assert.equal(statusBarView(snap(50_000), 'percent', now).level, 'warning', 'the projection of this pace overruns');
     assert.equal(statusBarView(snap(91_000), 'percent', now).level, 'warning');
     assert.equal(statusBarView(snap(100_000), 'percent', now).level, 'error');
     assert.equal(statusBarView(snap(130_000), 'percent', now).text, '$(pulse) 130% · $130k');
   });
 
-  it('marks stale data and says how old it is', () => {
+  void it('marks stale data and says how old it is', () => {
     const stale: SourceStatus = { ...ok, state: 'stale', error: 'Allowance gateway: server error at h (HTTP 500).' };
     const view = statusBarView(snap(19_290, { sources: [stale] }), 'percent', now);
     assert.match(view.text, /^\$\(warning\) \$\(pulse\) 19%/);
@@ -56,19 +56,19 @@ describe('status bar view', () => {
     assert.match(view.accessibilityLabel, /stale/);
   });
 
-  it('labels demo data', () => {
+  void it('labels demo data', () => {
     const view = statusBarView(snap(19_290, { sources: [{ ...ok, demo: true }] }), 'percent', now);
     assert.match(view.text, /\(demo\)$/);
     assert.match(view.tooltip, /Demo data/);
   });
 
-  it('says what to do with no source', () => {
+  void it('says what to do with no source', () => {
     const view = statusBarView(snap(0, { sources: [{ id: 'gateway', label: 'Allowance gateway', state: 'off' }] }), 'percent', now);
     assert.match(view.text, /set up/);
     assert.equal(view.command, 'tokenBudget.configure');
   });
 
-  it('shows an error and no numbers when the first fetch failed', () => {
+  void it('shows an error and no numbers when the first fetch failed', () => {
     const failed: SourceStatus = { id: 'gateway', label: 'Allowance gateway', state: 'error', error: 'Allowance gateway: the key was rejected (HTTP 401).' };
     const view = statusBarView(snap(0, { ledger: new Ledger(), sources: [failed] }), 'percent', now);
     assert.equal(view.text, '$(error) Token Budget: error');
@@ -77,7 +77,7 @@ describe('status bar view', () => {
     assert.equal(view.level, 'error');
   });
 
-  it('shows spend only and offers to set a budget when there is none', () => {
+  void it('shows spend only and offers to set a budget when there is none', () => {
     const view = statusBarView(snap(19_290, { settings: { ...settings, annualBudget: 0 } }), 'percent', now);
     assert.equal(view.text, '$(pulse) $19.3k · no budget');
     assert.match(view.tooltip, /command:tokenBudget\.setAnnualBudget/);
