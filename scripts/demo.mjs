@@ -35,6 +35,7 @@ const editor = await launchEditor({
   workspaceDir,
   userSettings: { 'tokenBudget.sources.gateway.url': simInfo.url, 'workbench.colorTheme': 'Default Dark Modern' },
   env: { TOKEN_BUDGET_GATEWAY_KEY: simInfo.key },
+  idleTimeoutSeconds: 0, // a demo waits for its visitor however long it takes
   log: (m) => console.log(m),
 });
 

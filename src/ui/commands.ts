@@ -47,11 +47,12 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     vscode.commands.registerCommand('tokenBudget.refresh', () => withProgress('Token Budget: refreshing', () => deps.refresh('command'))),
     vscode.commands.registerCommand('tokenBudget.showLog', () => log.show(true)),
 
-    vscode.commands.registerCommand('tokenBudget.setApiKey', async (preset?: unknown) => {
+    // With (source) it asks only for the key; with (source, key), from a walkthrough or a test, it stores it directly.
+    vscode.commands.registerCommand('tokenBudget.setApiKey', async (preset?: unknown, presetKey?: unknown) => {
       const source = KEY_SPECS.some((s) => s.source === preset) ? (preset as KeyedSource) : await pickSource(keys, 'Which source is the key for?');
       if (!source) return;
       const spec = KEY_SPECS.find((s) => s.source === source);
-      const key = await vscode.window.showInputBox({
+      const key = typeof presetKey === 'string' && presetKey.trim() !== '' ? presetKey : await vscode.window.showInputBox({
         title: `Token Budget: API key for ${spec?.label ?? source}`,
         prompt: `${spec?.hint ?? 'The key'}. It is kept in VS Code's secret storage, never in settings.`,
         password: true,

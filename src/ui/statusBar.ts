@@ -29,6 +29,19 @@ export class StatusBarMeter implements vscode.Disposable {
       view.level === 'error' ? new vscode.ThemeColor('statusBarItem.errorBackground') : view.level === 'warning' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
   }
 
+  /** What the item shows now (for the extension-host tests, through the extension's API). */
+  state(): { text: string; tooltip: string; command: string | undefined; background: string | undefined; accessibilityLabel: string | undefined } {
+    const tooltip = this.item.tooltip;
+    const command = this.item.command;
+    return {
+      text: this.item.text,
+      tooltip: typeof tooltip === 'string' ? tooltip : (tooltip?.value ?? ''),
+      command: typeof command === 'string' ? command : command?.command,
+      background: this.item.backgroundColor instanceof vscode.ThemeColor ? (this.item.backgroundColor as unknown as { id: string }).id : undefined,
+      accessibilityLabel: this.item.accessibilityInformation?.label,
+    };
+  }
+
   /** Re-renders the last snapshot (e.g. the display setting changed, or to refresh "3 min ago"). */
   rerender(): void {
     if (this.last) this.update(this.last);
