@@ -148,7 +148,7 @@ export function redact(message: string, secrets: readonly string[]): string {
   for (const secret of secrets) {
     if (secret.length >= 4) out = out.split(secret).join('[redacted]');
   }
-  return out.replace(/(Bearer\s+)[^\s"']+/gi, '$1[redacted]').replace(/\b(sk-[A-Za-z0-9_-]{6})[A-Za-z0-9_-]{6,}/g, '$1…[redacted]');
+  return out.replace(/(Bearer\s+)[^\s"']+/gi, '$1[redacted]').replace(/\b(sk-[A-Za-z0-9_-]{6})[A-Za-z0-9_-]{16,}/g, '$1…[redacted]');
 }
 
 /** Names the first few problems valibot found, e.g. `days[3].cost: expected number, got "12"`. */

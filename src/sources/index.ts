@@ -1,7 +1,9 @@
 /** The registry of source adapters. */
 import * as v from 'valibot';
+import { anthropicAdapter } from './anthropic';
 import { fetchGateway, GATEWAY_SOURCE_NAME, GatewaySyncSchema } from './gateway';
 import { parseSourceUrl, SourceError } from './http';
+import { openaiAdapter } from './openai';
 import type { SourceAdapter } from './types';
 
 export const gatewayAdapter: SourceAdapter = {
@@ -39,4 +41,4 @@ export const gatewayAdapter: SourceAdapter = {
   },
 };
 
-export const ADAPTERS: readonly SourceAdapter[] = [gatewayAdapter];
+export const ADAPTERS: readonly SourceAdapter[] = [gatewayAdapter, openaiAdapter, anthropicAdapter];

@@ -16,6 +16,8 @@ export interface FetchContext {
   readonly utcToday: DayKey;
   /** First day of the budget year per the settings (when the source does not know better). */
   readonly yearStart: DayKey;
+  /** The instant of this fetch (the host's clock; injectable in tests). */
+  readonly now?: Date;
   /** What this source remembered from its last successful fetch (unvalidated: check it). */
   readonly sync: unknown;
 }

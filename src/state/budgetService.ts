@@ -132,7 +132,7 @@ export class BudgetService {
         memory.lastAttempt = now.toISOString();
         try {
           const key = adapter.needsKey ? await this.deps.key(adapter.id) : undefined;
-          const outcome = await adapter.fetch({ config, http: this.deps.http, key, today, utcToday: utcDayKey(now), yearStart, sync: memory.sync });
+          const outcome = await adapter.fetch({ config, http: this.deps.http, key, today, utcToday: utcDayKey(now), yearStart, sync: memory.sync, now });
           this.ledger.replaceDays(adapter.id, outcome.days, outcome.rows);
           memory.sync = outcome.sync;
           memory.lastSuccess = this.now().toISOString();

@@ -216,6 +216,7 @@ void describe('URL and header helpers', () => {
   void it('redacts given secrets, bearer tokens and sk- keys', () => {
     assert.equal(redact('bad key abcd1234efgh', ['abcd1234efgh']), 'bad key [redacted]');
     assert.equal(redact('Authorization: Bearer xyz.123', []), 'Authorization: Bearer [redacted]');
-    assert.equal(redact('key sk-admin-0123456789abcdef', []), 'key sk-admin-…[redacted]');
+    assert.equal(redact('key sk-admin-0123456789abcdefghij', []), 'key sk-admin-…[redacted]');
+    assert.equal(redact('an Admin key (sk-ant-admin01-…)', []), 'an Admin key (sk-ant-admin01-…)', 'a hint naming a key prefix is kept');
   });
 });

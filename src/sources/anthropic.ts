@@ -1,0 +1,373 @@
+/**
+ * The Anthropic Admin source. Headers `x-api-key: <Admin key>` (`sk-ant-admin01-…`) and
+ * `anthropic-version: 2023-06-01`. Days are UTC days (the API snaps buckets to UTC).
+ *
+ * What is read depends on the settings, so nothing is counted twice:
+ *
+ * | apiKeyIds | claudeCodeEmail | read                                                              |
+ * |-----------|-----------------|-------------------------------------------------------------------|
+ * | set       | any             | usage report filtered by `api_key_ids[]`, priced per model (personal) |
+ * | empty     | set             | Claude Code analytics, only that e-mail's records (personal)      |
+ * | empty     | empty           | usage report for the whole organisation + the cost report (note)   |
+ *
+ * Claude Code run with an API key is in the usage report under that key, so with key filters set
+ * the Claude Code analytics report is not read (it would count the same requests again); with
+ * only an e-mail set, the organisation-wide usage report is not read (it holds everybody's usage,
+ * this person's Claude Code included).
+ *
+ * - Usage report: `group_by[]=model&group_by[]=context_window`, at most 31 daily buckets a page,
+ *   paged by `next_page`. Total input = uncached + cache reads + 5-minute + 1-hour cache writes,
+ *   each part at its own price; rows of the `200k-1M` context window at the long-context tier.
+ * - Cost report: amounts are cents as decimal strings ("123.78912" = $1.2378912); used as each
+ *   day's billed total in the organisation-wide mode (see `reconcileDay`).
+ * - Claude Code analytics: one UTC day per call (`starting_at=YYYY-MM-DD`, paged, limit 1000),
+ *   filtered here to `actor.email_address`; `estimated_cost.amount` is a number of cents. Its data
+ *   lags about an hour, so a day is final only two hours after it ends; final days are not asked
+ *   again. Rows are named `claude-code:<model>` so they read as Claude Code's estimate, not as
+ *   tokens priced here. At most `CLAUDE_CODE_DAYS_PER_FETCH` days are asked per refresh, newest
+ *   first; older history fills in on the following refreshes.
+ */
+import * as v from 'valibot';
+import { addDaysKey, utcDayKey } from '../core/dates';
+import type { Coverage, DayRange } from '../core/syncPlan';
+import type { DayKey, LedgerRow } from '../core/types';
+import { priceInstantOfUtcDay, priceUsage } from '../pricing/prices';
+import { joinUrl, parseSourceUrl, SourceError, type HttpClient } from './http';
+import {
+  anthropicErrorMessage,
+  ClaudeCodePageSchema,
+  CostPageSchema,
+  MessagesPageSchema,
+  type ClaudeCodeRecord,
+  type CostBucket,
+  type MessagesBucket,
+} from './anthropicSchema';
+import { collectPages, contextNow, CoverageSchema, coverageAfter, daysOf, planProviderFetch, reconcileDay, SETTLE_MS, utcDayStartIso } from './providerCommon';
+import type { SourceAdapter } from './types';
+
+export const ANTHROPIC_SOURCE_NAME = 'Anthropic Admin';
+export const ANTHROPIC_VERSION = '2023-06-01';
+export const USAGE_PAGE_LIMIT = 31;
+export const COST_PAGE_LIMIT = 31;
+export const CLAUDE_CODE_PAGE_LIMIT = 1000;
+/** Claude Code analytics costs one call per day: a first sync of a year is spread over refreshes. */
+export const CLAUDE_CODE_DAYS_PER_FETCH = 92;
+export const CLAUDE_CODE_MODEL_PREFIX = 'claude-code:';
+export const LONG_CONTEXT_WINDOW = '200k-1M';
+
+// Worded so the HTTP client's key redaction (which masks anything shaped like `sk-xxxxxx…`) leaves it readable.
+const ADMIN_KEY_HINT = 'Set an Anthropic Admin key (it starts with sk-ant-admin; Console → Settings → Admin keys) with "Token Budget: Set API Key…" or ANTHROPIC_ADMIN_KEY.';
+export const STANDARD_KEY_MESSAGE = 'this endpoint needs an Admin key (sk-ant-admin01-…), the key given is a standard API key';
+
+export type AnthropicMode = 'apiKeys' | 'claudeCode' | 'organisation';
+
+export const AnthropicSyncSchema = v.object({ coverage: v.optional(CoverageSchema) });
+export interface AnthropicSync {
+  readonly coverage?: Coverage;
+}
+
+export interface AnthropicFetchInput {
+  readonly http: HttpClient;
+  /** e.g. https://api.anthropic.com */
+  readonly baseUrl: URL;
+  readonly key: string;
+  readonly apiKeyIds: readonly string[];
+  readonly claudeCodeEmail: string;
+  readonly yearStart: DayKey;
+  readonly today: DayKey;
+  readonly utcToday: DayKey;
+  readonly now: Date;
+  readonly sync: AnthropicSync;
+}
+
+export interface AnthropicFetchResult {
+  readonly mode: AnthropicMode;
+  readonly days: DayKey[];
+  readonly rows: LedgerRow[];
+  readonly sync: AnthropicSync;
+  readonly requests: number;
+  readonly note: string;
+}
+
+export function anthropicMode(apiKeyIds: readonly string[], claudeCodeEmail: string): AnthropicMode {
+  if (apiKeyIds.length > 0) return 'apiKeys';
+  if (claudeCodeEmail.trim() !== '') return 'claudeCode';
+  return 'organisation';
+}
+
+/** One row per model for one usage bucket; each context window priced at its own tier. */
+export function messagesBucketToRows(day: DayKey, bucket: MessagesBucket): LedgerRow[] {
+  const at = priceInstantOfUtcDay(day);
+  const byModel = new Map<string, LedgerRow>();
+  for (const r of bucket.results) {
+    const model = r.model ?? '(unknown model)';
+    const write5m = r.cache_creation.ephemeral_5m_input_tokens;
+    const write1h = r.cache_creation.ephemeral_1h_input_tokens;
+    const read = r.cache_read_input_tokens;
+    const price = priceUsage({
+      model,
+      provider: 'anthropic',
+      inputTokens: r.uncached_input_tokens + read + write5m + write1h,
+      cacheReadTokens: read,
+      cacheWrite5mTokens: write5m,
+      cacheWrite1hTokens: write1h,
+      outputTokens: r.output_tokens,
+      webSearches: r.server_tool_use?.web_search_requests ?? 0,
+      longContext: r.context_window === LONG_CONTEXT_WINDOW,
+      at,
+    });
+    const previous = byModel.get(model);
+    const row: LedgerRow = {
+      date: day,
+      source: 'anthropic',
+      model,
+      cost: (previous?.cost ?? 0) + price.cost,
+      inputTokens: (previous?.inputTokens ?? 0) + r.uncached_input_tokens,
+      outputTokens: (previous?.outputTokens ?? 0) + r.output_tokens,
+      cacheReadTokens: (previous?.cacheReadTokens ?? 0) + read,
+      cacheWriteTokens: (previous?.cacheWriteTokens ?? 0) + write5m + write1h,
+      requests: 0,
+    };
+    byModel.set(model, price.unpriced || previous?.unpriced ? { ...row, unpriced: true } : row);
+  }
+  return [...byModel.values()];
+}
+
+/** USD billed per UTC day from cost-report buckets (cents → dollars); empty buckets are left out. */
+export function billedPerDay(buckets: readonly CostBucket[]): Map<DayKey, number> {
+  const out = new Map<DayKey, number>();
+  for (const bucket of buckets) {
+    if (bucket.results.length === 0) continue;
+    let cents = 0;
+    for (const r of bucket.results) {
+      if (r.currency.toUpperCase() !== 'USD') {
+        throw new SourceError('unexpected', `${ANTHROPIC_SOURCE_NAME}: the cost report is in ${r.currency}; only USD is supported.`);
+      }
+      cents += r.amount;
+    }
+    const day = utcDayKey(new Date(bucket.starting_at));
+    out.set(day, (out.get(day) ?? 0) + cents / 100);
+  }
+  return out;
+}
+
+/** One row per model of one person's Claude Code records for a day (Anthropic's estimate, cents → USD). */
+export function claudeCodeRows(day: DayKey, records: readonly ClaudeCodeRecord[], email: string): LedgerRow[] {
+  const wanted = email.trim().toLowerCase();
+  const byModel = new Map<string, LedgerRow>();
+  for (const record of records) {
+    if (record.actor.type !== 'user_actor' || record.actor.email_address.trim().toLowerCase() !== wanted) continue;
+    for (const m of record.model_breakdown) {
+      if (m.estimated_cost.currency.toUpperCase() !== 'USD') {
+        throw new SourceError('unexpected', `${ANTHROPIC_SOURCE_NAME}: Claude Code analytics reports ${m.estimated_cost.currency}; only USD is supported.`);
+      }
+      const model = CLAUDE_CODE_MODEL_PREFIX + m.model;
+      const p = byModel.get(model);
+      byModel.set(model, {
+        date: day,
+        source: 'anthropic',
+        model,
+        cost: (p?.cost ?? 0) + m.estimated_cost.amount / 100,
+        inputTokens: (p?.inputTokens ?? 0) + m.tokens.input,
+        outputTokens: (p?.outputTokens ?? 0) + m.tokens.output,
+        cacheReadTokens: (p?.cacheReadTokens ?? 0) + m.tokens.cache_read,
+        cacheWriteTokens: (p?.cacheWriteTokens ?? 0) + m.tokens.cache_creation,
+        requests: 0,
+      });
+    }
+  }
+  return [...byModel.values()];
+}
+
+function outsideRange(what: string, day: DayKey, range: DayRange): SourceError {
+  return new SourceError('unexpected', `${ANTHROPIC_SOURCE_NAME}: ${what} returned data for ${day}, outside the requested ${range.from}…${range.to}.`);
+}
+
+export async function fetchAnthropic(input: AnthropicFetchInput): Promise<AnthropicFetchResult> {
+  const { http, baseUrl, key, utcToday } = input;
+  const mode = anthropicMode(input.apiKeyIds, input.claudeCodeEmail);
+  let requests = 0;
+
+  const get = async <T extends v.GenericSchema>(path: string, query: Record<string, string | readonly string[]>, schema: T): Promise<v.InferOutput<T>> => {
+    requests++;
+    try {
+      return await http.getJson({
+        url: joinUrl(baseUrl, path, query),
+        headers: { 'x-api-key': key, 'anthropic-version': ANTHROPIC_VERSION },
+        schema,
+        source: ANTHROPIC_SOURCE_NAME,
+        secrets: [key],
+        authHint: ADMIN_KEY_HINT,
+        errorMessage: anthropicErrorMessage,
+      });
+    } catch (error) {
+      throw explainKeyError(error, key);
+    }
+  };
+
+  if (mode === 'claudeCode') {
+    const result = await fetchClaudeCode(input, get);
+    return { mode, ...result, requests };
+  }
+
+  const plan = planProviderFetch(input.sync.coverage, input.yearStart, input.today, utcToday, input.now, SETTLE_MS.anthropic);
+  const days: DayKey[] = [];
+  const rows: LedgerRow[] = [];
+  const done: DayRange[] = [];
+  const unpriced = new Set<string>();
+  for (const range of plan.ranges) {
+    const asked: DayRange = { from: range.from, to: range.to < utcToday ? range.to : utcToday };
+    const byDay = new Map<DayKey, LedgerRow[]>();
+    const billed = new Map<DayKey, number>();
+    if (asked.from <= asked.to) {
+      const time: Record<string, string> = { starting_at: utcDayStartIso(asked.from) };
+      if (asked.to < utcToday) time['ending_at'] = utcDayStartIso(addDaysKey(asked.to, 1));
+      const buckets = await collectPages(ANTHROPIC_SOURCE_NAME, 'the usage report', (page) =>
+        get(
+          'v1/organizations/usage_report/messages',
+          {
+            ...time,
+            bucket_width: '1d',
+            'group_by[]': ['model', 'context_window'],
+            'api_key_ids[]': input.apiKeyIds,
+            limit: String(USAGE_PAGE_LIMIT),
+            ...(page ? { page } : {}),
+          },
+          MessagesPageSchema,
+        ),
+      );
+      for (const bucket of buckets) {
+        const day = utcDayKey(new Date(bucket.starting_at));
+        if (day < range.from || day > range.to) throw outsideRange('the usage report', day, range);
+        byDay.set(day, [...(byDay.get(day) ?? []), ...messagesBucketToRows(day, bucket)]);
+      }
+      if (mode === 'organisation') {
+        const costBuckets = await collectPages(ANTHROPIC_SOURCE_NAME, 'the cost report', (page) =>
+          get('v1/organizations/cost_report', { ...time, bucket_width: '1d', limit: String(COST_PAGE_LIMIT), ...(page ? { page } : {}) }, CostPageSchema),
+        );
+        for (const bucket of costBuckets) {
+          const day = utcDayKey(new Date(bucket.starting_at));
+          if (day < range.from || day > range.to) throw outsideRange('the cost report', day, range);
+        }
+        for (const [day, usd] of billedPerDay(costBuckets)) billed.set(day, usd);
+      }
+    }
+    for (const day of daysOf(range)) {
+      const dayRows = byDay.get(day) ?? [];
+      for (const r of dayRows) if (r.unpriced) unpriced.add(r.model);
+      rows.push(...(mode === 'organisation' ? reconcileDay(dayRows, billed.get(day), day >= utcToday, { date: day, source: 'anthropic' }) : dayRows));
+      days.push(day);
+    }
+    done.push(range);
+  }
+  return { mode, days, rows, sync: { coverage: coverageAfter(input.sync.coverage, done, plan.lastFinal) }, requests, note: describe(mode, input, [...unpriced].sort(), 0) };
+}
+
+type Get = <T extends v.GenericSchema>(path: string, query: Record<string, string | readonly string[]>, schema: T) => Promise<v.InferOutput<T>>;
+
+/** Claude Code analytics: one call (plus pages) per day not yet final, newest first, within a per-refresh budget. */
+async function fetchClaudeCode(input: AnthropicFetchInput, get: Get): Promise<Omit<AnthropicFetchResult, 'mode' | 'requests'>> {
+  const { utcToday } = input;
+  const plan = planProviderFetch(input.sync.coverage, input.yearStart, input.today, utcToday, input.now, SETTLE_MS.claudeCode);
+  let budget = CLAUDE_CODE_DAYS_PER_FETCH;
+  let remaining = 0;
+  const days: DayKey[] = [];
+  const rows: LedgerRow[] = [];
+  const done: DayRange[] = [];
+  // Newest range first, newest day first: what was fetched of a range is always its newest part.
+  for (const range of [...plan.ranges].reverse()) {
+    let from: DayKey | undefined;
+    for (const day of daysOf(range).reverse()) {
+      if (day <= utcToday) {
+        if (budget === 0) {
+          remaining++;
+          continue;
+        }
+        budget--;
+        const records = await collectPages(ANTHROPIC_SOURCE_NAME, 'the Claude Code analytics report', (page) =>
+          get('v1/organizations/usage_report/claude_code', { starting_at: day, limit: String(CLAUDE_CODE_PAGE_LIMIT), ...(page ? { page } : {}) }, ClaudeCodePageSchema),
+        );
+        for (const record of records) {
+          if (record.date.slice(0, 10) !== day) throw outsideRange('the Claude Code analytics report', record.date.slice(0, 10), { from: day, to: day });
+        }
+        rows.push(...claudeCodeRows(day, records, input.claudeCodeEmail));
+      }
+      days.push(day);
+      from = day;
+    }
+    if (from !== undefined) done.push({ from, to: range.to });
+  }
+  const sync = { coverage: coverageAfter(input.sync.coverage, done, plan.lastFinal) };
+  return { days, rows, sync, note: describe('claudeCode', input, [], remaining) };
+}
+
+function describe(mode: AnthropicMode, input: AnthropicFetchInput, unpriced: readonly string[], remainingDays: number): string {
+  const unpricedText = unpriced.length > 0 ? ` No price is known for ${unpriced.join(', ')}: listed as unpriced${mode === 'organisation' ? ' (their billed cost is inside "(other billed costs)")' : ', not counted'}.` : '';
+  switch (mode) {
+    case 'organisation':
+      return (
+        'Whole organisation: no personal filter is set (tokenBudget.sources.anthropic.apiKeyIds or claudeCodeEmail), so these are the whole Anthropic organisation\'s numbers, not yours. ' +
+        'Day totals are the cost report\'s billed amounts (which leave out Priority Tier); the split by model is priced from token usage. Days are UTC days.' +
+        unpricedText
+      );
+    case 'apiKeys':
+      return (
+        `Filtered to API keys ${input.apiKeyIds.join(', ')}. Estimated from token usage at list prices (batch discounts and code execution are not included). Days are UTC days.` +
+        (input.claudeCodeEmail.trim() !== '' ? ' The Claude Code analytics report is not read while API key filters are set: Claude Code run with those keys is already counted here.' : '') +
+        unpricedText
+      );
+    case 'claudeCode':
+      return (
+        `Claude Code usage of ${input.claudeCodeEmail.trim()} only, from the Claude Code analytics report (Anthropic's estimated cost; other API usage is not included; the last hour is not in yet). Days are UTC days.` +
+        (remainingDays > 0 ? ` History is still loading: ${remainingDays} earlier days follow on the next refreshes.` : '')
+      );
+  }
+}
+
+/** A standard API key gets a message that says an Admin key is needed. */
+function explainKeyError(error: unknown, key: string): unknown {
+  if (!(error instanceof SourceError) || error.kind !== 'auth' || !key.startsWith('sk-ant-api')) return error;
+  const status = error.details.status;
+  return new SourceError(
+    'auth',
+    `${ANTHROPIC_SOURCE_NAME}: ${STANDARD_KEY_MESSAGE}${status ? ` (HTTP ${status})` : ''}. Create an Admin key in the Console (Settings → Admin keys; organisation admins only) and set it with "Token Budget: Set API Key…" or ANTHROPIC_ADMIN_KEY.`,
+    error.details,
+  );
+}
+
+function sortedIds(ids: readonly string[]): string {
+  return [...ids].sort().join(',');
+}
+
+export const anthropicAdapter: SourceAdapter = {
+  id: 'anthropic',
+  label: ANTHROPIC_SOURCE_NAME,
+  setting: 'tokenBudget.sources.anthropic.enabled',
+  needsKey: true,
+  isEnabled: (config) => config.sources.anthropic.enabled,
+  identity: (config) => {
+    const a = config.sources.anthropic;
+    return `${a.baseUrl.trim().replace(/\/+$/, '')} keys=${sortedIds(a.apiKeyIds)} claudeCode=${a.claudeCodeEmail.trim().toLowerCase()}`;
+  },
+  async fetch(context) {
+    const a = context.config.sources.anthropic;
+    const baseUrl = parseSourceUrl(a.baseUrl, 'tokenBudget.sources.anthropic.baseUrl');
+    if (!context.key) {
+      throw new SourceError('auth', `${ANTHROPIC_SOURCE_NAME}: no key. ${ADMIN_KEY_HINT}`);
+    }
+    const previous = v.safeParse(AnthropicSyncSchema, context.sync);
+    const result = await fetchAnthropic({
+      http: context.http,
+      baseUrl,
+      key: context.key,
+      apiKeyIds: a.apiKeyIds,
+      claudeCodeEmail: a.claudeCodeEmail,
+      yearStart: context.yearStart,
+      today: context.today,
+      utcToday: context.utcToday,
+      now: contextNow(context),
+      sync: previous.success ? previous.output : {},
+    });
+    return { days: result.days, rows: result.rows, sync: result.sync, note: result.note, requests: result.requests };
+  },
+};

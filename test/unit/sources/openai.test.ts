@@ -1,0 +1,312 @@
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { readConfig } from '../../../src/core/config';
+import { Ledger } from '../../../src/core/ledger';
+import type { LedgerRow } from '../../../src/core/types';
+import { priceInstantOfUtcDay, priceUsage } from '../../../src/pricing/prices';
+import { HttpClient, type SourceError } from '../../../src/sources/http';
+import { COSTS_PAGE_LIMIT, fetchOpenAI, openaiAdapter, PROJECT_KEY_MESSAGE, USAGE_PAGE_LIMIT, type OpenAIFetchInput } from '../../../src/sources/openai';
+import { MAX_PAGES, OTHER_BILLED_MODEL } from '../../../src/sources/providerCommon';
+import { startOpenAIFake, type OpenAICostRecord, type OpenAIFake, type OpenAIUsageRecord } from '../../fakes/openai';
+import type { LoggedRequest } from '../../fakes/providerFake';
+
+const NOW = new Date('2026-11-27T12:00:00Z');
+const ADMIN_KEY = 'sk-admin-test-0123456789abcdef';
+const http = new HttpClient({ retries: 1, baseDelayMs: 1, maxDelayMs: 2, timeoutMs: 2000 });
+const USAGE_PATH = '/v1/organization/usage/completions';
+const COSTS_PATH = '/v1/organization/costs';
+
+const day = (d: Date) => d.toISOString().slice(0, 10);
+const unix = (d: string) => String(Date.parse(`${d}T00:00:00Z`) / 1000);
+
+/** Weekdays of 2026 up to NOW: my gpt-4o, someone else's gpt-4o-mini; weekends empty. */
+function usageData(): OpenAIUsageRecord[] {
+  const out: OpenAIUsageRecord[] = [];
+  for (let t = Date.parse('2026-01-01T00:00:00Z'); t <= NOW.getTime(); t += 86_400_000) {
+    const d = new Date(t);
+    if (d.getUTCDay() === 0 || d.getUTCDay() === 6) continue;
+    out.push({ day: day(d), model: 'gpt-4o-2024-08-06', user_id: 'user_me', api_key_id: 'key_me', project_id: 'proj_a', input_tokens: 1_000_000, input_cached_tokens: 200_000, output_tokens: 100_000, num_model_requests: 100 });
+    out.push({ day: day(d), model: 'gpt-4o-mini', user_id: 'user_other', api_key_id: 'key_other', project_id: 'proj_b', input_tokens: 2_000_000, output_tokens: 200_000, num_model_requests: 50 });
+  }
+  out.push({ day: '2026-11-20', model: 'gpt-imaginary-9', user_id: 'user_me', api_key_id: 'key_me', project_id: 'proj_a', input_tokens: 500_000, output_tokens: 10_000, num_model_requests: 5 });
+  return out;
+}
+
+function estimate(records: readonly OpenAIUsageRecord[], d: string): number {
+  return records
+    .filter((r) => r.day === d)
+    .map((r) => priceUsage({ model: r.model, provider: 'openai', inputTokens: r.input_tokens, cacheReadTokens: r.input_cached_tokens ?? 0, outputTokens: r.output_tokens, at: priceInstantOfUtcDay(d) }).cost)
+    .reduce((a, b) => a + b, 0);
+}
+
+const USAGE = usageData();
+/** Billed: 1.2× the estimate on most days; special days below. */
+const COSTS: OpenAICostRecord[] = [...new Set(USAGE.map((r) => r.day))]
+  .filter((d) => d !== '2026-11-25')
+  .map((d) => {
+    if (d === '2026-11-24') return { day: d, value: '12.50' };
+    if (d === '2026-11-23' || d === '2026-11-27') return { day: d, value: estimate(USAGE, d) * 0.5 };
+    return { day: d, value: Number((estimate(USAGE, d) * 1.2).toFixed(6)) };
+  });
+
+let fake: OpenAIFake;
+let mark = 0;
+before(async () => {
+  fake = await startOpenAIFake({ adminKey: ADMIN_KEY, now: NOW, usage: USAGE, costs: COSTS });
+});
+after(() => fake.close());
+beforeEach(() => {
+  fake.setFault(null);
+  mark = fake.requests.length;
+});
+
+const since = (path?: string): LoggedRequest[] => fake.requests.slice(mark).filter((r) => path === undefined || r.path === path);
+
+const input = (overrides: Partial<OpenAIFetchInput> = {}): OpenAIFetchInput => ({
+  http,
+  baseUrl: new URL(fake.baseUrl),
+  key: ADMIN_KEY,
+  filters: { userIds: ['user_me'], apiKeyIds: [], projectIds: [] },
+  yearStart: '2026-01-01',
+  today: '2026-11-27',
+  utcToday: '2026-11-27',
+  now: NOW,
+  sync: {},
+  ...overrides,
+});
+
+const rowsOn = (rows: readonly LedgerRow[], d: string) => rows.filter((r) => r.date === d);
+const total = (rows: readonly LedgerRow[]) => rows.reduce((s, r) => s + (r.unpriced ? 0 : r.cost), 0);
+
+void describe('OpenAI Admin source over real HTTP', () => {
+  void it('asks for the whole year with the personal filter on every page, follows next_page, and prices each model', async () => {
+    const result = await fetchOpenAI(input());
+    const pages = since(USAGE_PATH);
+    assert.equal(pages.length, Math.ceil(331 / USAGE_PAGE_LIMIT), 'a year of 1d buckets at 31 a page');
+    for (const [i, r] of pages.entries()) {
+      assert.deepEqual(r.query['user_ids'], ['user_me']);
+      assert.deepEqual(r.query['group_by'], ['model']);
+      assert.deepEqual(r.query['bucket_width'], ['1d']);
+      assert.deepEqual(r.query['limit'], ['31']);
+      assert.deepEqual(r.query['start_time'], [unix('2026-01-01')]);
+      assert.equal(r.query['end_time'], undefined, 'a range reaching today has no end_time');
+      assert.equal(r.query['page'] === undefined, i === 0, 'later pages carry the cursor');
+      assert.equal(r.headers['authorization'], `Bearer ${ADMIN_KEY}`);
+    }
+    assert.equal(since(COSTS_PATH).length, 0, 'a personal view does not read the organisation costs');
+    assert.equal(result.requests, pages.length);
+    assert.equal(result.orgWide, false);
+    assert.match(result.note, /Filtered to users user_me/);
+
+    assert.equal(result.days.length, 331);
+    assert.equal(result.days[0], '2026-01-01');
+    assert.equal(result.days.at(-1), '2026-11-27');
+    assert.deepEqual(rowsOn(result.rows, '2026-11-28'), []);
+    assert.deepEqual(rowsOn(result.rows, '2026-11-22'), [], 'an empty bucket (Sunday) gives no rows');
+    const [row] = rowsOn(result.rows, '2026-11-26');
+    assert.ok(row);
+    assert.equal(row.model, 'gpt-4o-2024-08-06');
+    assert.equal(row.source, 'openai');
+    assert.equal(row.inputTokens, 800_000, 'uncached input: input_tokens already includes the cached ones');
+    assert.equal(row.cacheReadTokens, 200_000);
+    assert.equal(row.outputTokens, 100_000);
+    assert.equal(row.requests, 100);
+    // 800k × $2.50/M + 200k × $1.25/M + 100k × $10/M
+    assert.ok(Math.abs(row.cost - 3.25) < 1e-9, `gpt-4o day costs ${row.cost}`);
+    assert.deepEqual(result.sync.coverage, { from: '2026-01-01', to: '2026-11-25' }, 'covered up to the last final day');
+  });
+
+  void it('lists a model it cannot price as unpriced, tokens kept, cost 0', async () => {
+    const result = await fetchOpenAI(input());
+    const unknown = rowsOn(result.rows, '2026-11-20').find((r) => r.model === 'gpt-imaginary-9');
+    assert.ok(unknown);
+    assert.equal(unknown.unpriced, true);
+    assert.equal(unknown.cost, 0);
+    assert.equal(unknown.inputTokens, 500_000);
+    assert.match(result.note, /gpt-imaginary-9.*unpriced/);
+  });
+
+  void it('sends every configured filter as repeated parameters, and the fake filters by them', async () => {
+    const result = await fetchOpenAI(input({ filters: { userIds: [], apiKeyIds: ['key_me', 'key_spare'], projectIds: ['proj_a'] } }));
+    const [first] = since(USAGE_PATH);
+    assert.ok(first);
+    assert.deepEqual(first.query['api_key_ids'], ['key_me', 'key_spare']);
+    assert.deepEqual(first.query['project_ids'], ['proj_a']);
+    assert.equal(first.query['user_ids'], undefined);
+    assert.equal(first.query['api_key_ids[]'], undefined);
+    assert.ok(result.rows.every((r) => r.model !== 'gpt-4o-mini'), 'only the filtered key');
+    assert.equal(since(COSTS_PATH).length, 0);
+  });
+
+  void it('without a personal filter says it is the whole organisation, and makes each day add up to the billed cost', async () => {
+    const result = await fetchOpenAI(input({ filters: { userIds: [], apiKeyIds: [], projectIds: [] } }));
+    assert.equal(result.orgWide, true);
+    assert.match(result.note, /whole OpenAI organisation/);
+    const costs = since(COSTS_PATH);
+    assert.equal(costs.length, Math.ceil(331 / COSTS_PAGE_LIMIT));
+    assert.deepEqual(costs[0]?.query['limit'], ['180']);
+    assert.deepEqual(costs[0]?.query['bucket_width'], ['1d']);
+    assert.equal(costs[0]?.query['user_ids'], undefined);
+
+    // A normal day: billed 1.2× the estimate → the models at their estimate plus the rest.
+    const normal = rowsOn(result.rows, '2026-11-26');
+    const billed = COSTS.find((c) => c.day === '2026-11-26')?.value;
+    assert.ok(Math.abs(total(normal) - Number(billed)) < 1e-6, `day total ${total(normal)} = billed ${billed}`);
+    const other = normal.find((r) => r.model === OTHER_BILLED_MODEL);
+    assert.ok(other && other.cost > 0);
+    assert.ok(Math.abs((normal.find((r) => r.model === 'gpt-4o-mini')?.cost ?? 0) - estimate(USAGE.filter((r) => r.model === 'gpt-4o-mini'), '2026-11-26')) < 1e-9, 'models keep their priced cost');
+
+    // amount.value as a string.
+    assert.ok(Math.abs(total(rowsOn(result.rows, '2026-11-24')) - 12.5) < 1e-9, 'a "12.50" string amount is $12.50');
+    // Billed below the estimate (discounts): the models are scaled down, no negative row.
+    const discounted = rowsOn(result.rows, '2026-11-23');
+    assert.ok(Math.abs(total(discounted) - estimate(USAGE, '2026-11-23') * 0.5) < 1e-6);
+    assert.ok(discounted.every((r) => r.cost >= 0 && r.model !== OTHER_BILLED_MODEL));
+    // No costs bucket content yet: the estimate stands.
+    assert.ok(Math.abs(total(rowsOn(result.rows, '2026-11-25')) - estimate(USAGE, '2026-11-25')) < 1e-9);
+    // Today is partial: a lagging costs endpoint does not pull the estimate down.
+    assert.ok(Math.abs(total(rowsOn(result.rows, '2026-11-27')) - estimate(USAGE, '2026-11-27')) < 1e-9);
+    // The unpriced model's money is in the billed rest; the row stays flagged.
+    const flagged = rowsOn(result.rows, '2026-11-20').find((r) => r.model === 'gpt-imaginary-9');
+    assert.equal(flagged?.unpriced, true);
+    assert.match(result.note, /other billed costs/);
+  });
+
+  void it('asks only for yesterday and today the next time, and a re-fetched day replaces the old one', async () => {
+    const first = await fetchOpenAI(input());
+    const ledger = new Ledger();
+    ledger.replaceDays('openai', first.days, first.rows);
+    const before = ledger.dailyTotals('2026-01-01', '2027-01-01').get('2026-11-26');
+    mark = fake.requests.length;
+    const second = await fetchOpenAI(input({ sync: first.sync }));
+    const asked = since(USAGE_PATH);
+    assert.equal(asked.length, 1);
+    assert.deepEqual(asked[0]?.query['start_time'], [unix('2026-11-26')]);
+    assert.deepEqual(second.days, ['2026-11-26', '2026-11-27']);
+    ledger.replaceDays('openai', second.days, second.rows);
+    assert.equal(ledger.dailyTotals('2026-01-01', '2027-01-01').get('2026-11-26'), before, 'replaced, not added');
+  });
+
+  void it('fills an older gap with an end_time and fetches days that were not final when last fetched', async () => {
+    // Last fetched on 2026-11-20: covered up to 2026-11-18; before that only from June.
+    const result = await fetchOpenAI(input({ sync: { coverage: { from: '2026-06-01', to: '2026-11-18' } } }));
+    const asked = since(USAGE_PATH).filter((r) => r.query['page'] === undefined);
+    assert.deepEqual(
+      asked.map((r) => [r.query['start_time']?.[0], r.query['end_time']?.[0]]),
+      [
+        [unix('2026-01-01'), unix('2026-06-01')],
+        [unix('2026-11-19'), undefined],
+      ],
+    );
+    assert.equal(result.days.length, 151 + 9);
+    assert.deepEqual(result.sync.coverage, { from: '2026-01-01', to: '2026-11-25' });
+  });
+
+  void it('asks for the local day too when it is ahead of UTC, without asking the API for the future', async () => {
+    const result = await fetchOpenAI(input({ today: '2026-11-28', sync: { coverage: { from: '2026-01-01', to: '2026-11-25' } } }));
+    assert.deepEqual(result.days, ['2026-11-26', '2026-11-27', '2026-11-28']);
+    assert.deepEqual(since(USAGE_PATH)[0]?.query['start_time'], [unix('2026-11-26')]);
+    assert.equal(since(USAGE_PATH)[0]?.query['end_time'], undefined);
+  });
+
+  void it('says a project key cannot read usage, in OpenAI\'s error shape, without the key', async () => {
+    const projectKey = 'sk-proj-abcdefghijklmnop0123456789';
+    await assert.rejects(fetchOpenAI(input({ key: projectKey })), (e: SourceError) => {
+      assert.equal(e.kind, 'auth');
+      assert.equal(e.details.status, 401);
+      assert.ok(e.message.includes(PROJECT_KEY_MESSAGE), e.message);
+      assert.ok(!e.message.includes(projectKey));
+      return true;
+    });
+    // Another key class refused with the missing-scope text (403): the same advice.
+    fake.setFault({ kind: 'status', status: 403, message: 'You have insufficient permissions for this operation. Missing scopes: api.usage.read.', errorType: 'invalid_request_error' });
+    await assert.rejects(fetchOpenAI(input({ key: 'sk-svcacct-0123456789abcdefghij' })), (e: SourceError) => e.kind === 'auth' && e.details.status === 403 && e.message.includes(PROJECT_KEY_MESSAGE));
+  });
+
+  void it('names a wrong admin key with the admin-key advice', async () => {
+    await assert.rejects(fetchOpenAI(input({ key: 'sk-admin-wrong-9999999999999' })), (e: SourceError) => {
+      assert.equal(e.kind, 'auth');
+      assert.match(e.message, /key was rejected \(HTTP 401: "Incorrect API key provided/);
+      assert.match(e.message, /OpenAI Admin key \(sk-admin-…/);
+      assert.ok(!e.message.includes('sk-admin-wrong-9999999999999'));
+      return true;
+    });
+  });
+
+  void it('waits a short Retry-After on 429 and goes on; a long one fails as rate limited', async () => {
+    const waits: number[] = [];
+    const patient = new HttpClient({ retries: 1, baseDelayMs: 1, maxDelayMs: 2, timeoutMs: 2000, sleep: (ms) => {
+      waits.push(ms);
+      return Promise.resolve();
+    } });
+    fake.setFault({ kind: 'status', status: 429, retryAfter: 2, times: 1, message: 'Rate limit reached for requests' });
+    const result = await fetchOpenAI(input({ http: patient, yearStart: '2026-11-01' }));
+    assert.deepEqual(waits, [2000]);
+    assert.ok(result.rows.length > 0);
+
+    fake.setFault({ kind: 'status', status: 429, retryAfter: 3600, message: 'Rate limit reached for requests' });
+    await assert.rejects(fetchOpenAI(input()), (e: SourceError) => {
+      assert.equal(e.kind, 'rate_limited');
+      assert.ok(e.details.retryAt && e.details.retryAt.getTime() > Date.now() + 3_000_000);
+      assert.match(e.message, /Rate limit reached/);
+      return true;
+    });
+  });
+
+  void it('retries a 5xx once, then reports the server error', async () => {
+    fake.setFault({ kind: 'status', status: 500, times: 1 });
+    const ok = await fetchOpenAI(input({ yearStart: '2026-11-01' }));
+    assert.ok(ok.rows.length > 0);
+    assert.equal(since(USAGE_PATH).length, 2, 'one failure, one retry');
+    fake.setFault({ kind: 'status', status: 503, times: 10, message: 'The server is overloaded' });
+    await assert.rejects(fetchOpenAI(input()), (e: SourceError) => e.kind === 'server' && /HTTP 503: "The server is overloaded"/.test(e.message));
+  });
+
+  void it('says what was wrong with malformed JSON, cut JSON and wrong field types', async () => {
+    fake.setFault({ kind: 'malformed' });
+    await assert.rejects(fetchOpenAI(input()), (e: SourceError) => e.kind === 'unexpected' && /not JSON/.test(e.message));
+    fake.setFault({ kind: 'truncated' });
+    await assert.rejects(fetchOpenAI(input()), (e: SourceError) => e.kind === 'unexpected' && /not JSON/.test(e.message));
+    fake.setFault({ kind: 'wrong_types' });
+    await assert.rejects(fetchOpenAI(input()), (e: SourceError) => e.kind === 'unexpected' && /expected number, got "/.test(e.message));
+  });
+
+  void it('refuses an amount.value that is neither a number nor a numeric string', async () => {
+    const odd = await startOpenAIFake({ adminKey: ADMIN_KEY, now: NOW, usage: [], costs: [{ day: '2026-11-26', value: 'twelve dollars' }] });
+    try {
+      await assert.rejects(fetchOpenAI(input({ baseUrl: new URL(odd.baseUrl), filters: { userIds: [], apiKeyIds: [], projectIds: [] }, yearStart: '2026-11-20' })), (e: SourceError) => e.kind === 'unexpected' && /amount\.value/.test(e.message));
+    } finally {
+      await odd.close();
+    }
+  });
+
+  void it('stops a server that never stops paging, with bounded requests', async () => {
+    fake.setFault({ kind: 'endless_paging' });
+    await assert.rejects(fetchOpenAI(input()), (e: SourceError) => e.kind === 'unexpected' && /paging/.test(e.message));
+    assert.ok(since(USAGE_PATH).length <= MAX_PAGES);
+  });
+});
+
+void describe('openaiAdapter', () => {
+  const config = (values: Record<string, unknown>) => readConfig((k) => values[k]);
+
+  void it('is on by its setting, and its identity follows the base URL and the filters', () => {
+    assert.equal(openaiAdapter.isEnabled(config({})), false);
+    assert.equal(openaiAdapter.isEnabled(config({ 'sources.openai.enabled': true })), true);
+    const a = openaiAdapter.identity(config({ 'sources.openai.userIds': ['u1'] }));
+    const b = openaiAdapter.identity(config({ 'sources.openai.userIds': ['u2'] }));
+    assert.notEqual(a, b);
+    assert.equal(openaiAdapter.needsKey, true);
+  });
+
+  void it('fetches through the FetchContext, with a validated sync state', async () => {
+    const cfg = config({ 'sources.openai.enabled': true, 'sources.openai.baseUrl': fake.baseUrl, 'sources.openai.userIds': ['user_me'] });
+    const ctx = { config: cfg, http, key: ADMIN_KEY, today: day(new Date()), utcToday: day(new Date()), yearStart: day(new Date(Date.now() - 10 * 86_400_000)), sync: { coverage: 'garbage' } };
+    const outcome = await openaiAdapter.fetch(ctx);
+    assert.equal(outcome.days.length, 11, 'a bad sync state is ignored: the whole range is fetched');
+    assert.ok(outcome.note?.includes('user_me'));
+    await assert.rejects(openaiAdapter.fetch({ ...ctx, key: undefined }), (e: SourceError) => e.kind === 'auth' && /OPENAI_ADMIN_KEY/.test(e.message));
+    const insecure = config({ 'sources.openai.enabled': true, 'sources.openai.baseUrl': 'http://api.example.com/v1' });
+    await assert.rejects(openaiAdapter.fetch({ ...ctx, config: insecure }), (e: SourceError) => e.kind === 'insecure_url');
+  });
+});
