@@ -3,7 +3,9 @@ import * as v from 'valibot';
 import { anthropicAdapter } from './anthropic';
 import { fetchGateway, GATEWAY_SOURCE_NAME, GatewaySyncSchema } from './gateway';
 import { parseSourceUrl, SourceError } from './http';
+import { litellmAdapter } from './litellm';
 import { openaiAdapter } from './openai';
+import { openrouterAdapter } from './openrouter';
 import type { SourceAdapter } from './types';
 
 export const gatewayAdapter: SourceAdapter = {
@@ -41,4 +43,4 @@ export const gatewayAdapter: SourceAdapter = {
   },
 };
 
-export const ADAPTERS: readonly SourceAdapter[] = [gatewayAdapter, openaiAdapter, anthropicAdapter];
+export const ADAPTERS: readonly SourceAdapter[] = [gatewayAdapter, litellmAdapter, openrouterAdapter, openaiAdapter, anthropicAdapter];
