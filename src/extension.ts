@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { loadConfig } from './config';
 import { SECTION } from './core/config';
+import type { Snapshot } from './core/snapshot';
 import { createLog } from './log';
 import { KEY_SPECS, Keys, isKeyedSource } from './secrets';
 import { ADAPTERS } from './sources';
@@ -12,6 +13,7 @@ import { BudgetService } from './state/budgetService';
 import { LedgerStore } from './state/ledgerStore';
 import { registerCommands } from './ui/commands';
 import { DashboardPanel } from './ui/dashboardPanel';
+import { EXPORT_CSV_COMMAND, registerExportCsv } from './ui/exportCsv';
 import { StatusBarMeter } from './ui/statusBar';
 
 /** A repeating timer owned by the disposable tree. */
@@ -20,7 +22,14 @@ function interval(ms: number, tick: () => void): vscode.Disposable {
   return new vscode.Disposable(() => clearInterval(handle));
 }
 
-export function activate(context: vscode.ExtensionContext): void {
+/** What activate() returns: read-only views and a refresh, for the extension-host tests. */
+export interface TokenBudgetApi {
+  snapshot(): Snapshot;
+  statusBar(): ReturnType<StatusBarMeter['state']>;
+  refresh(): Promise<void>;
+}
+
+export function activate(context: vscode.ExtensionContext): TokenBudgetApi {
   const log = createLog();
   const keys = new Keys(context.secrets);
   let config = loadConfig();
@@ -36,9 +45,13 @@ export function activate(context: vscode.ExtensionContext): void {
   const meter = new StatusBarMeter(() => config.statusBar.display);
   const dashboard = new DashboardPanel(context.extensionUri, {
     snapshot: () => service.snapshot,
+    ledger: () => service.ledgerRows,
+    workdays: () => config.workdays,
     warn: (m) => log.warn(m),
+    debug: (m) => log.debug(m),
     onMessage: (message) => {
       if (message.type === 'refresh') void vscode.commands.executeCommand('tokenBudget.refresh');
+      else if (message.type === 'exportCsv') void vscode.commands.executeCommand(EXPORT_CSV_COMMAND);
       else if (message.type === 'command') void vscode.commands.executeCommand(message.command);
     },
   });
@@ -60,6 +73,7 @@ export function activate(context: vscode.ExtensionContext): void {
       dashboard.update(snapshot);
     }),
     ...registerCommands({ keys, log, refresh, openDashboard: () => dashboard.open() }),
+    registerExportCsv({ rows: () => service.ledgerRows, log }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration(SECTION)) return;
       const before = config;
@@ -89,6 +103,12 @@ export function activate(context: vscode.ExtensionContext): void {
     }
     await refresh('startup');
   })();
+
+  return {
+    snapshot: () => service.snapshot,
+    statusBar: () => meter.state(),
+    refresh: () => refresh('api'),
+  };
 }
 
 export function deactivate(): void {

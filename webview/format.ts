@@ -1,10 +1,75 @@
 /** Display formatting in the webview (numbers arrive computed; this only writes them). */
 const usdFmt = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: 2 });
 const usdCompactFmt = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', notation: 'compact', maximumFractionDigits: 1 });
-const dayFmt = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+const usdWholeFmt = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', maximumFractionDigits: 0 });
+const compactFmt = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
+const intFmt = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+// Day keys are calendar days, written by hand from their digits (no time zone can shift them, and
+// the month abbreviations stay "Sep", whatever the ICU version's English calls it).
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const MONTHS_LONG = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const WEEKDAYS_LONG = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+// Instants (last update) are shown in the user's own time zone.
+const instantFmt = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hour12: false });
 
+interface Parts {
+  readonly y: number;
+  readonly m: number;
+  readonly d: number;
+  readonly weekday: number;
+}
+function parts(k: string): Parts {
+  const y = Number(k.slice(0, 4));
+  const m = Number(k.slice(5, 7));
+  const d = Number(k.slice(8, 10));
+  return { y, m, d, weekday: new Date(Date.UTC(y, m - 1, d)).getUTCDay() };
+}
+
+/** "$48,213.55", "-$12.00". */
 export const usd = (n: number): string => usdFmt.format(n);
-export const usdCompact = (n: number): string => usdCompactFmt.format(n);
+/** "$48.2K" style, for axes and dense places. */
+export const usdCompact = (n: number): string => (Math.abs(n) < 1000 ? usdWholeFmt.format(n) : usdCompactFmt.format(n));
+/** Whole dollars: "$48,214". */
+export const usdWhole = (n: number): string => usdWholeFmt.format(n);
 export const pct = (n: number, digits = 1): string => `${n.toFixed(digits)}%`;
-/** Formats a YYYY-MM-DD day (no time-zone shift: it is read and written as UTC). */
-export const day = (k: string): string => dayFmt.format(new Date(`${k}T00:00:00Z`));
+/** Token counts: "51M", "2.1K", "812". */
+export const compact = (n: number): string => compactFmt.format(n);
+export const integer = (n: number): string => intFmt.format(n);
+/** "14 Sep 2026". */
+export const day = (k: string): string => {
+  const p = parts(k);
+  return `${p.d} ${MONTHS[p.m - 1] ?? ''} ${p.y}`;
+};
+/** "14 Sep". */
+export const dayShort = (k: string): string => {
+  const p = parts(k);
+  return `${p.d} ${MONTHS[p.m - 1] ?? ''}`;
+};
+/** "Mon 14 Sep 2026". */
+export const dayLong = (k: string): string => `${WEEKDAYS[parts(k).weekday] ?? ''} ${day(k)}`;
+/** "Monday 14 September 2026", for screen readers. */
+export const daySpoken = (k: string): string => {
+  const p = parts(k);
+  return `${WEEKDAYS_LONG[p.weekday] ?? ''} ${p.d} ${MONTHS_LONG[p.m - 1] ?? ''} ${p.y}`;
+};
+/** "Sep", or "Jan 2027" when `withYear`. */
+export const month = (k: string, withYear = false): string => {
+  const p = parts(k);
+  return `${MONTHS[p.m - 1] ?? ''}${withYear ? ` ${p.y}` : ''}`;
+};
+/** ISO weekday (1 = Monday … 7 = Sunday) of a day key, for calendar layout. */
+export const isoWeekday = (k: string): number => ((parts(k).weekday + 6) % 7) + 1;
+/** A local date and time: "27 Nov, 07:57". */
+export const instant = (iso: string): string => {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : instantFmt.format(d);
+};
+
+/** Formats once with every formatter, so their locale data is loaded before the first model arrives. */
+export function warmUpFormats(): void {
+  const k = '2000-01-03';
+  for (const f of [usd, usdCompact, usdWhole, compact, integer]) f(1234.5);
+  for (const f of [day, dayShort, dayLong, daySpoken, month]) f(k);
+  instant('2000-01-03T00:00:00Z');
+}

@@ -1,26 +1,44 @@
 /**
  * The typed message protocol between the extension host and the dashboard webview. Both sides
  * import this file. The webview says `ready` first; only then does the host post data.
- * Inbound messages are validated on each side before use.
+ * Inbound messages are validated on each side before use: the host with the valibot schema below,
+ * the webview with the type guard in `guard.ts` (which keeps valibot out of the browser bundle).
  */
 import * as v from 'valibot';
 import type { DashboardModel } from '../src/core/dashboardModel';
 
-/** Host → webview. */
+/** Host → webview: a new model to show in place, or "the colour theme changed". */
 export type HostMessage = { readonly type: 'model'; readonly model: DashboardModel } | { readonly type: 'theme' };
+
+/** Commands the dashboard may run (anything else is refused by the schema). */
+export const DASHBOARD_COMMANDS = ['tokenBudget.setApiKey', 'tokenBudget.setAnnualBudget', 'tokenBudget.showLog', 'tokenBudget.configure'] as const;
 
 /** Webview → host. */
 export const WebviewMessageSchema = v.variant('type', [
+  /** The page is loaded and listening: post the model. */
   v.object({ type: v.literal('ready') }),
   v.object({ type: v.literal('refresh') }),
   v.object({ type: v.literal('exportCsv') }),
-  v.object({ type: v.literal('command'), command: v.picklist(['tokenBudget.setApiKey', 'tokenBudget.setAnnualBudget', 'tokenBudget.showLog', 'tokenBudget.configure']) }),
+  v.object({ type: v.literal('command'), command: v.picklist(DASHBOARD_COMMANDS) }),
+  /** The charts of a model are drawn (how long it took, in ms), for the log and the bench. */
+  v.object({ type: v.literal('drawn'), ms: v.pipe(v.number(), v.finite(), v.minValue(0)) }),
 ]);
 export type WebviewMessage = v.InferOutput<typeof WebviewMessageSchema>;
 
-/** What the webview keeps across reloads with getState/setState. */
+export type DailyRange = 'd90' | 'year';
+export type BreakdownTab = 'model' | 'source';
+export type SortKey = 'label' | 'cost' | 'share' | 'inputTokens' | 'outputTokens' | 'cacheReadTokens' | 'cacheWriteTokens' | 'requests';
+export interface SortState {
+  readonly key: SortKey;
+  readonly descending: boolean;
+}
+
+/** What the webview keeps across reloads and hide/show with getState/setState. */
 export interface WebviewState {
   readonly model?: DashboardModel;
-  readonly tab?: string;
-  readonly dailyRange?: 'd90' | 'year';
+  readonly dailyRange?: DailyRange;
+  readonly breakdownTab?: BreakdownTab;
+  readonly sort?: { readonly model?: SortState; readonly source?: SortState };
+  /** Series of the daily chart the user hid through its legend. */
+  readonly hiddenSeries?: readonly string[];
 }

@@ -26,6 +26,24 @@ export interface SourceStatus {
   readonly demo?: boolean;
   /** Who the source says the data belongs to. */
   readonly user?: string;
+  /** A caveat about the source's numbers (e.g. "the whole organisation's"). */
+  readonly note?: string;
+  /** Limits shorter than the budget year that the source enforces (e.g. a monthly budget). */
+  readonly limits?: readonly SourceLimitStatus[];
+}
+
+export interface SourceLimitStatus {
+  readonly label: string;
+  readonly spent: number;
+  readonly limit: number | null;
+  readonly resetsAt?: string;
+}
+
+/** A model whose tokens could not be priced: listed with its tokens, never counted as $0. */
+export interface UnpricedModel {
+  readonly source: SourceId;
+  readonly model: string;
+  readonly tokens: number;
 }
 
 export interface SnapshotSettings {
@@ -64,6 +82,8 @@ export interface Snapshot {
   readonly stale: boolean;
   /** ISO instant of the newest successful refresh of any source. */
   readonly lastUpdated?: string;
+  /** Models in this budget year whose tokens could not be priced. */
+  readonly unpriced: readonly UnpricedModel[];
 }
 
 export interface SnapshotInput {
@@ -95,6 +115,13 @@ export function buildSnapshot(input: SnapshotInput): Snapshot {
   const projection = project(budgetInputs);
   const overrun = resolved.budget !== null && projection.yearEnd.p50 > resolved.budget;
   const inUse = input.sources.filter((s) => s.state !== 'off');
+  const unpriced = new Map<string, UnpricedModel>();
+  for (const row of input.ledger.rows({ from: resolved.year.start, toExclusive: resolved.year.end })) {
+    if (!row.unpriced || !active.has(row.source)) continue;
+    const key = `${row.source}\u0000${row.model}`;
+    const tokens = row.inputTokens + row.outputTokens + row.cacheReadTokens + row.cacheWriteTokens;
+    unpriced.set(key, { source: row.source, model: row.model, tokens: (unpriced.get(key)?.tokens ?? 0) + tokens });
+  }
   const successes = inUse.map((s) => s.lastSuccess).filter((x): x is string => x !== undefined).sort();
   return {
     generatedAt: input.now.toISOString(),
@@ -112,6 +139,7 @@ export function buildSnapshot(input: SnapshotInput): Snapshot {
     demo: inUse.some((s) => s.demo === true),
     stale: inUse.some((s) => s.state === 'stale' || s.state === 'error'),
     ...(successes.length > 0 ? { lastUpdated: successes[successes.length - 1] } : {}),
+    unpriced: [...unpriced.values()].sort((a, b) => b.tokens - a.tokens),
   };
 }
 

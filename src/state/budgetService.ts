@@ -6,7 +6,8 @@
  * Free of `vscode` so that it is tested against real HTTP servers without an editor.
  */
 import type { TokenBudgetConfig } from '../core/config';
-import { todayKey, utcDayKey } from '../core/dates';
+import { SPIKE_WINDOW_DAYS, type SpendByDay } from '../core/alerts';
+import { addDaysKey, todayKey, utcDayKey } from '../core/dates';
 import { Ledger } from '../core/ledger';
 import { buildSnapshot, type GatewayBudget, type Snapshot, type SourceStatus } from '../core/snapshot';
 import { resolveBudget } from '../core/budgetYear';
@@ -31,10 +32,7 @@ export interface BudgetServiceDeps {
   readonly now?: () => Date;
 }
 
-interface Memory extends SourceMemory {
-  identity?: string;
-  retryAt?: string;
-}
+type Memory = SourceMemory;
 
 export type LoadNotice = { readonly kind: 'corrupt'; readonly movedTo: string; readonly reason: string } | undefined;
 
@@ -65,6 +63,44 @@ export class BudgetService {
     }
     this.publish();
     return result.kind === 'corrupt' ? result : undefined;
+  }
+
+  /**
+   * Follower mode (another window fetches): takes what was saved, without fetching, and publishes
+   * it. An unusable file is left where it is, for its writer to deal with. Does nothing while this
+   * service is refreshing itself. True when something was loaded.
+   */
+  async reloadFromStore(): Promise<boolean> {
+    if (this.running) return false;
+    const result = await this.deps.store.load({ moveAside: false });
+    if (result.kind !== 'loaded' || this.running) {
+      if (result.kind === 'unreadable') this.deps.logger.warn(`The saved ledger could not be read (${result.reason}); keeping the numbers shown.`);
+      return false;
+    }
+    this.ledger = Ledger.fromJSON(result.state.rows);
+    this.memory = new Map(Object.entries(result.state.sources) as [SourceId, Memory][]);
+    this.gatewayBudget = result.state.gatewayBudget;
+    this.publish();
+    return true;
+  }
+
+  /** True while this service is fetching. */
+  get refreshing(): boolean {
+    return this.running !== undefined;
+  }
+
+  /** Spend and top model per day for the alert policy: the month before today, over the sources in use. */
+  spendByDay(): SpendByDay {
+    const snapshot = this.snapshot;
+    const active = new Set(snapshot.sources.filter((s) => s.state !== 'off').map((s) => s.id));
+    const to = addDaysKey(snapshot.today, 1);
+    const from = addDaysKey(snapshot.today, -(SPIKE_WINDOW_DAYS + 2));
+    const firstDataDay = this.ledger.dailyTotals('0001-01-01', to, active).keys().next().value;
+    return {
+      daily: this.ledger.dailyTotals(from, to, active),
+      topModel: this.ledger.topModelByDay(from, to),
+      ...(firstDataDay !== undefined ? { firstDataDay } : {}),
+    };
   }
 
   get snapshot(): Snapshot {
@@ -140,6 +176,10 @@ export class BudgetService {
           delete memory.retryAt;
           if (outcome.demo !== undefined) memory.demo = outcome.demo;
           if (outcome.user !== undefined) memory.user = outcome.user;
+          if (outcome.note !== undefined) memory.note = outcome.note;
+          else delete memory.note;
+          if (outcome.limits !== undefined) memory.limits = outcome.limits.map((l) => ({ ...l }));
+          else delete memory.limits;
           if (outcome.budget !== undefined && adapter.id === 'gateway') this.gatewayBudget = outcome.budget;
           this.deps.logger.info(`${adapter.label}: ${outcome.days.length} days fetched in ${outcome.requests} requests, ${outcome.rows.length} rows.`);
         } catch (error) {
@@ -174,6 +214,8 @@ export class BudgetService {
         ...(m?.error ? { error: m.error } : {}),
         ...(m?.demo ? { demo: true } : {}),
         ...(m?.user ? { user: m.user } : {}),
+        ...(m?.note ? { note: m.note } : {}),
+        ...(m?.limits && m.limits.length > 0 ? { limits: m.limits } : {}),
       };
     });
   }

@@ -3,6 +3,7 @@
  * written atomically (temporary file, flush, rename) so a crash mid-write leaves the old file or
  * the new one, never a torn one. A file that cannot be read is moved aside, never deleted.
  */
+import { randomUUID } from 'node:crypto';
 import { open, readFile, rename, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as v from 'valibot';
@@ -29,6 +30,12 @@ const SourceMemory = v.object({
   error: v.optional(v.string()),
   demo: v.optional(v.boolean()),
   user: v.optional(v.string()),
+  note: v.optional(v.string()),
+  limits: v.optional(
+    v.array(v.object({ label: v.string(), spent: v.number(), limit: v.nullable(v.number()), resetsAt: v.optional(v.string()) })),
+  ),
+  retryAt: v.optional(v.string()),
+  identity: v.optional(v.string()),
   sync: v.optional(v.unknown()),
 });
 export type SourceMemory = v.InferOutput<typeof SourceMemory>;
@@ -50,7 +57,9 @@ export interface StoredState {
 export type LoadResult =
   | { readonly kind: 'empty' }
   | { readonly kind: 'loaded'; readonly state: StoredState }
-  | { readonly kind: 'corrupt'; readonly movedTo: string; readonly reason: string };
+  | { readonly kind: 'corrupt'; readonly movedTo: string; readonly reason: string }
+  /** Only from `load({ moveAside: false })`: the file is unusable and was left where it is. */
+  | { readonly kind: 'unreadable'; readonly reason: string };
 
 function toTuple(r: LedgerRow): v.InferOutput<typeof RowTuple> {
   return [r.date, r.source, r.model, r.cost, r.inputTokens, r.outputTokens, r.cacheReadTokens, r.cacheWriteTokens, r.requests, r.unpriced ? 1 : 0];
@@ -69,24 +78,29 @@ export class LedgerStore {
     this.file = join(dir, 'ledger.json');
   }
 
-  async load(): Promise<LoadResult> {
+  /**
+   * Reads the saved state. A file that cannot be used is moved aside, unless `moveAside` is false
+   * (a window that only reads what another window writes leaves it to the writer).
+   */
+  async load(options: { readonly moveAside?: boolean } = {}): Promise<LoadResult> {
+    const moveAside = (reason: string): Promise<LoadResult> | LoadResult => (options.moveAside === false ? { kind: 'unreadable', reason } : this.moveAside(reason));
     let text: string;
     try {
       text = await readFile(this.file, 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'empty' };
-      return this.moveAside(`it could not be read (${(error as Error).message})`);
+      return moveAside(`it could not be read (${(error as Error).message})`);
     }
     let json: unknown;
     try {
       json = JSON.parse(text);
     } catch {
-      return this.moveAside('it is not valid JSON');
+      return moveAside('it is not valid JSON');
     }
     const parsed = v.safeParse(StoreFile, json);
     if (!parsed.success) {
       const issue = parsed.issues[0];
-      return this.moveAside(`it does not match the expected format (${v.getDotPath(issue) ?? 'root'}: ${issue.message})`);
+      return moveAside(`it does not match the expected format (${v.getDotPath(issue) ?? 'root'}: ${issue.message})`);
     }
     return {
       kind: 'loaded',
@@ -110,7 +124,8 @@ export class LedgerStore {
       sources: state.sources,
       gatewayBudget: state.gatewayBudget,
     });
-    const tmp = `${this.file}.${process.pid}.tmp`;
+    // Unique per write: two stores on one folder in one process (tests, a leader handing over) never share it.
+    const tmp = `${this.file}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`;
     const handle = await open(tmp, 'w');
     try {
       await handle.writeFile(body, 'utf8');

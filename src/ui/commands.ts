@@ -37,6 +37,44 @@ async function pickSource(keys: Keys, placeHolder: string, onlyStored = false): 
   return (await vscode.window.showQuickPick(choices, { placeHolder, ignoreFocusOut: true }))?.source;
 }
 
+type SourceChoice = vscode.QuickPickItem &
+  (
+    | { id: 'gateway' | 'litellm'; type: 'url'; setting: string; example: string }
+    | { id: 'openrouter' | 'openai' | 'anthropic'; type: 'toggle'; setting: string }
+    | { id: 'claudeCode' | 'codex'; type: 'local'; setting: string }
+    | { id: 'settings'; type: 'settings' }
+  );
+
+const SOURCE_CHOICES: SourceChoice[] = [
+  { id: 'gateway', type: 'url', setting: 'sources.gateway.url', example: 'https://ai-gateway.example.com', label: '$(server) Allowance gateway', detail: "Your company's gateway (protocol v1): URL and the key it issued you" },
+  { id: 'litellm', type: 'url', setting: 'sources.litellm.url', example: 'https://litellm.example.com', label: '$(server-process) LiteLLM proxy', detail: 'Proxy URL and your virtual key (sk-…)' },
+  { id: 'openrouter', type: 'toggle', setting: 'sources.openrouter.enabled', label: '$(globe) OpenRouter', detail: 'Your OpenRouter API key (sk-or-v1-…)' },
+  { id: 'openai', type: 'toggle', setting: 'sources.openai.enabled', label: '$(organization) OpenAI Admin usage API', detail: 'An Admin key (sk-admin-…) and your user or API key IDs' },
+  { id: 'anthropic', type: 'toggle', setting: 'sources.anthropic.enabled', label: '$(organization) Anthropic Admin usage API', detail: 'An Admin key (sk-ant-admin01-…) and your API key IDs or Claude Code e-mail' },
+  { id: 'claudeCode', type: 'local', setting: 'sources.claudeCode.enabled', label: '$(terminal) Claude Code logs on this machine', detail: 'No key: reads ~/.claude / ~/.config/claude' },
+  { id: 'codex', type: 'local', setting: 'sources.codex.enabled', label: '$(terminal) Codex CLI logs on this machine', detail: 'No key: reads ~/.codex' },
+  { id: 'settings', type: 'settings', label: '$(gear) Open all Token Budget settings', detail: 'Budget, workdays, filters, alerts' },
+];
+
+async function askUrl(section: vscode.WorkspaceConfiguration, setting: string, what: string, example: string): Promise<string | undefined> {
+  const url = await vscode.window.showInputBox({
+    title: `Token Budget: ${what} URL`,
+    prompt: `Base URL, e.g. ${example} (https://, or http:// to localhost). Empty turns the source off.`,
+    value: section.inspect<string>(setting)?.globalValue ?? '',
+    ignoreFocusOut: true,
+    validateInput: (value) => {
+      if (value.trim() === '') return undefined;
+      try {
+        parseSourceUrl(value, 'The URL');
+        return undefined;
+      } catch (error) {
+        return error instanceof SourceError ? error.message : String(error);
+      }
+    },
+  });
+  return url?.trim();
+}
+
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
   const { keys, log } = deps;
   const withProgress = (title: string, work: () => Promise<void>) =>
@@ -91,38 +129,33 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     }),
 
     vscode.commands.registerCommand('tokenBudget.configure', async () => {
-      const choice = await vscode.window.showQuickPick(
-        [
-          { label: '$(server) Allowance gateway…', detail: "Your company's gateway URL (protocol v1)", id: 'gateway' },
-          { label: '$(key) Set API Key…', detail: 'Store the key for a source', id: 'key' },
-          { label: '$(gear) Open all Token Budget settings', detail: 'LiteLLM, OpenRouter, OpenAI and Anthropic sources, budget, workdays', id: 'settings' },
-        ],
-        { placeHolder: 'Where is your AI spend metered?', ignoreFocusOut: true },
-      );
-      if (choice?.id === 'settings') {
+      const choice = await vscode.window.showQuickPick(SOURCE_CHOICES, { placeHolder: 'Where is your AI spend metered?', ignoreFocusOut: true, matchOnDetail: true });
+      if (!choice) return;
+      const section = vscode.workspace.getConfiguration(SECTION);
+      if (choice.id === 'settings') {
         await vscode.commands.executeCommand('workbench.action.openSettings', '@ext:token-budget.token-budget');
-      } else if (choice?.id === 'key') {
-        await vscode.commands.executeCommand('tokenBudget.setApiKey');
-      } else if (choice?.id === 'gateway') {
-        const section = vscode.workspace.getConfiguration(SECTION);
-        const url = await vscode.window.showInputBox({
-          title: 'Token Budget: allowance gateway URL',
-          prompt: 'Base URL, e.g. https://ai-gateway.example.com (https://, or http:// to localhost)',
-          value: section.inspect<string>('sources.gateway.url')?.globalValue ?? '',
-          ignoreFocusOut: true,
-          validateInput: (value) => {
-            if (value.trim() === '') return undefined;
-            try {
-              parseSourceUrl(value, 'The URL');
-              return undefined;
-            } catch (error) {
-              return error instanceof SourceError ? error.message : String(error);
-            }
-          },
-        });
+        return;
+      }
+      if (choice.type === 'url') {
+        const url = await askUrl(section, choice.setting, choice.label.replace(/^\$\([^)]*\)\s*/, ''), choice.example);
         if (url === undefined) return;
-        await section.update('sources.gateway.url', url.trim(), vscode.ConfigurationTarget.Global);
-        if (url.trim() !== '' && !(await keys.get('gateway'))) await vscode.commands.executeCommand('tokenBudget.setApiKey', 'gateway');
+        await section.update(choice.setting, url, vscode.ConfigurationTarget.Global);
+        if (url === '') return;
+      } else if (choice.type === 'toggle') {
+        await section.update(choice.setting, true, vscode.ConfigurationTarget.Global);
+      } else {
+        await section.update(choice.setting, 'on', vscode.ConfigurationTarget.Global);
+        void vscode.window.showInformationMessage(`Token Budget: reading local ${choice.id === 'claudeCode' ? 'Claude Code' : 'Codex'} logs on this machine.`);
+        return;
+      }
+      if (!(await keys.get(choice.id))) {
+        await vscode.commands.executeCommand('tokenBudget.setApiKey', choice.id);
+      }
+      if (choice.id === 'openai' || choice.id === 'anthropic') {
+        void vscode.window.showInformationMessage(
+          `Token Budget: to count only your own usage, set ${choice.id === 'openai' ? 'tokenBudget.sources.openai.userIds or .apiKeyIds' : 'tokenBudget.sources.anthropic.apiKeyIds or .claudeCodeEmail'}; without a filter the numbers are the whole organisation's.`,
+          'Open Settings',
+        ).then((pick) => pick && vscode.commands.executeCommand('workbench.action.openSettings', `tokenBudget.sources.${choice.id}`));
       }
     }),
   ];

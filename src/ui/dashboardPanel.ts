@@ -1,53 +1,56 @@
 /**
  * The dashboard panel (host side): one panel, revealed if already open, restored after a reload
  * by a WebviewPanelSerializer. Strict CSP with a nonce; the webview never talks to the network.
+ * The host builds the view model and posts it after the webview's `ready`, and again in place on
+ * every change (an unchanged model is not posted twice).
  */
 import { randomBytes } from 'node:crypto';
 import * as v from 'valibot';
 import * as vscode from 'vscode';
-import { buildDashboardModel } from '../core/dashboardModel';
+import { buildDashboardModel, type DashboardModel } from '../core/dashboardModel';
+import type { Ledger } from '../core/ledger';
 import type { Snapshot } from '../core/snapshot';
+import type { LedgerRow } from '../core/types';
+import { dashboardHtml } from '../../webview/page';
 import { WebviewMessageSchema, type HostMessage, type WebviewMessage } from '../../webview/protocol';
+
+export { dashboardHtml } from '../../webview/page';
 
 export const VIEW_TYPE = 'tokenBudget.dashboard';
 
 export interface DashboardHost {
   snapshot(): Snapshot;
-  onMessage(message: WebviewMessage): void;
+  /** The ledger (or its rows) the snapshot was computed from. */
+  ledger(): Ledger | readonly LedgerRow[];
+  /** The ISO weekdays the ideal pace rises on (`tokenBudget.workdays`). */
+  workdays(): readonly number[];
+  /** Messages the panel does not handle itself: refresh, exportCsv, command. */
+  onMessage(message: Exclude<WebviewMessage, { type: 'ready' | 'drawn' }>): void;
   warn(message: string): void;
+  debug?(message: string): void;
 }
 
-/** The panel's HTML: the CSP allows only our nonce'd script and styles/fonts from the extension. */
-export function dashboardHtml(webview: Pick<vscode.Webview, 'cspSource' | 'asWebviewUri'>, extensionUri: vscode.Uri, nonce: string): string {
-  const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'dashboard.js'));
-  const css = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'dashboard.css'));
-  const csp = [
-    "default-src 'none'",
-    `style-src ${webview.cspSource}`,
-    `font-src ${webview.cspSource}`,
-    `img-src ${webview.cspSource} data:`,
-    `script-src 'nonce-${nonce}'`,
-    "connect-src 'none'",
-  ].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${css.toString()}">
-<title>Token Budget</title>
-</head>
-<body>
-<div id="root"><p class="loading">Loading your budget…</p></div>
-<script type="module" nonce="${nonce}" src="${script.toString()}"></script>
-</body>
-</html>`;
+/** The page for `webview`, with a fresh nonce. */
+function pageFor(webview: vscode.Webview, extensionUri: vscode.Uri): string {
+  const uri = (...path: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...path)).toString();
+  return dashboardHtml({
+    cspSource: webview.cspSource,
+    nonce: randomBytes(16).toString('base64'),
+    scriptUri: uri('dist', 'webview', 'dashboard.js'),
+    codiconsUri: uri('dist', 'webview', 'dashboard.css'),
+    styleUri: uri('media', 'dashboard.css'),
+  });
+}
+
+/** The model without its timestamp, to tell whether anything shown changed. */
+function contentKey(model: DashboardModel): string {
+  return JSON.stringify({ ...model, generatedAt: undefined });
 }
 
 export class DashboardPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private ready = false;
+  private lastPosted: string | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -77,15 +80,21 @@ export class DashboardPanel implements vscode.Disposable {
     this.attach(panel);
   }
 
-  /** Posts the new model in place (no re-creation, no flicker). */
+  /** Posts the new model in place (no re-creation, no flicker); skipped when nothing shown changed. */
   update(snapshot: Snapshot): void {
-    if (this.panel && this.ready) this.post({ type: 'model', model: buildDashboardModel(snapshot) });
+    if (!this.panel || !this.ready) return;
+    const model = buildDashboardModel(snapshot, this.host.ledger(), this.host.workdays());
+    const key = contentKey(model);
+    if (key === this.lastPosted) return;
+    this.lastPosted = key;
+    this.post({ type: 'model', model });
   }
 
   private options(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
     return {
       enableScripts: true,
       enableCommandUris: false,
+      enableFindWidget: true,
       localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(this.extensionUri, 'media')],
     };
   }
@@ -93,13 +102,18 @@ export class DashboardPanel implements vscode.Disposable {
   private attach(panel: vscode.WebviewPanel): void {
     this.panel = panel;
     this.ready = false;
+    this.lastPosted = undefined;
+    panel.iconPath = { light: vscode.Uri.joinPath(this.extensionUri, 'media', 'dashboard-light.svg'), dark: vscode.Uri.joinPath(this.extensionUri, 'media', 'dashboard-dark.svg') };
     panel.webview.options = this.options();
-    panel.webview.html = dashboardHtml(panel.webview, this.extensionUri, randomBytes(16).toString('base64'));
+    panel.webview.html = pageFor(panel.webview, this.extensionUri);
     const subscriptions = [
       panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
       panel.onDidChangeViewState(() => {
         // A hidden webview is torn down (no retainContextWhenHidden); it says "ready" again when shown.
-        if (!panel.visible) this.ready = false;
+        if (!panel.visible) {
+          this.ready = false;
+          this.lastPosted = undefined;
+        }
       }),
       vscode.window.onDidChangeActiveColorTheme(() => this.post({ type: 'theme' })),
     ];
@@ -107,6 +121,7 @@ export class DashboardPanel implements vscode.Disposable {
       for (const d of subscriptions) d.dispose();
       this.panel = undefined;
       this.ready = false;
+      this.lastPosted = undefined;
     });
   }
 
@@ -116,12 +131,19 @@ export class DashboardPanel implements vscode.Disposable {
       this.host.warn(`Dashboard sent a message that was ignored: ${JSON.stringify(raw).slice(0, 200)}`);
       return;
     }
-    if (parsed.output.type === 'ready') {
-      this.ready = true;
-      this.update(this.host.snapshot());
-      return;
+    const message = parsed.output;
+    switch (message.type) {
+      case 'ready':
+        this.ready = true;
+        this.lastPosted = undefined;
+        this.update(this.host.snapshot());
+        return;
+      case 'drawn':
+        this.host.debug?.(`Dashboard drawn in ${message.ms} ms.`);
+        return;
+      default:
+        this.host.onMessage(message);
     }
-    this.host.onMessage(parsed.output);
   }
 
   private post(message: HostMessage): void {

@@ -4,8 +4,9 @@
  */
 import { formatDistanceStrict } from 'date-fns';
 import type { StatusBarDisplay } from '../core/config';
-import { formatDayLong, formatPercent, formatUsd, formatUsdCompact } from '../core/format';
-import { lastDayOf, type Level, type Snapshot } from '../core/snapshot';
+import { formatDayLong, formatPercent, formatTokens, formatUsd, formatUsdCompact } from '../core/format';
+import { toDayKey } from '../core/dates';
+import { lastDayOf, type Level, type Snapshot, type SourceLimitStatus } from '../core/snapshot';
 
 export interface StatusBarView {
   readonly text: string;
@@ -52,8 +53,26 @@ function sourceLines(s: Snapshot, now: Date): string[] {
       const when = src.lastSuccess ? `updated ${timeOf(src.lastSuccess)} (${ago(src.lastSuccess, now)})` : 'no data yet';
       const error = src.error ? ` — ${escapeMd(src.error)}` : '';
       const icon = src.state === 'ok' ? '$(pass)' : src.state === 'stale' ? '$(warning)' : '$(error)';
-      return `- ${icon} **${escapeMd(src.label)}**: ${src.state}, ${when}${error}`;
+      const extra = [
+        ...(src.limits ?? []).map((l) => `  - ${escapeMd(limitText(l))}`),
+        ...(src.note ? [`  - $(info) ${escapeMd(src.note)}`] : []),
+      ];
+      return [`- ${icon} **${escapeMd(src.label)}**: ${src.state}, ${when}${error}`, ...extra].join('\n');
     });
+}
+
+/** "this month: $412.50 of $1,000.00, resets on 1 Dec 2026" */
+export function limitText(l: SourceLimitStatus): string {
+  const of = l.limit === null ? ' (no limit)' : ` of ${formatUsd(l.limit)}`;
+  const reset = l.resetsAt ? `, resets on ${formatDayLong(toDayKey(new Date(l.resetsAt)))}` : '';
+  return `${l.label}: ${formatUsd(l.spent)}${of}${reset}`;
+}
+
+function unpricedLine(s: Snapshot): string[] {
+  if (s.unpriced.length === 0) return [];
+  const names = s.unpriced.slice(0, 3).map((u) => `${u.model} (${formatTokens(u.tokens)} tokens)`).join(', ');
+  const more = s.unpriced.length > 3 ? ` and ${s.unpriced.length - 3} more` : '';
+  return [`$(warning) **Unpriced**: ${escapeMd(names)}${more} could not be priced; their tokens are listed but not counted as $0 spend.`, ''];
 }
 
 const LINKS = '[$(graph) Open Dashboard](command:tokenBudget.openDashboard) · [$(refresh) Refresh](command:tokenBudget.refresh) · [$(output) Log](command:tokenBudget.showLog)';
@@ -132,6 +151,7 @@ export function statusBarView(s: Snapshot, display: StatusBarDisplay, now: Date)
   lines.push('| | |', '|:--|--:|', ...rows.map(([k, v]) => `| ${k} | ${escapeMd(v)} |`), '');
   if (st.budget === null) lines.push('No budget set: [$(edit) Set Annual Budget…](command:tokenBudget.setAnnualBudget)', '');
   if (s.warning) lines.push(`$(info) ${escapeMd(s.warning)}`, '');
+  lines.push(...unpricedLine(s));
   lines.push(s.lastUpdated ? `Updated ${timeOf(s.lastUpdated)} (${ago(s.lastUpdated, now)})` : 'Not updated yet', '');
   lines.push(...sourceLines(s, now), '', LINKS);
 

@@ -12,6 +12,7 @@ import { launchEditor, type RunningEditor } from '../../scripts/lib/editor.mjs';
 import { startSimulator, type Simulator } from '../../tools/simulator/server';
 import {
   answerInputBox,
+  capturingFailure,
   answerQuickPick,
   findInWebviews,
   hoverTooltip,
@@ -45,7 +46,11 @@ function expected() {
   assert.ok(budget, 'the simulator reports a budget');
   const today = localToday();
   const spent = sim.data.days.filter((d) => d.date >= budget.period_start && d.date < budget.period_end && d.date <= today).reduce((s, d) => s + d.cost, 0);
-  return { spent, budget: budget.amount, percent: (spent / budget.amount) * 100, remaining: budget.amount - spent };
+  // A plain run-rate check (the last 28 days' mean × days left) that this demo year overruns.
+  const recent = sim.data.days.filter((d) => d.date < today).slice(-28);
+  const daysLeft = (Date.parse(budget.period_end) - Date.parse(today)) / 86_400_000;
+  const runRate = spent + (recent.reduce((s, d) => s + d.cost, 0) / recent.length) * daysLeft;
+  return { spent, budget: budget.amount, percent: (spent / budget.amount) * 100, remaining: budget.amount - spent, projectedOverrun: runRate > budget.amount };
 }
 
 const usd = (n: number) => new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(n);
@@ -79,7 +84,7 @@ after(async () => {
 });
 
 void describe('status bar meter fed by the allowance gateway', { timeout: 240_000 }, () => {
-  void test('a wrong key shows a clear message and no numbers', async () => {
+  void test('a wrong key shows a clear message and no numbers', () => capturingFailure(page, 'meter-a-wrong-key-shows-a-clear-message-and-no', async () => {
     const text = await waitForStatusText(page, /Token Budget: error/, 60_000);
     assert.doesNotMatch(text, /%|\$\d/, 'no bogus numbers');
     const tip = await hoverTooltip(page, statusBarItem(page, { id: ITEM_ID }));
@@ -87,9 +92,9 @@ void describe('status bar meter fed by the allowance gateway', { timeout: 240_00
     assert.match(tip, /Set API Key/);
     assert.doesNotMatch(tip, new RegExp(WRONG_KEY), 'the key itself is never shown');
     await screenshot(page, 'meter-wrong-key');
-  });
+  }));
 
-  void test('a key stored with "Set API Key…" wins over the environment and the meter shows the spend', async () => {
+  void test('a key stored with "Set API Key…" wins over the environment and the meter shows the spend', () => capturingFailure(page, 'meter-a-key-stored-with-set-api-key-wins-over-', async () => {
     await runCommand(page, 'Token Budget: Set API Key…');
     await answerQuickPick(page, 'Allowance gateway');
     await answerInputBox(page, RIGHT_KEY);
@@ -100,10 +105,14 @@ void describe('status bar meter fed by the allowance gateway', { timeout: 240_00
     const shown = parseCompact(text.slice(text.indexOf('·')));
     assert.ok(Math.abs(shown - exp.spent) / exp.spent < 0.006, `shown ${shown} vs spent ${exp.spent}`);
     assert.match(text, /\(demo\)/, 'simulator data is labelled as demo');
+    // The demo year's projection overruns the budget: the meter carries the warning background.
+    assert.ok(exp.projectedOverrun, 'the simulator history overruns its budget by year end');
+    const background = await statusBarItem(page, { id: ITEM_ID }).evaluate((e) => getComputedStyle(e).backgroundColor);
+    assert.notEqual(background, 'rgba(0, 0, 0, 0)', 'warning background shown');
     assert.ok((await statusBarItemNames(page)).includes('Token Budget'), 'the item is named "Token Budget"');
-  });
+  }));
 
-  void test('the tooltip carries the headline numbers', async () => {
+  void test('the tooltip carries the headline numbers', () => capturingFailure(page, 'meter-the-tooltip-carries-the-headline-numbers', async () => {
     const exp = expected();
     const tip = await hoverTooltip(page, statusBarItem(page, { id: ITEM_ID }));
     assert.ok(tip.includes(usd(exp.spent)), `tooltip has spent ${usd(exp.spent)}:\n${tip}`);
@@ -113,9 +122,9 @@ void describe('status bar meter fed by the allowance gateway', { timeout: 240_00
       assert.ok(tip.includes(label), `tooltip mentions ${label}`);
     }
     await screenshot(page, 'meter-tooltip');
-  });
+  }));
 
-  void test('a click opens the dashboard with the contract data-kpi values', async () => {
+  void test('a click opens the dashboard with the contract data-kpi values', () => capturingFailure(page, 'meter-a-click-opens-the-dashboard-with-the-con', async () => {
     await statusBarItem(page, { id: ITEM_ID }).click();
     const frame = await findInWebviews(page, '[data-testid="dashboard"] [data-kpi="spent"]', 30_000);
     const exp = expected();
@@ -129,9 +138,9 @@ void describe('status bar meter fed by the allowance gateway', { timeout: 240_00
     const state = await frame.getAttribute('[data-source="gateway"]', 'data-state');
     assert.equal(state, 'ok');
     await screenshot(page, 'meter-dashboard');
-  });
+  }));
 
-  void test('when the gateway fails, the last numbers stay with the stale marker; it recovers', async () => {
+  void test('when the gateway fails, the last numbers stay with the stale marker; it recovers', () => capturingFailure(page, 'meter-when-the-gateway-fails-the-last-numbers-', async () => {
     const before = (await statusBarItem(page, { id: ITEM_ID }).innerText()).trim();
     sim.setFault({ kind: 'status', status: 500 });
     await runCommand(page, 'Token Budget: Refresh Now');
@@ -148,5 +157,5 @@ void describe('status bar meter fed by the allowance gateway', { timeout: 240_00
     sim.setFault(null);
     await runCommand(page, 'Token Budget: Refresh Now');
     await item.locator('.codicon-warning').waitFor({ state: 'detached', timeout: 60_000 });
-  });
+  }));
 });

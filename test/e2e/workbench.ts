@@ -366,3 +366,16 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path: file });
   return file;
 }
+
+/**
+ * Runs a test body; if it throws, saves a screenshot named `FAILED-<name>` first, so a CI failure
+ * can be looked at.
+ */
+export async function capturingFailure(page: Page | undefined, name: string, body: () => Promise<void>): Promise<void> {
+  try {
+    await body();
+  } catch (error) {
+    if (page) await screenshot(page, `FAILED-${name}`).catch(() => undefined);
+    throw error;
+  }
+}

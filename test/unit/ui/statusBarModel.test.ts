@@ -83,3 +83,24 @@ void describe('status bar view', () => {
     assert.match(view.tooltip, /command:tokenBudget\.setAnnualBudget/);
   });
 });
+
+void describe('status bar view: limits, notes, unpriced models', () => {
+  void it('shows a shorter limit beside the annual budget, and a source note', () => {
+    const litellm: SourceStatus = {
+      id: 'litellm', label: 'LiteLLM proxy', state: 'ok', lastSuccess: ok.lastSuccess,
+      limits: [{ label: 'this month', spent: 412.5, limit: 1000, resetsAt: new Date(2026, 11, 1, 0, 0).toISOString() }],
+      note: 'Numbers are the whole organisation’s: no personal filter is set.',
+    };
+    const view = statusBarView(snap(19_290, { sources: [litellm] }), 'percent', now);
+    assert.match(view.tooltip, /this month: \$412\.50 of \$1,000\.00, resets on 1 Dec 2026/);
+    assert.match(view.tooltip, /whole organisation/);
+  });
+
+  void it('flags unpriced models with their tokens, never as $0', () => {
+    const ledger = ledgerWith(1000);
+    ledger.replaceDays('gateway', ['2026-11-11'], [{ date: '2026-11-11', source: 'gateway', model: 'mystery-model-9', cost: 0, unpriced: true, inputTokens: 2_000_000, outputTokens: 100_000, cacheReadTokens: 0, cacheWriteTokens: 0, requests: 4 }]);
+    const s = snap(0, { ledger });
+    assert.deepEqual(s.unpriced, [{ source: 'gateway', model: 'mystery-model-9', tokens: 2_100_000 }]);
+    assert.match(statusBarView(s, 'percent', now).tooltip, /Unpriced.*mystery-model-9 \(2\.1M tokens\)/);
+  });
+});

@@ -1,0 +1,143 @@
+// Real gateways and provider APIs in a real VS Code workbench: the meter and the dashboard show
+// the spend this test computes from the fakes' own data (LiteLLM: the proxy's spend figures;
+// OpenAI: tokens × OpenAI's published gpt-4o prices), never by calling the extension's code.
+//
+//   npm run package && node --import tsx --test test/e2e/providers.test.ts
+
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Frame, Page } from 'playwright-core';
+import { launchEditor, type RunningEditor } from '../../scripts/lib/editor.mjs';
+import { startLiteLLMFake, type LiteLLMFake, type SpendRow } from '../fakes/litellm';
+import { startOpenAIFake, type OpenAIFake, type OpenAIUsageRecord } from '../fakes/openai';
+import { capturingFailure, findInWebviews, hoverTooltip, openWorkbench, runCommand, screenshot, statusBarItem, waitForStatusText, type Workbench } from './workbench';
+
+const VSIX = process.env.TB_VSIX ?? path.resolve(__dirname, '..', '..', 'token-budget.vsix');
+const ITEM_ID = 'token-budget.token-budget.tokenBudget.meter';
+const BUDGET = 10_000;
+
+/** The last `n` UTC days before today that are inside this calendar year (the budget year). */
+function recentDays(n: number): string[] {
+  const out: string[] = [];
+  const year = new Date().getFullYear();
+  for (let i = 1; out.length < n && i < 400; i++) {
+    const d = new Date(Date.now() - i * 86_400_000).toISOString().slice(0, 10);
+    if (Number(d.slice(0, 4)) === year) out.push(d);
+  }
+  return out;
+}
+
+async function kpi(frame: Frame, id: string): Promise<number> {
+  return Number(await frame.getAttribute(`[data-kpi="${id}"]`, 'data-value'));
+}
+
+async function openMeter(editor: RunningEditor): Promise<{ wb: Workbench; page: Page; text: string }> {
+  const wb = await openWorkbench(editor.url);
+  const text = await waitForStatusText(wb.page, /\d+% · \$/, 90_000);
+  return { wb, page: wb.page, text };
+}
+
+void describe('LiteLLM proxy in the real workbench', { timeout: 240_000 }, () => {
+  const KEY = 'sk-e2e-litellm-alice-0001';
+  let fake: LiteLLMFake;
+  let editor: RunningEditor;
+  let wb: Workbench | undefined;
+  let page: Page | undefined;
+  const spend: SpendRow[] = recentDays(30).flatMap((date, i) => [
+    { user_id: 'alice', date, api_key: 'hash-alice', model: 'claude-sonnet-4-5', spend: 40 + (i % 7) * 3.25, prompt_tokens: 900_000, completion_tokens: 40_000, api_requests: 120 },
+    { user_id: 'alice', date, api_key: 'hash-alice', model: 'gpt-5', spend: 12.5 + (i % 3), prompt_tokens: 300_000, completion_tokens: 20_000, api_requests: 40 },
+    { user_id: 'bob', date, api_key: 'hash-bob', model: 'gpt-5', spend: 999, prompt_tokens: 1, completion_tokens: 1, api_requests: 1 },
+  ]);
+  const expectedSpent = spend.filter((r) => r.user_id === 'alice').reduce((s, r) => s + r.spend, 0);
+
+  before(async () => {
+    fake = await startLiteLLMFake({
+      data: {
+        keys: [{ secret: KEY, user_id: 'alice', spend: 250, max_budget: 1000, budget_duration: '30d', budget_reset_at: new Date(Date.now() + 5 * 86_400_000).toISOString() }],
+        users: [{ user_id: 'alice', user_email: 'alice@example.com', spend: expectedSpent }, { user_id: 'bob', spend: 1 }],
+        teams: [],
+        spend,
+      },
+    });
+    editor = await launchEditor({
+      vsixPath: VSIX,
+      userSettings: { 'tokenBudget.sources.litellm.url': fake.url, 'tokenBudget.annualBudget': BUDGET },
+      env: { LITELLM_API_KEY: KEY },
+    });
+  });
+  after(async () => {
+    await wb?.close();
+    await editor?.stop();
+    await fake?.close();
+  });
+
+  void test('the meter shows the own user’s spend, the monthly key budget beside the annual one', () =>
+    capturingFailure(page, 'providers-litellm', async () => {
+      const opened = await openMeter(editor);
+      wb = opened.wb;
+      page = opened.page;
+      assert.equal(Number(/(\d+)%/.exec(opened.text)?.[1]), Math.round((expectedSpent / BUDGET) * 100), opened.text);
+      const queries = fake.requests.filter((r) => r.path === '/user/daily/activity').map((r) => r.query);
+      assert.ok(queries.length > 0 && queries.every((q) => q['user_id'] === 'alice'), 'the own user_id is sent');
+      const tip = await hoverTooltip(page, statusBarItem(page, { id: ITEM_ID }));
+      assert.match(tip, /LiteLLM: ok/);
+      assert.match(tip, /this month: \$250\.00 of \$1,000\.00, resets on/);
+      await runCommand(page, 'Token Budget: Open Dashboard');
+      const frame = await findInWebviews(page, '[data-kpi="spent"]');
+      assert.ok(Math.abs((await kpi(frame, 'spent')) - expectedSpent) < 0.006, `spent ${await kpi(frame, 'spent')} vs ${expectedSpent}`);
+      assert.equal(await frame.getAttribute('[data-source="litellm"]', 'data-state'), 'ok');
+      await screenshot(page, 'providers-litellm');
+    }));
+});
+
+void describe('OpenAI Admin usage API in the real workbench', { timeout: 240_000 }, () => {
+  const ADMIN = 'sk-admin-e2e-0000000000000000000000';
+  let fake: OpenAIFake;
+  let editor: RunningEditor;
+  let wb: Workbench | undefined;
+  let page: Page | undefined;
+  const days = recentDays(20);
+  const usage: OpenAIUsageRecord[] = days.flatMap((day) => [
+    { day, model: 'gpt-4o-2024-08-06', user_id: 'user_me', input_tokens: 1_000_000, input_cached_tokens: 200_000, output_tokens: 100_000, num_model_requests: 100 },
+    { day, model: 'gpt-4o-mini', user_id: 'user_other', input_tokens: 9_000_000, output_tokens: 900_000, num_model_requests: 50 },
+  ]);
+  // OpenAI's published gpt-4o prices per million tokens: $2.50 input, $1.25 cached input, $10 output.
+  const perDay = (0.8 * 2.5 + 0.2 * 1.25 + 0.1 * 10);
+  const expectedSpent = perDay * days.length;
+
+  before(async () => {
+    fake = await startOpenAIFake({ adminKey: ADMIN, now: new Date(), usage });
+    editor = await launchEditor({
+      vsixPath: VSIX,
+      userSettings: {
+        'tokenBudget.sources.openai.enabled': true,
+        'tokenBudget.sources.openai.baseUrl': fake.baseUrl,
+        'tokenBudget.sources.openai.userIds': ['user_me'],
+        'tokenBudget.annualBudget': BUDGET,
+      },
+      env: { OPENAI_ADMIN_KEY: ADMIN },
+    });
+  });
+  after(async () => {
+    await wb?.close();
+    await editor?.stop();
+    await fake?.close();
+  });
+
+  void test('the meter shows the filtered user’s tokens priced per model', () =>
+    capturingFailure(page, 'providers-openai', async () => {
+      const opened = await openMeter(editor);
+      wb = opened.wb;
+      page = opened.page;
+      const sent = fake.requests.filter((r) => r.path.endsWith('/organization/usage/completions'));
+      assert.ok(sent.length > 0 && sent.every((r) => r.query['user_ids']?.includes('user_me') === true), 'the personal filter is sent');
+      await runCommand(page, 'Token Budget: Open Dashboard');
+      const frame = await findInWebviews(page, '[data-kpi="spent"]');
+      const spent = await kpi(frame, 'spent');
+      assert.ok(Math.abs(spent - expectedSpent) < 0.02, `spent ${spent} vs ${expectedSpent}`);
+      assert.equal(Number(/(\d+)%/.exec(opened.text)?.[1]), Math.round((expectedSpent / BUDGET) * 100));
+      assert.equal(await frame.getAttribute('[data-source="openai"]', 'data-state'), 'ok');
+      await screenshot(page, 'providers-openai');
+    }));
+});

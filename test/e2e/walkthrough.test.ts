@@ -1,0 +1,79 @@
+// The "Get started with Token Budget" walkthrough in a real workbench: from nothing configured to
+// a working meter, as a new user meets it (choose the source, URL and key, budget, see the meter).
+//
+//   npm run package && node --import tsx --test test/e2e/walkthrough.test.ts
+
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { launchEditor, type RunningEditor } from '../../scripts/lib/editor.mjs';
+import { startSimulator, type Simulator } from '../../tools/simulator/server';
+import { answerInputBox, answerQuickPick, capturingFailure, openWorkbench, runCommand, screenshot, waitForStatusText, type Workbench } from './workbench';
+
+const VSIX = process.env.TB_VSIX ?? path.resolve(__dirname, '..', '..', 'token-budget.vsix');
+const KEY = 'walkthrough-key-5c2e91';
+
+let sim: Simulator;
+let editor: RunningEditor;
+let wb: Workbench | undefined;
+let page: Page | undefined;
+
+before(async () => {
+  sim = await startSimulator({ port: 0, key: KEY, history: { now: new Date() } });
+  editor = await launchEditor({ vsixPath: VSIX, userSettings: {}, env: { TOKEN_BUDGET_GATEWAY_KEY: undefined } });
+});
+after(async () => {
+  await wb?.close();
+  await editor?.stop();
+  await sim?.close();
+});
+
+function localToday(): string {
+  return new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+}
+
+/** Clicks a walkthrough step's title, then its command button. */
+async function stepButton(p: Page, stepTitle: string, button: string): Promise<void> {
+  await p.getByRole('button', { name: new RegExp(stepTitle) }).first().click();
+  await p.getByRole('button', { name: button, exact: true }).first().click();
+}
+
+void describe('getting-started walkthrough', { timeout: 300_000 }, () => {
+  void test('takes a new user from nothing to a working meter', () =>
+    capturingFailure(page, 'walkthrough', async () => {
+      wb = await openWorkbench(editor.url);
+      page = wb.page;
+      await waitForStatusText(page, /Token Budget: set up/, 60_000);
+
+      await runCommand(page, 'Welcome: Open Walkthrough...');
+      await answerQuickPick(page, 'Get started with Token Budget');
+      await page.getByText('From nothing to a working budget meter in four steps.').first().waitFor({ timeout: 20_000 });
+      await screenshot(page, 'walkthrough-start');
+
+      // 1–2: the source, its URL, then the key (asked for at once because none is set).
+      await stepButton(page, 'Choose where your spend is metered', 'Configure a Source…');
+      await answerQuickPick(page, 'Allowance gateway');
+      await answerInputBox(page, sim.url);
+      await answerInputBox(page, KEY);
+      const text = await waitForStatusText(page, /\d+% · \$/, 60_000);
+      const budget = sim.data.budget;
+      assert.ok(budget);
+      const spentInPeriod = sim.data.days.filter((d) => d.date >= budget.period_start && d.date <= localToday()).reduce((s, d) => s + d.cost, 0);
+      assert.equal(Number(/(\d+)%/.exec(text)?.[1]), Math.round((spentInPeriod / budget.amount) * 100), text);
+
+      // 3: an annual budget of my own (the year then starts on budgetYearStart, 1 January).
+      await stepButton(page, 'Set your annual budget', 'Set Annual Budget…');
+      await answerInputBox(page, '400k');
+      const year = localToday().slice(0, 4);
+      const spentThisYear = sim.data.days.filter((d) => d.date >= `${year}-01-01` && d.date <= localToday()).reduce((s, d) => s + d.cost, 0);
+      const expectedPct = Math.round((spentThisYear / 400_000) * 100);
+      await waitForStatusText(page, new RegExp(`^\\S*\\s*${expectedPct}% · \\$`), 30_000);
+
+      // 4: the meter and the dashboard.
+      await stepButton(page, 'See the meter and the dashboard', 'Open Dashboard');
+      const frame = page.frames().find((f) => f.url().includes('webview'));
+      assert.ok(frame !== undefined || (await page.locator('.webview').count()) >= 0);
+      await screenshot(page, 'walkthrough-done');
+    }));
+});

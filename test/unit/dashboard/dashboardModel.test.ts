@@ -1,0 +1,267 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { allocateCents, buildDashboardModel, TOP_MODELS, type DashboardModel } from '../../../src/core/dashboardModel';
+import { eachDayInfo } from '../../../src/core/dates';
+import { round2 } from '../../../src/core/format';
+import { Ledger } from '../../../src/core/ledger';
+import { buildSnapshot, type Snapshot, type SourceStatus } from '../../../src/core/snapshot';
+import type { LedgerRow, SourceId } from '../../../src/core/types';
+
+const WORKDAYS = [1, 2, 3, 4, 5];
+const TODAY = '2026-06-17'; // a Wednesday
+const NOW = new Date(2026, 5, 17, 15, 0, 0);
+const settings = (annualBudget: number) => ({ annualBudget, budgetYearStart: '01-01', workdays: WORKDAYS, thresholds: [50, 75, 90, 100] });
+const ok = (id: SourceId, label: string): SourceStatus => ({ id, label, state: 'ok', lastSuccess: NOW.toISOString() });
+const SOURCES: SourceStatus[] = [ok('gateway', 'Allowance gateway'), ok('openai', 'OpenAI'), { id: 'litellm', label: 'LiteLLM proxy', state: 'off' }];
+
+function row(date: string, source: SourceId, model: string, cost: number, extra: Partial<LedgerRow> = {}): LedgerRow {
+  return { date, source, model, cost, inputTokens: Math.round(cost * 1000), outputTokens: Math.round(cost * 100), cacheReadTokens: 7, cacheWriteTokens: 3, requests: 2, ...extra };
+}
+
+/** Twelve models over two sources, odd cents everywhere, plus rows that must not count. */
+function fixtureRows(): LedgerRow[] {
+  const rows: LedgerRow[] = [];
+  for (const { key, weekday } of eachDayInfo('2025-12-01', '2026-07-05')) {
+    const weekend = weekday >= 6;
+    for (let m = 0; m < 12; m++) {
+      const cost = round2(((m + 1) * 3.17 + (weekend ? 0.01 : 11.13)) / (m + 1.5));
+      rows.push(row(key, m % 3 === 0 ? 'openai' : 'gateway', `model-${String(m).padStart(2, '0')}`, cost));
+    }
+    rows.push(row(key, 'litellm', 'model-off', 999)); // an "off" source: never counted
+  }
+  rows.push(row('2026-03-03', 'gateway', 'mystery-model', 0, { unpriced: true, inputTokens: 5000 }));
+  rows.push(row('2026-03-04', 'gateway', 'odd, "quoted" model', 1.005));
+  return rows;
+}
+
+function build(annualBudget = 100_000, rows = fixtureRows(), today = TODAY, now = NOW): { snapshot: Snapshot; model: DashboardModel } {
+  const ledger = new Ledger(rows);
+  const snapshot = buildSnapshot({ ledger, settings: settings(annualBudget), gatewayBudget: null, sources: SOURCES, today, now });
+  return { snapshot, model: buildDashboardModel(snapshot, ledger, WORKDAYS) };
+}
+
+const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
+
+void describe('dashboard model', () => {
+  const { snapshot, model } = build();
+
+  void it('covers every day of the budget year, with today and the elapsed days located', () => {
+    assert.equal(model.days.length, 365);
+    assert.equal(model.days[0], '2026-01-01');
+    assert.equal(model.days[364], '2026-12-31');
+    assert.equal(model.days[model.todayIndex], TODAY);
+    assert.equal(model.elapsed, model.todayIndex + 1);
+    assert.equal(model.firstWeekday, 4, '1 January 2026 is a Thursday');
+    assert.equal(model.spent, snapshot.status.spent);
+  });
+
+  void it('has a breakdown by model and by source that adds up to spent, to the cent', () => {
+    const spent = snapshot.status.spent;
+    for (const rows of [model.breakdown.byModel, model.breakdown.bySource]) {
+      assert.ok(Math.abs(sum(rows.map((r) => r.cost)) - spent) < 1e-6, 'costs add up');
+      assert.equal(sum(rows.map((r) => r.cents)), Math.round(round2(spent) * 100), 'cents add up exactly');
+      assert.ok(Math.abs(sum(rows.map((r) => r.share)) - 1) < 1e-9);
+      for (const r of rows) assert.ok(Math.abs(r.cents / 100 - r.cost) < 0.01 + 1e-9, `${r.key} rounded by less than a cent`);
+    }
+    assert.equal(model.breakdown.totalCents, Math.round(round2(spent) * 100));
+    const keys = model.breakdown.byModel.map((r) => r.key);
+    assert.ok(!keys.includes('model-off'), 'rows of a source that is off do not count');
+    assert.deepEqual(
+      model.breakdown.bySource.map((r) => [r.key, r.label]),
+      [
+        ['gateway', 'Allowance gateway'],
+        ['openai', 'OpenAI'],
+      ],
+    );
+    assert.equal(model.breakdown.from, '2026-01-01');
+    assert.equal(model.breakdown.to, TODAY);
+  });
+
+  void it('keeps the unpriced flag and the tokens in the breakdown', () => {
+    const mystery = model.breakdown.byModel.find((r) => r.key === 'mystery-model');
+    assert.ok(mystery);
+    assert.equal(mystery.unpriced, true);
+    assert.equal(mystery.cost, 0);
+    assert.equal(mystery.inputTokens, 5000);
+    assert.equal(model.breakdown.totals.inputTokens, sum(model.breakdown.byModel.map((r) => r.inputTokens)));
+  });
+
+  void it('draws the ideal pace flat on weekends, rising on workdays, reaching the budget on the last workday', () => {
+    const ideal = model.burnup.ideal;
+    assert.ok(ideal);
+    assert.equal(ideal.length, 365);
+    const lastWorkday = model.workday.lastIndexOf(1);
+    assert.equal(model.days[lastWorkday], '2026-12-31', 'a Thursday');
+    assert.equal(ideal[lastWorkday], 100_000);
+    for (let i = 1; i < ideal.length; i++) {
+      if (model.workday[i] === 1) assert.ok((ideal[i] ?? 0) > (ideal[i - 1] ?? 0), `rises on workday ${model.days[i]}`);
+      else assert.equal(ideal[i], ideal[i - 1], `flat on ${model.days[i]}`);
+    }
+    assert.equal(ideal[model.todayIndex], round2(snapshot.status.ideal ?? Number.NaN), 'the same ideal as the status');
+  });
+
+  void it('reaches the budget on the last workday when the year ends on a weekend, and stays there', () => {
+    const rows = [row('2025-04-07', 'gateway', 'm', 10)];
+    const ledger = new Ledger(rows);
+    const snap = buildSnapshot({ ledger, settings: { ...settings(52_000), budgetYearStart: '04-05' }, gatewayBudget: null, sources: SOURCES, today: '2025-04-08', now: NOW });
+    const m = buildDashboardModel(snap, ledger, WORKDAYS);
+    assert.equal(m.days[m.days.length - 1], '2026-04-04', 'a Saturday');
+    const ideal = m.burnup.ideal ?? [];
+    const last = m.workday.lastIndexOf(1);
+    assert.equal(m.days[last], '2026-04-03');
+    assert.equal(ideal[last], 52_000);
+    assert.equal(ideal[ideal.length - 1], 52_000);
+  });
+
+  void it('ends the cumulative actual on today at exactly what the status says is spent', () => {
+    const actual = model.burnup.actual;
+    assert.equal(actual.length, model.elapsed);
+    assert.ok(Math.abs((actual[actual.length - 1] ?? 0) - snapshot.status.spent) < 1e-9);
+    assert.equal(round2(actual[actual.length - 1] ?? 0), round2(snapshot.status.spent));
+    for (let i = 1; i < actual.length; i++) assert.ok((actual[i] ?? 0) >= (actual[i - 1] ?? 0));
+  });
+
+  void it('anchors the projection on today and runs it to the last day of the year', () => {
+    const p = model.burnup.projection;
+    assert.ok(p);
+    assert.equal(p.from, model.todayIndex);
+    assert.equal(p.p50.length, model.days.length - model.todayIndex);
+    assert.equal(p.p50[0], snapshot.status.spent);
+    assert.equal(p.p50[p.p50.length - 1], round2(snapshot.projection.yearEnd.p50));
+    for (let i = 0; i < p.p50.length; i++) assert.ok((p.p10[i] ?? 0) <= (p.p50[i] ?? 0) && (p.p50[i] ?? 0) <= (p.p90[i] ?? 0));
+  });
+
+  void it('stacks the daily spend by the top models plus "Other", adding up to each day', () => {
+    const { series, total } = model.daily;
+    assert.equal(series.length, TOP_MODELS + 1, '14 models: the top 8 and Other');
+    assert.equal(series[series.length - 1]?.other, true);
+    assert.match(series[series.length - 1]?.name ?? '', /^Other \(6 models\)$/);
+    assert.deepEqual(
+      series.slice(0, TOP_MODELS).map((s) => s.name),
+      model.breakdown.byModel.slice(0, TOP_MODELS).map((r) => r.key),
+    );
+    assert.equal(total.length, model.elapsed);
+    for (let i = 0; i < model.elapsed; i++) {
+      const stacked = sum(series.map((s) => s.values[i] ?? 0));
+      assert.ok(Math.abs(stacked - (total[i] ?? 0)) < 1e-9, `day ${model.days[i]}`);
+    }
+    assert.ok(Math.abs(sum(total) - snapshot.status.spent) < 1e-6);
+  });
+
+  void it('computes the trailing average of complete days (today has none) and the range statistics', () => {
+    const { average, total, windows, averageWindow } = model.daily;
+    assert.equal(average[model.todayIndex], null, 'today is partial');
+    const i = model.todayIndex - 1;
+    const expected = sum(total.slice(i - averageWindow + 1, i + 1)) / averageWindow;
+    assert.equal(average[i], round2(expected));
+    assert.equal(average[0], round2(total[0] ?? 0), 'fewer days at the start of the year');
+    assert.equal(windows.d90.length, 90);
+    assert.equal(windows.d90.from, model.elapsed - 90);
+    assert.equal(windows.year.length, model.elapsed);
+    assert.ok(Math.abs(windows.year.total - snapshot.status.spent) < 1e-6);
+    assert.ok(windows.year.peak && windows.year.peak.cost === Math.max(...total));
+  });
+
+  void it('gives the heatmap a cell for every day of the year, with cost, level and top model', () => {
+    const h = model.heatmap;
+    assert.equal(h.cost.length, 365);
+    assert.equal(h.level.length, 365);
+    assert.equal(h.top.length, 365);
+    for (let i = 0; i < 365; i++) {
+      if (i < model.elapsed) {
+        assert.ok((h.level[i] ?? -1) >= 0 && (h.level[i] ?? 9) <= 4);
+        assert.equal(h.cost[i], model.daily.total[i]);
+      } else {
+        assert.equal(h.cost[i], null);
+        assert.equal(h.level[i], -1);
+        assert.equal(h.top[i], -1);
+      }
+    }
+    assert.equal(h.thresholds.length, 3);
+    assert.ok((h.thresholds[0] ?? 0) <= (h.thresholds[1] ?? 0) && (h.thresholds[1] ?? 0) <= (h.thresholds[2] ?? 0));
+    const jan5 = model.days.indexOf('2026-01-05');
+    assert.equal(model.models[h.top[jan5] ?? -1], 'model-00', 'the most expensive model of that day');
+    assert.equal(h.activeDays, model.elapsed);
+  });
+
+  void it('covers 366 days in a leap budget year', () => {
+    const rows = [row('2028-01-03', 'gateway', 'm', 10)];
+    const ledger = new Ledger(rows);
+    const snap = buildSnapshot({ ledger, settings: settings(1000), gatewayBudget: null, sources: SOURCES, today: '2028-03-01', now: NOW });
+    const m = buildDashboardModel(snap, ledger, WORKDAYS);
+    assert.equal(m.days.length, 366);
+    assert.equal(m.heatmap.level.length, 366);
+  });
+
+  void it('turns the thresholds into amounts', () => {
+    assert.deepEqual(
+      model.thresholds.map((t) => [t.percent, t.amount]),
+      [
+        [50, 50_000],
+        [75, 75_000],
+        [90, 90_000],
+        [100, 100_000],
+      ],
+    );
+  });
+
+  void it('works without a budget: no ideal, no thresholds, run-out "none"', () => {
+    const { snapshot: s, model: m } = build(0);
+    assert.equal(s.status.budget, null);
+    assert.equal(m.budget, null);
+    assert.equal(m.burnup.ideal, null);
+    assert.deepEqual(m.thresholds, []);
+    assert.equal(m.budgetOrigin, 'none');
+    const kpi = (id: string) => m.kpis.find((k) => k.id === id)?.value;
+    assert.equal(kpi('budget'), 'none');
+    assert.equal(kpi('runout'), 'none');
+    assert.equal(kpi('percent'), 'none');
+    assert.equal(kpi('spent'), round2(s.status.spent).toFixed(2));
+    assert.equal(sum(m.breakdown.byModel.map((r) => r.cents)), Math.round(round2(s.status.spent) * 100));
+    assert.ok(m.burnup.projection, 'the spend is still projected');
+  });
+
+  void it('gives the same model from the ledger and from its rows', () => {
+    const rows = fixtureRows();
+    const ledger = new Ledger(rows);
+    const s = buildSnapshot({ ledger, settings: settings(100_000), gatewayBudget: null, sources: SOURCES, today: TODAY, now: NOW });
+    assert.deepEqual(JSON.parse(JSON.stringify(buildDashboardModel(s, ledger.rows(), WORKDAYS))), JSON.parse(JSON.stringify(buildDashboardModel(s, ledger, WORKDAYS))));
+  });
+
+  void it('handles a year without any spend yet', () => {
+    const { model: m } = build(100_000, []);
+    assert.equal(m.breakdown.byModel.length, 0);
+    assert.equal(m.breakdown.totalCents, 0);
+    assert.deepEqual(m.daily.series, []);
+    assert.ok(m.burnup.actual.every((x) => x === 0));
+    assert.deepEqual(m.heatmap.thresholds, []);
+    assert.ok(m.heatmap.level.slice(0, m.elapsed).every((l) => l === 0));
+    assert.equal(m.daily.windows.year.peak, null);
+  });
+
+  void it('is compact: arrays of numbers aligned to the days, a few tens of KB as JSON', () => {
+    const json = JSON.stringify(model);
+    assert.ok(json.length < 120_000, `${json.length} characters`);
+  });
+});
+
+void describe('allocateCents', () => {
+  void it('rounds entries so that they add up exactly to the rounded total', () => {
+    const costs = [0.333, 0.333, 0.334, 10.005, 2.675];
+    const total = sum(costs);
+    const cents = allocateCents(costs, total);
+    assert.equal(sum(cents), Math.round(round2(total) * 100));
+    cents.forEach((c, i) => assert.ok(Math.abs(c - (costs[i] ?? 0) * 100) < 1));
+  });
+
+  void it('absorbs float noise between the total and the entries', () => {
+    const costs = Array.from({ length: 40 }, (_, i) => 0.1 * (i + 1) + 1e-12);
+    const cents = allocateCents(costs, sum(costs) - 0.004);
+    assert.equal(sum(cents), Math.round(round2(sum(costs) - 0.004) * 100));
+  });
+
+  void it('handles no entries and zero', () => {
+    assert.deepEqual(allocateCents([], 0), []);
+    assert.deepEqual(allocateCents([0, 0], 0), [0, 0]);
+  });
+});

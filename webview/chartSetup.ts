@@ -1,0 +1,113 @@
+/**
+ * chart.js, tree-shaken: only the controllers, elements, scales and plugins the dashboard uses are
+ * registered. No animation (the charts update in place, without movement or flicker), and shared
+ * theming of axes and tooltips from the VS Code palette.
+ */
+import { BarController, BarElement, CategoryScale, Chart, Filler, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
+import type { ActiveDataPoint, ChartType, Scale } from 'chart.js';
+import { dayShort, isoWeekday, month } from './format';
+import type { Palette } from './theme';
+
+Chart.register(LineController, BarController, LineElement, BarElement, PointElement, LinearScale, CategoryScale, Filler, Tooltip);
+
+export { Chart };
+
+/** Font settings for chart text. */
+export function chartFont(p: Palette, weight: 'normal' | 'bold' = 'normal') {
+  return { family: p.fontFamily, size: p.fontSize, weight } as const;
+}
+
+/** Indices of the ticks to show for `days[from..to)`: month starts over long ranges, Mondays over short ones. */
+export function dayTicks(days: readonly string[], from: number, to: number): number[] {
+  const span = to - from;
+  const ticks: number[] = [];
+  for (let i = from; i < to; i++) {
+    const d = days[i] ?? '';
+    if (span > 120 ? d.endsWith('-01') : span > 45 ? d.endsWith('-01') || d.endsWith('-15') : isoWeekday(d) === 1) ticks.push(i - from);
+  }
+  if (ticks.length === 0 && span > 0) ticks.push(0);
+  return ticks;
+}
+
+/** Replaces a category axis's ticks with `indices` (called from `afterBuildTicks`). */
+export function setTicks(axis: Scale, indices: readonly number[]): void {
+  axis.ticks = indices.map((value) => ({ value }));
+}
+
+/** Label of the tick at day `k`: "Apr", "Jan 2027" at a new year, or "14 Sep" in short ranges. */
+export function tickLabel(k: string | undefined, short: boolean): string {
+  if (!k) return '';
+  if (short) return dayShort(k);
+  return month(k, k.slice(5, 7) === '01');
+}
+
+/** Themed tooltip options shared by the charts. */
+export function tooltipTheme(p: Palette) {
+  return {
+    backgroundColor: p.hoverBackground,
+    titleColor: p.hoverForeground,
+    bodyColor: p.hoverForeground,
+    footerColor: p.muted,
+    borderColor: p.hoverBorder,
+    borderWidth: 1,
+    cornerRadius: 4,
+    padding: 10,
+    boxPadding: 4,
+    titleFont: chartFont(p, 'bold'),
+    bodyFont: chartFont(p),
+    footerFont: chartFont(p),
+    usePointStyle: true,
+    caretSize: 0,
+    displayColors: true,
+  } as const;
+}
+
+/**
+ * Arrow-key reading of a chart: Left/Right move a day, PageUp/PageDown a week, Home/End to the ends;
+ * the tooltip follows and `announce` speaks the day through a live region. Escape leaves.
+ */
+export function keyboardNavigation<T extends ChartType>(
+  chart: Chart<T>,
+  canvas: HTMLCanvasElement,
+  count: () => number,
+  initial: () => number,
+  announce: (index: number) => void,
+): void {
+  let index = -1;
+  const show = (i: number) => {
+    const n = count();
+    if (n === 0) return;
+    index = Math.max(0, Math.min(n - 1, i));
+    const active: ActiveDataPoint[] = [];
+    chart.data.datasets.forEach((ds, datasetIndex) => {
+      const value = (ds.data as unknown[])[index];
+      if (value !== null && value !== undefined && chart.isDatasetVisible(datasetIndex)) active.push({ datasetIndex, index });
+    });
+    const x = chart.scales.x?.getPixelForValue(index) ?? 0;
+    const area = chart.chartArea;
+    chart.setActiveElements(active);
+    chart.tooltip?.setActiveElements(active, { x, y: (area.top + area.bottom) / 2 });
+    chart.update('none');
+    announce(index);
+  };
+  const clear = () => {
+    index = -1;
+    chart.setActiveElements([]);
+    chart.tooltip?.setActiveElements([], { x: 0, y: 0 });
+    chart.update('none');
+  };
+  canvas.addEventListener('keydown', (e) => {
+    const steps: Record<string, number> = { ArrowLeft: -1, ArrowRight: 1, ArrowDown: -1, ArrowUp: 1, PageUp: -7, PageDown: 7 };
+    const start = index < 0 ? initial() : index;
+    if (e.key in steps) show(start + (index < 0 ? 0 : (steps[e.key] ?? 0)));
+    else if (e.key === 'Home') show(0);
+    else if (e.key === 'End') show(count() - 1);
+    else if (e.key === 'Escape') clear();
+    else return;
+    e.preventDefault();
+  });
+  canvas.addEventListener('focus', () => {
+    if (canvas.matches(':focus-visible')) show(initial());
+  });
+  canvas.addEventListener('blur', clear);
+}

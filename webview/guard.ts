@@ -1,0 +1,49 @@
+/**
+ * The webview's check of what the host posts: the message's shape and the parts of the model the
+ * renderer indexes into. Anything else (another extension's frame, a stale format) is ignored.
+ */
+import type { DashboardModel } from '../src/core/dashboardModel';
+import type { HostMessage } from './protocol';
+
+type Obj = Record<string, unknown>;
+
+const isObject = (x: unknown): x is Obj => typeof x === 'object' && x !== null && !Array.isArray(x);
+const isArrayOf = (x: unknown, item: (y: unknown) => boolean): boolean => Array.isArray(x) && x.every(item);
+const isNumber = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
+const isNumberOrNull = (x: unknown): boolean => x === null || isNumber(x);
+const isString = (x: unknown): x is string => typeof x === 'string';
+
+/** True when `x` has the shape of a `DashboardModel` (checked deeply enough for the renderer). */
+export function isDashboardModel(x: unknown): x is DashboardModel {
+  if (!isObject(x)) return false;
+  const { burnup, daily, breakdown, heatmap } = x;
+  return (
+    isString(x.today) &&
+    isObject(x.year) &&
+    isArrayOf(x.days, isString) &&
+    isNumber(x.elapsed) &&
+    isNumber(x.todayIndex) &&
+    isNumberOrNull(x.budget) &&
+    isArrayOf(x.kpis, (k) => isObject(k) && isString(k.id) && isString(k.value) && isString(k.label)) &&
+    isArrayOf(x.sources, (s) => isObject(s) && isString(s.id) && isString(s.state) && isString(s.label)) &&
+    isArrayOf(x.models, isString) &&
+    isObject(burnup) &&
+    isArrayOf(burnup.actual, isNumber) &&
+    isObject(daily) &&
+    isArrayOf(daily.series, (s) => isObject(s) && isString(s.name) && isArrayOf(s.values, isNumber)) &&
+    isArrayOf(daily.total, isNumber) &&
+    isObject(daily.windows) &&
+    isObject(breakdown) &&
+    isArrayOf(breakdown.byModel, (r) => isObject(r) && isString(r.key) && isNumber(r.cents)) &&
+    isArrayOf(breakdown.bySource, (r) => isObject(r) && isString(r.key) && isNumber(r.cents)) &&
+    isObject(heatmap) &&
+    isArrayOf(heatmap.level, isNumber) &&
+    isArrayOf(heatmap.top, isNumber)
+  );
+}
+
+export function isHostMessage(data: unknown): data is HostMessage {
+  if (!isObject(data)) return false;
+  if (data.type === 'theme') return true;
+  return data.type === 'model' && isDashboardModel(data.model);
+}

@@ -1,0 +1,455 @@
+/**
+ * The dashboard view: builds the page once, then updates every part in place when a new model
+ * arrives (text, attributes, chart data), so nothing is re-created and nothing flickers.
+ */
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-tabs/index.js';
+import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
+import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
+import '@vscode-elements/elements/dist/vscode-badge/index.js';
+import '@vscode-elements/elements/dist/vscode-radio-group/index.js';
+import '@vscode-elements/elements/dist/vscode-radio/index.js';
+import type { DashboardModel, Kpi } from '../src/core/dashboardModel';
+import type { SourceStatus } from '../src/core/snapshot';
+import { BreakdownTable } from './breakdown';
+import { BurnupChart } from './burnup';
+import { DailyChart } from './daily';
+import { codicon, el, setAttr, setText } from './dom';
+import { day, dayShort, instant, pct, usd, usdCompact } from './format';
+import { Heatmap } from './heatmap';
+import type { BreakdownTab, DailyRange, SortState, WebviewMessage, WebviewState } from './protocol';
+import { EMPTY_MODEL, WARMUP_MODEL } from './empty';
+import { readPalette, type Palette } from './theme';
+
+export interface ViewHost {
+  post(message: WebviewMessage): void;
+  state(): WebviewState;
+  saveState(patch: Partial<WebviewState>): void;
+}
+
+function kpiText(k: Kpi, m: DashboardModel): { main: string; detail: string } {
+  const d = k.detail;
+  const lastDay = m.days[m.days.length - 1];
+  switch (k.id) {
+    case 'spent':
+      return { main: k.number === null ? '—' : usd(k.number), detail: m.breakdown.to ? `${day(m.breakdown.from)} – ${day(m.breakdown.to)}` : 'the budget year has not started' };
+    case 'budget':
+      return { main: k.number === null ? 'Not set' : usd(k.number), detail: m.budgetOrigin === 'gateway' ? 'reported by the gateway' : m.budgetOrigin === 'setting' ? 'from your settings' : 'set one to see your pace' };
+    case 'remaining':
+      return { main: k.number === null ? '—' : usd(k.number), detail: k.number !== null && k.number < 0 ? 'over budget' : lastDay ? `until ${day(lastDay)}` : '' };
+    case 'percent':
+      return { main: k.number === null ? '—' : pct(k.number), detail: k.number === null ? 'no budget set' : 'of the budget' };
+    case 'runout':
+      return {
+        main: k.day ? day(k.day) : k.value === 'none' ? 'Not this year' : '—',
+        detail: d?.kind === 'dayRange' && (d.low || d.high) ? `p10–p90 ${d.low ? dayShort(d.low) : '—'} – ${d.high ? dayShort(d.high) : 'after year end'}` : k.value === 'none' ? 'at the projected pace' : '',
+      };
+    case 'pace': {
+      if (k.number === null) return { main: '—', detail: 'no budget set' };
+      const direction = k.number >= 0 ? 'ahead of pace' : 'behind pace';
+      const rel = d?.kind === 'pacePercent' && d.percent !== null ? ` (${d.percent >= 0 ? '+' : '−'}${pct(Math.abs(d.percent))})` : '';
+      return { main: usd(Math.abs(k.number)), detail: `${direction}${rel}` };
+    }
+    default:
+      return {
+        main: k.number === null ? '—' : usd(k.number),
+        detail: d?.kind === 'usdRange' ? `p10–p90 ${usdCompact(d.low)} – ${usdCompact(d.high)}` : d?.kind === 'workdays' ? `over ${d.count} workday${d.count === 1 ? '' : 's'}` : '',
+      };
+  }
+}
+
+/** Good, neutral or worrying, shown with an icon and a colour (never the colour alone). */
+function kpiTone(k: Kpi, m: DashboardModel): 'good' | 'warn' | 'bad' | '' {
+  switch (k.id) {
+    case 'percent':
+      return m.level === 'error' ? 'bad' : m.level === 'warning' ? 'warn' : '';
+    case 'remaining':
+      return k.number !== null && k.number < 0 ? 'bad' : '';
+    case 'projected':
+      return m.overrun ? 'warn' : m.budget !== null ? 'good' : '';
+    case 'runout':
+      return k.day ? 'warn' : m.budget !== null ? 'good' : '';
+    case 'pace':
+      return k.number === null ? '' : k.number > 0 ? 'warn' : 'good';
+    default:
+      return '';
+  }
+}
+
+const STATE_ICON: Record<SourceStatus['state'], string> = { ok: 'pass', stale: 'warning', error: 'error', off: 'circle-slash' };
+const STATE_TEXT: Record<SourceStatus['state'], string> = { ok: 'OK', stale: 'Stale', error: 'Error', off: 'Off' };
+
+export class DashboardView {
+  /** Elements that get their contract attribute with the first model (declared first: initializers below use it). */
+  private readonly containers: HTMLElement[] = [];
+  private loaded = false;
+  private model: DashboardModel;
+  private palette: Palette;
+  private readonly root: HTMLElement;
+  private readonly subtitle = el('p', { class: 'subtitle' });
+  private readonly banners = el('div', { class: 'banners' });
+  private readonly kpis = el('section', { class: 'kpis', 'aria-label': 'Headline numbers' });
+  private readonly kpiCards = new Map<string, { card: HTMLElement; value: HTMLElement; detail: HTMLElement; icon: HTMLElement; meter?: { fill: HTMLElement; ideal: HTMLElement } }>();
+  private readonly burnupSummary = el('p', { class: 'sr-only', id: 'burnup-summary' });
+  private readonly burnupLegend = el('div', { class: 'legend static', 'aria-hidden': 'true' });
+  private readonly dailySummary = el('p', { class: 'sr-only', id: 'daily-summary' });
+  private readonly dailyLegend = el('div', { class: 'legend', role: 'group', 'aria-label': 'Models shown' });
+  private readonly heatmapSummary = el('p', { class: 'sr-only', id: 'heatmap-summary' });
+  private readonly heatmapHost = this.contract(el('div', { class: 'heatmap' }), 'data-chart', 'heatmap');
+  private readonly sourcesList = el('ul', { class: 'sources', 'aria-label': 'Sources' });
+  private readonly live = el('div', { class: 'sr-only', 'aria-live': 'polite', 'aria-atomic': 'true' });
+  private readonly refreshButton: HTMLElement;
+  private readonly modelCount = el('vscode-badge', { variant: 'counter' });
+  private readonly sourceCount = el('vscode-badge', { variant: 'counter' });
+  private readonly burnup: BurnupChart;
+  private readonly daily: DailyChart;
+  private readonly heatmap: Heatmap;
+  private readonly byModel: BreakdownTable;
+  private readonly bySource: BreakdownTable;
+  private renders = 0;
+  /** What each part was last built from, to rebuild only on change. */
+  private readonly keys = { banners: '', kpis: '', legend: '', sources: '' };
+
+  /**
+   * Builds the page and its charts empty, so that the first model only fills them in; the page
+   * stays hidden (and without its contract attributes) until then.
+   */
+  constructor(
+    private readonly container: HTMLElement,
+    private readonly host: ViewHost,
+  ) {
+    const model = EMPTY_MODEL;
+    this.model = model;
+    this.palette = readPalette();
+    const saved = host.state();
+    const announce = (text: string) => setText(this.live, text);
+
+    this.refreshButton = this.button('Refresh', 'refresh', 'Fetch the latest usage from every source', () => {
+      // Spins until the next model (or at most half a minute, should nothing change).
+      this.refreshButton.setAttribute('icon-spin', '');
+      window.setTimeout(() => this.refreshButton.removeAttribute('icon-spin'), 30_000);
+      host.post({ type: 'refresh' });
+    });
+    const header = el(
+      'header',
+      { class: 'top' },
+      el('div', { class: 'title' }, el('h1', {}, 'Token Budget'), this.subtitle),
+      el(
+        'div',
+        { class: 'actions', role: 'toolbar', 'aria-label': 'Dashboard actions' },
+        this.refreshButton,
+        this.button('Export CSV', 'export', 'Export the daily ledger as CSV', () => host.post({ type: 'exportCsv' })),
+        this.button('', 'gear', 'Configure sources and budget', () => host.post({ type: 'command', command: 'tokenBudget.configure' })),
+      ),
+    );
+
+    const burnupCanvas = el('canvas', { role: 'img', tabindex: '0', 'aria-label': 'Burn-up chart of the budget year. Use the arrow keys to read each day.', 'aria-describedby': 'burnup-summary' });
+    const burnupCard = this.card(
+      'burnup-title',
+      'Burn-up',
+      'Cumulative spend against the annual budget, with the projection to year end',
+      null,
+      this.burnupLegend,
+      this.contract(el('div', { class: 'chart chart-burnup' }, burnupCanvas), 'data-chart', 'burnup'),
+      this.burnupSummary,
+    );
+
+    const range: DailyRange = saved.dailyRange ?? 'd90';
+    const rangeGroup = el(
+      'vscode-radio-group',
+      { 'aria-label': 'Range of the daily chart', class: 'range' },
+      el('vscode-radio', { name: 'daily-range', value: 'd90', label: 'Last 90 days', ...(range === 'd90' ? { checked: '' } : {}) }, 'Last 90 days'),
+      el('vscode-radio', { name: 'daily-range', value: 'year', label: 'Whole year', ...(range === 'year' ? { checked: '' } : {}) }, 'Whole year'),
+    );
+    rangeGroup.addEventListener('change', () => {
+      const checked = [...rangeGroup.querySelectorAll('vscode-radio')].find((r) => r.checked);
+      const next: DailyRange = checked?.value === 'year' ? 'year' : 'd90';
+      host.saveState({ dailyRange: next });
+      this.daily.setRange(next);
+      this.updateSummaries();
+    });
+    const dailyCanvas = el('canvas', { role: 'img', tabindex: '0', 'aria-label': 'Daily spend by model. Use the arrow keys to read each day.', 'aria-describedby': 'daily-summary' });
+    const dailyCard = this.card(
+      'daily-title',
+      'Daily spend by model',
+      'Stacked by model, with the trailing average of complete days',
+      rangeGroup,
+      this.contract(el('div', { class: 'chart chart-daily' }, dailyCanvas), 'data-chart', 'daily'),
+      this.dailyLegend,
+      this.dailySummary,
+    );
+
+    const heatmapCard = this.card('heatmap-title', 'Calendar', 'Daily spend across the budget year', null, this.heatmapHost, this.heatmapSummary);
+    this.heatmapHost.setAttribute('aria-describedby', 'heatmap-summary');
+
+    const sorts = saved.sort ?? {};
+    this.byModel = new BreakdownTable('model', sorts.model ?? { key: 'cost', descending: true }, (s) => this.saveSort('model', s));
+    this.bySource = new BreakdownTable('source', sorts.source ?? { key: 'cost', descending: true }, (s) => this.saveSort('source', s));
+    const tab: BreakdownTab = saved.breakdownTab ?? 'model';
+    const tabs = el(
+      'vscode-tabs',
+      { 'selected-index': tab === 'source' ? '1' : '0', class: 'breakdown-tabs' },
+      el('vscode-tab-header', { slot: 'header' }, 'By model ', this.modelCount),
+      el('vscode-tab-panel', {}, el('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Breakdown by model' }, this.byModel.element)),
+      el('vscode-tab-header', { slot: 'header' }, 'By source ', this.sourceCount),
+      el('vscode-tab-panel', {}, el('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Breakdown by source' }, this.bySource.element)),
+    );
+    tabs.addEventListener('vsc-tabs-select', (e) => {
+      const index = (e as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex;
+      host.saveState({ breakdownTab: index === 1 ? 'source' : 'model' });
+    });
+    const breakdownCard = this.card('breakdown-title', 'Breakdown', 'What the spend so far is made of', null, tabs);
+
+    const sourcesCard = this.card(
+      'sources-title',
+      'Sources',
+      'Where the numbers come from',
+      this.button('Show Log', 'output', 'Open the Token Budget log', () => host.post({ type: 'command', command: 'tokenBudget.showLog' }), true),
+      this.sourcesList,
+    );
+
+    this.root = this.contract(el('main', { class: 'dashboard', 'data-loading': '' }, header, this.banners, this.kpis, burnupCard, dailyCard, heatmapCard, breakdownCard, sourcesCard, this.live), 'data-testid', 'dashboard');
+    container.replaceChildren(this.root);
+    setText(this.subtitle, 'Loading your budget…');
+
+    this.burnup = new BurnupChart(burnupCanvas, model, this.palette, announce);
+    this.daily = new DailyChart(dailyCanvas, this.dailyLegend, model, this.palette, range, saved.hiddenSeries ?? [], (hidden) => host.saveState({ hiddenSeries: hidden }), announce);
+    this.heatmap = new Heatmap(this.heatmapHost, model);
+    this.burnup.update(WARMUP_MODEL);
+    this.daily.update(WARMUP_MODEL);
+  }
+
+  /** Marks `node` with a contract attribute once the first model is shown (so a test never reads the empty page). */
+  private contract<T extends HTMLElement>(node: T, name: string, value: string): T {
+    node.dataset.contractName = name;
+    node.dataset.contractValue = value;
+    this.containers.push(node);
+    return node;
+  }
+
+  /** Shows a new model in place. */
+  update(model: DashboardModel): void {
+    this.model = model;
+    if (!this.loaded) {
+      this.loaded = true;
+      for (const node of this.containers) {
+        node.setAttribute(node.dataset.contractName ?? '', node.dataset.contractValue ?? '');
+        delete node.dataset.contractName;
+        delete node.dataset.contractValue;
+      }
+      this.root.removeAttribute('data-loading');
+    }
+    this.refreshButton.removeAttribute('icon-spin');
+    this.burnup.update(model);
+    this.daily.update(model);
+    this.heatmap.update(model);
+    this.renderText();
+  }
+
+  /** Re-reads the theme's colours and redraws. */
+  retheme(): void {
+    this.palette = readPalette();
+    this.burnup.setPalette(this.palette);
+    this.daily.setPalette(this.palette);
+    this.renderBurnupLegend();
+  }
+
+  private renderText(): void {
+    const m = this.model;
+    setAttr(this.root, 'data-level', m.level);
+    const dayOf = m.todayIndex >= 0 && m.todayIndex < m.days.length ? ` · day ${m.todayIndex + 1} of ${m.days.length}` : '';
+    const origin = m.budgetOrigin === 'gateway' ? ' · budget from the gateway' : m.budgetOrigin === 'none' ? ' · no budget set' : '';
+    const updated = m.lastUpdated ? ` · updated ${instant(m.lastUpdated)}` : '';
+    const last = m.days[m.days.length - 1];
+    setText(this.subtitle, `Budget year ${day(m.year.start)} – ${last ? day(last) : day(m.year.end)}${dayOf}${origin}${updated}`);
+    this.renderBanners();
+    this.renderKpis();
+    this.renderBurnupLegend();
+    this.updateSummaries();
+    this.byModel.update(m);
+    this.bySource.update(m);
+    setText(this.modelCount, String(m.breakdown.byModel.length));
+    setText(this.sourceCount, String(m.breakdown.bySource.length));
+    this.renderSources();
+    this.renders++;
+    setAttr(this.root, 'data-drawn', 'true');
+    setAttr(this.root, 'data-render-count', String(this.renders));
+  }
+
+  private button(label: string, icon: string, title: string, onClick: () => void, secondary = true): HTMLElement {
+    const b = el('vscode-button', { icon, title, 'aria-label': label || title, ...(secondary ? { secondary: '' } : {}), ...(label ? {} : { 'icon-only': '' }) }, label);
+    b.addEventListener('click', onClick);
+    return b;
+  }
+
+  private card(id: string, title: string, subtitle: string, tools: HTMLElement | null, ...body: HTMLElement[]): HTMLElement {
+    return el(
+      'section',
+      { class: 'card', 'aria-labelledby': id },
+      el('div', { class: 'card-head' }, el('div', { class: 'card-titles' }, el('h2', { id }, title), el('p', { class: 'card-sub' }, subtitle)), tools ? el('div', { class: 'card-tools' }, tools) : null),
+      ...body,
+    );
+  }
+
+  private renderBanners(): void {
+    const m = this.model;
+    const items: HTMLElement[] = [];
+    const banner = (kind: string, icon: string, text: string, action?: { label: string; run: () => void }) => {
+      const b = el('div', { class: `banner ${kind}`, role: kind === 'error' ? 'alert' : 'status' }, codicon(icon), el('span', { class: 'banner-text' }, text));
+      if (action) {
+        const button = el('vscode-button', { secondary: '' }, action.label);
+        button.addEventListener('click', action.run);
+        b.append(button);
+      }
+      items.push(b);
+    };
+    if (!m.configured) banner('info', 'plug', 'No source is configured yet: connect your allowance gateway or a provider to see your spend.', { label: 'Configure a Source…', run: () => this.host.post({ type: 'command', command: 'tokenBudget.configure' }) });
+    if (m.demo) banner('info', 'beaker', 'Demo data from the allowance-gateway simulator: not real spend.');
+    if (m.stale) banner('warning', 'warning', `Stale: the last refresh failed. Showing the last good numbers${m.lastUpdated ? ` from ${instant(m.lastUpdated)}` : ''}.`);
+    if (m.warning) banner('warning', 'warning', m.warning);
+    if (m.budget === null && m.configured) banner('info', 'info', 'No annual budget is set, so only the spend is shown.', { label: 'Set Annual Budget…', run: () => this.host.post({ type: 'command', command: 'tokenBudget.setAnnualBudget' }) });
+    const key = items.map((b) => b.textContent).join('|');
+    if (this.keys.banners !== key) {
+      this.keys.banners = key;
+      this.banners.replaceChildren(...items);
+    }
+  }
+
+  private renderKpis(): void {
+    const m = this.model;
+    const ids = m.kpis.map((k) => k.id).join();
+    if (this.keys.kpis !== ids) {
+      this.keys.kpis = ids;
+      this.kpiCards.clear();
+      this.kpis.replaceChildren(
+        ...m.kpis.map((k) => {
+          const value = el('div', { class: 'kpi-value' });
+          const detail = el('div', { class: 'kpi-detail' });
+          const icon = el('span', { class: 'kpi-icon', 'aria-hidden': 'true' });
+          const card = el('div', { class: 'kpi', 'data-kpi': k.id, role: 'group' }, el('div', { class: 'kpi-label' }, el('span', {}, k.label), icon), value, detail);
+          const entry: { card: HTMLElement; value: HTMLElement; detail: HTMLElement; icon: HTMLElement; meter?: { fill: HTMLElement; ideal: HTMLElement } } = { card, value, detail, icon };
+          if (k.id === 'percent') {
+            const fill = el('div', { class: 'meter-fill' });
+            const ideal = el('div', { class: 'meter-ideal', title: 'Ideal pace today' });
+            card.append(el('div', { class: 'meter', 'aria-hidden': 'true' }, fill, ideal));
+            entry.meter = { fill, ideal };
+          }
+          this.kpiCards.set(k.id, entry);
+          return card;
+        }),
+      );
+    }
+    for (const k of m.kpis) {
+      const entry = this.kpiCards.get(k.id);
+      if (!entry) continue;
+      const { main, detail } = kpiText(k, m);
+      const tone = kpiTone(k, m);
+      setAttr(entry.card, 'data-value', k.value);
+      setAttr(entry.card, 'data-tone', tone || 'neutral');
+      setAttr(entry.card, 'aria-label', `${k.label}: ${main}${detail ? `, ${detail}` : ''}`);
+      setText(entry.value, main);
+      setText(entry.detail, detail);
+      const iconName = tone === 'good' ? 'pass' : tone === 'warn' ? 'warning' : tone === 'bad' ? 'error' : '';
+      if (entry.icon.dataset.icon !== iconName) {
+        entry.icon.dataset.icon = iconName;
+        entry.icon.replaceChildren(...(iconName ? [codicon(iconName)] : []));
+      }
+      if (entry.meter) {
+        const percent = k.number ?? 0;
+        entry.meter.fill.style.width = `${Math.max(0, Math.min(100, percent)).toFixed(2)}%`;
+        const i = Math.min(Math.max(m.todayIndex, 0), m.days.length - 1);
+        const ideal = m.burnup.ideal?.[i];
+        entry.meter.ideal.hidden = ideal === undefined || m.budget === null || m.budget <= 0;
+        if (ideal !== undefined && m.budget) entry.meter.ideal.style.left = `${Math.min(100, (ideal / m.budget) * 100).toFixed(2)}%`;
+      }
+    }
+  }
+
+  private renderBurnupLegend(): void {
+    const p = this.palette;
+    const m = this.model;
+    const item = (kind: string, color: string, text: string) => {
+      const swatch = el('span', { class: `swatch ${kind}` });
+      if (kind === 'swatch-band') swatch.style.backgroundColor = color;
+      else swatch.style.borderTopColor = color;
+      return el('span', { class: 'legend-item static' }, swatch, el('span', { class: 'legend-label' }, text));
+    };
+    const items = [item('swatch-line', p.blue, 'Spent'), item('swatch-dash', p.blue, 'Projection (median)'), item('swatch-band', p.blue, 'p10–p90')];
+    if (m.budget !== null) items.push(item('swatch-line thin', p.green, 'Ideal pace'), item('swatch-line thin', p.red, 'Budget'), item('swatch-dash thin', p.yellow, 'Thresholds'));
+    items.push(item('swatch-dot', p.foreground, 'Today'));
+    const key = `${p.blue}${p.green}${p.red}${p.yellow}${p.foreground}${m.budget === null}`;
+    if (this.keys.legend !== key) {
+      this.keys.legend = key;
+      this.burnupLegend.replaceChildren(...items);
+    }
+    // The band's swatch is translucent like the band.
+    const band = this.burnupLegend.querySelector<HTMLElement>('.swatch-band');
+    if (band) band.style.opacity = '0.35';
+  }
+
+  /** The text alternatives of the charts, from the host's numbers. */
+  private updateSummaries(): void {
+    const m = this.model;
+    const k = (id: string) => m.kpis.find((x) => x.id === id);
+    const spent = usd(m.spent);
+    const asOf = m.breakdown.to ? ` by ${day(m.breakdown.to)}` : '';
+    const parts: string[] = [];
+    if (m.budget !== null) {
+      parts.push(`Spent ${spent} of the ${usd(m.budget)} budget${asOf} (${pct(k('percent')?.number ?? 0)}).`);
+      const pace = k('pace')?.number;
+      if (pace !== null && pace !== undefined) parts.push(`That is ${usd(Math.abs(pace))} ${pace >= 0 ? 'ahead of' : 'behind'} the ideal pace.`);
+    } else {
+      parts.push(`Spent ${spent}${asOf}; no budget is set.`);
+    }
+    const projected = k('projected');
+    if (projected?.number !== null && projected?.number !== undefined && projected.detail?.kind === 'usdRange') {
+      parts.push(`The median projection reaches ${usd(projected.number)} at year end (p10 ${usd(projected.detail.low)}, p90 ${usd(projected.detail.high)}).`);
+    }
+    const runout = k('runout');
+    if (m.budget !== null) parts.push(runout?.day ? `At this pace the budget runs out on ${day(runout.day)}.` : 'At this pace the budget lasts the year.');
+    setText(this.burnupSummary, parts.join(' '));
+
+    const w = this.daily.window();
+    const top = m.breakdown.byModel.slice(0, 3).map((r) => `${r.label} (${pct(r.share * 100)})`);
+    setText(
+      this.dailySummary,
+      `${w.length} days shown: ${usd(w.total)} in total, ${usd(w.mean)} a day on average.` +
+        (w.peak ? ` The most expensive day was ${day(m.days[w.peak.index] ?? '')} at ${usd(w.peak.cost)}.` : ' Nothing was spent.') +
+        (top.length > 0 ? ` Top models this year: ${top.join(', ')}.` : ''),
+    );
+
+    const y = m.daily.windows.year;
+    setText(
+      this.heatmapSummary,
+      `Spend on ${m.heatmap.activeDays} of ${m.elapsed} days so far this budget year.` + (y.peak ? ` The most expensive day was ${day(m.days[y.peak.index] ?? '')} at ${usd(y.peak.cost)}.` : ''),
+    );
+  }
+
+  private renderSources(): void {
+    const m = this.model;
+    const key = JSON.stringify(m.sources);
+    if (this.keys.sources === key) return;
+    this.keys.sources = key;
+    const items = m.sources.map((s) => {
+      const when = s.lastSuccess ? `Updated ${instant(s.lastSuccess)}` : s.state === 'off' ? 'Not configured' : 'No data yet';
+      return el(
+        'li',
+        { 'data-source': s.id, 'data-state': s.state, class: `source state-${s.state}` },
+        el('span', { class: 'source-icon', 'aria-hidden': 'true' }, codicon(STATE_ICON[s.state] ?? 'circle')),
+        el(
+          'div',
+          { class: 'source-main' },
+          el('div', { class: 'source-line' }, el('span', { class: 'source-name' }, s.label), el('span', { class: 'source-state' }, STATE_TEXT[s.state] ?? s.state), s.demo ? el('span', { class: 'source-tag' }, 'demo') : null),
+          el('div', { class: 'source-when' }, when, s.user ? ` · ${s.user}` : ''),
+          s.error ? el('div', { class: 'source-error' }, s.error) : null,
+        ),
+      );
+    });
+    this.sourcesList.replaceChildren(...items);
+  }
+
+  private saveSort(kind: 'model' | 'source', sort: SortState): void {
+    const current = this.host.state().sort ?? {};
+    this.host.saveState({ sort: { ...current, [kind]: sort } });
+  }
+}
