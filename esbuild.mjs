@@ -1,8 +1,8 @@
-// Builds the two bundles: the extension (Node, CommonJS, `vscode` external) and the
+// Builds the two bundles: the extension and its log scan worker (Node, CommonJS, `vscode` external) and the
 // dashboard webview (browser). `--watch` rebuilds on change; `--production` minifies,
 // writes a metafile and prints each bundle's size.
 import * as esbuild from 'esbuild';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -22,7 +22,10 @@ const common = {
 const targets = [
   {
     ...common,
-    entryPoints: { extension: 'src/extension.ts' },
+    // The log scan worker (src/sources/localLogs/worker.ts) is a second entry, dist/scanWorker.js,
+    // loaded with new Worker(path.join(__dirname, 'scanWorker.js')); its parser thread for large
+    // scans a third, dist/scanParser.js (small: no price data).
+    entryPoints: { extension: 'src/extension.ts', scanWorker: 'src/sources/localLogs/worker.ts', scanParser: 'src/sources/localLogs/parser.ts' },
     outdir: 'dist',
     platform: 'node',
     format: 'cjs',
@@ -57,6 +60,9 @@ if (watch) {
   }
   console.log('[watch] watching for changes…');
 } else {
+  // A production build starts from an empty dist/, so nothing from a development build (source
+  // maps, stale bundles) can end up in the .vsix.
+  if (production) await rm('dist', { recursive: true, force: true });
   await mkdir('dist', { recursive: true });
   const results = await Promise.all(targets.map((t) => esbuild.build(t)));
   console.log(production ? 'Production bundles:' : 'Development bundles:');

@@ -9,8 +9,12 @@ import { createLog } from './log';
 import { KEY_SPECS, Keys, isKeyedSource } from './secrets';
 import { ADAPTERS } from './sources';
 import { HttpClient } from './sources/http';
+import { activateLocalLogs } from './sources/localLogs/vscode';
+import { AlertStore } from './state/alertStore';
 import { BudgetService } from './state/budgetService';
+import { Coordinator } from './state/coordinator';
 import { LedgerStore } from './state/ledgerStore';
+import { AlertNotifier, registerSnoozeCommand } from './ui/alerts';
 import { registerCommands } from './ui/commands';
 import { DashboardPanel } from './ui/dashboardPanel';
 import { EXPORT_CSV_COMMAND, registerExportCsv } from './ui/exportCsv';
@@ -56,8 +60,21 @@ export function activate(context: vscode.ExtensionContext): TokenBudgetApi {
     },
   });
 
-  const refresh = (reason: string) => service.refresh(reason);
-  let timer = interval(config.refreshIntervalMinutes * 60_000, () => void refresh('interval'));
+  // One window fetches for all windows of the profile and the others follow (state/coordinator.ts).
+  const coordinator = new Coordinator({ dir: context.globalStorageUri.fsPath, service, intervalMs: () => config.refreshIntervalMinutes * 60_000, logger: log });
+  const refresh = (reason: string) => coordinator.refresh(reason);
+  // Local agent logs: scan state under global storage, refresh when the logs change, progress for long scans.
+  context.subscriptions.push(activateLocalLogs(context, refresh));
+  const alertStore = new AlertStore(context.globalStorageUri.fsPath);
+  const alerts = new AlertNotifier({
+    store: alertStore,
+    snapshot: () => service.snapshot,
+    spendByDay: () => service.spendByDay(),
+    config: () => config,
+    isLeader: () => coordinator.isLeader,
+    log,
+    openDashboard: () => dashboard.open(),
+  });
   // Re-render once a minute so "updated 3 min ago" and the day boundary stay true.
   const clock = interval(60_000, () => service.recompute());
 
@@ -67,30 +84,30 @@ export function activate(context: vscode.ExtensionContext): TokenBudgetApi {
     meter,
     dashboard,
     clock,
-    { dispose: () => void timer.dispose() },
+    coordinator,
+    alerts,
     service.onDidChange((snapshot) => {
       meter.update(snapshot);
       dashboard.update(snapshot);
+      alerts.evaluate();
     }),
+    coordinator.onDidChangeRole(() => alerts.evaluate()),
+    vscode.window.onDidChangeWindowState((state) => state.focused && alerts.evaluate()),
+    registerSnoozeCommand({ store: alertStore, log, afterChange: () => alerts.evaluate() }),
     ...registerCommands({ keys, log, refresh, openDashboard: () => dashboard.open() }),
     registerExportCsv({ rows: () => service.ledgerRows, log }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration(SECTION)) return;
-      const before = config;
-      config = loadConfig();
-      if (before.refreshIntervalMinutes !== config.refreshIntervalMinutes) {
-        timer.dispose();
-        timer = interval(config.refreshIntervalMinutes * 60_000, () => void refresh('interval'));
-      }
+      config = loadConfig(); // the coordinator reads the refresh interval from it at each heartbeat
       if (e.affectsConfiguration(`${SECTION}.statusBar`) && !e.affectsConfiguration(`${SECTION}.sources`)) {
         meter.rerender();
       }
       service.recompute();
-      void refresh('settings changed');
+      coordinator.changed('settings changed');
     }),
     keys.onDidChange((source) => {
       log.info(`Key for ${KEY_SPECS.find((s) => s.source === source)?.label ?? source} changed.`);
-      void refresh('key changed');
+      coordinator.changed('key changed');
     }),
   );
 
@@ -101,7 +118,10 @@ export function activate(context: vscode.ExtensionContext): TokenBudgetApi {
     if (notice?.kind === 'corrupt') {
       void vscode.window.showWarningMessage(`Token Budget: the saved history could not be read (${notice.reason}). It was kept as ${notice.movedTo}, and the history is being rebuilt from your sources.`);
     }
-    await refresh('startup');
+    await coordinator.start().catch(async (error: unknown) => {
+      log.warn(`Could not coordinate with other windows (${(error as Error).message}); this window fetches on its own.`);
+      await service.refresh('startup');
+    });
   })();
 
   return {

@@ -14,13 +14,20 @@ interface Column {
   readonly numeric: boolean;
   readonly cell: (r: BreakdownRow) => Node | string;
   /** Exact value for the cell's tooltip. */
-  readonly exact?: (r: BreakdownRow) => string;
+  readonly exact?: (r: BreakdownRow) => string | undefined;
   readonly total?: (b: BreakdownModel) => string;
 }
 
-const money = (r: BreakdownRow): string => usd(r.cents / 100);
+/** No token of the row could be priced: its cost is unknown (shown as "—", never as $0). */
+export const whollyUnpriced = (r: BreakdownRow): boolean => r.unpriced && r.cents === 0 && r.cost === 0;
+
+function money(r: BreakdownRow): Node | string {
+  if (whollyUnpriced(r)) return el('span', { class: 'unknown' }, el('span', { 'aria-hidden': 'true' }, '—'), el('span', { class: 'sr-only' }, 'unknown'));
+  return usd(r.cents / 100);
+}
 
 function shareCell(r: BreakdownRow): Node {
+  if (whollyUnpriced(r)) return el('span', { class: 'unknown' }, el('span', { 'aria-hidden': 'true' }, '—'), el('span', { class: 'sr-only' }, 'unknown'));
   const bar = el('span', { class: 'share-bar', 'aria-hidden': 'true' });
   bar.style.width = `${Math.max(0, Math.min(100, r.share * 100)).toFixed(1)}%`;
   return el('span', { class: 'share' }, el('span', { class: 'share-track', 'aria-hidden': 'true' }, bar), el('span', { class: 'share-text' }, pct(r.share * 100)));
@@ -58,11 +65,11 @@ export class BreakdownTable {
           el(
             'span',
             { class: 'name' },
-            el('span', { class: 'name-text' }, r.label),
-            r.unpriced ? el('span', { class: 'unpriced', title: 'Some tokens could not be priced: the cost is a lower bound.' }, codicon('warning'), el('span', { class: 'sr-only' }, ' (partly unpriced)')) : null,
+            el('span', { class: 'name-text', title: r.label }, r.label),
+            r.unpriced ? el('span', { class: 'unpriced-badge', title: this.unpricedTip(r) }, codicon('warning'), whollyUnpriced(r) ? 'unpriced' : 'partly unpriced') : null,
           ),
       },
-      { key: 'cost', title: 'Cost', numeric: true, cell: money, total: (b) => usd(b.totalCents / 100) },
+      { key: 'cost', title: 'Cost', numeric: true, cell: money, exact: (r) => (r.unpriced ? this.unpricedTip(r) : undefined), total: (b) => usd(b.totalCents / 100) },
       { key: 'share', title: 'Share', numeric: true, cell: shareCell, total: (b) => (b.totalCents > 0 ? '100%' : '') },
       tokens('inputTokens', 'Input'),
       tokens('outputTokens', 'Output'),
@@ -77,6 +84,22 @@ export class BreakdownTable {
   update(model: DashboardModel): void {
     this.model = model;
     this.renderBody();
+  }
+
+  /** The tooltip of an unpriced row: which tokens could not be priced, and what that means for the cost. */
+  private unpricedTip(r: BreakdownRow): string {
+    const list = (this.model?.unpriced ?? []).filter((u) => (this.kind === 'model' ? u.model === r.key : u.source === r.key));
+    const labels = new Map((this.model?.sources ?? []).map((s) => [s.id as string, s.label]));
+    const what =
+      list.length === 0
+        ? ''
+        : ` (${list
+            .slice(0, 4)
+            .map((u) => `${compact(u.tokens)} tokens of ${this.kind === 'model' ? (labels.get(u.source) ?? u.source) : u.model}`)
+            .join(', ')}${list.length > 4 ? `, ${list.length - 4} more` : ''})`;
+    return whollyUnpriced(r)
+      ? `Could not be priced${what}: the cost is unknown, so it is not counted in the spend (it is not $0).`
+      : `Some tokens could not be priced${what}: the cost shown is a lower bound.`;
   }
 
   private rows(): BreakdownRow[] {
@@ -115,7 +138,7 @@ export class BreakdownTable {
     if (!m) return;
     const b = m.breakdown;
     // Rebuilt only when what it shows changed (a refresh often changes nothing here).
-    const key = JSON.stringify([this.sort, b.from, b.to, b.totalCents, this.kind === 'model' ? b.byModel : b.bySource, b.totals]);
+    const key = JSON.stringify([this.sort, b.from, b.to, b.totalCents, this.kind === 'model' ? b.byModel : b.bySource, b.totals, m.unpriced]);
     if (key === this.bodyKey) return;
     this.bodyKey = key;
     const sortCol = this.columns.find((c) => c.key === this.sort.key)?.title.toLowerCase() ?? 'cost';

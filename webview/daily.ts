@@ -57,7 +57,9 @@ export class DailyChart {
     this.palette = palette;
     this.fill();
     this.chart.options = this.options();
-    this.chart.update('none');
+    // Not 'none': in a direct update chart.js keeps the bars' shared (resolved) options, so the
+    // bars would keep the old theme's colours while the legend shows the new ones.
+    this.chart.update();
   }
 
   /** The shown range's statistics. */

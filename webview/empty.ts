@@ -20,6 +20,7 @@ export const EMPTY_MODEL: DashboardModel = {
   configured: true,
   kpis: [],
   sources: [],
+  unpriced: [],
   budget: null,
   spent: 0,
   thresholds: [],

@@ -66,6 +66,13 @@ export const instant = (iso: string): string => {
   return Number.isNaN(d.getTime()) ? iso : instantFmt.format(d);
 };
 
+/** The local calendar day of an instant, as a day key ("2026-12-01"); undefined when it is not a date. */
+export const localDayOf = (iso: string): string | undefined => {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return undefined;
+  return `${String(d.getFullYear()).padStart(4, '0')}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+};
+
 /** Formats once with every formatter, so their locale data is loaded before the first model arrives. */
 export function warmUpFormats(): void {
   const k = '2000-01-03';

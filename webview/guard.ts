@@ -13,6 +13,10 @@ const isNumber = (x: unknown): x is number => typeof x === 'number' && Number.is
 const isNumberOrNull = (x: unknown): boolean => x === null || isNumber(x);
 const isString = (x: unknown): x is string => typeof x === 'string';
 
+const isLimit = (l: unknown): boolean => isObject(l) && isString(l.label) && isNumber(l.spent) && isNumberOrNull(l.limit) && (l.resetsAt === undefined || isString(l.resetsAt));
+const isSource = (s: unknown): boolean =>
+  isObject(s) && isString(s.id) && isString(s.state) && isString(s.label) && (s.note === undefined || isString(s.note)) && (s.limits === undefined || isArrayOf(s.limits, isLimit));
+
 /** True when `x` has the shape of a `DashboardModel` (checked deeply enough for the renderer). */
 export function isDashboardModel(x: unknown): x is DashboardModel {
   if (!isObject(x)) return false;
@@ -25,7 +29,8 @@ export function isDashboardModel(x: unknown): x is DashboardModel {
     isNumber(x.todayIndex) &&
     isNumberOrNull(x.budget) &&
     isArrayOf(x.kpis, (k) => isObject(k) && isString(k.id) && isString(k.value) && isString(k.label)) &&
-    isArrayOf(x.sources, (s) => isObject(s) && isString(s.id) && isString(s.state) && isString(s.label)) &&
+    isArrayOf(x.sources, isSource) &&
+    isArrayOf(x.unpriced, (u) => isObject(u) && isString(u.source) && isString(u.model) && isNumber(u.tokens)) &&
     isArrayOf(x.models, isString) &&
     isObject(burnup) &&
     isArrayOf(burnup.actual, isNumber) &&

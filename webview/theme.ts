@@ -37,6 +37,12 @@ export function withAlpha(color: string, alpha: number): string {
   return rgba ? `rgba(${rgba[0]}, ${rgba[1]}, ${rgba[2]}, ${+(rgba[3] * alpha).toFixed(3)})` : color;
 }
 
+/** `color` without transparency (some themes give chart colours an alpha, e.g. a half-transparent orange). */
+export function opaque(color: string): string {
+  const rgba = toRgba(color);
+  return rgba && rgba[3] < 1 ? `rgb(${rgba[0]}, ${rgba[1]}, ${rgba[2]})` : color;
+}
+
 /** `a` mixed with `b`: `weight` of `a`, the rest of `b` (both opaque results). */
 export function mix(a: string, b: string, weight: number): string {
   const x = toRgba(a);
@@ -116,7 +122,8 @@ export function readPalette(): Palette {
     focus: v('focusBorder', '#0078d4'),
     fontFamily: v('font-family', 'system-ui, sans-serif'),
     fontSize: Number.isFinite(size) ? Math.max(11, size - 1) : 12,
-    series: [blue, orange, green, purple, red, yellow, teal, magenta],
+    // Opaque: a translucent theme colour stacked over the card would read as a muddier hue than its legend promises.
+    series: [blue, orange, green, purple, red, yellow, teal, magenta].map(opaque),
     other: hc ? withAlpha(foreground, 0.55) : withAlpha(lines, 0.9),
   };
 }

@@ -10,12 +10,12 @@ import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-radio-group/index.js';
 import '@vscode-elements/elements/dist/vscode-radio/index.js';
 import type { DashboardModel, Kpi } from '../src/core/dashboardModel';
-import type { SourceStatus } from '../src/core/snapshot';
+import type { SourceLimitStatus, SourceStatus } from '../src/core/snapshot';
 import { BreakdownTable } from './breakdown';
 import { BurnupChart } from './burnup';
 import { DailyChart } from './daily';
 import { codicon, el, setAttr, setText } from './dom';
-import { day, dayShort, instant, pct, usd, usdCompact } from './format';
+import { compact, day, dayShort, instant, localDayOf, pct, usd, usdCompact } from './format';
 import { Heatmap } from './heatmap';
 import type { BreakdownTab, DailyRange, SortState, WebviewMessage, WebviewState } from './protocol';
 import { EMPTY_MODEL, WARMUP_MODEL } from './empty';
@@ -74,6 +74,14 @@ function kpiTone(k: Kpi, m: DashboardModel): 'good' | 'warn' | 'bad' | '' {
     default:
       return '';
   }
+}
+
+/** "this month: $412.50 of $1,000.00, resets on 1 Dec 2026" (the reset day in the local time zone). */
+export function limitText(l: SourceLimitStatus): string {
+  const of = l.limit === null ? ' (no limit)' : ` of ${usd(l.limit)}`;
+  const resetDay = l.resetsAt ? localDayOf(l.resetsAt) : undefined;
+  const reset = resetDay ? `, resets on ${day(resetDay)}` : '';
+  return `${l.label}: ${usd(l.spent)}${of}${reset}`;
 }
 
 const STATE_ICON: Record<SourceStatus['state'], string> = { ok: 'pass', stale: 'warning', error: 'error', off: 'circle-slash' };
@@ -294,8 +302,8 @@ export class DashboardView {
   private renderBanners(): void {
     const m = this.model;
     const items: HTMLElement[] = [];
-    const banner = (kind: string, icon: string, text: string, action?: { label: string; run: () => void }) => {
-      const b = el('div', { class: `banner ${kind}`, role: kind === 'error' ? 'alert' : 'status' }, codicon(icon), el('span', { class: 'banner-text' }, text));
+    const banner = (kind: string, icon: string, text: string, action?: { label: string; run: () => void }, testId?: string) => {
+      const b = el('div', { class: `banner ${kind}`, role: kind === 'error' ? 'alert' : 'status', 'data-testid': testId }, codicon(icon), el('span', { class: 'banner-text' }, text));
       if (action) {
         const button = el('vscode-button', { secondary: '' }, action.label);
         button.addEventListener('click', action.run);
@@ -308,6 +316,13 @@ export class DashboardView {
     if (m.stale) banner('warning', 'warning', `Stale: the last refresh failed. Showing the last good numbers${m.lastUpdated ? ` from ${instant(m.lastUpdated)}` : ''}.`);
     if (m.warning) banner('warning', 'warning', m.warning);
     if (m.budget === null && m.configured) banner('info', 'info', 'No annual budget is set, so only the spend is shown.', { label: 'Set Annual Budget…', run: () => this.host.post({ type: 'command', command: 'tokenBudget.setAnnualBudget' }) });
+    if (m.unpriced.length > 0) {
+      const labels = new Map(m.sources.map((src) => [src.id as string, src.label]));
+      const shown = m.unpriced.slice(0, 5).map((u) => `${u.model} (${compact(u.tokens)} tokens, ${labels.get(u.source) ?? u.source})`);
+      const more = m.unpriced.length > 5 ? ` and ${m.unpriced.length - 5} more` : '';
+      const count = m.unpriced.length === 1 ? 'One model could not be priced' : `${m.unpriced.length} models could not be priced`;
+      banner('warning', 'warning', `${count}: ${shown.join(', ')}${more}. Their tokens are listed in the breakdown but not counted as spend (not as $0), so the spend is a lower bound.`, undefined, 'unpriced-banner');
+    }
     const key = items.map((b) => b.textContent).join('|');
     if (this.keys.banners !== key) {
       this.keys.banners = key;
@@ -442,10 +457,25 @@ export class DashboardView {
           el('div', { class: 'source-line' }, el('span', { class: 'source-name' }, s.label), el('span', { class: 'source-state' }, STATE_TEXT[s.state] ?? s.state), s.demo ? el('span', { class: 'source-tag' }, 'demo') : null),
           el('div', { class: 'source-when' }, when, s.user ? ` · ${s.user}` : ''),
           s.error ? el('div', { class: 'source-error' }, s.error) : null,
+          s.limits && s.limits.length > 0 ? el('ul', { class: 'source-limits', 'aria-label': `Limits of ${s.label}` }, ...s.limits.map((l) => this.limitItem(l))) : null,
+          s.note ? el('p', { class: 'source-note' }, codicon('info'), el('span', {}, s.note)) : null,
         ),
       );
     });
     this.sourcesList.replaceChildren(...items);
+  }
+
+  /** One limit: its text and, when it has an amount, a small meter of how much of it is used. */
+  private limitItem(l: SourceLimitStatus): HTMLElement {
+    const item = el('li', { class: 'source-limit', 'data-limit': l.label }, el('span', { class: 'limit-text' }, limitText(l)));
+    if (l.limit !== null && l.limit > 0) {
+      const used = (l.spent / l.limit) * 100;
+      const fill = el('span', { class: 'limit-fill' });
+      fill.style.width = `${Math.max(0, Math.min(100, used)).toFixed(1)}%`;
+      item.dataset.tone = used >= 100 ? 'bad' : used >= 90 ? 'warn' : '';
+      item.append(el('span', { class: 'limit-meter', role: 'img', 'aria-label': `${pct(used, 0)} used` }, fill));
+    }
+    return item;
   }
 
   private saveSort(kind: 'model' | 'source', sort: SortState): void {

@@ -51,6 +51,10 @@ export const DEFAULT_TEST_SETTINGS = Object.freeze({
   // it takes focus at startup and clutters screenshots
   'workbench.secondarySideBar.defaultVisibility': 'hidden',
   'chat.disableAIFeatures': true,
+  // This machine's own coding agents leave logs in ~/.claude: an editor under test must not
+  // read them (a test that wants local logs turns these on with its own generated folders).
+  'tokenBudget.sources.claudeCode.enabled': 'off',
+  'tokenBudget.sources.codex.enabled': 'off',
 });
 
 const noop = () => {};

@@ -11,7 +11,7 @@ import { diffDaysKey, eachDayInfo } from './dates';
 import { round2 } from './format';
 import { Ledger, type BreakdownEntry } from './ledger';
 import { DEFAULT_WINDOW_DAYS } from './projection';
-import type { Snapshot, SourceStatus } from './snapshot';
+import type { Snapshot, SourceStatus, UnpricedModel } from './snapshot';
 import { quantileSorted } from './stats';
 import type { DayKey, LedgerRow, SourceId } from './types';
 import { countWorkdays, normalizeWorkdays } from './workdays';
@@ -137,7 +137,10 @@ export interface DashboardModel {
   readonly lastUpdated: string | null;
   readonly configured: boolean;
   readonly kpis: readonly Kpi[];
+  /** Each source's state, with its shorter limits (`limits`) and caveat (`note`) as the source reported them. */
   readonly sources: readonly SourceStatus[];
+  /** Models of this budget year whose tokens could not be priced (most tokens first): listed, never counted as $0. */
+  readonly unpriced: readonly UnpricedModel[];
 
   /** USD, or null when no budget is set. */
   readonly budget: number | null;
@@ -387,6 +390,7 @@ export function buildDashboardModel(snapshot: Snapshot, ledger: Ledger | readonl
     configured: snapshot.configured,
     kpis: buildKpis(snapshot),
     sources: snapshot.sources,
+    unpriced: snapshot.unpriced,
 
     budget,
     spent: status.spent,

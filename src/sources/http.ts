@@ -142,11 +142,54 @@ export function defaultErrorMessage(body: unknown): string | undefined {
   return undefined;
 }
 
-/** Replaces every occurrence of each secret (and of a bearer token) in a message. */
+/** Runs of this many characters of a secret, or more, are redacted wherever they appear. */
+export const SECRET_FRAGMENT_CHARS = 9;
+
+/** The providers' documented key prefixes: public, they say what kind of key it is, not which. */
+const PUBLIC_KEY_PREFIX = /^(sk-ant-admin01-|sk-ant-api03-|sk-admin-|sk-proj-|sk-or-v1-|sk-)/;
+
+/** The part of `secret` that is the same for every key of its kind (e.g. `sk-admin-`), or ''. */
+export function publicKeyPrefix(secret: string): string {
+  return PUBLIC_KEY_PREFIX.exec(secret)?.[1] ?? '';
+}
+
+/**
+ * Replaces every run of `SECRET_FRAGMENT_CHARS` or more characters that also occurs in `secret`
+ * (except a run inside the key's public prefix, such as the advice "use an sk-admin-… key").
+ */
+function redactFragments(text: string, secret: string): string {
+  const min = SECRET_FRAGMENT_CHARS;
+  if (secret.length < min || text.length < min) return text;
+  const prefix = publicKeyPrefix(secret);
+  let out = '';
+  let i = 0;
+  while (i < text.length) {
+    let length = 0;
+    if (i + min <= text.length && secret.includes(text.slice(i, i + min))) {
+      length = min;
+      while (i + length < text.length && secret.includes(text.slice(i, i + length + 1))) length++;
+      if (prefix.includes(text.slice(i, i + length))) length = 0;
+    }
+    if (length > 0) {
+      out += '[redacted]';
+      i += length;
+    } else {
+      out += text[i];
+      i++;
+    }
+  }
+  return out;
+}
+
+/**
+ * Replaces every occurrence of each secret, and of any part of it 9 characters or longer (a server
+ * that echoes "sk-admin-AbCdEf12…" in its error), and of a bearer token, in a message.
+ */
 export function redact(message: string, secrets: readonly string[]): string {
   let out = message;
   for (const secret of secrets) {
     if (secret.length >= 4) out = out.split(secret).join('[redacted]');
+    out = redactFragments(out, secret);
   }
   return out.replace(/(Bearer\s+)[^\s"']+/gi, '$1[redacted]').replace(/\b(sk-[A-Za-z0-9_-]{6})[A-Za-z0-9_-]{16,}/g, '$1…[redacted]');
 }
@@ -315,6 +358,13 @@ export class HttpClient {
     }
     if (timedOut) {
       return { retry: true, error: new SourceError('timeout', `${request.source}: ${host} did not answer within ${Math.round(this.options.timeoutMs / 1000)} s. It may be down or slow; the last good numbers are kept.`) };
+    }
+    if (error instanceof TypeError && /invalid header value/i.test(error.message)) {
+      // Nothing was sent: the key itself holds a character a header cannot carry (a line break, a non-Latin-1 letter).
+      return {
+        retry: false,
+        error: new SourceError('auth', `${request.source}: the key contains a character that cannot be sent (a line break or a non-ASCII character?), so nothing was sent. Set the key again with "Token Budget: Set API Key…".`),
+      };
     }
     const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
     const code = typeof cause === 'object' && cause !== null && 'code' in cause ? String(cause.code) : undefined;

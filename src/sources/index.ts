@@ -4,6 +4,7 @@ import { anthropicAdapter } from './anthropic';
 import { fetchGateway, GATEWAY_SOURCE_NAME, GatewaySyncSchema } from './gateway';
 import { parseSourceUrl, SourceError } from './http';
 import { litellmAdapter } from './litellm';
+import { claudeCodeAdapter, codexAdapter } from './localLogs/adapter';
 import { openaiAdapter } from './openai';
 import { openrouterAdapter } from './openrouter';
 import type { SourceAdapter } from './types';
@@ -43,4 +44,4 @@ export const gatewayAdapter: SourceAdapter = {
   },
 };
 
-export const ADAPTERS: readonly SourceAdapter[] = [gatewayAdapter, litellmAdapter, openrouterAdapter, openaiAdapter, anthropicAdapter];
+export const ADAPTERS: readonly SourceAdapter[] = [gatewayAdapter, litellmAdapter, openrouterAdapter, openaiAdapter, anthropicAdapter, claudeCodeAdapter, codexAdapter];

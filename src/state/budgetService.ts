@@ -12,9 +12,10 @@ import { Ledger } from '../core/ledger';
 import { buildSnapshot, type GatewayBudget, type Snapshot, type SourceStatus } from '../core/snapshot';
 import { resolveBudget } from '../core/budgetYear';
 import type { SourceId } from '../core/types';
-import { SourceError, type HttpClient } from '../sources/http';
+import { redact, SourceError, type HttpClient } from '../sources/http';
 import type { SourceAdapter } from '../sources/types';
-import type { LedgerStore, SourceMemory } from './ledgerStore';
+import type { BudgetYearRecord, LedgerStore, SourceMemory } from './ledgerStore';
+import { recordBudgetYear, yearSnapshot } from './yearArchive';
 
 export interface ServiceLogger {
   info(message: string): void;
@@ -34,12 +35,17 @@ export interface BudgetServiceDeps {
 
 type Memory = SourceMemory;
 
+/** The longest `Retry-After` wait honoured across refreshes. */
+export const MAX_RATE_LIMIT_WAIT_MS = 24 * 60 * 60_000;
+
 export type LoadNotice = { readonly kind: 'corrupt'; readonly movedTo: string; readonly reason: string } | undefined;
 
 export class BudgetService {
   private ledger = new Ledger();
   private memory = new Map<SourceId, Memory>();
   private gatewayBudget: GatewayBudget | null = null;
+  /** The budget years seen, oldest first (state/yearArchive.ts). */
+  private years: BudgetYearRecord[] = [];
   private running: Promise<void> | undefined;
   private again = false;
   private listeners = new Set<(snapshot: Snapshot) => void>();
@@ -57,7 +63,8 @@ export class BudgetService {
       this.ledger = Ledger.fromJSON(result.state.rows);
       this.memory = new Map(Object.entries(result.state.sources) as [SourceId, Memory][]);
       this.gatewayBudget = result.state.gatewayBudget;
-      this.deps.logger.info(`Loaded ${this.ledger.size} ledger rows from ${this.deps.store.file}`);
+      this.years = [...result.state.years];
+      this.deps.logger.info(`Loaded ${this.ledger.size} ledger rows from ${this.deps.store.file}${result.migratedFrom ? ` (format ${result.migratedFrom}, migrated; a backup was kept)` : ''}`);
     } else if (result.kind === 'corrupt') {
       this.deps.logger.error(`The saved ledger could not be used (${result.reason}); it was moved to ${result.movedTo} and will be rebuilt from the sources.`);
     }
@@ -80,6 +87,7 @@ export class BudgetService {
     this.ledger = Ledger.fromJSON(result.state.rows);
     this.memory = new Map(Object.entries(result.state.sources) as [SourceId, Memory][]);
     this.gatewayBudget = result.state.gatewayBudget;
+    this.years = [...result.state.years];
     this.publish();
     return true;
   }
@@ -109,6 +117,20 @@ export class BudgetService {
 
   get ledgerRows() {
     return this.ledger.rows();
+  }
+
+  /** Every budget year this ledger has seen, oldest first; older years keep their rows and budget. */
+  get budgetYears(): readonly BudgetYearRecord[] {
+    return this.years;
+  }
+
+  /** The snapshot of a budget year seen before (by its first day), as it stood on its last day. */
+  snapshotOfYear(start: string): Snapshot | undefined {
+    const record = this.years.find((y) => y.start === start);
+    if (!record) return undefined;
+    const config = this.deps.config();
+    const now = this.now();
+    return yearSnapshot({ record, ledger: this.ledger, settings: { workdays: config.workdays, thresholds: config.alerts.thresholds }, sources: this.sourceStatuses(config), today: todayKey(now), now });
   }
 
   onDidChange(listener: (snapshot: Snapshot) => void): { dispose(): void } {
@@ -160,14 +182,16 @@ export class BudgetService {
           if (adapter.id === 'gateway') this.gatewayBudget = null;
         }
         memory.identity = identity;
-        if (memory.retryAt && Date.parse(memory.retryAt) > now.getTime()) {
+        // A wait reaching more than a day ahead is a clock that went back (or a server asking too much): not honoured.
+        if (memory.retryAt && Date.parse(memory.retryAt) > now.getTime() && Date.parse(memory.retryAt) - now.getTime() <= MAX_RATE_LIMIT_WAIT_MS) {
           this.deps.logger.info(`${adapter.label}: rate limited until ${memory.retryAt}; skipped this time.`);
           this.memory.set(adapter.id, memory);
           return;
         }
         memory.lastAttempt = now.toISOString();
+        let key: string | undefined;
         try {
-          const key = adapter.needsKey ? await this.deps.key(adapter.id) : undefined;
+          key = adapter.needsKey ? await this.deps.key(adapter.id) : undefined;
           const outcome = await adapter.fetch({ config, http: this.deps.http, key, today, utcToday: utcDayKey(now), yearStart, sync: memory.sync, now });
           this.ledger.replaceDays(adapter.id, outcome.days, outcome.rows);
           memory.sync = outcome.sync;
@@ -183,7 +207,8 @@ export class BudgetService {
           if (outcome.budget !== undefined && adapter.id === 'gateway') this.gatewayBudget = outcome.budget;
           this.deps.logger.info(`${adapter.label}: ${outcome.days.length} days fetched in ${outcome.requests} requests, ${outcome.rows.length} rows.`);
         } catch (error) {
-          const message = error instanceof SourceError ? error.message : `${adapter.label}: unexpected failure (${error instanceof Error ? error.message : String(error)}).`;
+          // SourceError messages are redacted where they are made; anything else is redacted here.
+          const message = error instanceof SourceError ? error.message : redact(`${adapter.label}: unexpected failure (${error instanceof Error ? error.message : String(error)}).`, key ? [key] : []);
           memory.error = message;
           if (error instanceof SourceError && error.details.retryAt) memory.retryAt = error.details.retryAt.toISOString();
           this.deps.logger.warn(message);
@@ -192,8 +217,14 @@ export class BudgetService {
       }),
     );
 
+    if (enabled.length > 0) {
+      // The year as it stands after this refresh, archived with its budget (state/yearArchive.ts).
+      const gatewayOn = enabled.some((a) => a.id === 'gateway');
+      const year = resolveBudget({ annualBudget: config.annualBudget, budgetYearStart: config.budgetYearStart }, gatewayOn ? this.gatewayBudget : null, today);
+      this.years = recordBudgetYear(this.years, { start: year.year.start, end: year.year.end, budget: year.budget, origin: year.budgetOrigin, lastSeen: today });
+    }
     try {
-      await this.deps.store.save({ rows: this.ledger.rows(), sources: Object.fromEntries(this.memory), gatewayBudget: this.gatewayBudget });
+      await this.deps.store.save({ rows: this.ledger.rows(), sources: Object.fromEntries(this.memory), gatewayBudget: this.gatewayBudget, years: this.years });
     } catch (error) {
       this.deps.logger.error(`Could not save the ledger to ${this.deps.store.file}: ${(error as Error).message}. The data stays in memory; saving is retried on the next refresh.`);
     }

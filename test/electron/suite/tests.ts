@@ -25,6 +25,7 @@ const CONTRACT_COMMANDS = [
   'tokenBudget.setApiKey',
   'tokenBudget.clearApiKey',
   'tokenBudget.setAnnualBudget',
+  'tokenBudget.snoozeAlerts',
   'tokenBudget.showLog',
   'tokenBudget.configure',
 ];

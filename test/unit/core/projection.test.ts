@@ -52,7 +52,8 @@ void describe('project', () => {
       eachDayKey('2026-07-16', '2027-01-01'),
     );
     assert.deepEqual(p.yearEnd, { p10: p.path.at(-1)?.p10, p50: p.path.at(-1)?.p50, p90: p.path.at(-1)?.p90 });
-    assert.equal(p.basisDays, 28);
+    // A steady year: the rates stand on the whole year so far (1 Jan … 14 Jul).
+    assert.equal(p.basisDays, 195);
   });
 
   void it('is much wider on 3 days of history than on 200 days of steady history', () => {
@@ -62,7 +63,7 @@ void describe('project', () => {
     const pEarly = project(early);
     const pLate = project(late);
     assert.equal(pEarly.basisDays, 3);
-    assert.equal(pLate.basisDays, 28);
+    assert.equal(pLate.basisDays, 200);
     assertOrdered(pEarly);
     const spentEarly = [...daily].filter(([d]) => d <= '2026-01-04').reduce((a, [, c]) => a + c, 0);
     const spentLate = [...daily].filter(([d]) => d <= '2026-07-20').reduce((a, [, c]) => a + c, 0);
@@ -75,7 +76,8 @@ void describe('project', () => {
   void it('lets the drift grow with the horizon and shrink with the basis', () => {
     assert.ok(driftSigma(300, 28) > driftSigma(30, 28));
     assert.ok(driftSigma(30, 3) > driftSigma(30, 28));
-    assert.equal(driftSigma(30, 28), 0.1);
+    assert.equal(driftSigma(30, 28), 0.11);
+    assert.equal(driftSigma(30, 200), driftSigma(30, 28), 'beyond four weeks of history the bootstrap carries the basis');
     assert.equal(driftSigma(365, 1), 1);
   });
 
@@ -88,9 +90,10 @@ void describe('project', () => {
     }
     const withoutGap = project(makeInputs({ today, daily: steady }));
     const withGap = project(makeInputs({ today, daily: vacation }));
-    // The window is 2026-06-17 … 2026-07-14: 20 workdays, 15 of them on vacation.
+    // 15 workdays of vacation in June and July: absent weeks count in the rate (at an average weight).
     assert.equal(withoutGap.meanWorkday, 1000);
-    assert.equal(withGap.meanWorkday, 250);
+    assert.ok(withGap.meanWorkday < 1000 && withGap.meanWorkday > 750, String(withGap.meanWorkday));
+    assert.equal(withGap.basisDays, withoutGap.basisDays, 'an absence is not a new regime');
     const spentGap = 15 * 1000;
     assert.ok(withGap.yearEnd.p50 < withoutGap.yearEnd.p50 - spentGap, `${withGap.yearEnd.p50} vs ${withoutGap.yearEnd.p50}`);
     assert.ok(withGap.yearEnd.p90 < withoutGap.yearEnd.p90);
@@ -131,7 +134,7 @@ void describe('project', () => {
 
   void it('with no spend at all projects nothing', () => {
     const p = project(makeInputs({ today: '2026-07-15' }));
-    assert.equal(p.basisDays, 28);
+    assert.equal(p.basisDays, 195);
     assert.deepEqual(p.yearEnd, { p10: 0, p50: 0, p90: 0 });
     assert.deepEqual(p.runOut, { p10: null, p50: null, p90: null });
   });
@@ -194,6 +197,49 @@ void describe('project', () => {
     assert.equal(p.basisDays, 7);
     assert.throws(() => project(MID_YEAR, { windowDays: 0 }), RangeError);
     assert.throws(() => project(MID_YEAR, { simulations: 1.5 }), RangeError);
+  });
+
+  void it('after a switch to a pricier model, the rates come from the weeks since the switch', () => {
+    const today = '2026-07-15';
+    const daily = new Map([...steadyDaily('2026-01-01', '2026-05-18', 1000), ...steadyDaily('2026-05-18', addDaysKey(today, 1), 3000)]);
+    const p = project(makeInputs({ today, daily, budget: null }));
+    assert.ok(Math.abs(p.meanWorkday - 3000) < 1e-6, String(p.meanWorkday));
+    assert.ok(p.basisDays >= 56 && p.basisDays <= 63, `basis ${p.basisDays} days: the weeks since the switch`);
+    assertOrdered(p);
+  });
+
+  void it("a joiner's empty first months are not a rate of zero", () => {
+    const today = '2026-07-15';
+    const daily = steadyDaily('2026-05-04', addDaysKey(today, 1), 1000);
+    const p = project(makeInputs({ today, daily, budget: null }));
+    assert.ok(Math.abs(p.meanWorkday - 1000) < 1e-6, String(p.meanWorkday));
+    assert.equal(p.basisDays, 72, 'from the first day with spend (4 May) to yesterday');
+  });
+
+  void it('a long vacation that is over is an absence, not a new regime', () => {
+    const today = '2026-09-15';
+    const daily = steadyDaily('2026-01-01', addDaysKey(today, 1), 1000);
+    for (const day of eachDayKey('2026-07-06', '2026-08-17')) daily.set(day, 0); // six weeks
+    const p = project(makeInputs({ today, daily, budget: null }));
+    assert.equal(p.basisDays, 257, 'the whole year so far');
+    // The six weeks count with an average weight (about a sixth of the year so far), like any other weeks.
+    assert.ok(p.meanWorkday > 750 && p.meanWorkday < 900, String(p.meanWorkday));
+  });
+
+  void it('the median path is the spend so far plus the rates over the days left', () => {
+    const today = '2026-07-15';
+    const daily = steadyDaily('2026-01-01', addDaysKey(today, 1), 1000, 100);
+    const p = project(makeInputs({ today, daily, budget: null }));
+    const spent = [...daily.values()].reduce((a, b) => a + b, 0);
+    const left = eachDayInfo(addDaysKey(today, 1), '2027-01-01');
+    const work = left.filter((d) => MON_FRI.includes(d.weekday)).length;
+    assert.ok(Math.abs(p.yearEnd.p50 - (spent + 1000 * work + 100 * (left.length - work))) < 1e-6);
+  });
+
+  void it('the band reaches further up than down: spend surprises are mostly upwards', () => {
+    const p = project(MID_YEAR);
+    assert.ok(p.yearEnd.p90 - p.yearEnd.p50 > 1.5 * (p.yearEnd.p50 - p.yearEnd.p10), JSON.stringify(p.yearEnd));
+    assert.ok(p.yearEnd.p50 - p.yearEnd.p10 > 0);
   });
 
   void it('before the year projects from nothing; after it, nothing is left to project', () => {

@@ -105,7 +105,8 @@ void describe('BudgetService with the gateway simulator', () => {
   });
 
   void it('with no source configured: not configured, nothing fetched', async () => {
-    const svc = await service({});
+    // (local agent logs off: this machine may have its own in ~/.claude)
+    const svc = await service({ 'sources.claudeCode.enabled': 'off', 'sources.codex.enabled': 'off' });
     await svc.refresh('test');
     assert.equal(svc.snapshot.configured, false);
   });

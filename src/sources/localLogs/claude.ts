@@ -1,0 +1,563 @@
+/**
+ * Claude Code transcript lines → usage entries.
+ *
+ * A usage line is an assistant line: top-level `timestamp`, `requestId`, `isSidechain`, and
+ * `message.{id, model, usage}`. Most lines are not usage lines and are never looked at: the
+ * scanner only hands over lines that contain `"usage":{`.
+ *
+ * Fast path: a JSON line is mostly content (text, thinking, tool input), and JSON.parse of it all
+ * is the cost of a scan. The fast path walks only the parts that matter, as JSON, byte by byte
+ * (no string is made for a line): the top-level keys before `message`, the keys of `message`
+ * before its `content`, the last `"usage":{…}` object, which must close `message`, and the
+ * top-level keys after it. The ids are hashed straight from the bytes. Anything it does not
+ * expect (another layout, a `usage` object elsewhere such as a Task result, an escape in a value
+ * it needs, a non-integer count) sends the line to `JSON.parse`, which decides. A line that is not
+ * JSON (torn, garbled) is skipped without noise.
+ */
+import { hash53 } from './state';
+
+/** One response's usage. Reused between lines by the fast path: copy what you keep. */
+export interface ClaudeEntry {
+  /** Epoch milliseconds. */
+  ms: number;
+  model: string;
+  sidechain: boolean;
+  /** True when the line has a `message.id` (then the hashes identify the response). */
+  keyed: boolean;
+  /** hash53 of `${message.id}\n${requestId ?? ''}`. */
+  hExact: number;
+  /** hash53 of `message.id`. */
+  hMsg: number;
+  /** Uncached input tokens. */
+  input: number;
+  output: number;
+  cacheRead: number;
+  write5m: number;
+  write1h: number;
+}
+
+/**
+ * What the scanner searches for: `"usage"` (then checks that `:{` follows). Seven bytes search
+ * half again as fast with Buffer.indexOf as the nine of `"usage":{` (fewer table set-ups per call).
+ */
+export const USAGE_NEEDLE = Buffer.from('"usage"');
+/** True when the `"usage"` found at u opens an object (`"usage":{`). */
+export function usageObjectAt(buf: Buffer, u: number): boolean {
+  return buf[u + 7] === 58 && buf[u + 8] === 123;
+}
+
+const QUOTE = 34;
+const BACKSLASH = 92;
+const COLON = 58;
+const COMMA = 44;
+const LBRACE = 123;
+const RBRACE = 125;
+const LBRACKET = 91;
+const RBRACKET = 93;
+/** The message head (top-level keys and message keys before `content`) must lie within this many bytes. */
+const HEAD_MAX = 8192;
+
+const bytes = (s: string) => Uint8Array.from(Buffer.from(s, 'latin1'));
+const K_MESSAGE = bytes('message');
+const K_CONTENT = bytes('content');
+const K_MODEL = bytes('model');
+const K_ID = bytes('id');
+const K_REQUEST_ID = bytes('requestId');
+const K_TIMESTAMP = bytes('timestamp');
+const K_SIDECHAIN = bytes('isSidechain');
+/** `"messag` (7 bytes: Buffer.indexOf's fast case), then `e":{` is checked. */
+const MESSAGE_KEY = Buffer.from('"messag');
+const K_SIDECHAIN_COLON = bytes('"isSidechain":');
+
+/** Index of `k` in buf[from, to) by a plain loop (short ranges), or -1. */
+function findIn(buf: Buffer, k: Uint8Array, from: number, to: number): number {
+  const first = k[0];
+  for (let i = from; i + k.length <= to; i++) {
+    if (buf[i] !== first) continue;
+    let j = 1;
+    while (j < k.length && buf[i + j] === k[j]) j++;
+    if (j === k.length) return i;
+  }
+  return -1;
+}
+const K_INPUT = bytes('input_tokens');
+const K_OUTPUT = bytes('output_tokens');
+const K_READ = bytes('cache_read_input_tokens');
+const K_CREATED = bytes('cache_creation_input_tokens');
+const K_BREAKDOWN = bytes('cache_creation');
+const K_5M = bytes('ephemeral_5m_input_tokens');
+const K_1H = bytes('ephemeral_1h_input_tokens');
+const USAGE = Uint8Array.from(Buffer.from('"usage":{'));
+
+export function keyIs(buf: Buffer, a: number, b: number, k: Uint8Array): boolean {
+  if (b - a !== k.length) return false;
+  for (let i = 0; i < k.length; i++) if (buf[a + i] !== k[i]) return false;
+  return true;
+}
+
+/** End (exclusive) of the JSON value starting at i (after whitespace is not expected: compact JSON), or -1. */
+export function skipValue(buf: Buffer, i: number, end: number): number {
+  const c = buf[i];
+  if (c === QUOTE) {
+    for (let k = i + 1; k < end; k++) {
+      const x = buf[k];
+      if (x === BACKSLASH) k++;
+      else if (x === QUOTE) return k + 1;
+    }
+    return -1;
+  }
+  if (c === LBRACE || c === LBRACKET) {
+    let depth = 0;
+    for (let k = i; k < end; k++) {
+      const x = buf[k];
+      if (x === QUOTE) {
+        for (k++; k < end; k++) {
+          const y = buf[k];
+          if (y === BACKSLASH) k++;
+          else if (y === QUOTE) break;
+        }
+      } else if (x === LBRACE || x === LBRACKET) depth++;
+      else if ((x === RBRACE || x === RBRACKET) && --depth === 0) return k + 1;
+    }
+    return -1;
+  }
+  // number, true, false, null
+  let k = i;
+  while (k < end) {
+    const x = buf[k];
+    if (x === COMMA || x === RBRACE || x === RBRACKET) break;
+    k++;
+  }
+  return k > i ? k : -1;
+}
+
+/** A plain string value at i (opening quote): end of its content, or -1 when escaped/unterminated. */
+export function plainString(buf: Buffer, i: number, end: number): number {
+  if (buf[i] !== QUOTE) return -1;
+  for (let k = i + 1; k < end; k++) {
+    const x = buf[k];
+    if (x === QUOTE) return k;
+    if (x === BACKSLASH || x === undefined || x >= 0x80) return -1;
+  }
+  return -1;
+}
+
+/** Parsed pieces of a line (module scratch: no allocation per line). */
+const at = {
+  modelA: -1,
+  modelB: -1,
+  idA: -1,
+  idB: -1,
+  reqA: -1,
+  reqB: -1,
+  tsA: -1,
+  tsB: -1,
+  sidechain: false,
+  /** Index of `content`'s value start in the message, -1 if not reached. */
+  content: -1,
+  /** Index of the `{` of the message object. */
+  message: -1,
+};
+
+/**
+ * Walks `"key":value` pairs from i (just after `{` or a `,`) up to `stop` or the closing brace.
+ * mode 0: top level (records requestId, timestamp, isSidechain; stops at the key `message`).
+ * mode 1: message head (records model, id; stops at the key `content`).
+ * Returns the index where it stopped (the key's opening quote), the index after the closing
+ * brace when it reached it, or -1 on anything unexpected.
+ */
+function walkKeys(buf: Buffer, i: number, end: number, mode: 0 | 1): number {
+  while (i < end) {
+    const c = buf[i];
+    if (c === COMMA) {
+      i++;
+      continue;
+    }
+    if (c === RBRACE) return i + 1;
+    if (c !== QUOTE) return -1;
+    const ka = i + 1;
+    const kb = plainString(buf, i, end);
+    if (kb < 0 || buf[kb + 1] !== COLON) return -1;
+    const v = kb + 2;
+    if (mode === 0) {
+      if (keyIs(buf, ka, kb, K_MESSAGE)) return i;
+      if (keyIs(buf, ka, kb, K_REQUEST_ID)) {
+        const e = plainString(buf, v, end);
+        if (e >= 0) {
+          at.reqA = v + 1;
+          at.reqB = e;
+          i = e + 1;
+          continue;
+        }
+        if (buf[v] !== 110) return -1; // escaped: let JSON.parse read it; null: skipped below
+      }
+      if (keyIs(buf, ka, kb, K_TIMESTAMP)) {
+        const e = plainString(buf, v, end);
+        if (e < 0) return -1;
+        at.tsA = v + 1;
+        at.tsB = e;
+        i = e + 1;
+        continue;
+      }
+      if (keyIs(buf, ka, kb, K_SIDECHAIN)) at.sidechain = buf[v] === 116; // true
+    } else {
+      if (keyIs(buf, ka, kb, K_CONTENT)) {
+        at.content = v;
+        return i;
+      }
+      if (keyIs(buf, ka, kb, K_MODEL)) {
+        const e = plainString(buf, v, end);
+        if (e < 0) return -1;
+        at.modelA = v + 1;
+        at.modelB = e;
+        i = e + 1;
+        continue;
+      }
+      if (keyIs(buf, ka, kb, K_ID)) {
+        const e = plainString(buf, v, end);
+        if (e >= 0) {
+          at.idA = v + 1;
+          at.idB = e;
+          i = e + 1;
+          continue;
+        }
+        if (buf[v] !== 110) return -1;
+      }
+    }
+    i = skipValue(buf, v, end);
+    if (i < 0) return -1;
+  }
+  return -1;
+}
+
+/** Token counts of the usage object at i (its `{`); returns the index of its closing brace or -1. */
+const usage = new Float64Array(6); // input, output, read, created, 5m, 1h (-1 = absent)
+
+/** The usage object as Claude Code writes it, key by key; the counts in between. */
+const USUAL = [bytes('{"input_tokens":'), bytes(',"cache_creation_input_tokens":'), bytes(',"cache_read_input_tokens":'), bytes(',"cache_creation":{"ephemeral_5m_input_tokens":'), bytes(',"ephemeral_1h_input_tokens":'), bytes('},"output_tokens":')] as const;
+const USUAL_SLOTS = [0, 3, 2, 4, 5, 1] as const;
+
+/** Matches the usual layout up to output_tokens; the index after it (at `,` or `}`) or -1. */
+function readUsual(buf: Buffer, i: number, end: number): number {
+  for (let k = 0; k < USUAL.length; k++) {
+    const pat = USUAL[k] as Uint8Array;
+    if (i + pat.length >= end) return -1;
+    for (let j = 0; j < pat.length; j++) if (buf[i + j] !== pat[j]) return -1;
+    i += pat.length;
+    let x = 0;
+    const first = i;
+    for (; i < end; i++) {
+      const d = (buf[i] as number) - 48;
+      if (d < 0 || d > 9) break;
+      x = x * 10 + d;
+    }
+    if (i === first) return -1;
+    usage[USUAL_SLOTS[k] as number] = x;
+  }
+  return i;
+}
+
+function readUsage(buf: Buffer, i: number, end: number): number {
+  usage.fill(-1);
+  const usual = readUsual(buf, i, end);
+  if (usual >= 0) {
+    // The rest: simple keys (service_tier, speed, server_tool_use…) up to the closing brace.
+    let k = usual;
+    while (k < end) {
+      const c = buf[k];
+      if (c === RBRACE) return k;
+      if (c !== COMMA) return fallbackUsage(buf, i, end);
+      const kb = plainString(buf, k + 1, end);
+      if (kb < 0 || buf[kb + 1] !== COLON) return fallbackUsage(buf, i, end);
+      if (keyIs(buf, k + 2, kb, K_INPUT) || keyIs(buf, k + 2, kb, K_OUTPUT) || keyIs(buf, k + 2, kb, K_READ) || keyIs(buf, k + 2, kb, K_CREATED) || keyIs(buf, k + 2, kb, K_BREAKDOWN)) return fallbackUsage(buf, i, end);
+      k = skipValue(buf, kb + 2, end);
+      if (k < 0) return -1;
+    }
+    return -1;
+  }
+  return fallbackUsage(buf, i, end);
+}
+
+/** Any key order: the general reader. */
+function fallbackUsage(buf: Buffer, i: number, end: number): number {
+  usage.fill(-1);
+  let depth = 0;
+  let inBreakdown = false;
+  while (i < end) {
+    const c = buf[i];
+    if (c === LBRACE) {
+      depth++;
+      i++;
+    } else if (c === RBRACE) {
+      if (--depth === 0) return i;
+      inBreakdown = false;
+      i++;
+    } else if (c === COMMA) i++;
+    else if (c === QUOTE) {
+      const ka = i + 1;
+      const kb = plainString(buf, i, end);
+      if (kb < 0 || buf[kb + 1] !== COLON) return -1;
+      let slot = -1;
+      if (depth === 1) {
+        if (keyIs(buf, ka, kb, K_INPUT)) slot = 0;
+        else if (keyIs(buf, ka, kb, K_OUTPUT)) slot = 1;
+        else if (keyIs(buf, ka, kb, K_READ)) slot = 2;
+        else if (keyIs(buf, ka, kb, K_CREATED)) slot = 3;
+        else if (keyIs(buf, ka, kb, K_BREAKDOWN)) inBreakdown = buf[kb + 2] === LBRACE;
+      } else if (depth === 2 && inBreakdown) {
+        if (keyIs(buf, ka, kb, K_5M)) slot = 4;
+        else if (keyIs(buf, ka, kb, K_1H)) slot = 5;
+      }
+      i = kb + 2;
+      const v = buf[i];
+      if (v !== undefined && v >= 48 && v <= 57) {
+        let x = 0;
+        for (; i < end; i++) {
+          const d = (buf[i] as number) - 48;
+          if (d < 0 || d > 9) break;
+          x = x * 10 + d;
+        }
+        const next = buf[i];
+        if (next !== COMMA && next !== RBRACE) return -1; // 1.5, 1e3: not a plain integer
+        if (slot >= 0) usage[slot] = x;
+      } else if (v === LBRACE && inBreakdown && depth === 1) {
+        // descend into cache_creation
+      } else {
+        if (slot >= 0 && v !== 110) return -1; // a count that is not a number (null reads as absent)
+        i = skipValue(buf, i, end);
+        if (i < 0) return -1;
+      }
+    } else return -1;
+  }
+  return -1;
+}
+
+function digits2(buf: Buffer, k: number): number {
+  const x = (buf[k] as number) - 48;
+  const y = (buf[k + 1] as number) - 48;
+  return x < 0 || x > 9 || y < 0 || y > 9 ? -1000 : x * 10 + y;
+}
+
+/** `YYYY-MM-DDTHH:MM:SS[.fraction]Z` from bytes; NaN when not that shape. */
+export function timestampAt(buf: Buffer, a: number, b: number): number {
+  const len = b - a;
+  if (len < 20 || buf[a + 4] !== 45 || buf[a + 7] !== 45 || buf[a + 10] !== 84 || buf[a + 13] !== COLON || buf[a + 16] !== COLON || buf[b - 1] !== 90) return NaN;
+  const year = digits2(buf, a) * 100 + digits2(buf, a + 2);
+  const month = digits2(buf, a + 5);
+  const day = digits2(buf, a + 8);
+  const hour = digits2(buf, a + 11);
+  const minute = digits2(buf, a + 14);
+  const second = digits2(buf, a + 17);
+  let ms = 0;
+  if (len > 20) {
+    if (buf[a + 19] !== 46) return NaN;
+    let scale = 100;
+    for (let k = a + 20; k < b - 1; k++) {
+      const x = (buf[k] as number) - 48;
+      if (x < 0 || x > 9) return NaN;
+      ms += x * scale;
+      scale /= 10;
+    }
+    ms = Math.floor(ms);
+  }
+  if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60) return NaN;
+  return Date.UTC(year, month - 1, day, hour, minute, second, ms);
+}
+
+// cyrb53 over byte ranges, matching hash53 over the same ASCII text.
+function hashRanges(buf: Buffer, a1: number, b1: number, a2: number, b2: number, withSecond: boolean): number {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = a1; i < b1; i++) {
+    const ch = buf[i] as number;
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  if (withSecond) {
+    h1 = Math.imul(h1 ^ 10, 2654435761);
+    h2 = Math.imul(h2 ^ 10, 1597334677);
+    for (let i = a2; i < b2; i++) {
+      const ch = buf[i] as number;
+      h1 = Math.imul(h1 ^ ch, 2654435761);
+      h2 = Math.imul(h2 ^ ch, 1597334677);
+    }
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
+  h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
+  h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+}
+
+/** Model names seen, by the hash of their bytes (a handful of distinct names). */
+const models = new Map<number, string>();
+function modelAt(buf: Buffer, a: number, b: number): string {
+  const h = hashRanges(buf, a, b, 0, 0, false);
+  let m = models.get(h);
+  if (m === undefined || m.length !== b - a) {
+    m = buf.toString('latin1', a, b);
+    if (models.size < 10_000) models.set(h, m);
+  }
+  return m;
+}
+
+/** 5-minute and one-hour writes: the breakdown when present (one-hour writes cost more), else all 5-minute. Sets `w`. */
+const w = { w5: 0, w1: 0 };
+function writes(created: number, b5: number, b1: number): void {
+  w.w5 = Math.max(0, b5);
+  w.w1 = Math.max(0, b1);
+  if (w.w5 + w.w1 === 0) {
+    w.w5 = created;
+    w.w1 = 0;
+  }
+}
+
+const scratch: ClaudeEntry = { ms: 0, model: '', sidechain: false, keyed: false, hExact: 0, hMsg: 0, input: 0, output: 0, cacheRead: 0, write5m: 0, write1h: 0 };
+
+/** The fast path: the entry, null = not the expected layout (JSON.parse decides), 'skip' = not a usage entry. */
+function fastParse(buf: Buffer, start: number, end: number, firstUsage: number): ClaudeEntry | null | 'skip' {
+  // `end` is the end of the data (the line's newline lies before it).
+  if (buf[start] !== LBRACE) return null;
+  at.modelA = at.idA = at.reqA = at.tsA = at.content = -1;
+  at.sidechain = false;
+  const headEnd = Math.min(firstUsage, start + HEAD_MAX);
+  // Top-level keys up to `message`.
+  // The top-level `message` key: found by search, not by walking the keys before it (cwd,
+  // session id, …). A match that is not the top-level key cannot pass the checks below (the line
+  // must end right after `message` and the top-level keys that follow it).
+  const m = buf.indexOf(MESSAGE_KEY, start);
+  if (m < 0 || m >= headEnd || buf[m + 7] !== 101 || buf[m + 8] !== QUOTE || buf[m + 9] !== COLON || buf[m + 10] !== LBRACE) return null;
+  const mEnd = m + 8;
+  // isSidechain sits before `message` (or after it, read by the tail walk below).
+  const sc = findIn(buf, K_SIDECHAIN_COLON, start, m);
+  if (sc >= 0 && buf[sc + K_SIDECHAIN_COLON.length] === 116) at.sidechain = true;
+  // Message keys up to `content`.
+  if (walkKeys(buf, mEnd + 3, headEnd, 1) < 0 || at.content < 0 || at.modelA < 0) return null;
+  // The usage object found first must be message.usage: it comes after `content` and closes
+  // `message`, and only top-level keys follow it (a `usage` inside content fails these checks).
+  const u = firstUsage;
+  if (u <= at.content) return null;
+  const close = readUsage(buf, u + USAGE.length - 1, end);
+  // `usage` must be the last key of `message`.
+  if (close < 0 || buf[close + 1] !== RBRACE) return null;
+  // Top-level keys after `message`.
+  const after = walkKeys(buf, close + 2, end, 0);
+  if (after < 0) return null;
+  const nl = buf[after] === 13 ? after + 1 : after; // CRLF allowed
+  if (nl >= end || buf[nl] !== 10) return null;
+  line.end = nl;
+  const input = usage[0] as number;
+  const output = usage[1] as number;
+  if (input < 0 || output < 0) return 'skip';
+  if (at.tsA < 0 || at.reqA < 0) {
+    // Not after `message`: walk the keys before it (the layout of other versions).
+    if (walkKeys(buf, start + 1, m + 1, 0) !== m) return null;
+    if (at.tsA < 0) return null;
+  }
+  let ms = timestampAt(buf, at.tsA, at.tsB);
+  if (Number.isNaN(ms)) ms = Date.parse(buf.toString('latin1', at.tsA, at.tsB));
+  if (!Number.isFinite(ms)) return 'skip';
+  writes(Math.max(0, usage[3] as number), usage[4] as number, usage[5] as number);
+  const e = scratch;
+  e.ms = ms;
+  e.model = at.modelB > at.modelA ? modelAt(buf, at.modelA, at.modelB) : 'unknown';
+  e.sidechain = at.sidechain;
+  e.keyed = at.idA >= 0 && at.idB > at.idA;
+  e.hMsg = e.keyed ? hashRanges(buf, at.idA, at.idB, 0, 0, false) : 0;
+  e.hExact = e.keyed ? hashRanges(buf, at.idA, at.idB, at.reqA, at.reqA >= 0 ? at.reqB : at.reqA, true) : 0;
+  e.input = input;
+  e.output = output;
+  e.cacheRead = Math.max(0, usage[2] as number);
+  e.write5m = w.w5;
+  e.write1h = w.w1;
+  return e;
+}
+
+const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : 0);
+
+interface RawUsage {
+  input_tokens?: unknown;
+  output_tokens?: unknown;
+  cache_read_input_tokens?: unknown;
+  cache_creation_input_tokens?: unknown;
+  cache_creation?: { ephemeral_5m_input_tokens?: unknown; ephemeral_1h_input_tokens?: unknown } | null;
+}
+
+interface RawLine {
+  timestamp?: unknown;
+  requestId?: unknown;
+  isSidechain?: unknown;
+  message?: { id?: unknown; model?: unknown; usage?: RawUsage } | null;
+}
+
+/** The slow path, from the parsed line (a new object). */
+export function parseClaudeObject(o: unknown): ClaudeEntry | null {
+  if (!o || typeof o !== 'object') return null;
+  const line = o as RawLine;
+  const message = line.message;
+  if (!message || typeof message !== 'object' || !message.usage || typeof message.usage !== 'object') return null;
+  const u = message.usage;
+  if (typeof u.input_tokens !== 'number' || typeof u.output_tokens !== 'number') return null;
+  if (typeof line.timestamp !== 'string') return null;
+  const ms = Date.parse(line.timestamp);
+  if (!Number.isFinite(ms)) return null;
+  const b = u.cache_creation && typeof u.cache_creation === 'object' ? u.cache_creation : undefined;
+  const has = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? Math.max(0, v) : -1);
+  writes(num(u.cache_creation_input_tokens), b ? has(b.ephemeral_5m_input_tokens) : -1, b ? has(b.ephemeral_1h_input_tokens) : -1);
+  const id = typeof message.id === 'string' && message.id !== '' ? message.id : undefined;
+  const req = typeof line.requestId === 'string' ? line.requestId : '';
+  return {
+    ms,
+    model: typeof message.model === 'string' && message.model !== '' ? message.model : 'unknown',
+    sidechain: line.isSidechain === true,
+    keyed: id !== undefined,
+    hExact: id !== undefined ? hash53(`${id}\n${req}`) : 0,
+    hMsg: id !== undefined ? hash53(id) : 0,
+    input: num(u.input_tokens),
+    output: num(u.output_tokens),
+    cacheRead: num(u.cache_read_input_tokens),
+    write5m: w.w5,
+    write1h: w.w1,
+  };
+}
+
+export interface ParseCounters {
+  fast: number;
+  slow: number;
+}
+
+/** Parses through JSON.parse only (the reference the fast path must agree with). */
+export function parseClaudeLineSlow(buf: Buffer, start: number, end: number): ClaudeEntry | null {
+  let o: unknown;
+  try {
+    o = JSON.parse(buf.toString('utf8', start, end));
+  } catch {
+    return null; // not JSON (a torn or garbled line): skipped without noise
+  }
+  return parseClaudeObject(o);
+}
+
+/** Where the line handed to parseClaudeLine ends (the index of its newline). */
+export const line = { end: -1 };
+
+/**
+ * The usage entry of the line starting at `start`, whose first `"usage":{` is at `firstUsage`;
+ * null when it is not one. `limit` is the end of the data: the line's newline lies before it.
+ * Sets `line.end` to the index of the line's newline. The fast path's entry object is reused by
+ * the next call: copy what you keep.
+ */
+export function parseClaudeLine(buf: Buffer, start: number, limit: number, firstUsage: number, counters?: ParseCounters): ClaudeEntry | null {
+  line.end = -1;
+  const fast = fastParse(buf, start, limit, firstUsage);
+  if (line.end < 0) {
+    const nl = buf.indexOf(10, firstUsage);
+    line.end = nl < 0 || nl >= limit ? limit : nl;
+  }
+  if (fast === 'skip') return null;
+  if (fast !== null) {
+    if (counters) counters.fast++;
+    return fast;
+  }
+  if (counters) counters.slow++;
+  return parseClaudeLineSlow(buf, start, line.end);
+}

@@ -1,0 +1,367 @@
+/**
+ * Codex CLI rollout lines → per-turn usage.
+ *
+ * - `{"type":"turn_context","payload":{"model":…}}` sets the model of the turns that follow.
+ * - `{"type":"event_msg","payload":{"type":"token_count","info":{"last_token_usage":…,"total_token_usage":…}}}`
+ *   carries a turn: `last_token_usage` is the turn's delta; where it is missing, the delta is the
+ *   difference of successive `total_token_usage` (kept per file, across incremental reads).
+ *   `info: null` events carry nothing.
+ * - `input_tokens` includes `cached_input_tokens`; `output_tokens` includes `reasoning_output_tokens`.
+ * - Early rollouts have no model anywhere: those turns are priced as `gpt-5` (the default of that
+ *   era, as ccusage does) under the model name `gpt-5 (assumed)`, so the estimate shows.
+ *
+ * The scanner hands over only lines containing `"type":"t` (both markers start so). As for Claude
+ * Code, a byte-level reader takes the fields from the lines it expects and leaves anything else to
+ * JSON.parse.
+ */
+import { keyIs, plainString, skipValue, timestampAt } from './claude';
+
+export const CODEX_NEEDLE = Buffer.from('"type":"t');
+const OKEN_COUNT = Buffer.from('oken_count"');
+const URN_CONTEXT = Buffer.from('urn_context"');
+
+/** The model Codex used before its logs named one. */
+export const CODEX_FALLBACK_MODEL = 'gpt-5';
+/** How such turns are labelled in the ledger. */
+export const CODEX_ASSUMED_LABEL = `${CODEX_FALLBACK_MODEL} (assumed)`;
+
+/** input, cached, output, reasoning, total. */
+export type CodexTotals = [number, number, number, number, number];
+
+/** What is remembered per rollout between reads. */
+export interface CodexFileState {
+  model: string | null;
+  /** The last `total_token_usage` seen. */
+  total: CodexTotals | null;
+}
+
+export interface CodexTurn {
+  readonly ms: number;
+  /** The model name for the ledger (`gpt-5 (assumed)` when the log names none). */
+  readonly model: string;
+  /** The model to price with. */
+  readonly priceAs: string;
+  readonly assumed: boolean;
+  readonly input: number;
+  readonly cached: number;
+  readonly output: number;
+  readonly reasoning: number;
+  readonly total: number;
+}
+
+/** What a relevant line says, however it was read. */
+interface Raw {
+  kind: 'turn_context' | 'token_count' | 'other';
+  ms: number;
+  /** payload's model (model, model_name, metadata.model), then info's. */
+  model: string | null;
+  total: CodexTotals | null;
+  last: CodexTotals | null;
+}
+
+function follows(buf: Buffer, at: number, tail: Buffer): boolean {
+  for (let i = 0; i < tail.length; i++) if (buf[at + i] !== tail[i]) return false;
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON.parse path
+
+const n = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : 0);
+
+function totalsOf(u: unknown): CodexTotals | null {
+  if (!u || typeof u !== 'object') return null;
+  const o = u as Record<string, unknown>;
+  const input = n(o['input_tokens']);
+  const output = n(o['output_tokens']);
+  return [input, n(o['cached_input_tokens']), output, n(o['reasoning_output_tokens']), n(o['total_tokens']) || input + output];
+}
+
+function modelOf(o: unknown): string | null {
+  if (!o || typeof o !== 'object') return null;
+  const r = o as Record<string, unknown>;
+  for (const k of ['model', 'model_name']) {
+    const v = r[k];
+    if (typeof v === 'string' && v.trim() !== '') return v.trim();
+  }
+  const meta = r['metadata'];
+  if (meta && typeof meta === 'object') {
+    const v = (meta as Record<string, unknown>)['model'];
+    if (typeof v === 'string' && v.trim() !== '') return v.trim();
+  }
+  return null;
+}
+
+function slowRaw(buf: Buffer, start: number, end: number): Raw | null {
+  let o: { timestamp?: unknown; type?: unknown; payload?: ({ type?: unknown; info?: unknown } & Record<string, unknown>) | null };
+  try {
+    o = JSON.parse(buf.toString('utf8', start, end)) as typeof o;
+  } catch {
+    return null; // not JSON (torn, garbled)
+  }
+  if (!o || typeof o !== 'object' || !o.payload || typeof o.payload !== 'object') return null;
+  const ms = typeof o.timestamp === 'string' ? Date.parse(o.timestamp) : NaN;
+  if (o.type === 'turn_context') return { kind: 'turn_context', ms, model: modelOf(o.payload), total: null, last: null };
+  if (o.type !== 'event_msg' || o.payload.type !== 'token_count') return { kind: 'other', ms, model: null, total: null, last: null };
+  const info = o.payload.info && typeof o.payload.info === 'object' ? (o.payload.info as Record<string, unknown>) : null;
+  return {
+    kind: 'token_count',
+    ms,
+    model: modelOf(o.payload) ?? modelOf(info),
+    total: info ? totalsOf(info['total_token_usage']) : null,
+    last: info ? totalsOf(info['last_token_usage']) : null,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Byte-level path
+
+const bytes = (s: string) => Uint8Array.from(Buffer.from(s, 'latin1'));
+const K_TIMESTAMP = bytes('timestamp');
+const K_TYPE = bytes('type');
+const K_PAYLOAD = bytes('payload');
+const K_INFO = bytes('info');
+const K_TOTAL = bytes('total_token_usage');
+const K_LAST = bytes('last_token_usage');
+const K_MODEL = bytes('model');
+const K_MODEL_NAME = bytes('model_name');
+const K_METADATA = bytes('metadata');
+const K_TOKENS = [bytes('input_tokens'), bytes('cached_input_tokens'), bytes('output_tokens'), bytes('reasoning_output_tokens'), bytes('total_tokens')] as const;
+const QUOTE = 34;
+const COMMA = 44;
+const COLON = 58;
+const LBRACE = 123;
+const RBRACE = 125;
+
+/** Positions found by the byte-level reader (module scratch). */
+interface Found {
+  tsA: number;
+  tsB: number;
+  /** 0 other, 1 event_msg, 2 turn_context. */
+  type: number;
+  token: boolean;
+  hasInfo: boolean;
+  total: CodexTotals | null;
+  last: CodexTotals | null;
+  /** [start, end) of model, model_name, metadata.model, in the payload. */
+  models: number[];
+}
+const f: Found = { tsA: -1, tsB: -1, type: 0, token: false, hasInfo: false, total: null, last: null, models: [-1, -1, -1, -1, -1, -1] };
+/** The same three in `info`. */
+const infoModels = [-1, -1, -1, -1, -1, -1];
+
+function stringIs(buf: Buffer, a: number, b: number, s: string): boolean {
+  if (b - a !== s.length) return false;
+  for (let i = 0; i < s.length; i++) if (buf[a + i] !== s.charCodeAt(i)) return false;
+  return true;
+}
+
+/** An object of integer token counts at i; its end (after `}`), or -1. */
+function readTokens(buf: Buffer, i: number, end: number): [number, CodexTotals | null] {
+  if (buf[i] !== LBRACE) return [-1, null];
+  const t: CodexTotals = [0, 0, 0, 0, 0];
+  let total = false;
+  i++;
+  while (i < end) {
+    const c = buf[i];
+    if (c === COMMA) {
+      i++;
+      continue;
+    }
+    if (c === RBRACE) {
+      if (!total || t[4] === 0) t[4] = t[0] + t[2]; // as totalsOf: absent or 0 → input + output
+      return [i + 1, t];
+    }
+    const kb = plainString(buf, i, end);
+    if (kb < 0 || buf[kb + 1] !== COLON) return [-1, null];
+    let slot = -1;
+    for (let k = 0; k < K_TOKENS.length; k++) {
+      if (keyIs(buf, i + 1, kb, K_TOKENS[k] as Uint8Array)) {
+        slot = k;
+        break;
+      }
+    }
+    i = kb + 2;
+    const v = buf[i];
+    if (v !== undefined && v >= 48 && v <= 57) {
+      let x = 0;
+      for (; i < end; i++) {
+        const d = (buf[i] as number) - 48;
+        if (d < 0 || d > 9) break;
+        x = x * 10 + d;
+      }
+      const next = buf[i];
+      if (next !== COMMA && next !== RBRACE) return [-1, null];
+      if (slot >= 0) t[slot] = x;
+      if (slot === 4) total = true;
+    } else {
+      if (slot >= 0 && v !== 110) return [-1, null]; // a count that is not an integer
+      i = skipValue(buf, i, end);
+      if (i < 0) return [-1, null];
+    }
+  }
+  return [-1, null];
+}
+
+/** Keys of an object at i (its `{`); level 0 top, 1 payload, 2 info, 3 metadata of payload, 4 metadata of info. Returns the end or -1. */
+function walk(buf: Buffer, i: number, end: number, level: number): number {
+  if (buf[i] !== LBRACE) return -1;
+  i++;
+  while (i < end) {
+    const c = buf[i];
+    if (c === COMMA) {
+      i++;
+      continue;
+    }
+    if (c === RBRACE) return i + 1;
+    const ka = i + 1;
+    const kb = plainString(buf, i, end);
+    if (kb < 0 || buf[kb + 1] !== COLON) return -1;
+    const v = kb + 2;
+    let next = -2;
+    if (level === 0) {
+      if (keyIs(buf, ka, kb, K_TIMESTAMP)) {
+        const e = plainString(buf, v, end);
+        if (e < 0) return -1;
+        f.tsA = v + 1;
+        f.tsB = e;
+        next = e + 1;
+      } else if (keyIs(buf, ka, kb, K_TYPE)) {
+        const e = plainString(buf, v, end);
+        if (e < 0) return -1;
+        f.type = stringIs(buf, v + 1, e, 'event_msg') ? 1 : stringIs(buf, v + 1, e, 'turn_context') ? 2 : 0;
+        next = e + 1;
+      } else if (keyIs(buf, ka, kb, K_PAYLOAD) && buf[v] === LBRACE) next = walk(buf, v, end, 1);
+    } else if (level === 1 || level === 2) {
+      const models = level === 1 ? f.models : infoModels;
+      if (level === 1 && keyIs(buf, ka, kb, K_TYPE)) {
+        const e = plainString(buf, v, end);
+        if (e < 0) return -1;
+        f.token = stringIs(buf, v + 1, e, 'token_count');
+        next = e + 1;
+      } else if (level === 1 && keyIs(buf, ka, kb, K_INFO) && buf[v] === LBRACE) {
+        f.hasInfo = true;
+        next = walk(buf, v, end, 2);
+      } else if (level === 2 && (keyIs(buf, ka, kb, K_TOTAL) || keyIs(buf, ka, kb, K_LAST))) {
+        const isTotal = keyIs(buf, ka, kb, K_TOTAL);
+        if (buf[v] === LBRACE) {
+          const [e, t] = readTokens(buf, v, end);
+          if (e < 0) return -1;
+          if (isTotal) f.total = t;
+          else f.last = t;
+          next = e;
+        }
+      } else if (keyIs(buf, ka, kb, K_MODEL) || keyIs(buf, ka, kb, K_MODEL_NAME)) {
+        if (buf[v] === QUOTE) {
+          const e = plainString(buf, v, end);
+          if (e < 0) return -1;
+          const slot = keyIs(buf, ka, kb, K_MODEL) ? 0 : 2;
+          models[slot] = v + 1;
+          models[slot + 1] = e;
+          next = e + 1;
+        }
+      } else if (keyIs(buf, ka, kb, K_METADATA) && buf[v] === LBRACE) next = walk(buf, v, end, level + 2);
+    } else if (keyIs(buf, ka, kb, K_MODEL) && buf[v] === QUOTE) {
+      // metadata.model
+      const e = plainString(buf, v, end);
+      if (e < 0) return -1;
+      const models = level === 3 ? f.models : infoModels;
+      models[4] = v + 1;
+      models[5] = e;
+      next = e + 1;
+    }
+    i = next === -2 ? skipValue(buf, v, end) : next;
+    if (i < 0) return -1;
+  }
+  return -1;
+}
+
+/** The first non-blank model of the three places, as modelOf does; undefined = needs JSON.parse (padded name). */
+function modelAt(buf: Buffer, m: number[]): string | null | undefined {
+  for (let k = 0; k < 6; k += 2) {
+    const a = m[k] as number;
+    const b = m[k + 1] as number;
+    if (a < 0 || b <= a) continue;
+    if (buf[a] === 32 || buf[b - 1] === 32) return undefined;
+    return buf.toString('latin1', a, b);
+  }
+  return null;
+}
+
+function fastRaw(buf: Buffer, start: number, end: number): Raw | null {
+  f.tsA = f.tsB = -1;
+  f.type = 0;
+  f.token = false;
+  f.hasInfo = false;
+  f.total = f.last = null;
+  f.models.fill(-1);
+  infoModels.fill(-1);
+  const after = walk(buf, start, end, 0);
+  if (after < 0 || (after !== end && !(after === end - 1 && buf[after] === 13))) return null;
+  const kind = f.type === 2 ? 'turn_context' : f.type === 1 && f.token ? 'token_count' : 'other';
+  let ms = NaN;
+  if (f.tsA >= 0) {
+    ms = timestampAt(buf, f.tsA, f.tsB);
+    if (Number.isNaN(ms)) ms = Date.parse(buf.toString('latin1', f.tsA, f.tsB));
+  }
+  const payloadModel = modelAt(buf, f.models);
+  if (payloadModel === undefined) return null;
+  let model = payloadModel;
+  if (model === null && kind === 'token_count') {
+    const infoModel = modelAt(buf, infoModels);
+    if (infoModel === undefined) return null;
+    model = infoModel;
+  }
+  return { kind, ms, model, total: f.total, last: f.last };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Reads the line buf[start, end) into `state`; returns the turn it carries, if any. `marker` is
+ * where the scanner found `"type":"t` in it. Lines that are not JSON (torn, garbled) are skipped.
+ */
+export function parseCodexLine(buf: Buffer, start: number, end: number, marker: number, state: CodexFileState): CodexTurn | null {
+  const after = marker + CODEX_NEEDLE.length;
+  if (!follows(buf, after, OKEN_COUNT) && !follows(buf, after, URN_CONTEXT)) return null;
+  const raw = fastRaw(buf, start, end) ?? slowRaw(buf, start, end);
+  if (!raw) return null;
+  return applyRaw(raw, state);
+}
+
+/** The JSON.parse reading only (the reference the byte-level reader must agree with). */
+export function parseCodexLineSlow(buf: Buffer, start: number, end: number, state: CodexFileState): CodexTurn | null {
+  const raw = slowRaw(buf, start, end);
+  return raw ? applyRaw(raw, state) : null;
+}
+
+function applyRaw(raw: Raw, state: CodexFileState): CodexTurn | null {
+  if (raw.kind === 'turn_context') {
+    if (raw.model) state.model = raw.model;
+    return null;
+  }
+  if (raw.kind !== 'token_count') return null;
+  const { total, last } = raw;
+  let delta: CodexTotals | null = last;
+  if (!delta && total) {
+    const p = state.total;
+    delta = p ? [Math.max(0, total[0] - p[0]), Math.max(0, total[1] - p[1]), Math.max(0, total[2] - p[2]), Math.max(0, total[3] - p[3]), Math.max(0, total[4] - p[4])] : total;
+  }
+  if (total) state.total = total;
+  if (!delta || delta[0] + delta[1] + delta[2] + delta[3] === 0) return null;
+  if (!Number.isFinite(raw.ms)) return null;
+  if (raw.model) state.model = raw.model;
+  const model = raw.model ?? state.model;
+  const [input, cached, output, reasoning, sum] = delta;
+  return {
+    ms: raw.ms,
+    model: model ?? CODEX_ASSUMED_LABEL,
+    priceAs: model ?? CODEX_FALLBACK_MODEL,
+    assumed: model === null,
+    input,
+    cached: Math.min(cached, input),
+    output,
+    reasoning,
+    total: sum,
+  };
+}

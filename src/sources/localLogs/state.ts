@@ -1,0 +1,454 @@
+/**
+ * What the local-log scanner remembers for one source, and its file on disk.
+ *
+ * - `files`: per log file (by path) its identity (dev + inode), size, mtime, the byte offset read
+ *   up to (always just after a newline) and a fingerprint of the bytes before that offset, so a
+ *   file rewritten in place is noticed; for Codex also the running total and model.
+ * - `contrib`: per file, per bucket (local day × model) what that file contributed. Totals per
+ *   bucket are their sum. A deleted file's contributions stay (Claude Code deletes transcripts
+ *   after 30 days; what was counted stays counted); a truncated file's are replaced on re-read.
+ *   File id 0 holds what was recovered from the ledger's copy when this file was lost.
+ * - Claude Code dedupe: one record per response (`message.id` + `requestId`), in a flat
+ *   Float64Array (8 numbers a record), indexed by 53-bit hashes of the key and of `message.id`
+ *   alone (for sidechain replays). A record remembers where it was counted, so a later copy with
+ *   more tokens (streaming snapshots) replaces it rather than adding to it.
+ * - Codex dedupe: 53-bit hashes of (timestamp, model, token counts) → file id.
+ *
+ * On disk: `TBLL` magic, version, a JSON header (files, buckets, contributions) and the binary
+ * tables, written to a temporary file and renamed over the old one.
+ */
+import { closeSync, openSync, readFileSync, renameSync, writeSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { CodexFileState, CodexTotals } from './codex';
+import type { LocalSourceId } from './paths';
+
+/** Fields of an aggregate. */
+export const COST = 0;
+export const INPUT = 1;
+export const OUTPUT = 2;
+export const READ = 3;
+export const WRITE = 4;
+export const REQUESTS = 5;
+export const UNPRICED = 6;
+export const FIELDS = 7;
+
+/** Record layout (Claude Code responses). */
+export const R_FILE = 0;
+export const R_BUCKET = 1;
+export const R_FLAGS = 2;
+export const R_INPUT = 3;
+export const R_OUTPUT = 4;
+export const R_READ = 5;
+export const R_WRITE = 6;
+export const R_COST = 7;
+export const RECORD = 8;
+export const FLAG_SIDECHAIN = 1;
+export const FLAG_UNPRICED = 2;
+
+export const ARCHIVE_FILE_ID = 0;
+
+export interface FileState {
+  id: number;
+  path: string;
+  dev: number;
+  ino: number;
+  /** Birth time where the file system reports one (0 otherwise): a reused inode is another file. */
+  birth: number;
+  size: number;
+  mtimeMs: number;
+  offset: number;
+  /** Hash of the bytes just before `offset` (0 when offset is 0). */
+  tail: number;
+  codex?: CodexFileState;
+}
+
+/** Whether `st` is the file remembered as `f` (same device, inode and, where known, birth time). */
+export function sameFile(f: FileState, st: { dev: number; ino: number; birthtimeMs: number }): boolean {
+  return f.dev === st.dev && f.ino === st.ino && (f.birth === 0 || st.birthtimeMs === 0 || f.birth === st.birthtimeMs);
+}
+
+/** cyrb53: a fast 53-bit string hash (exact as a JS number). */
+export function hash53(str: string, seed = 0): number {
+  let h1 = 0xdeadbeef ^ seed;
+  let h2 = 0x41c6ce57 ^ seed;
+  for (let i = 0; i < str.length; i++) {
+    const ch = str.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
+  h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
+  h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+}
+
+/** The same hash over bytes. */
+export function hashBytes(buf: Uint8Array, start: number, end: number): number {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = start; i < end; i++) {
+    const ch = buf[i] as number;
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
+  h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
+  h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+}
+
+/**
+ * A hash table from 53-bit hashes to non-negative int32 values, on typed arrays (linear probing,
+ * load ≤ 1/2): a large Map keyed by non-small numbers costs several times more per lookup.
+ */
+export class HashIndex {
+  private lo: Uint32Array;
+  private hi: Uint32Array;
+  private val: Int32Array;
+  private mask: number;
+  size = 0;
+
+  constructor(capacity = 1024) {
+    let cap = 16;
+    while (cap < capacity * 2) cap *= 2;
+    this.lo = new Uint32Array(cap);
+    this.hi = new Uint32Array(cap);
+    this.val = new Int32Array(cap).fill(-1);
+    this.mask = cap - 1;
+  }
+
+  /** The value for `h`, or -1. */
+  get(h: number): number {
+    const lo = h >>> 0;
+    const hi = Math.floor(h / 4294967296) >>> 0;
+    for (let i = lo & this.mask; ; i = (i + 1) & this.mask) {
+      const v = this.val[i] as number;
+      if (v < 0) return -1;
+      if (this.lo[i] === lo && this.hi[i] === hi) return v;
+    }
+  }
+
+  has(h: number): boolean {
+    return this.get(h) >= 0;
+  }
+
+  set(h: number, value: number): void {
+    if ((this.size + 1) * 2 > this.val.length) this.resize(this.val.length * 2);
+    const lo = h >>> 0;
+    const hi = Math.floor(h / 4294967296) >>> 0;
+    for (let i = lo & this.mask; ; i = (i + 1) & this.mask) {
+      const v = this.val[i] as number;
+      if (v < 0) {
+        this.lo[i] = lo;
+        this.hi[i] = hi;
+        this.val[i] = value;
+        this.size++;
+        return;
+      }
+      if (this.lo[i] === lo && this.hi[i] === hi) {
+        this.val[i] = value;
+        return;
+      }
+    }
+  }
+
+  forEach(fn: (h: number, value: number) => void): void {
+    for (let i = 0; i < this.val.length; i++) {
+      const v = this.val[i] as number;
+      if (v >= 0) fn((this.hi[i] as number) * 4294967296 + (this.lo[i] as number), v);
+    }
+  }
+
+  /** Keeps only the entries `keep` accepts (rebuilds the table). */
+  filter(keep: (h: number, value: number) => boolean): void {
+    const entries: number[] = [];
+    this.forEach((h, v) => {
+      if (keep(h, v)) entries.push(h, v);
+    });
+    this.lo.fill(0);
+    this.hi.fill(0);
+    this.val.fill(-1);
+    this.size = 0;
+    for (let i = 0; i < entries.length; i += 2) this.set(entries[i] as number, entries[i + 1] as number);
+  }
+
+  private resize(cap: number): void {
+    const { lo, hi, val } = this;
+    this.lo = new Uint32Array(cap);
+    this.hi = new Uint32Array(cap);
+    this.val = new Int32Array(cap).fill(-1);
+    this.mask = cap - 1;
+    this.size = 0;
+    for (let i = 0; i < val.length; i++) {
+      const v = val[i] as number;
+      if (v >= 0) this.set((hi[i] as number) * 4294967296 + (lo[i] as number), v);
+    }
+  }
+}
+
+function grow(a: Float64Array, need: number): Float64Array {
+  if (need <= a.length) return a;
+  let size = Math.max(1024, a.length);
+  while (size < need) size *= 2;
+  const b = new Float64Array(size);
+  b.set(a);
+  return b;
+}
+
+export class SourceState {
+  generation = 0;
+  readonly files = new Map<string, FileState>();
+  nextFileId = 1;
+  readonly bucketKeys: string[] = [];
+  readonly bucketDay: string[] = [];
+  readonly bucketModel: string[] = [];
+  private readonly bucketIndex = new Map<string, number>();
+  totals: Float64Array = new Float64Array(FIELDS * 64);
+  readonly contrib = new Map<number, Map<number, Float64Array>>();
+  records: Float64Array = new Float64Array(RECORD * 1024);
+  recordCount = 0;
+  readonly exact = new HashIndex(4096);
+  readonly byMsg = new HashIndex(4096);
+  readonly events = new HashIndex(1024);
+
+  constructor(
+    readonly source: LocalSourceId,
+    readonly identity: string,
+    readonly stateId: string,
+  ) {}
+
+  bucket(day: string, model: string): number {
+    const key = `${day}\u0000${model}`;
+    let b = this.bucketIndex.get(key);
+    if (b === undefined) {
+      b = this.bucketKeys.length;
+      this.bucketKeys.push(key);
+      this.bucketDay.push(day);
+      this.bucketModel.push(model);
+      this.bucketIndex.set(key, b);
+      this.totals = grow(this.totals, (b + 1) * FIELDS);
+    }
+    return b;
+  }
+
+  /** Adds `sign` × values to a file's contribution and to the totals. */
+  add(fileId: number, bucket: number, sign: number, cost: number, input: number, output: number, read: number, write: number, requests: number, unpriced: number): void {
+    let perFile = this.contrib.get(fileId);
+    if (!perFile) {
+      perFile = new Map();
+      this.contrib.set(fileId, perFile);
+    }
+    let c = perFile.get(bucket);
+    if (!c) {
+      c = new Float64Array(FIELDS);
+      perFile.set(bucket, c);
+    }
+    const t = this.totals;
+    const o = bucket * FIELDS;
+    c[COST] = (c[COST] as number) + sign * cost;
+    c[INPUT] = (c[INPUT] as number) + sign * input;
+    c[OUTPUT] = (c[OUTPUT] as number) + sign * output;
+    c[READ] = (c[READ] as number) + sign * read;
+    c[WRITE] = (c[WRITE] as number) + sign * write;
+    c[REQUESTS] = (c[REQUESTS] as number) + sign * requests;
+    c[UNPRICED] = (c[UNPRICED] as number) + sign * unpriced;
+    t[o + COST] = (t[o + COST] as number) + sign * cost;
+    t[o + INPUT] = (t[o + INPUT] as number) + sign * input;
+    t[o + OUTPUT] = (t[o + OUTPUT] as number) + sign * output;
+    t[o + READ] = (t[o + READ] as number) + sign * read;
+    t[o + WRITE] = (t[o + WRITE] as number) + sign * write;
+    t[o + REQUESTS] = (t[o + REQUESTS] as number) + sign * requests;
+    t[o + UNPRICED] = (t[o + UNPRICED] as number) + sign * unpriced;
+  }
+
+  /** Removes everything a file contributed (before it is read again from the start); returns the buckets touched. */
+  dropFile(fileId: number): number[] {
+    const perFile = this.contrib.get(fileId);
+    const touched: number[] = [];
+    if (perFile) {
+      for (const [bucket, c] of perFile) {
+        const o = bucket * FIELDS;
+        for (let k = 0; k < FIELDS; k++) this.totals[o + k] = (this.totals[o + k] as number) - (c[k] as number);
+        touched.push(bucket);
+      }
+      this.contrib.delete(fileId);
+    }
+    // Its responses are forgotten too, so re-reading the file counts them again.
+    const dead = new Set<number>();
+    for (let r = 0; r < this.recordCount; r++) {
+      if (this.records[r * RECORD + R_FILE] === fileId) {
+        this.records[r * RECORD + R_FILE] = -1;
+        dead.add(r);
+      }
+    }
+    if (dead.size > 0) {
+      this.exact.filter((_h, r) => !dead.has(r));
+      this.byMsg.filter((_h, r) => !dead.has(r));
+    }
+    this.events.filter((_h, f) => f !== fileId);
+    return touched;
+  }
+
+  newRecord(): number {
+    this.records = grow(this.records, (this.recordCount + 1) * RECORD);
+    return this.recordCount++;
+  }
+
+  /** Every day with data. */
+  days(): Set<string> {
+    const out = new Set<string>();
+    for (let b = 0; b < this.bucketKeys.length; b++) if ((this.totals[b * FIELDS + REQUESTS] as number) > 0) out.add(this.bucketDay[b] as string);
+    return out;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// On disk
+
+const MAGIC = 0x4c4c4254; // "TBLL" little-endian
+export const STATE_VERSION = 1;
+
+interface Header {
+  v: number;
+  source: LocalSourceId;
+  identity: string;
+  stateId: string;
+  generation: number;
+  nextFileId: number;
+  /** [id, path, dev, ino, birth, size, mtimeMs, offset, tail, codexModel, codexTotal] */
+  files: [number, string, number, number, number, number, number, number, number, string | null, CodexTotals | null][];
+  buckets: string[];
+  /** [fileId, bucket, ...FIELDS values] */
+  contrib: number[][];
+  records: number;
+  exact: number;
+  byMsg: number;
+  events: number;
+}
+
+/** Writes the state atomically; dead records are compacted away. Returns the bytes written. */
+export function saveState(state: SourceState, file: string): number {
+  // Compact records (a copy only when some are dead).
+  const remap = new Int32Array(state.recordCount).fill(-1);
+  let live = 0;
+  for (let r = 0; r < state.recordCount; r++) if ((state.records[r * RECORD + R_FILE] as number) >= 0) remap[r] = live++;
+  let records: Float64Array;
+  if (live === state.recordCount) records = state.records.subarray(0, live * RECORD);
+  else {
+    records = new Float64Array(live * RECORD);
+    for (let r = 0; r < state.recordCount; r++) {
+      const to = remap[r] as number;
+      if (to >= 0) records.set(state.records.subarray(r * RECORD, (r + 1) * RECORD), to * RECORD);
+    }
+  }
+  const pairs = (m: HashIndex, mapValue: (v: number) => number) => {
+    const a = new Float64Array(m.size * 2);
+    let i = 0;
+    m.forEach((k, v) => {
+      const mv = mapValue(v);
+      if (mv < 0) return;
+      a[i++] = k;
+      a[i++] = mv;
+    });
+    return a.subarray(0, i);
+  };
+  const exact = pairs(state.exact, (r) => remap[r] ?? -1);
+  const byMsg = pairs(state.byMsg, (r) => remap[r] ?? -1);
+  const events = pairs(state.events, (f) => f);
+  const contrib: number[][] = [];
+  for (const [fileId, perFile] of state.contrib) for (const [bucket, c] of perFile) contrib.push([fileId, bucket, ...c]);
+  const header: Header = {
+    v: STATE_VERSION,
+    source: state.source,
+    identity: state.identity,
+    stateId: state.stateId,
+    generation: state.generation,
+    nextFileId: state.nextFileId,
+    files: [...state.files.values()].map((f) => [f.id, f.path, f.dev, f.ino, f.birth, f.size, f.mtimeMs, f.offset, f.tail, f.codex?.model ?? null, f.codex?.total ?? null]),
+    buckets: state.bucketKeys,
+    contrib,
+    records: live,
+    exact: exact.length / 2,
+    byMsg: byMsg.length / 2,
+    events: events.length / 2,
+  };
+  const json = Buffer.from(JSON.stringify(header), 'utf8');
+  const pad = (8 - ((12 + json.length) % 8)) % 8;
+  const head = Buffer.alloc(12 + json.length + pad, 0x20);
+  head.writeUInt32LE(MAGIC, 0);
+  head.writeUInt32LE(STATE_VERSION, 4);
+  head.writeUInt32LE(json.length + pad, 8);
+  json.copy(head, 12);
+  mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  const fd = openSync(tmp, 'w');
+  let bytes = 0;
+  try {
+    for (const part of [head, records, exact, byMsg, events]) {
+      const view = part instanceof Buffer ? part : Buffer.from(part.buffer, part.byteOffset, part.byteLength);
+      let off = 0;
+      while (off < view.length) off += writeSync(fd, view, off, view.length - off);
+      bytes += view.length;
+    }
+    // No fsync: a state file torn by a crash fails to load, and the scan then recovers from the
+    // ledger's copy of the per-day totals (sync) — nothing counted is lost, some bytes are read again.
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, file);
+  return bytes;
+}
+
+/** Reads a state file; undefined when missing, unreadable or of another version. */
+export function loadState(file: string): SourceState | undefined {
+  let data: Buffer;
+  try {
+    data = readFileSync(file);
+  } catch {
+    return undefined;
+  }
+  try {
+    if (data.length < 12 || data.readUInt32LE(0) !== MAGIC || data.readUInt32LE(4) !== STATE_VERSION) return undefined;
+    const headLen = data.readUInt32LE(8);
+    const header = JSON.parse(data.toString('utf8', 12, 12 + headLen)) as Header;
+    const state = new SourceState(header.source, header.identity, header.stateId);
+    state.generation = header.generation;
+    state.nextFileId = header.nextFileId;
+    for (const [id, p, dev, ino, birth, size, mtimeMs, offset, tail, model, total] of header.files) {
+      const f: FileState = { id, path: p, dev, ino, birth, size, mtimeMs, offset, tail };
+      if (header.source === 'codex') f.codex = { model, total };
+      state.files.set(p, f);
+    }
+    for (const key of header.buckets) {
+      const [day = '', model = ''] = key.split('\u0000');
+      state.bucket(day, model);
+    }
+    for (const [fileId, bucket, ...values] of header.contrib) {
+      const [cost = 0, input = 0, output = 0, read = 0, write = 0, requests = 0, unpriced = 0] = values;
+      state.add(fileId as number, bucket as number, 1, cost, input, output, read, write, requests, unpriced);
+    }
+    // Binary tables: copy out of the file buffer into aligned arrays.
+    let off = 12 + headLen;
+    const take = (count: number): Float64Array => {
+      const a = new Float64Array(count);
+      Buffer.from(a.buffer).set(data.subarray(off, off + count * 8));
+      off += count * 8;
+      return a;
+    };
+    const records = take(header.records * RECORD);
+    state.records = grow(records, Math.max(records.length, RECORD * 1024));
+    state.recordCount = header.records;
+    const fill = (m: HashIndex, a: Float64Array) => {
+      for (let i = 0; i < a.length; i += 2) m.set(a[i] as number, a[i + 1] as number);
+    };
+    fill(state.exact, take(header.exact * 2));
+    fill(state.byMsg, take(header.byMsg * 2));
+    fill(state.events, take(header.events * 2));
+    if (off > data.length) return undefined;
+    return state;
+  } catch {
+    return undefined;
+  }
+}

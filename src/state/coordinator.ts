@@ -1,0 +1,317 @@
+/**
+ * Many windows, one poller. Every window of a profile runs the extension in its own extension
+ * host, and they all share the extension's global storage folder. One window leads: it alone
+ * calls the usage APIs (once per refresh interval) and saves the ledger (`ledger.json`); the
+ * others follow: they reload that file when it changes and never fetch.
+ *
+ * The lease. `leader.json` = `{ id, pid, heartbeat, since }`, written atomically. Every
+ * `heartbeatMs` each window looks at it: the leader renews its heartbeat; a follower that finds it
+ * missing, or with a heartbeat older than `staleMs` (3 heartbeats by default), claims it. Claims
+ * and renewals happen under a short cross-process lock (`leader.lock`, see fileLock.ts), so two
+ * windows never both claim the same free lease, and a leader that was stalled past `staleMs` and
+ * taken over learns it on its next renewal and steps down. So a crashed window holds the lease for
+ * at most `staleMs` + `heartbeatMs`; a window that closes releases it at once (synchronously in
+ * `dispose`), and a follower takes over on its next look (sooner when the file system reports the
+ * deletion).
+ *
+ * The schedule is shared too: the leader fetches an interval after its own last fetch started,
+ * or, when another window saved last, an interval after `ledger.json` was modified; so a new
+ * leader carries on the old one's rhythm instead of fetching at once.
+ *
+ * "Refresh Now" in a follower writes `refresh-request.json` = `{ id, at, reason }` and waits until
+ * `ledger.json` changes (or this window becomes the leader and fetches itself); the leader fetches
+ * when it sees a request newer than its last fetch. A key or setting changed in one window reaches
+ * every window by itself (secret-storage and configuration events fire in all of them); the
+ * leader's `changed()` fetches, the followers then reload.
+ *
+ * Free of `vscode`: tested with several coordinators, in one process and in several, over the
+ * real file system.
+ */
+import { randomUUID } from 'node:crypto';
+import { watch, type FSWatcher } from 'node:fs';
+import { mkdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as v from 'valibot';
+import { readJson, removeIfOwnedSync, withFileLock, writeFileAtomic } from './fileLock';
+
+export interface CoordinatedService {
+  refresh(reason: string): Promise<void>;
+  reloadFromStore(): Promise<boolean>;
+  readonly refreshing: boolean;
+}
+
+export interface CoordinatorLogger {
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+export interface CoordinatorOptions {
+  /** The shared folder (the extension's global storage). */
+  readonly dir: string;
+  readonly service: CoordinatedService;
+  /** The refresh interval, read at each heartbeat. */
+  readonly intervalMs: () => number;
+  readonly logger: CoordinatorLogger;
+  /** This window's id (default: pid + random). */
+  readonly id?: string;
+  /** Default 5 s. */
+  readonly heartbeatMs?: number;
+  /** A lease whose heartbeat is older is taken over; default 3 × heartbeatMs. */
+  readonly staleMs?: number;
+  /** How long a follower's "Refresh Now" waits for the leader; default 60 s. */
+  readonly requestTimeoutMs?: number;
+  /** React to file-system events as well as to the heartbeat; default true. */
+  readonly watch?: boolean;
+}
+
+export type Role = 'leader' | 'follower';
+
+const LEASE_FILE = 'leader.json';
+const LOCK_FILE = 'leader.lock';
+const REQUEST_FILE = 'refresh-request.json';
+const LEDGER_FILE = 'ledger.json';
+
+const LeaseSchema = v.object({ id: v.string(), pid: v.number(), heartbeat: v.string(), since: v.string() });
+type Lease = v.InferOutput<typeof LeaseSchema>;
+const RequestSchema = v.object({ id: v.string(), at: v.string(), reason: v.string() });
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** `mtime:size` of a file, or undefined when it does not exist. */
+async function stampOf(file: string): Promise<{ key: string; mtimeMs: number } | undefined> {
+  const info = await stat(file).catch(() => undefined);
+  return info ? { key: `${info.mtimeMs}:${info.size}:${info.ino}`, mtimeMs: info.mtimeMs } : undefined;
+}
+
+export class Coordinator {
+  readonly id: string;
+  private role: Role = 'follower';
+  private readonly heartbeatMs: number;
+  private readonly staleMs: number;
+  private readonly requestTimeoutMs: number;
+  private readonly leaseFile: string;
+  private readonly lockFile: string;
+  private readonly requestFile: string;
+  private readonly ledgerFile: string;
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private watcher: FSWatcher | undefined;
+  private poke: ReturnType<typeof setTimeout> | undefined;
+  private ticking: Promise<void> | undefined;
+  private tickAgain = false;
+  /** When this window last started a fetch (ms since the epoch; 0 = never). */
+  private lastFetch = 0;
+  /** The ledger file as this window's own last fetch left it (its modification time is then not news). */
+  private ownSave: string | undefined;
+  /** The newest refresh request already answered. */
+  private answeredRequest = 0;
+  /** The ledger file as last reloaded (followers). */
+  private seenLedger: string | undefined;
+  private readonly listeners = new Set<(role: Role) => void>();
+  private disposed = false;
+
+  constructor(private readonly options: CoordinatorOptions) {
+    this.id = options.id ?? `${process.pid}-${randomUUID().slice(0, 8)}`;
+    this.heartbeatMs = options.heartbeatMs ?? 5_000;
+    this.staleMs = options.staleMs ?? 3 * this.heartbeatMs;
+    this.requestTimeoutMs = options.requestTimeoutMs ?? 60_000;
+    this.leaseFile = join(options.dir, LEASE_FILE);
+    this.lockFile = join(options.dir, LOCK_FILE);
+    this.requestFile = join(options.dir, REQUEST_FILE);
+    this.ledgerFile = join(options.dir, LEDGER_FILE);
+  }
+
+  get isLeader(): boolean {
+    return this.role === 'leader';
+  }
+
+  onDidChangeRole(listener: (role: Role) => void): { dispose(): void } {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  /** Takes part: looks at the lease now, then at every heartbeat and on file-system events. */
+  async start(): Promise<void> {
+    await mkdir(this.options.dir, { recursive: true });
+    this.seenLedger = (await stampOf(this.ledgerFile))?.key;
+    this.timer = setInterval(() => void this.tick(), this.heartbeatMs);
+    if (this.options.watch !== false) this.watchFolder();
+    await this.tick();
+  }
+
+  /**
+   * "Refresh Now": the leader fetches; a follower asks the leader and waits for its save (or
+   * fetches itself if it becomes the leader meanwhile).
+   */
+  async refresh(reason: string): Promise<void> {
+    await this.tick();
+    if (this.isLeader) return this.runFetch(reason);
+    const before = (await stampOf(this.ledgerFile))?.key;
+    await writeFileAtomic(this.requestFile, JSON.stringify({ id: this.id, at: new Date().toISOString(), reason }));
+    this.options.logger.info(`Refresh (${reason}): asked the window that fetches for all windows.`);
+    const deadline = Date.now() + this.requestTimeoutMs;
+    while (!this.disposed && Date.now() < deadline) {
+      const now = (await stampOf(this.ledgerFile))?.key;
+      if (now !== undefined && now !== before) {
+        await this.reloadIfChanged();
+        return;
+      }
+      await sleep(Math.min(200, this.heartbeatMs));
+    }
+    if (!this.disposed) this.options.logger.warn(`Refresh (${reason}): no window answered within ${Math.round(this.requestTimeoutMs / 1000)} s.`);
+  }
+
+  /** What is fetched changed (a key, a source setting): the leader fetches again, even mid-fetch. */
+  changed(reason: string): void {
+    if (this.isLeader) this.fetch(reason, true);
+  }
+
+  /** Stops taking part; a leader releases the lease so another window takes over at once. */
+  dispose(): void {
+    this.stop();
+    if (this.role === 'leader') {
+      try {
+        removeIfOwnedSync(this.leaseFile, 'id', this.id);
+      } catch {
+        // The lease then expires by itself.
+      }
+      this.role = 'follower';
+    }
+  }
+
+  /** Stops without releasing anything, as a crashed or frozen window would (for tests). */
+  stop(): void {
+    this.disposed = true;
+    if (this.timer) clearInterval(this.timer);
+    if (this.poke) clearTimeout(this.poke);
+    this.watcher?.close();
+    this.timer = undefined;
+    this.watcher = undefined;
+  }
+
+  private watchFolder(): void {
+    try {
+      this.watcher = watch(this.options.dir, (_event, filename) => {
+        const name = filename?.toString();
+        const relevant = this.isLeader ? name === REQUEST_FILE : name === LEDGER_FILE || name === LEASE_FILE;
+        if (relevant && !this.poke) {
+          this.poke = setTimeout(() => {
+            this.poke = undefined;
+            void this.tick();
+          }, 30);
+        }
+      });
+      this.watcher.on('error', () => {
+        this.watcher?.close();
+        this.watcher = undefined;
+      });
+    } catch {
+      // No file-system events here: the heartbeat alone drives everything.
+    }
+  }
+
+  /** Looks at the lease and the shared files now (as each heartbeat does). */
+  check(): Promise<void> {
+    return this.tick();
+  }
+
+  /** One look at the lease and the shared files; never two at once (a call meanwhile runs one more). */
+  private tick(): Promise<void> {
+    if (this.ticking) {
+      this.tickAgain = true;
+      return this.ticking;
+    }
+    this.ticking = (async () => {
+      try {
+        do {
+          this.tickAgain = false;
+          await this.tickOnce();
+        } while (this.tickAgain && !this.disposed);
+      } finally {
+        this.ticking = undefined;
+      }
+    })();
+    return this.ticking;
+  }
+
+  private async tickOnce(): Promise<void> {
+    if (this.disposed) return;
+    let leads: boolean;
+    try {
+      leads = await this.claimOrRenew();
+    } catch (error) {
+      this.options.logger.warn(`Could not check which window fetches (${(error as Error).message}); this one waits.`);
+      leads = false;
+    }
+    if (this.disposed) return;
+    if (leads !== this.isLeader) {
+      this.role = leads ? 'leader' : 'follower';
+      this.options.logger.info(leads ? 'This window now fetches usage for all windows.' : 'Another window fetches usage; this one shows its results.');
+      if (leads) await this.options.service.reloadFromStore();
+      for (const listener of this.listeners) listener(this.role);
+    }
+    if (this.isLeader) await this.leaderDuties();
+    else await this.reloadIfChanged();
+  }
+
+  private isStale(lease: Lease, now: number): boolean {
+    const age = now - Date.parse(lease.heartbeat);
+    return !(Math.abs(age) <= this.staleMs);
+  }
+
+  private async readLease(): Promise<Lease | undefined> {
+    const parsed = v.safeParse(LeaseSchema, await readJson(this.leaseFile));
+    return parsed.success ? parsed.output : undefined;
+  }
+
+  /** True when this window holds the lease after the look (renewed or newly claimed). */
+  private async claimOrRenew(): Promise<boolean> {
+    const seen = await this.readLease();
+    if (seen && seen.id !== this.id && !this.isStale(seen, Date.now())) return false;
+    return withFileLock(
+      this.lockFile,
+      async () => {
+        const lease = await this.readLease();
+        const now = Date.now();
+        if (lease && lease.id !== this.id && !this.isStale(lease, now)) return false;
+        if (this.disposed) return false;
+        if (lease && lease.id !== this.id) this.options.logger.info(`The window that fetched (${lease.id}) stopped answering; this one takes over.`);
+        const since = lease?.id === this.id ? lease.since : new Date(now).toISOString();
+        await writeFileAtomic(this.leaseFile, JSON.stringify({ id: this.id, pid: process.pid, heartbeat: new Date(now).toISOString(), since }));
+        return true;
+      },
+      { timeoutMs: this.heartbeatMs, staleMs: Math.max(2_000, this.heartbeatMs) },
+    );
+  }
+
+  private async leaderDuties(): Promise<void> {
+    // The last fetch started at our own start time, or (after a handover) when the last leader saved.
+    const saved = await stampOf(this.ledgerFile);
+    const last = saved && saved.key !== this.ownSave ? Math.max(this.lastFetch, saved.mtimeMs) : this.lastFetch;
+    const request = v.safeParse(RequestSchema, await readJson(this.requestFile));
+    const asked = request.success ? Date.parse(request.output.at) : Number.NaN;
+    if (request.success && asked > this.answeredRequest && asked > last) {
+      this.answeredRequest = asked;
+      this.fetch(`asked by another window: ${request.output.reason}`, true);
+    } else if (Date.now() - last >= this.options.intervalMs()) {
+      this.fetch(last === 0 ? 'first fetch' : 'interval', false);
+    }
+  }
+
+  /** Starts a fetch; `always` queues one more after a fetch already running. */
+  private fetch(reason: string, always: boolean): void {
+    if (!always && this.options.service.refreshing) return;
+    this.runFetch(reason).catch((error: unknown) => this.options.logger.warn(`Refresh (${reason}) failed: ${(error as Error).message}`));
+  }
+
+  private async runFetch(reason: string): Promise<void> {
+    this.lastFetch = Date.now();
+    await this.options.service.refresh(reason);
+    this.ownSave = (await stampOf(this.ledgerFile))?.key;
+  }
+
+  private async reloadIfChanged(): Promise<void> {
+    const stamp = await stampOf(this.ledgerFile);
+    if (!stamp || stamp.key === this.seenLedger) return;
+    if (await this.options.service.reloadFromStore()) this.seenLedger = stamp.key;
+  }
+}

@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import type { LocalSourceId } from '../../../src/sources/localLogs/paths';
+import { LogWatcher } from '../../../src/sources/localLogs/watcher';
+import { append, tempHome, write } from './helpers';
+
+/** The next notification; the watcher keeps nothing alive (persistent: false), so this timer does, failing after 20 s. */
+function nextChange(): { promise: Promise<LocalSourceId[]>; onChange: (s: LocalSourceId[]) => void } {
+  let resolve: (s: LocalSourceId[]) => void = () => {};
+  let timer: NodeJS.Timeout | undefined;
+  const promise = new Promise<LocalSourceId[]>((res, rej) => {
+    resolve = (s) => {
+      clearTimeout(timer);
+      res(s);
+    };
+    timer = setTimeout(() => rej(new Error('no change reported within 20 s')), 20_000);
+  });
+  return { promise, onChange: (s) => resolve(s) };
+}
+
+void describe('log watcher', () => {
+  void it('reports the appended file after a debounce; a new folder asks for a full walk', async () => {
+    const root = tempHome();
+    const projects = path.join(root, 'projects');
+    const file = path.join(projects, 'p', 'a.jsonl');
+    write(file, ['{}']);
+    let change = nextChange();
+    const watcher = new LogWatcher((s) => change.onChange(s), { debounceMs: 50, minIntervalMs: 0, recursive: false });
+    try {
+      watcher.watch('claudeCode', [projects]);
+      assert.equal(watcher.healthy('claudeCode'), true);
+      assert.equal(watcher.take('claudeCode').overflow, true, 'nothing scanned yet: a full walk first');
+      append(file, '{}\n');
+      assert.deepEqual(await change.promise, ['claudeCode']);
+      const pending = watcher.take('claudeCode');
+      assert.equal(pending.overflow, false);
+      assert.deepEqual([...pending.paths], [file]);
+
+      change = nextChange();
+      mkdirSync(path.join(projects, 'q', 'sess'), { recursive: true });
+      await change.promise;
+      assert.equal(watcher.take('claudeCode').overflow, true);
+      // The new folder is watched too.
+      change = nextChange();
+      write(path.join(projects, 'q', 'b.jsonl'), ['{}']);
+      await change.promise;
+      assert.ok(watcher.take('claudeCode').paths.has(path.join(projects, 'q', 'b.jsonl')));
+    } finally {
+      watcher.dispose();
+    }
+  });
+});

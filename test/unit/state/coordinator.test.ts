@@ -1,0 +1,259 @@
+/**
+ * Many windows, one poller: several BudgetService + Coordinator pairs on one storage folder over
+ * the real file system, fed by the gateway simulator, which counts the requests. In one process,
+ * and (last test) in three processes with a crash.
+ */
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { after, afterEach, before, describe, it } from 'node:test';
+import { startSimulator, type Simulator } from '../../../tools/simulator/server';
+import { HEARTBEAT_MS, INTERVAL_MS, KEY, NOW, openWindow, STALE_MS, type TestWindow } from './windows';
+
+let sim: Simulator;
+const open: TestWindow[] = [];
+
+before(async () => {
+  sim = await startSimulator({ port: 0, key: KEY, history: { seed: 5, now: NOW } });
+});
+// Every window of a test is closed after it, even when it fails (a leftover leader would fetch on).
+afterEach(() => {
+  for (const w of open) w.coordinator.dispose();
+});
+after(() => sim.close());
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Refreshes (= /v1/allowance requests) the simulator saw since `mark`. */
+const fetchesSince = (mark: number) => sim.requests.slice(mark).filter((r) => r.path === '/v1/allowance').length;
+
+async function windows(count: number, dir?: string): Promise<{ dir: string; list: TestWindow[] }> {
+  const folder = dir ?? (await mkdtemp(join(tmpdir(), 'tb-coord-')));
+  const list: TestWindow[] = [];
+  for (let i = 0; i < count; i++) {
+    const w = await openWindow(`w${open.length + 1}`, folder, sim.url);
+    open.push(w);
+    list.push(w);
+  }
+  return { dir: folder, list };
+}
+
+function close(list: readonly TestWindow[]): void {
+  for (const w of list) w.coordinator.dispose();
+}
+
+const leaders = (list: readonly TestWindow[]) => list.filter((w) => w.coordinator.isLeader);
+
+/** Polls until `ok()`; fails after `timeoutMs`. Returns the time it took. */
+async function until(what: string, ok: () => boolean, timeoutMs = 5_000): Promise<number> {
+  const start = Date.now();
+  while (!ok()) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await sleep(10);
+  }
+  return Date.now() - start;
+}
+
+/** Watches that never more than one window leads while `ms` pass. */
+async function watchLeaders(list: readonly TestWindow[], ms: number): Promise<number> {
+  let most = 0;
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    most = Math.max(most, leaders(list).length);
+    await sleep(15);
+  }
+  return most;
+}
+
+const PERIOD_MS = 6 * INTERVAL_MS; // fetches at 0 and about every interval (+ up to a heartbeat)
+
+void describe('coordinator: many windows, one poller', { timeout: 60_000 }, () => {
+  let alone = 0;
+
+  void it('one window alone fetches at once, then once per interval', async () => {
+    const mark = sim.requests.length;
+    const { list } = await windows(1);
+    assert.ok(list[0]?.coordinator.isLeader);
+    await sleep(PERIOD_MS);
+    close(list);
+    alone = fetchesSince(mark);
+    assert.ok(alone >= 5 && alone <= 7, `${alone} fetches in ${PERIOD_MS} ms at a ${INTERVAL_MS} ms interval`);
+  });
+
+  void it('three windows: exactly one leads, the others show its numbers, and the gateway is asked as often as with one', async (t) => {
+    const mark = sim.requests.length;
+    const { list } = await windows(3);
+    const most = await watchLeaders(list, PERIOD_MS);
+    const three = fetchesSince(mark);
+    t.diagnostic(`fetches over ${PERIOD_MS} ms: 1 window ${alone}, 3 windows ${three}`);
+    assert.equal(most, 1, 'never two leaders');
+    assert.equal(leaders(list).length, 1);
+    assert.ok(Math.abs(three - alone) <= 1, `3 windows fetched ${three} times, 1 window ${alone}`);
+    const leader = leaders(list)[0]!;
+    const followers = list.filter((w) => w !== leader);
+    const spent = leader.service.snapshot.status.spent;
+    assert.ok(spent > 0);
+    await until('the followers to show the leader\'s numbers', () => followers.every((f) => f.service.snapshot.status.spent === spent && f.service.snapshot.sources.find((x) => x.id === 'gateway')?.state === 'ok'), 2_000);
+    close(list);
+  });
+
+  void it('a leader that closes hands over at once, and the rhythm goes on', async () => {
+    const { list } = await windows(3);
+    const leader = leaders(list)[0]!;
+    const rest = list.filter((w) => w !== leader);
+    await sleep(INTERVAL_MS);
+    leader.coordinator.dispose();
+    const took = await until('another window to lead', () => leaders(rest).length === 1, 2_000);
+    assert.ok(took < STALE_MS, `took over after ${took} ms, before the lease could go stale (${STALE_MS} ms)`);
+    const mark = sim.requests.length;
+    const most = await watchLeaders(rest, PERIOD_MS);
+    assert.equal(most, 1);
+    const n = fetchesSince(mark);
+    assert.ok(n >= 5 && n <= 7, `${n} fetches after the handover`);
+    close(list);
+  });
+
+  void it('a crashed leader (lease kept) is taken over once its heartbeat is stale, not before', async () => {
+    const { list } = await windows(3);
+    const leader = leaders(list)[0]!;
+    const rest = list.filter((w) => w !== leader);
+    leader.coordinator.stop(); // no release: like a killed process
+    const crashedAt = Date.now();
+    await sleep(STALE_MS / 2);
+    assert.equal(leaders(rest).length, 0, 'nobody takes a lease that is still fresh');
+    await until('a follower to take over', () => leaders(rest).length === 1, STALE_MS + 10 * HEARTBEAT_MS);
+    const took = Date.now() - crashedAt;
+    assert.ok(took >= STALE_MS - HEARTBEAT_MS && took <= STALE_MS + 4 * HEARTBEAT_MS, `took over ${took} ms after the crash`);
+    assert.equal(await watchLeaders(rest, 3 * HEARTBEAT_MS), 1);
+    close(list);
+  });
+
+  void it('a lease left on disk by a window that died long ago is taken over by the first window', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tb-coord-'));
+    const old = new Date(Date.now() - 60_000).toISOString();
+    await writeFile(join(dir, 'leader.json'), JSON.stringify({ id: 'ghost', pid: 1, heartbeat: old, since: old }));
+    const { list } = await windows(1, dir);
+    assert.ok(list[0]?.coordinator.isLeader);
+    close(list);
+  });
+
+  void it('a fresh lease of a window that then dies is waited out', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tb-coord-'));
+    const now = new Date().toISOString();
+    await writeFile(join(dir, 'leader.json'), JSON.stringify({ id: 'ghost', pid: 1, heartbeat: now, since: now }));
+    const mark = sim.requests.length;
+    const { list } = await windows(1, dir);
+    assert.equal(list[0]?.coordinator.isLeader, false);
+    assert.equal(fetchesSince(mark), 0, 'a follower does not fetch');
+    await until('the lease to go stale', () => list[0]?.coordinator.isLeader === true, STALE_MS + 10 * HEARTBEAT_MS);
+    await until('the first fetch', () => fetchesSince(mark) === 1, 2_000);
+    close(list);
+  });
+
+  void it('a leader that was frozen and taken over steps down at its next heartbeat', async () => {
+    const { dir, list } = await windows(1);
+    const w = list[0]!;
+    assert.ok(w.coordinator.isLeader);
+    const now = new Date().toISOString();
+    await writeFile(join(dir, 'leader.json'), JSON.stringify({ id: 'other', pid: 1, heartbeat: now, since: now }));
+    await w.coordinator.check();
+    assert.equal(w.coordinator.isLeader, false);
+    assert.deepEqual(w.roles, ['leader', 'follower']);
+    close(list);
+  });
+
+  void it('"Refresh Now" in a follower makes the leader fetch once, and the follower shows the result', async () => {
+    const { list } = await windows(2);
+    const leader = leaders(list)[0]!;
+    const follower = list.find((w) => w !== leader)!;
+    await until('the first fetch to be saved and reloaded', () => follower.service.snapshot.lastUpdated !== undefined, 3_000);
+    await sleep(50);
+    const mark = sim.requests.length;
+    const before = follower.service.snapshot.lastUpdated;
+    await follower.coordinator.refresh('command');
+    assert.equal(fetchesSince(mark), 1, 'one fetch, by the leader');
+    assert.equal(follower.coordinator.isLeader, false);
+    assert.notEqual(follower.service.snapshot.lastUpdated, undefined);
+    assert.equal(follower.service.snapshot.lastUpdated, leader.service.snapshot.lastUpdated);
+    assert.ok(before !== undefined);
+    close(list);
+  });
+
+  void it('"Refresh Now" in a follower whose leader crashed: it takes over and fetches itself', async () => {
+    const { list } = await windows(2, undefined);
+    try {
+      const leader = leaders(list)[0]!;
+      const follower = list.find((w) => w !== leader)!;
+      await until('the first fetch to be saved and reloaded', () => !leader.service.refreshing && follower.service.snapshot.lastUpdated !== undefined, 3_000);
+      leader.coordinator.stop();
+      const mark = sim.requests.length;
+      await follower.coordinator.refresh('command');
+      assert.ok(follower.coordinator.isLeader);
+      assert.equal(fetchesSince(mark), 1);
+    } finally {
+      close(list);
+    }
+  });
+
+  void it('a changed key or setting fetches in the leader only', async () => {
+    const { list } = await windows(2, undefined);
+    const leader = leaders(list)[0]!;
+    const follower = list.find((w) => w !== leader)!;
+    await until('the first fetch to finish', () => !leader.service.refreshing, 3_000);
+    const mark = sim.requests.length;
+    follower.coordinator.changed('key changed');
+    await sleep(50);
+    assert.equal(fetchesSince(mark), 0);
+    leader.coordinator.changed('key changed');
+    await until('the leader to fetch', () => fetchesSince(mark) === 1, 2_000);
+    close(list);
+  });
+});
+
+void describe('coordinator: three processes, a crash', { timeout: 60_000 }, () => {
+  void it('one process fetches; when it is killed, another takes over and the rhythm goes on', async (t) => {
+    const dir = await mkdtemp(join(tmpdir(), 'tb-coord-proc-'));
+    const child = resolve(__dirname, 'coordinator-child.ts');
+    const roles = new Map<string, string>();
+    const children = new Map<string, ChildProcess>();
+    for (const name of ['p1', 'p2', 'p3']) {
+      const proc = spawn(process.execPath, ['--import', 'tsx', child, name, dir, sim.url], { stdio: ['ignore', 'pipe', 'inherit'] });
+      children.set(name, proc);
+      createInterface({ input: proc.stdout }).on('line', (line) => {
+        const msg = JSON.parse(line) as { name: string; role: string };
+        roles.set(msg.name, msg.role);
+      });
+    }
+    try {
+      await until('all three processes to start', () => roles.size === 3, 20_000);
+      const mark = sim.requests.length;
+      let most = 0;
+      const end = Date.now() + PERIOD_MS;
+      while (Date.now() < end) {
+        most = Math.max(most, [...roles.values()].filter((r) => r === 'leader').length);
+        await sleep(15);
+      }
+      const three = fetchesSince(mark);
+      t.diagnostic(`3 processes: ${three} fetches over ${PERIOD_MS} ms`);
+      assert.equal(most, 1, 'one leader at a time');
+      assert.ok(three >= 5 && three <= 7, `${three} fetches over ${PERIOD_MS} ms`);
+
+      const [leaderName] = [...roles].find(([, r]) => r === 'leader') ?? [];
+      assert.ok(leaderName);
+      children.get(leaderName)?.kill('SIGKILL');
+      roles.delete(leaderName);
+      const took = await until('another process to take over', () => [...roles.values()].includes('leader'), 10_000);
+      t.diagnostic(`taken over ${took} ms after the kill (stale after ${STALE_MS} ms)`);
+      const after = sim.requests.length;
+      await sleep(PERIOD_MS);
+      const n = fetchesSince(after);
+      assert.ok(n >= 5 && n <= 7, `${n} fetches after the takeover`);
+      assert.equal([...roles.values()].filter((r) => r === 'leader').length, 1);
+    } finally {
+      for (const proc of children.values()) if (proc.exitCode === null) proc.kill('SIGTERM');
+    }
+  });
+});
