@@ -42,7 +42,7 @@ import {
   type CostBucket,
   type MessagesBucket,
 } from './anthropicSchema';
-import { collectPages, contextNow, CoverageSchema, coverageAfter, daysOf, planProviderFetch, reconcileDay, SETTLE_MS, utcDayStartIso } from './providerCommon';
+import { collectPages, contextNow, CoverageSchema, coverageAfter, daysOf, planProviderFetch, reconcileDay, SETTLE_MS, sortedIds, utcDayStartIso } from './providerCommon';
 import type { SourceAdapter } from './types';
 
 export const ANTHROPIC_SOURCE_NAME = 'Anthropic Admin';
@@ -333,10 +333,6 @@ function explainKeyError(error: unknown, key: string): unknown {
     `${ANTHROPIC_SOURCE_NAME}: ${STANDARD_KEY_MESSAGE}${status ? ` (HTTP ${status})` : ''}. Create an Admin key in the Console (Settings → Admin keys; organisation admins only) and set it with "Token Budget: Set API Key…" or ANTHROPIC_ADMIN_KEY.`,
     error.details,
   );
-}
-
-function sortedIds(ids: readonly string[]): string {
-  return [...ids].sort().join(',');
 }
 
 export const anthropicAdapter: SourceAdapter = {

@@ -23,7 +23,7 @@ import type { DayKey, LedgerRow } from '../core/types';
 import { priceInstantOfUtcDay, priceUsage } from '../pricing/prices';
 import { defaultErrorMessage, joinUrl, parseSourceUrl, SourceError, type HttpClient } from './http';
 import { CompletionsPageSchema, CostsPageSchema, type CompletionsBucket, type CostsBucket } from './openaiSchema';
-import { collectPages, contextNow, CoverageSchema, coverageAfter, daysOf, planProviderFetch, reconcileDay, SETTLE_MS, utcDayOfSeconds, utcDayStartSeconds } from './providerCommon';
+import { collectPages, contextNow, CoverageSchema, coverageAfter, daysOf, planProviderFetch, reconcileDay, SETTLE_MS, sortedIds, utcDayOfSeconds, utcDayStartSeconds } from './providerCommon';
 import type { SourceAdapter } from './types';
 
 export const OPENAI_SOURCE_NAME = 'OpenAI Admin';
@@ -247,10 +247,6 @@ function explainKeyError(error: unknown, key: string, serverSaid: string | undef
     `${OPENAI_SOURCE_NAME}: ${PROJECT_KEY_MESSAGE}${status ? ` (HTTP ${status})` : ''}. Create an Admin key under Organization settings → Admin keys and set it with "Token Budget: Set API Key…" or OPENAI_ADMIN_KEY.`,
     error.details,
   );
-}
-
-function sortedIds(ids: readonly string[]): string {
-  return [...ids].sort().join(',');
 }
 
 export const openaiAdapter: SourceAdapter = {

@@ -18,6 +18,11 @@ const HOUR_MS = 3_600_000;
 
 export const CoverageSchema = v.object({ from: v.string(), to: v.string() });
 
+/** A filter list as part of a source's identity: order does not matter. */
+export function sortedIds(ids: readonly string[]): string {
+  return [...ids].sort().join(',');
+}
+
 /**
  * The instant of a fetch: the context's `now` when it carries one (the host's clock, injectable
  * in tests), else the system clock.
