@@ -593,12 +593,17 @@ export async function launchEditor(opts = {}) {
     await fs.mkdir(d, { recursive: true });
   }
 
-  const settingsFile = path.join(userDataDir, 'User', 'settings.json');
-  const existing = (await readJson(settingsFile)) ?? {};
-  await fs.writeFile(
-    settingsFile,
-    JSON.stringify({ ...DEFAULT_TEST_SETTINGS, ...existing, ...(opts.userSettings ?? {}) }, null, 2) + '\n',
-  );
+  // code-server's extension host is a "remote" one: `machine`-scoped settings (such as the local
+  // agent-log sources) are read from the Machine settings, the others from the User settings.
+  for (const scope of ['User', 'Machine']) {
+    await fs.mkdir(path.join(userDataDir, scope), { recursive: true });
+    const settingsFile = path.join(userDataDir, scope, 'settings.json');
+    const existing = (await readJson(settingsFile)) ?? {};
+    await fs.writeFile(
+      settingsFile,
+      JSON.stringify({ ...DEFAULT_TEST_SETTINGS, ...existing, ...(opts.userSettings ?? {}) }, null, 2) + '\n',
+    );
+  }
   await fs.writeFile(configFile, 'auth: none\ncert: false\n');
 
   const env = scrubbedEnv();
