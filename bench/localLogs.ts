@@ -278,7 +278,7 @@ async function main(): Promise<void> {
     ['Peak memory (RSS of the scanning process)', `${fmt(peakRssMb)} MB (worker heap after the scan ${fmt(m((r) => r.heapUsed) / MB)} MB)`, peakRssMb < 200 ? 'target < 200 MB met' : 'target < 200 MB MISSED'],
     ['State files', `${fmt(m((r) => r.stateBytes) / MB, 1)} MB`, ''],
     ['Total cost: this / ccusage', `$${fmt(mine[0]?.run.cost ?? NaN, 2)} / $${fmt(ccCost, 2)}`, ''],
-    ['Reading threads', os.availableParallelism() >= 4 ? 'scan worker + parser thread (≥ 4 CPUs)' : 'scan worker only (< 4 CPUs: no parser thread)', ''],
+    ['Reading threads', os.availableParallelism() >= 2 ? 'scan worker + parser thread (first scan: ≥ 48 MB to read, ≥ 2 CPUs)' : 'scan worker only (1 CPU)', ''],
     ['Machine', `${os.cpus().length} CPUs, load average ${fmt(load0[0] ?? NaN, 2)} → ${fmt(load1[0] ?? NaN, 2)}; ccusage ${ccVersion}; node ${process.version}; ${RUNS} runs, medians`, ''],
   ];
   const w0 = Math.max(...rows.map((r) => r[0].length));

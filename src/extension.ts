@@ -63,8 +63,9 @@ export function activate(context: vscode.ExtensionContext): TokenBudgetApi {
   // One window fetches for all windows of the profile and the others follow (state/coordinator.ts).
   const coordinator = new Coordinator({ dir: context.globalStorageUri.fsPath, service, intervalMs: () => config.refreshIntervalMinutes * 60_000, logger: log });
   const refresh = (reason: string) => coordinator.refresh(reason);
-  // Local agent logs: scan state under global storage, refresh when the logs change, progress for long scans.
-  context.subscriptions.push(activateLocalLogs(context, refresh));
+  // Local agent logs: scan state under global storage, a refresh when the logs change (by the
+  // window that fetches for all), progress in the status bar for long scans.
+  context.subscriptions.push(activateLocalLogs(context, (reason) => coordinator.changed(reason)));
   const alertStore = new AlertStore(context.globalStorageUri.fsPath);
   const alerts = new AlertNotifier({
     store: alertStore,

@@ -61,7 +61,8 @@ before(async () => {
   budget = Math.ceil(spend * 4);
   editor = await launchEditor({
     vsixPath: VSIX,
-    userSettings: { 'tokenBudget.annualBudget': budget },
+    // The product's default, auto (the harness turns the local sources off for other suites).
+    userSettings: { 'tokenBudget.annualBudget': budget, 'tokenBudget.sources.claudeCode.enabled': 'auto', 'tokenBudget.sources.codex.enabled': 'auto' },
     // The logs are found the agents' way: ~/.claude/projects and ~/.codex/sessions under HOME.
     env: { HOME: home, TZ: ZONE, CLAUDE_CONFIG_DIR: undefined, CODEX_HOME: undefined, XDG_CONFIG_HOME: undefined },
   });

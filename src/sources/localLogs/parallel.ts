@@ -14,11 +14,12 @@ export interface ParserSpec {
 export class ParserThread {
   private readonly worker: Worker;
   private readonly results = new Map<number, ParsedFile | null>();
-  private waiting: { ids: Set<number>; resolve: () => void } | undefined;
+  private waiting: { id: number; resolve: () => void } | undefined;
   private failure: Error | undefined;
 
   constructor(spec: ParserSpec) {
-    this.worker = new Worker(spec.file, { ...(spec.eval ? { eval: true } : {}), stdout: false, stderr: false });
+    // A small young generation: this thread allocates little (entries go to typed arrays).
+    this.worker = new Worker(spec.file, { ...(spec.eval ? { eval: true } : {}), resourceLimits: { maxYoungGenerationSizeMb: 4 }, stdout: false, stderr: false });
     this.worker.on('message', (m: FromParser) => {
       this.results.set(m.id, m.result);
       this.check();
@@ -33,8 +34,7 @@ export class ParserThread {
 
   private check(): void {
     const w = this.waiting;
-    if (!w) return;
-    if (this.failure || [...w.ids].every((id) => this.results.has(id))) {
+    if (w && (this.failure || this.results.has(w.id))) {
       this.waiting = undefined;
       w.resolve();
     }
@@ -44,14 +44,18 @@ export class ParserThread {
     if (jobs.length > 0) this.worker.postMessage({ type: 'parse', jobs });
   }
 
-  /** The results of these jobs (null for a file that could not be read); rejects if the thread died. */
-  async collect(ids: readonly number[]): Promise<Map<number, ParsedFile | null>> {
-    await new Promise<void>((resolve) => {
-      this.waiting = { ids: new Set(ids), resolve };
-      this.check();
-    });
-    if (this.failure && !ids.every((id) => this.results.has(id))) throw this.failure;
-    return this.results;
+  /** The result of a job (null for a file that could not be read), removed from memory; rejects if the thread died. */
+  async take(id: number): Promise<ParsedFile | null> {
+    if (!this.results.has(id)) {
+      await new Promise<void>((resolve) => {
+        this.waiting = { id, resolve };
+        this.check();
+      });
+    }
+    if (!this.results.has(id)) throw this.failure ?? new Error('the parser thread gave no result');
+    const r = this.results.get(id) ?? null;
+    this.results.delete(id);
+    return r;
   }
 
   async stop(): Promise<void> {

@@ -60,6 +60,8 @@ import {
 export { FINGERPRINT_BYTES, MAX_LINE_BYTES } from './reader';
 /** A scan with at least this many bytes to read is shared with a parser thread, when one is given. */
 export const PARALLEL_MIN_BYTES = 48 * 1024 * 1024;
+/** The part of the bytes the scan worker reads itself when sharing (it also applies all entries). */
+const SHARE_OF_THIS_THREAD = 0.42;
 
 // ---------------------------------------------------------------------------------------------
 // The sync state kept in the ledger (small: a copy of the per-day totals, for recovery)
@@ -252,14 +254,17 @@ export class Scanner {
 
   /**
    * A scan that shares the reading with a parser thread when there is a lot to read (a first
-   * scan): each thread reads about half the bytes; the entries are then applied in path order,
-   * exactly as a scan on one thread would.
+   * scan). The files, in path order, are cut in two: this thread reads and applies the first
+   * part at once while the parser thread reads the second; then the second part's entries are
+   * applied as they arrive. Entries are thus applied in exactly the order of a one-thread scan
+   * (dedupe ties resolve the same), and only the parser thread's results wait in memory.
    */
   async scanShared(req: ScanRequest, onProgress: ((p: ScanProgress) => void) | undefined, parser: () => ParserThread): Promise<ScanResult> {
     const p = this.prepare(req);
-    const total = p.jobs.reduce((sum, j) => sum + Math.max(0, j.st.size - j.from), 0);
+    const sizes = p.jobs.map((j) => Math.max(0, j.st.size - j.from));
+    const total = sizes.reduce((x, y) => x + y, 0);
+    const progress = this.progress(p, onProgress);
     if (total < (this.options.parallelMinBytes ?? PARALLEL_MIN_BYTES) || p.jobs.length < 2) {
-      const progress = this.progress(p, onProgress);
       for (const job of p.jobs) {
         this.apply(p, job, this.readJob(p, job));
         progress.add(job);
@@ -267,38 +272,26 @@ export class Scanner {
       progress.done();
       return this.finish(p);
     }
-    // Largest first onto the lighter side; the helper gets its list at once and starts reading.
-    const order = p.jobs.map((j, i) => i).sort((x, y) => (p.jobs[y] as Job).st.size - (p.jobs[x] as Job).st.size);
-    let mine = 0;
-    let theirs = 0;
-    const helperJobs: ParseJob[] = [];
-    const own = new Set<number>();
-    for (const i of order) {
-      const j = p.jobs[i] as Job;
-      const size = Math.max(0, j.st.size - j.from);
-      if (theirs <= mine) {
-        theirs += size;
-        helperJobs.push({ id: i, source: req.source, path: j.f.path, from: j.from, ...(j.f.codex ? { codex: j.f.codex } : {}) });
-      } else {
-        mine += size;
-        own.add(i);
-      }
-    }
+    // This thread also applies every entry: it reads a little less than half.
+    let cut = 0;
+    for (let mine = 0; cut < p.jobs.length - 1 && mine + (sizes[cut] as number) / 2 < total * SHARE_OF_THIS_THREAD; cut++) mine += sizes[cut] as number;
     const thread = parser();
     try {
-      thread.start(helperJobs);
-      const results = new Map<number, ParsedFile | null>();
-      const progress = this.progress(p, onProgress, 2);
-      for (let i = 0; i < p.jobs.length; i++) {
-        if (!own.has(i)) continue;
+      const theirs: ParseJob[] = [];
+      for (let i = Math.max(1, cut); i < p.jobs.length; i++) {
+        const j = p.jobs[i] as Job;
+        theirs.push({ id: i, source: req.source, path: j.f.path, from: j.from, ...(j.f.codex ? { codex: j.f.codex } : {}) });
+      }
+      thread.start(theirs);
+      for (let i = 0; i < Math.max(1, cut); i++) {
         const job = p.jobs[i] as Job;
-        results.set(i, this.readJob(p, job));
+        this.apply(p, job, this.readJob(p, job));
         progress.add(job);
       }
-      const theirResults = await thread.collect(helperJobs.map((j) => j.id));
-      for (let i = 0; i < p.jobs.length; i++) {
-        const job = p.jobs[i] as Job;
-        this.apply(p, job, own.has(i) ? (results.get(i) ?? null) : (theirResults.get(i) ?? null));
+      for (const t of theirs) {
+        const job = p.jobs[t.id] as Job;
+        this.apply(p, job, await thread.take(t.id));
+        progress.add(job);
       }
       progress.done();
     } finally {
@@ -312,12 +305,12 @@ export class Scanner {
     for (const source of [...this.dirty]) this.save(source);
   }
 
-  private progress(p: Prepared, onProgress: ((p: ScanProgress) => void) | undefined, share = 1) {
+  private progress(p: Prepared, onProgress: ((p: ScanProgress) => void) | undefined) {
     const bytesTotal = p.jobs.reduce((s, j) => s + Math.max(0, j.st.size - j.from), 0);
     let bytesDone = 0;
     let filesDone = 0;
     let last = performance.now();
-    const report = () => onProgress?.({ source: p.req.source, filesDone: Math.min(p.jobs.length, filesDone * share), filesTotal: p.jobs.length, bytesDone: Math.min(bytesTotal, bytesDone * share), bytesTotal });
+    const report = () => onProgress?.({ source: p.req.source, filesDone, filesTotal: p.jobs.length, bytesDone, bytesTotal });
     report();
     return {
       add: (job: Job) => {
@@ -332,7 +325,6 @@ export class Scanner {
       done: () => {
         filesDone = p.jobs.length;
         bytesDone = bytesTotal;
-        share = 1;
         report();
       },
     };

@@ -207,6 +207,10 @@ export class SourceState {
   private readonly bucketIndex = new Map<string, number>();
   totals: Float64Array = new Float64Array(FIELDS * 64);
   readonly contrib = new Map<number, Map<number, Float64Array>>();
+  /** The contribution `add` touched last (entries of a file mostly share a bucket). */
+  private lastFile = -1;
+  private lastBucket = -1;
+  private lastContrib: Float64Array | undefined;
   records: Float64Array = new Float64Array(RECORD * 1024);
   recordCount = 0;
   readonly exact = new HashIndex(4096);
@@ -235,15 +239,21 @@ export class SourceState {
 
   /** Adds `sign` × values to a file's contribution and to the totals. */
   add(fileId: number, bucket: number, sign: number, cost: number, input: number, output: number, read: number, write: number, requests: number, unpriced: number): void {
-    let perFile = this.contrib.get(fileId);
-    if (!perFile) {
-      perFile = new Map();
-      this.contrib.set(fileId, perFile);
-    }
-    let c = perFile.get(bucket);
+    let c = this.lastFile === fileId && this.lastBucket === bucket ? this.lastContrib : undefined;
     if (!c) {
-      c = new Float64Array(FIELDS);
-      perFile.set(bucket, c);
+      let perFile = this.contrib.get(fileId);
+      if (!perFile) {
+        perFile = new Map();
+        this.contrib.set(fileId, perFile);
+      }
+      c = perFile.get(bucket);
+      if (!c) {
+        c = new Float64Array(FIELDS);
+        perFile.set(bucket, c);
+      }
+      this.lastFile = fileId;
+      this.lastBucket = bucket;
+      this.lastContrib = c;
     }
     const t = this.totals;
     const o = bucket * FIELDS;
@@ -275,6 +285,8 @@ export class SourceState {
       }
       this.contrib.delete(fileId);
     }
+    this.lastFile = -1;
+    this.lastContrib = undefined;
     // Its responses are forgotten too, so re-reading the file counts them again.
     const dead = new Set<number>();
     for (let r = 0; r < this.recordCount; r++) {

@@ -20,13 +20,12 @@ const scanner = new Scanner({ ...(options.saveIntervalMs !== undefined ? { saveI
 const post = (m: FromWorker) => port.postMessage(m);
 
 /** From this many CPUs a large scan shares its reading with a parser thread (see parserSpec). */
-export const SHARE_FROM_CPUS = 4;
+export const SHARE_FROM_CPUS = 2;
 
 /**
- * The parser thread's script: as configured, else dist/scanParser.js next to this bundle on a
- * machine with SHARE_FROM_CPUS or more. With two (often one core's two hyperthreads, and the
- * editor's own work besides) a second thread was measured to add a third to the CPU time and
- * ~45 MB of memory for a ~15 % shorter first scan: not worth it there.
+ * The parser thread's script: as configured, else dist/scanParser.js next to this bundle when the
+ * machine has SHARE_FROM_CPUS or more. Only a large scan (a first one) uses it; it costs about a
+ * fifth more CPU time and ~20 MB, for a first scan up to half as long when a second CPU is free.
  */
 function parserSpec(): ParserSpec | undefined {
   if (options.parser !== undefined) return options.parser ?? undefined;
