@@ -10,8 +10,8 @@
  * Errors use OpenRouter's `{"error":{"code":<int>,"message":"…","metadata"?}}`. The key's data
  * is whatever the test sets (`setKey`), so a test can play a sequence of readings.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { FaultScope, LoggedRequest, Reply, ServedRequest } from './providerFake';
+import { servedRequests, startFake } from './providerFake';
 
 /** The documented `/key` 200 example (spec), values unchanged. */
 export const DOCUMENTED_KEY_DATA = {
@@ -51,11 +51,6 @@ export const DOCUMENTED_ACTIVITY_ENTRY = {
   usage: 0.015,
 } as const;
 
-export interface FaultScope {
-  paths?: string[];
-  times?: number;
-}
-
 export type OpenRouterFault = FaultScope &
   (
     | { kind: 'status'; status: number; message?: string; retryAfter?: number; metadata?: Record<string, unknown>; body?: unknown }
@@ -64,16 +59,11 @@ export type OpenRouterFault = FaultScope &
     | { kind: 'wrong_types' }
   );
 
-export interface RequestLogEntry {
-  path: string;
-  query: Record<string, string>;
-  status: number;
-}
-
 export interface OpenRouterFake {
   /** The API base, e.g. `http://127.0.0.1:4321/api/v1`. */
   readonly baseUrl: string;
-  readonly requests: RequestLogEntry[];
+  /** Every request served so far, oldest first (a fresh copy on every read). */
+  readonly requests: ServedRequest[];
   /** The accepted bearer key. */
   key: string;
   /** What `/key` returns in `data` (replace it to play the next reading). */
@@ -84,110 +74,50 @@ export interface OpenRouterFake {
   close(): Promise<void>;
 }
 
-interface Reply {
-  status: number;
-  body: unknown;
-  headers?: Record<string, string>;
-}
-
 export function openrouterError(status: number, message: string, metadata?: Record<string, unknown>): Reply {
   return { status, body: { error: { code: status, message, ...(metadata ? { metadata } : {}) } } };
 }
 
 export async function startOpenRouterFake(options: { key: string; keyData?: Record<string, unknown>; activity?: Record<string, unknown>[] }): Promise<OpenRouterFake> {
-  const requests: RequestLogEntry[] = [];
-  let fault: OpenRouterFault | null = null;
-  let faultLeft = Infinity;
-  const sockets = new Set<Socket>();
-
-  const fake: OpenRouterFake = {
-    baseUrl: '',
-    requests,
-    key: options.key,
-    keyData: options.keyData ?? { ...DOCUMENTED_KEY_DATA },
-    activity: options.activity ?? [],
-    setFault(f) {
-      fault = f;
-      faultLeft = f?.times ?? Infinity;
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
-
-  const takeFault = (path: string): OpenRouterFault | null => {
-    if (!fault) return null;
-    if (fault.paths && !fault.paths.includes(path)) return null;
-    const taken = fault;
-    faultLeft -= 1;
-    if (faultLeft <= 0) fake.setFault(null);
-    return taken;
-  };
-
-  const route = (path: string, req: IncomingMessage): Reply => {
-    const auth = req.headers.authorization;
-    if (auth === undefined) return openrouterError(401, 'Missing Authentication header');
-    if (auth !== `Bearer ${fake.key}`) return openrouterError(401, 'User not found.');
-    if (path === '/api/v1/key' || path === '/api/v1/auth/key') return { status: 200, body: { data: fake.keyData } };
-    if (path === '/api/v1/activity') {
-      if (fake.keyData['is_management_key'] !== true) return openrouterError(403, 'Only management keys can perform this operation');
-      return { status: 200, body: { data: fake.activity } };
-    }
-    return openrouterError(404, 'Not Found');
-  };
-
-  const handle = (req: IncomingMessage, res: ServerResponse): void => {
-    const url = new URL(req.url ?? '/', 'http://fake.invalid');
-    const path = url.pathname;
-    const entry: RequestLogEntry = { path, query: Object.fromEntries(url.searchParams), status: 0 };
-    requests.push(entry);
-    const send = (status: number, text: string, headers: Record<string, string> = {}): void => {
-      entry.status = status;
-      res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(text)), ...headers });
-      res.end(text);
-    };
-    const reply = (r: Reply): void => send(r.status, JSON.stringify(r.body), r.headers);
-
-    const f = takeFault(path);
-    if (f?.kind === 'status') {
-      const headers = f.retryAfter !== undefined ? { 'Retry-After': String(f.retryAfter) } : undefined;
-      const r = f.body !== undefined ? { status: f.status, body: f.body } : openrouterError(f.status, f.message ?? `Simulated failure (HTTP ${f.status})`, f.metadata);
-      return reply({ ...r, ...(headers ? { headers } : {}) });
-    }
-    if (f?.kind === 'malformed') {
-      entry.status = 200;
-      res.writeHead(200, { 'Content-Type': 'text/html' });
-      res.end('<!doctype html><html><body>OpenRouter</body></html>');
-      return;
-    }
-    const r = route(path, req);
-    if (r.status !== 200 || !f) return reply(r);
-    if (f.kind === 'truncated') {
-      const text = JSON.stringify(r.body);
-      return send(200, text.slice(0, Math.floor(text.length / 2)));
-    }
-    if (f.kind === 'wrong_types') {
-      const body = structuredClone(r.body) as { data: Record<string, unknown> | Record<string, unknown>[] };
+  const server = await startFake<OpenRouterFault>({
+    handle: (request) => route(fake, request),
+    errorBody: (status, message) => openrouterError(status, message).body,
+    faultBody: (f) => (f.body !== undefined ? f.body : openrouterError(f.status, f.message ?? `Simulated failure (HTTP ${f.status})`, f.metadata).body),
+    wrongTypes: (reply) => {
+      const body = structuredClone(reply) as { data: Record<string, unknown> | Record<string, unknown>[] };
       if (Array.isArray(body.data)) {
         const first = body.data[0];
         if (first) first['usage'] = String(first['usage']);
       } else {
         body.data['usage'] = String(body.data['usage']);
       }
-      return reply({ status: 200, body });
-    }
-    return reply(r);
-  };
-
-  const server = createServer(handle);
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
+      return body;
+    },
+    malformedPage: '<!doctype html><html><body>OpenRouter</body></html>',
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  (fake as { baseUrl: string }).baseUrl = `http://127.0.0.1:${port}/api/v1`;
+  const fake: OpenRouterFake = {
+    baseUrl: `${server.url}/api/v1`,
+    get requests() {
+      return servedRequests(server.requests);
+    },
+    key: options.key,
+    keyData: options.keyData ?? { ...DOCUMENTED_KEY_DATA },
+    activity: options.activity ?? [],
+    setFault: (f) => server.setFault(f),
+    close: () => server.close(),
+  };
   return fake;
+}
+
+function route(fake: OpenRouterFake, request: LoggedRequest): Reply {
+  const { path } = request;
+  const auth = request.headers['authorization'];
+  if (auth === undefined) return openrouterError(401, 'Missing Authentication header');
+  if (auth !== `Bearer ${fake.key}`) return openrouterError(401, 'User not found.');
+  if (path === '/api/v1/key' || path === '/api/v1/auth/key') return { status: 200, body: { data: fake.keyData } };
+  if (path === '/api/v1/activity') {
+    if (fake.keyData['is_management_key'] !== true) return openrouterError(403, 'Only management keys can perform this operation');
+    return { status: 200, body: { data: fake.activity } };
+  }
+  return openrouterError(404, 'Not Found');
 }

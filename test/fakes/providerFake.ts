@@ -1,7 +1,7 @@
 /**
- * The plumbing the provider fakes (openai.ts, anthropic.ts) share: a node:http server on
- * 127.0.0.1, a request log, and settable failures. Each fake supplies its routes and its
- * provider's error shape.
+ * The plumbing the provider fakes (openai.ts, anthropic.ts, litellm.ts, openrouter.ts) share: a
+ * node:http server on 127.0.0.1, a request log, and settable failures. Each fake supplies its
+ * routes and its provider's error shape.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -13,6 +13,26 @@ export interface LoggedRequest {
   readonly query: Readonly<Record<string, readonly string[]>>;
   /** Request headers, names in lower case. */
   readonly headers: Readonly<Record<string, string | undefined>>;
+  /** The status answered (0 until then). */
+  status: number;
+}
+
+/** A logged request with one value per query parameter (the last, as `Object.fromEntries(searchParams)` gives). */
+export interface ServedRequest {
+  readonly path: string;
+  readonly query: Record<string, string>;
+  readonly status: number;
+  readonly authorization: string | undefined;
+}
+
+/** The request log in the single-valued form the LiteLLM and OpenRouter fakes report. */
+export function servedRequests(requests: readonly LoggedRequest[]): ServedRequest[] {
+  return requests.map((r) => ({
+    path: r.path,
+    query: Object.fromEntries(Object.entries(r.query).map(([name, values]) => [name, values.at(-1) ?? ''])),
+    status: r.status,
+    authorization: r.headers['authorization'],
+  }));
 }
 
 /** Limits a fault to the next `times` matching requests and/or to these exact paths. */
@@ -39,20 +59,43 @@ export interface Reply {
   readonly body: unknown;
 }
 
-export interface FakeDefinition {
+/** How an `endless_paging` fault makes a server page forever. */
+export interface EndlessPaging {
+  /** The request the fake's handler is given instead. */
+  request(request: LoggedRequest): LoggedRequest;
+  /** A 200 answer's body made to say there is always another page; `serial` counts up from 1. */
+  body(body: object, serial: number): unknown;
+}
+
+/** Cursor paging (`has_more`, `next_page`): the first page again, with a fresh cursor every time. */
+export const CURSOR_PAGING: EndlessPaging = {
+  request: (request) => {
+    const { page: _ignored, ...rest } = request.query;
+    return { ...request, query: rest };
+  },
+  body: (body, serial) => ({ ...body, has_more: true, next_page: `page_endless_${serial}` }),
+};
+
+export interface FakeDefinition<F extends Fault = Fault> {
   /** Answers a request that passed no fault. */
   handle(request: LoggedRequest): Reply;
   /** The provider's error body. */
   errorBody(status: number, message: string, type?: string): unknown;
   /** The real answer with token fields of the wrong type. */
   wrongTypes(body: unknown): unknown;
+  /** The body of a `status` fault; by default `errorBody` with the fault's message and type. */
+  faultBody?(fault: Extract<F, { kind: 'status' }>): unknown;
+  /** What a `malformed` fault serves instead of JSON. */
+  malformedPage?: string;
+  /** How `endless_paging` pages forever; by default `CURSOR_PAGING`. */
+  endlessPaging?: EndlessPaging;
 }
 
-export interface FakeServer {
+export interface FakeServer<F extends Fault = Fault> {
   readonly url: string;
   /** Every request served (faulted ones included), oldest first. */
   readonly requests: LoggedRequest[];
-  setFault(fault: Fault | null): void;
+  setFault(fault: F | null): void;
   close(): Promise<void>;
 }
 
@@ -73,12 +116,15 @@ function send(res: ServerResponse, status: number, text: string, contentType = '
   res.end(text);
 }
 
-export async function startFake(definition: FakeDefinition, port = 0): Promise<FakeServer> {
+export async function startFake<F extends Fault = Fault>(definition: FakeDefinition<F>, port = 0): Promise<FakeServer<F>> {
   const requests: LoggedRequest[] = [];
-  let fault: Fault | null = null;
+  let fault: F | null = null;
   let endless = 0;
+  const paging = definition.endlessPaging ?? CURSOR_PAGING;
+  const faultBody = (f: Extract<F, { kind: 'status' }>): unknown =>
+    definition.faultBody ? definition.faultBody(f) : definition.errorBody(f.status, f.message ?? `Simulated HTTP ${f.status}`, f.errorType);
 
-  const applies = (path: string): Fault | null => {
+  const applies = (path: string): F | null => {
     if (!fault) return null;
     if (fault.paths && !fault.paths.includes(path)) return null;
     const active = fault;
@@ -91,41 +137,39 @@ export async function startFake(definition: FakeDefinition, port = 0): Promise<F
 
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const logged: LoggedRequest = { method: req.method ?? 'GET', path: url.pathname, query: queryOf(url), headers: headersOf(req) };
+    const logged: LoggedRequest = { method: req.method ?? 'GET', path: url.pathname, query: queryOf(url), headers: headersOf(req), status: 0 };
     requests.push(logged);
-    const active = applies(url.pathname);
+    const answer = (status: number, text: string, contentType?: string, extra?: Record<string, string>): void => {
+      logged.status = status;
+      send(res, status, text, contentType, extra);
+    };
+    const active: Fault | null = applies(url.pathname);
     if (active?.kind === 'status') {
       const extra: Record<string, string> = active.retryAfter !== undefined ? { 'retry-after': String(active.retryAfter) } : {};
-      send(res, active.status, JSON.stringify(definition.errorBody(active.status, active.message ?? `Simulated HTTP ${active.status}`, active.errorType)), 'application/json', extra);
+      answer(active.status, JSON.stringify(faultBody(active as Extract<F, { kind: 'status' }>)), 'application/json', extra);
       return;
     }
     if (active?.kind === 'malformed') {
-      send(res, 200, '<!doctype html><html><body>Sign in to continue</body></html>', 'text/html');
+      answer(200, definition.malformedPage ?? '<!doctype html><html><body>Sign in to continue</body></html>', 'text/html');
       return;
     }
-    let request = logged;
-    if (active?.kind === 'endless_paging') {
-      const { page: _ignored, ...rest } = logged.query;
-      request = { ...logged, query: rest };
-    }
+    const request = active?.kind === 'endless_paging' ? paging.request(logged) : logged;
     let reply: Reply;
     try {
       reply = definition.handle(request);
     } catch (error) {
-      send(res, 500, JSON.stringify(definition.errorBody(500, `fake crashed: ${error instanceof Error ? error.message : String(error)}`)));
+      answer(500, JSON.stringify(definition.errorBody(500, `fake crashed: ${error instanceof Error ? error.message : String(error)}`)));
       return;
     }
     let body = reply.body;
     if (reply.status === 200 && active?.kind === 'wrong_types') body = definition.wrongTypes(body);
-    if (reply.status === 200 && active?.kind === 'endless_paging' && typeof body === 'object' && body !== null) {
-      body = { ...body, has_more: true, next_page: `page_endless_${++endless}` };
-    }
+    if (reply.status === 200 && active?.kind === 'endless_paging' && typeof body === 'object' && body !== null) body = paging.body(body, ++endless);
     const text = JSON.stringify(body);
     if (active?.kind === 'truncated') {
-      send(res, 200, text.slice(0, Math.max(1, Math.floor(text.length / 2))));
+      answer(200, text.slice(0, Math.max(1, Math.floor(text.length / 2))));
       return;
     }
-    send(res, reply.status, text);
+    answer(reply.status, text);
   });
 
   const sockets = new Set<Socket>();
