@@ -13,7 +13,8 @@
  *   which replay a parent message with a new request id (`isSidechain`: dropped); `Task` results on
  *   user lines with a `usage` object outside `message` (not a response); non-JSON lines that
  *   mention "usage"; a torn last line; `<synthetic>` zero-usage lines; one-hour cache writes;
- *   models no price table knows; model switches inside a session.
+ *   models no price table knows; model switches inside a session. With `fastMode`, sessions on
+ *   Opus 4.6 and Opus 5 whose turns carry `usage.speed` ("fast" or "standard").
  * - Codex: `token_count` events with and without `last_token_usage` (then only totals), with
  *   `info: null`, early rollouts without any `turn_context` model, model switches, archived copies
  *   of sessions under `archived_sessions/`.
@@ -42,7 +43,13 @@ export const CLAUDE_MODELS = {
   haiku: 'claude-haiku-4-5-20251001',
   opus41: 'claude-opus-4-1-20250805',
   unknown: 'claude-nebula-7-20261001',
+  /** Fast mode at 6× (see src/pricing/fastMode.ts). */
+  opus46: 'claude-opus-4-6',
+  /** Fast mode at 2×. */
+  opus5: 'claude-opus-5',
 } as const;
+/** Models whose turns carry `speed` in a `fastMode` corpus. */
+const FAST_CAPABLE: ReadonlySet<string> = new Set([CLAUDE_MODELS.opus46, CLAUDE_MODELS.opus5]);
 export const CODEX_MODELS = { codex: 'gpt-5-codex', gpt5: 'gpt-5', codex51: 'gpt-5.1-codex', unknown: 'gpt-7-preview' } as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -58,6 +65,8 @@ export interface ClaudeUsage {
   readonly write1h?: number;
   /** Leave out the `cache_creation` breakdown (older versions): all writes are then 5-minute. */
   readonly noBreakdown?: boolean;
+  /** `usage.speed`, written last when given (Anthropic fast mode). */
+  readonly speed?: 'standard' | 'fast';
 }
 
 export interface ClaudeAssistantLine {
@@ -79,7 +88,8 @@ function usageJson(u: ClaudeUsage): string {
   const w5 = u.write5m ?? 0;
   const w1 = u.write1h ?? 0;
   const breakdown = u.noBreakdown ? '' : `,"cache_creation":{"ephemeral_5m_input_tokens":${w5},"ephemeral_1h_input_tokens":${w1}}`;
-  return `{"input_tokens":${u.input},"cache_creation_input_tokens":${w5 + w1},"cache_read_input_tokens":${u.cacheRead ?? 0}${breakdown},"output_tokens":${u.output},"service_tier":"standard"}`;
+  const speed = u.speed === undefined ? '' : `,"speed":"${u.speed}"`;
+  return `{"input_tokens":${u.input},"cache_creation_input_tokens":${w5 + w1},"cache_read_input_tokens":${u.cacheRead ?? 0}${breakdown},"output_tokens":${u.output},"service_tier":"standard"${speed}}`;
 }
 
 /** The first `n` characters of JSON-safe filler, never ending inside an escape. */
@@ -194,6 +204,8 @@ export interface CorpusOptions {
   readonly traps?: boolean;
   /** Include requests of more than 200k input tokens (long-context tier; default false). */
   readonly longContext?: boolean;
+  /** Include sessions on fast-mode models (Opus 4.6, Opus 5) with `speed: "fast"` turns (default false). */
+  readonly fastMode?: boolean;
   /** Called after each file is written. */
   readonly onFile?: (file: GeneratedFile) => void;
 }
@@ -295,6 +307,7 @@ interface Ctx {
   readonly filler: string;
   readonly traps: boolean;
   readonly longContext: boolean;
+  readonly fastMode: boolean;
 }
 
 function text(ctx: Ctx, min: number, max: number): string {
@@ -357,6 +370,7 @@ function writeClaudeSession(ctx: Ctx, w: Writer, target: number, startMs: number
         write1h: oneHour ? write : 0,
         output: 1 + Math.floor(random() ** 2 * 4_000),
         ...(random() < 0.05 ? { noBreakdown: true, write5m: write, write1h: 0 } : {}),
+        ...(ctx.fastMode && FAST_CAPABLE.has(model) ? { speed: random() < 0.4 ? 'fast' : 'standard' } : {}),
       };
       const blocks = 1 + Math.floor(random() * 3);
       const streaming = ctx.traps && random() < 0.3;
@@ -422,7 +436,8 @@ export function generateCorpus(options: CorpusOptions): GeneratedCorpus {
   const now = (options.now ?? new Date('2026-11-20T12:00:00Z')).getTime();
   const spanMs = (options.spanDays ?? 40) * 86_400_000;
   const traps = options.traps ?? true;
-  const ctx: Ctx = { random, filler: makeFiller(random, 600_000), traps, longContext: options.longContext ?? false };
+  const fastMode = options.fastMode ?? false;
+  const ctx: Ctx = { random, filler: makeFiller(random, 600_000), traps, longContext: options.longContext ?? false, fastMode };
   const claudeDir = path.join(options.home, '.claude');
   const codexDir = path.join(options.home, '.codex');
   const sizes =
@@ -486,7 +501,7 @@ export function generateCorpus(options: CorpusOptions): GeneratedCorpus {
     const file = path.join(dir, `${sessionId}.jsonl`);
     const w = new Writer(file);
     const resumeOf = traps && sessions.length > 0 && (random() < 0.06 || sessions.length === 1) ? sessions[Math.floor(random() * sessions.length)] : undefined;
-    const model = pick(random, [[CLAUDE_MODELS.sonnet, 6], [CLAUDE_MODELS.opus, 2], [CLAUDE_MODELS.haiku, 1], [CLAUDE_MODELS.opus41, 0.5], [CLAUDE_MODELS.unknown, traps ? 0.2 : 0]]);
+    const model = pick(random, [[CLAUDE_MODELS.sonnet, 6], [CLAUDE_MODELS.opus, 2], [CLAUDE_MODELS.haiku, 1], [CLAUDE_MODELS.opus41, 0.5], [CLAUDE_MODELS.unknown, traps ? 0.2 : 0], [CLAUDE_MODELS.opus46, fastMode ? 1.5 : 0], [CLAUDE_MODELS.opus5, fastMode ? 1 : 0]]);
     const start = resumeOf ? Math.max(startMs, resumeOf.endMs + 60_000) : startMs;
     const result = writeClaudeSession(ctx, w, target, start, { sessionId, sidechain: false, model, ...(resumeOf ? { copy: resumeOf.lines.slice(0, 200) } : {}) });
     if (traps && random() < 0.1) w.raw(claudeAssistantLine({ timestamp: iso(now), messageId: 'msg_torn2', requestId: 'req_torn2', model, usage: { input: 5, output: 5 } }).slice(0, 150));
@@ -502,7 +517,7 @@ export function generateCorpus(options: CorpusOptions): GeneratedCorpus {
 }
 
 function parseParent(line: string): { messageId: string; model: string; usage: ClaudeUsage; ms: number } | undefined {
-  const o = JSON.parse(line) as { timestamp: string; message: { id: string; model: string; usage: { input_tokens: number; output_tokens: number; cache_read_input_tokens: number; cache_creation_input_tokens: number } } };
+  const o = JSON.parse(line) as { timestamp: string; message: { id: string; model: string; usage: { input_tokens: number; output_tokens: number; cache_read_input_tokens: number; cache_creation_input_tokens: number; speed?: 'standard' | 'fast' } } };
   const u = o.message.usage;
-  return { messageId: o.message.id, model: o.message.model, usage: { input: u.input_tokens, output: u.output_tokens, cacheRead: u.cache_read_input_tokens, write5m: u.cache_creation_input_tokens }, ms: Date.parse(o.timestamp) };
+  return { messageId: o.message.id, model: o.message.model, usage: { input: u.input_tokens, output: u.output_tokens, cacheRead: u.cache_read_input_tokens, write5m: u.cache_creation_input_tokens, ...(u.speed ? { speed: u.speed } : {}) }, ms: Date.parse(o.timestamp) };
 }

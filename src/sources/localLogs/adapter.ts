@@ -103,6 +103,8 @@ function noteOf(source: LocalSourceId, result: ScanResult): string {
   // (Unpriced models are flagged on their rows; the status bar and dashboard list them.)
   const parts = ['Estimated from the local logs at list prices.'];
   if (source === 'codex' && result.assumedModel) parts.push(`Turns whose log names no model are priced as ${CODEX_FALLBACK_MODEL} ("${CODEX_ASSUMED_LABEL}").`);
+  const fast = result.fastUnknownModels;
+  if (fast.length > 0) parts.push(`Fast-mode requests of ${fast.join(', ')} are priced at standard rates (fast-mode multiplier unknown): an underestimate.`);
   return parts.join(' ');
 }
 

@@ -2,7 +2,8 @@
  * Claude Code transcript lines → usage entries.
  *
  * A usage line is an assistant line: top-level `timestamp`, `requestId`, `isSidechain`, and
- * `message.{id, model, usage}`. Most lines are not usage lines and are never looked at: the
+ * `message.{id, model, usage}` (`usage.speed: "fast"` marks fast mode, priced by the scanner at
+ * the model's multiple: src/pricing/fastMode.ts). Most lines are not usage lines and are never looked at: the
  * scanner only hands over lines that contain `"usage":{`.
  *
  * Fast path: a JSON line is mostly content (text, thinking, tool input), and JSON.parse of it all
@@ -34,6 +35,8 @@ export interface ClaudeEntry {
   cacheRead: number;
   write5m: number;
   write1h: number;
+  /** `message.usage.speed` is `"fast"` (Anthropic fast mode: billed at a multiple of the standard rates). */
+  fast: boolean;
 }
 
 /**
@@ -87,6 +90,9 @@ const K_CREATED = bytes('cache_creation_input_tokens');
 const K_BREAKDOWN = bytes('cache_creation');
 const K_5M = bytes('ephemeral_5m_input_tokens');
 const K_1H = bytes('ephemeral_1h_input_tokens');
+const K_SPEED = bytes('speed');
+/** The value `"fast"` of `speed`, quotes included. */
+const V_FAST = bytes('"fast"');
 const USAGE = Uint8Array.from(Buffer.from('"usage":{'));
 
 export function keyIs(buf: Buffer, a: number, b: number, k: Uint8Array): boolean {
@@ -231,7 +237,15 @@ function walkKeys(buf: Buffer, i: number, end: number, mode: 0 | 1): number {
 }
 
 /** Token counts of the usage object at i (its `{`); returns the index of its closing brace or -1. */
-const usage = new Float64Array(6); // input, output, read, created, 5m, 1h (-1 = absent)
+const usage = new Float64Array(7); // input, output, read, created, 5m, 1h (-1 = absent), fast (1 = speed is "fast")
+const FAST = 6;
+
+/** True when the value at v is exactly `"fast"` (followed by `,` or `}`). */
+function fastAt(buf: Buffer, v: number): boolean {
+  for (let j = 0; j < V_FAST.length; j++) if (buf[v + j] !== V_FAST[j]) return false;
+  const next = buf[v + V_FAST.length];
+  return next === COMMA || next === RBRACE;
+}
 
 /** The usage object as Claude Code writes it, key by key; the counts in between. */
 const USUAL = [bytes('{"input_tokens":'), bytes(',"cache_creation_input_tokens":'), bytes(',"cache_read_input_tokens":'), bytes(',"cache_creation":{"ephemeral_5m_input_tokens":'), bytes(',"ephemeral_1h_input_tokens":'), bytes('},"output_tokens":')] as const;
@@ -270,6 +284,7 @@ function readUsage(buf: Buffer, i: number, end: number): number {
       const kb = plainString(buf, k + 1, end);
       if (kb < 0 || buf[kb + 1] !== COLON) return fallbackUsage(buf, i, end);
       if (keyIs(buf, k + 2, kb, K_INPUT) || keyIs(buf, k + 2, kb, K_OUTPUT) || keyIs(buf, k + 2, kb, K_READ) || keyIs(buf, k + 2, kb, K_CREATED) || keyIs(buf, k + 2, kb, K_BREAKDOWN)) return fallbackUsage(buf, i, end);
+      if (keyIs(buf, k + 2, kb, K_SPEED) && fastAt(buf, kb + 2)) usage[FAST] = 1;
       k = skipValue(buf, kb + 2, end);
       if (k < 0) return -1;
     }
@@ -304,6 +319,7 @@ function fallbackUsage(buf: Buffer, i: number, end: number): number {
         else if (keyIs(buf, ka, kb, K_READ)) slot = 2;
         else if (keyIs(buf, ka, kb, K_CREATED)) slot = 3;
         else if (keyIs(buf, ka, kb, K_BREAKDOWN)) inBreakdown = buf[kb + 2] === LBRACE;
+        else if (keyIs(buf, ka, kb, K_SPEED) && fastAt(buf, kb + 2)) usage[FAST] = 1;
       } else if (depth === 2 && inBreakdown) {
         if (keyIs(buf, ka, kb, K_5M)) slot = 4;
         else if (keyIs(buf, ka, kb, K_1H)) slot = 5;
@@ -412,7 +428,7 @@ function writes(created: number, b5: number, b1: number): void {
   }
 }
 
-const scratch: ClaudeEntry = { ms: 0, model: '', sidechain: false, keyed: false, hExact: 0, hMsg: 0, input: 0, output: 0, cacheRead: 0, write5m: 0, write1h: 0 };
+const scratch: ClaudeEntry = { ms: 0, model: '', sidechain: false, keyed: false, hExact: 0, hMsg: 0, input: 0, output: 0, cacheRead: 0, write5m: 0, write1h: 0, fast: false };
 
 /** The fast path: the entry, null = not the expected layout (JSON.parse decides), 'skip' = not a usage entry. */
 function fastParse(buf: Buffer, start: number, end: number, firstUsage: number): ClaudeEntry | null | 'skip' {
@@ -470,6 +486,7 @@ function fastParse(buf: Buffer, start: number, end: number, firstUsage: number):
   e.cacheRead = Math.max(0, usage[2] as number);
   e.write5m = w.w5;
   e.write1h = w.w1;
+  e.fast = usage[FAST] === 1;
   return e;
 }
 
@@ -481,6 +498,7 @@ interface RawUsage {
   cache_read_input_tokens?: unknown;
   cache_creation_input_tokens?: unknown;
   cache_creation?: { ephemeral_5m_input_tokens?: unknown; ephemeral_1h_input_tokens?: unknown } | null;
+  speed?: unknown;
 }
 
 interface RawLine {
@@ -518,6 +536,7 @@ export function parseClaudeObject(o: unknown): ClaudeEntry | null {
     cacheRead: num(u.cache_read_input_tokens),
     write5m: w.w5,
     write1h: w.w1,
+    fast: u.speed === 'fast',
   };
 }
 

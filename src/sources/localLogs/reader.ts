@@ -25,6 +25,8 @@ export const ENTRY = 10;
 // Claude Code: [ms, hExact, hMsg, flags, input, output, cacheRead, write5m, write1h, model]
 export const E_FLAG_KEYED = 1;
 export const E_FLAG_SIDECHAIN = 2;
+/** `speed: "fast"`: priced at the model's fast-mode multiple. */
+export const E_FLAG_FAST = 4;
 // Codex: [ms, model, priceAs, assumed, input, cached, output, reasoning, total, 0]
 
 export interface ParsedFile {
@@ -163,7 +165,7 @@ export class FileReader {
             d[o] = entry.ms;
             d[o + 1] = entry.hExact;
             d[o + 2] = entry.hMsg;
-            d[o + 3] = (entry.keyed ? E_FLAG_KEYED : 0) | (entry.sidechain ? E_FLAG_SIDECHAIN : 0);
+            d[o + 3] = (entry.keyed ? E_FLAG_KEYED : 0) | (entry.sidechain ? E_FLAG_SIDECHAIN : 0) | (entry.fast ? E_FLAG_FAST : 0);
             d[o + 4] = entry.input;
             d[o + 5] = entry.output;
             d[o + 6] = entry.cacheRead;

@@ -23,10 +23,11 @@ import { closeSync, openSync, readdirSync, statSync, type Stats } from 'node:fs'
 import path from 'node:path';
 import * as v from 'valibot';
 import type { LedgerRow } from '../../core/types';
+import { fastModeMultiplier } from '../../pricing/fastMode';
 import { CODEX_ASSUMED_LABEL } from './codex';
 import type { ParserThread } from './parallel';
 import type { LocalSourceId } from './paths';
-import { CHUNK_BYTES, E_FLAG_KEYED, E_FLAG_SIDECHAIN, ENTRY, FileReader, fingerprintAt, runJob, type ParsedFile, type ParseJob } from './reader';
+import { CHUNK_BYTES, E_FLAG_FAST, E_FLAG_KEYED, E_FLAG_SIDECHAIN, ENTRY, FileReader, fingerprintAt, runJob, type ParsedFile, type ParseJob } from './reader';
 import { LONG_CONTEXT_THRESHOLD, RateCache } from './pricing';
 import {
   ARCHIVE_FILE_ID,
@@ -73,6 +74,8 @@ export const LocalSyncSchema = v.object({
   stateId: v.string(),
   generation: v.number(),
   days: v.record(v.string(), v.array(DayRowSchema)),
+  /** Models whose fast-mode usage was priced at standard rates (kept here too, for a lost state). */
+  fastUnknown: v.optional(v.array(v.string())),
 });
 export type LocalSync = v.InferOutput<typeof LocalSyncSchema>;
 
@@ -124,6 +127,11 @@ export interface ScanResult {
   readonly assumedTurns: number;
   /** Whether any counted Codex turn had no model in its log. */
   readonly assumedModel: boolean;
+  /**
+   * Models with fast-mode usage (`speed: "fast"`) whose fast-mode multiplier is unknown: that
+   * usage is priced at standard rates, an underestimate (ever counted, not only in this scan).
+   */
+  readonly fastUnknownModels: string[];
 }
 
 export interface ScanProgress {
@@ -407,6 +415,7 @@ export class Scanner {
       unpricedModels: [...this.rates.unpricedModels].filter((m) => state.bucketModel.includes(m)).sort(),
       assumedTurns: c.assumed,
       assumedModel: state.bucketModel.includes(CODEX_ASSUMED_LABEL),
+      fastUnknownModels: [...state.fastUnknown].sort(),
     };
   }
 
@@ -633,7 +642,13 @@ export class Scanner {
     c.entries++;
     const day = this.dayOf(ms);
     const rates = this.rates.rates(model, ms, input + read + write > LONG_CONTEXT_THRESHOLD);
-    const cost = rates ? input * (rates[0] as number) + read * (rates[1] as number) + w5 * (rates[2] as number) + w1 * (rates[3] as number) + output * (rates[4] as number) : 0;
+    let cost = rates ? input * (rates[0] as number) + read * (rates[1] as number) + w5 * (rates[2] as number) + w1 * (rates[3] as number) + output * (rates[4] as number) : 0;
+    if (rates && (flags & E_FLAG_FAST) !== 0) {
+      // Fast mode: every rate times the model's multiplier; unknown → standard rates, flagged.
+      const k = fastModeMultiplier(model);
+      if (k !== null) cost *= k;
+      else state.fastUnknown.add(model);
+    }
     const unpriced = rates ? 0 : 1;
     const bucket = this.bucketOf(state, day, model);
     if ((flags & E_FLAG_KEYED) === 0) {
@@ -714,6 +729,7 @@ export class Scanner {
 
   /** After a lost state: what the ledger had beyond what the files still hold is kept (file id 0). */
   private recover(state: SourceState, sync: LocalSync): void {
+    for (const m of sync.fastUnknown ?? []) state.fastUnknown.add(m);
     for (const [day, rows] of Object.entries(sync.days)) {
       for (const [model, cost, input, output, read, write, requests, unpriced] of rows) {
         const b = state.bucket(day, model);
@@ -766,6 +782,6 @@ export class Scanner {
       const round = (x: number) => Math.round(x);
       (days[day] ??= []).push([state.bucketModel[b] as string, Number((t[o + COST] as number).toFixed(6)), round(t[o + INPUT] as number), round(t[o + OUTPUT] as number), round(t[o + READ] as number), round(t[o + WRITE] as number), round(t[o + REQUESTS] as number), round(t[o + UNPRICED] as number)]);
     }
-    return { v: 1, stateId: state.stateId, generation: state.generation, days };
+    return { v: 1, stateId: state.stateId, generation: state.generation, days, ...(state.fastUnknown.size > 0 ? { fastUnknown: [...state.fastUnknown].sort() } : {}) };
   }
 }

@@ -13,6 +13,8 @@
  *   alone (for sidechain replays). A record remembers where it was counted, so a later copy with
  *   more tokens (streaming snapshots) replaces it rather than adding to it.
  * - Codex dedupe: 53-bit hashes of (timestamp, model, token counts) → file id.
+ * - `fastUnknown`: models with fast-mode usage (`speed: "fast"`) but no known fast-mode
+ *   multiplier, priced at standard rates: their cost is an underestimate, said in the source's note.
  *
  * On disk: `TBLL` magic, version, a JSON header (files, buckets, contributions) and the binary
  * tables, written to a temporary file and renamed over the old one.
@@ -216,6 +218,8 @@ export class SourceState {
   readonly exact = new HashIndex(4096);
   readonly byMsg = new HashIndex(4096);
   readonly events = new HashIndex(1024);
+  /** Models whose fast-mode usage was priced at standard rates (no known multiplier). */
+  readonly fastUnknown = new Set<string>();
 
   constructor(
     readonly source: LocalSourceId,
@@ -320,7 +324,11 @@ export class SourceState {
 // On disk
 
 const MAGIC = 0x4c4c4254; // "TBLL" little-endian
-export const STATE_VERSION = 1;
+/**
+ * 2: fast-mode lines are priced at their multiple (version 1 priced them at standard rates; a
+ * state of version 1 is discarded, so the logs still on disk are read and priced again).
+ */
+export const STATE_VERSION = 2;
 
 interface Header {
   v: number;
@@ -338,6 +346,7 @@ interface Header {
   exact: number;
   byMsg: number;
   events: number;
+  fastUnknown: string[];
 }
 
 /** Writes the state atomically; dead records are compacted away. Returns the bytes written. */
@@ -385,6 +394,7 @@ export function saveState(state: SourceState, file: string): number {
     exact: exact.length / 2,
     byMsg: byMsg.length / 2,
     events: events.length / 2,
+    fastUnknown: [...state.fastUnknown].sort(),
   };
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   const pad = (8 - ((12 + json.length) % 8)) % 8;
@@ -433,6 +443,7 @@ export function loadState(file: string): SourceState | undefined {
       if (header.source === 'codex') f.codex = { model, total };
       state.files.set(p, f);
     }
+    for (const m of header.fastUnknown) state.fastUnknown.add(m);
     for (const key of header.buckets) {
       const [day = '', model = ''] = key.split('\u0000');
       state.bucket(day, model);

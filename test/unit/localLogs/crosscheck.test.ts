@@ -10,13 +10,17 @@
 // ~/.codex/sessions and archived_sessions) when CLAUDE_CONFIG_DIR / CODEX_HOME are unset; it is
 // run with a temporary HOME and those variables removed.
 //
+// Fast mode is part of the corpus: sessions on Opus 4.6 and Opus 5 with `speed: "fast"` turns.
+// ccusage 20 prices a fast request at a per-model multiple of its standard rates (its
+// fast-multiplier table: opus-4-6 6×, opus-4-7 6×, opus-4-8 2×; Opus 5 2× from its price data),
+// the same multiples as src/pricing/fastMode.ts, so the totals must agree with fast lines in.
+//
 // Not part of the corpus: requests over 200k input tokens (ccusage tiers each token kind at 200k,
-// genai-prices tiers the request by its whole input: the prices differ by design), `costUSD`
-// fields (ccusage would use them), and `speed: "fast"` (ccusage applies a multiplier genai-prices
-// does not have).
+// genai-prices tiers the request by its whole input: the prices differ by design) and `costUSD`
+// fields (ccusage would use them).
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
@@ -44,8 +48,10 @@ void describe('cross-check with ccusage', () => {
     process.env['TZ'] = ZONE;
     try {
       const home = tempHome('tb-cross-');
-      const corpus = generateCorpus({ home, files: 120, totalBytes: 8e6, seed: 2026, spanDays: 20, traps: true, longContext: false });
+      const corpus = generateCorpus({ home, files: 120, totalBytes: 8e6, seed: 2026, spanDays: 20, traps: true, longContext: false, fastMode: true });
       assert.ok(corpus.files.some((f) => f.kind === 'claude-subagent') && corpus.files.some((f) => f.kind === 'codex-archived'));
+      const fastLines = corpus.files.filter((f) => f.kind === 'claude').reduce((n, f) => n + (readFileSync(f.path, 'utf8').match(/"speed":"fast"/g)?.length ?? 0), 0);
+      assert.ok(fastLines >= 20, `the corpus has fast-mode lines (${fastLines})`);
       const scanner = new Scanner();
       const mine = new Map<string, { cost: number; tokens: number; input: number; output: number; read: number; write: number }>();
       for (const source of ['claudeCode', 'codex'] as const) {
