@@ -32,7 +32,7 @@ import { addDaysKey, utcDayKey } from '../core/dates';
 import type { Coverage, DayRange } from '../core/syncPlan';
 import type { DayKey, LedgerRow } from '../core/types';
 import { priceInstantOfUtcDay, priceUsage } from '../pricing/prices';
-import { joinUrl, parseSourceUrl, SourceError, type HttpClient } from './http';
+import { joinUrl, SourceError, type HttpClient } from './http';
 import {
   anthropicErrorMessage,
   ClaudeCodePageSchema,
@@ -42,7 +42,8 @@ import {
   type CostBucket,
   type MessagesBucket,
 } from './anthropicSchema';
-import { collectPages, contextNow, CoverageSchema, coverageAfter, daysOf, planProviderFetch, reconcileDay, SETTLE_MS, sortedIds, utcDayStartIso } from './providerCommon';
+import { keyedAdapterContext } from './keyedAdapter';
+import { collectPages, CoverageSchema, coverageAfter, daysOf, planProviderFetch, reconcileDay, SETTLE_MS, sortedIds, utcDayStartIso } from './providerCommon';
 import type { SourceAdapter } from './types';
 
 export const ANTHROPIC_SOURCE_NAME = 'Anthropic Admin';
@@ -347,23 +348,8 @@ export const anthropicAdapter: SourceAdapter = {
   },
   async fetch(context) {
     const a = context.config.sources.anthropic;
-    const baseUrl = parseSourceUrl(a.baseUrl, 'tokenBudget.sources.anthropic.baseUrl');
-    if (!context.key) {
-      throw new SourceError('auth', `${ANTHROPIC_SOURCE_NAME}: no key. ${ADMIN_KEY_HINT}`);
-    }
-    const previous = v.safeParse(AnthropicSyncSchema, context.sync);
-    const result = await fetchAnthropic({
-      http: context.http,
-      baseUrl,
-      key: context.key,
-      apiKeyIds: a.apiKeyIds,
-      claudeCodeEmail: a.claudeCodeEmail,
-      yearStart: context.yearStart,
-      today: context.today,
-      utcToday: context.utcToday,
-      now: contextNow(context),
-      sync: previous.success ? previous.output : {},
-    });
+    const start = keyedAdapterContext(context, { name: ANTHROPIC_SOURCE_NAME, url: a.baseUrl, urlSetting: 'tokenBudget.sources.anthropic.baseUrl', keyHint: ADMIN_KEY_HINT, syncSchema: AnthropicSyncSchema });
+    const result = await fetchAnthropic({ ...start, apiKeyIds: a.apiKeyIds, claudeCodeEmail: a.claudeCodeEmail, sync: start.sync ?? {} });
     return { days: result.days, rows: result.rows, sync: result.sync, note: result.note, requests: result.requests };
   },
 };

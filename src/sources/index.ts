@@ -1,8 +1,7 @@
 /** The registry of source adapters. */
-import * as v from 'valibot';
 import { anthropicAdapter } from './anthropic';
 import { fetchGateway, GATEWAY_SOURCE_NAME, GatewaySyncSchema } from './gateway';
-import { parseSourceUrl, SourceError } from './http';
+import { keyedAdapterContext } from './keyedAdapter';
 import { litellmAdapter } from './litellm';
 import { claudeCodeAdapter, codexAdapter } from './localLogs/adapter';
 import { openaiAdapter } from './openai';
@@ -17,20 +16,14 @@ export const gatewayAdapter: SourceAdapter = {
   isEnabled: (config) => config.sources.gateway.url !== '',
   identity: (config) => config.sources.gateway.url.replace(/\/+$/, ''),
   async fetch(context) {
-    const baseUrl = parseSourceUrl(context.config.sources.gateway.url, 'tokenBudget.sources.gateway.url');
-    if (!context.key) {
-      throw new SourceError('auth', `${GATEWAY_SOURCE_NAME}: no key. Run "Token Budget: Set API Key…" or set TOKEN_BUDGET_GATEWAY_KEY.`);
-    }
-    const previous = v.safeParse(GatewaySyncSchema, context.sync);
-    const result = await fetchGateway({
-      http: context.http,
-      baseUrl,
-      key: context.key,
-      yearStart: context.yearStart,
-      today: context.today,
-      utcToday: context.utcToday,
-      sync: previous.success ? previous.output : {},
+    const start = keyedAdapterContext(context, {
+      name: GATEWAY_SOURCE_NAME,
+      url: context.config.sources.gateway.url,
+      urlSetting: 'tokenBudget.sources.gateway.url',
+      keyHint: 'Run "Token Budget: Set API Key…" or set TOKEN_BUDGET_GATEWAY_KEY.',
+      syncSchema: GatewaySyncSchema,
     });
+    const result = await fetchGateway({ ...start, sync: start.sync ?? {} });
     const budget = result.allowance.budget;
     return {
       days: result.days,

@@ -18,7 +18,8 @@ import * as v from 'valibot';
 import { addDaysKey, maxDay } from '../core/dates';
 import { extendCoverage, planFetch, type Coverage, type DayRange } from '../core/syncPlan';
 import type { DayKey, LedgerRow } from '../core/types';
-import { joinUrl, parseSourceUrl, SourceError, type HttpClient } from './http';
+import { joinUrl, SourceError, type HttpClient } from './http';
+import { keyedAdapterContext } from './keyedAdapter';
 import {
   DailyActivityPageSchema,
   KeyInfoSchema,
@@ -425,19 +426,7 @@ export const litellmAdapter: SourceAdapter = {
   isEnabled: (config) => config.sources.litellm.url !== '',
   identity: (config) => config.sources.litellm.url.replace(/\/+$/, ''),
   async fetch(context) {
-    const baseUrl = parseSourceUrl(context.config.sources.litellm.url, LITELLM_SETTING);
-    if (!context.key) {
-      throw new SourceError('auth', `${LITELLM_SOURCE_NAME}: no key. ${AUTH_HINT}`);
-    }
-    const previous = v.safeParse(LiteLLMSyncSchema, context.sync);
-    return fetchLiteLLM({
-      http: context.http,
-      baseUrl,
-      key: context.key,
-      yearStart: context.yearStart,
-      today: context.today,
-      utcToday: context.utcToday,
-      sync: previous.success ? previous.output : {},
-    });
+    const start = keyedAdapterContext(context, { name: LITELLM_SOURCE_NAME, url: context.config.sources.litellm.url, urlSetting: LITELLM_SETTING, keyHint: AUTH_HINT, syncSchema: LiteLLMSyncSchema });
+    return fetchLiteLLM({ ...start, sync: start.sync ?? {} });
   },
 };

@@ -21,9 +21,10 @@ import { addDaysKey } from '../core/dates';
 import type { Coverage, DayRange } from '../core/syncPlan';
 import type { DayKey, LedgerRow } from '../core/types';
 import { priceInstantOfUtcDay, priceUsage } from '../pricing/prices';
-import { defaultErrorMessage, joinUrl, parseSourceUrl, SourceError, type HttpClient } from './http';
+import { defaultErrorMessage, joinUrl, SourceError, type HttpClient } from './http';
 import { CompletionsPageSchema, CostsPageSchema, type CompletionsBucket, type CostsBucket } from './openaiSchema';
-import { collectPages, contextNow, CoverageSchema, coverageAfter, daysOf, planProviderFetch, reconcileDay, SETTLE_MS, sortedIds, utcDayOfSeconds, utcDayStartSeconds } from './providerCommon';
+import { keyedAdapterContext } from './keyedAdapter';
+import { collectPages, CoverageSchema, coverageAfter, daysOf, planProviderFetch, reconcileDay, SETTLE_MS, sortedIds, utcDayOfSeconds, utcDayStartSeconds } from './providerCommon';
 import type { SourceAdapter } from './types';
 
 export const OPENAI_SOURCE_NAME = 'OpenAI Admin';
@@ -261,22 +262,8 @@ export const openaiAdapter: SourceAdapter = {
   },
   async fetch(context) {
     const o = context.config.sources.openai;
-    const baseUrl = parseSourceUrl(o.baseUrl, 'tokenBudget.sources.openai.baseUrl');
-    if (!context.key) {
-      throw new SourceError('auth', `${OPENAI_SOURCE_NAME}: no key. ${ADMIN_KEY_HINT}`);
-    }
-    const previous = v.safeParse(OpenAISyncSchema, context.sync);
-    const result = await fetchOpenAI({
-      http: context.http,
-      baseUrl,
-      key: context.key,
-      filters: { userIds: o.userIds, apiKeyIds: o.apiKeyIds, projectIds: o.projectIds },
-      yearStart: context.yearStart,
-      today: context.today,
-      utcToday: context.utcToday,
-      now: contextNow(context),
-      sync: previous.success ? previous.output : {},
-    });
+    const start = keyedAdapterContext(context, { name: OPENAI_SOURCE_NAME, url: o.baseUrl, urlSetting: 'tokenBudget.sources.openai.baseUrl', keyHint: ADMIN_KEY_HINT, syncSchema: OpenAISyncSchema });
+    const result = await fetchOpenAI({ ...start, filters: { userIds: o.userIds, apiKeyIds: o.apiKeyIds, projectIds: o.projectIds }, sync: start.sync ?? {} });
     return { days: result.days, rows: result.rows, sync: result.sync, note: result.note, requests: result.requests };
   },
 };

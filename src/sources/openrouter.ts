@@ -41,9 +41,10 @@
 import { createHash } from 'node:crypto';
 import * as v from 'valibot';
 import type { DayKey, LedgerRow } from '../core/types';
-import { joinUrl, parseSourceUrl, SourceError, type HttpClient } from './http';
+import { joinUrl, SourceError, type HttpClient } from './http';
+import { keyedAdapterContext } from './keyedAdapter';
 import { ActivitySchema, KeySchema, openrouterErrorMessage, type ActivityEntry, type KeyData } from './openrouterSchema';
-import type { FetchContext, FetchOutcome, SourceAdapter, SourceLimit } from './types';
+import type { FetchOutcome, SourceAdapter, SourceLimit } from './types';
 
 export const OPENROUTER_SOURCE_NAME = 'OpenRouter';
 export const OPENROUTER_SETTING = 'tokenBudget.sources.openrouter.enabled';
@@ -502,9 +503,6 @@ export async function fetchOpenRouter(input: OpenRouterFetchInput): Promise<Open
   };
 }
 
-/** FetchContext may carry the instant of the refresh (for tests and for the day to agree with it). */
-type ContextWithNow = FetchContext & { readonly now?: Date };
-
 export const openrouterAdapter: SourceAdapter = {
   id: 'openrouter',
   label: OPENROUTER_SOURCE_NAME,
@@ -512,19 +510,9 @@ export const openrouterAdapter: SourceAdapter = {
   needsKey: true,
   isEnabled: (config) => config.sources.openrouter.enabled,
   identity: (config) => config.sources.openrouter.baseUrl.trim().replace(/\/+$/, ''),
-  async fetch(context: ContextWithNow) {
-    const baseUrl = parseSourceUrl(context.config.sources.openrouter.baseUrl, 'tokenBudget.sources.openrouter.baseUrl');
-    if (!context.key) {
-      throw new SourceError('auth', `${OPENROUTER_SOURCE_NAME}: no key. ${AUTH_HINT}`);
-    }
-    const previous = v.safeParse(OpenRouterSyncSchema, context.sync);
-    const result = await fetchOpenRouter({
-      http: context.http,
-      baseUrl,
-      key: context.key,
-      now: context.now ?? new Date(),
-      sync: previous.success ? previous.output : undefined,
-    });
+  async fetch(context) {
+    const start = keyedAdapterContext(context, { name: OPENROUTER_SOURCE_NAME, url: context.config.sources.openrouter.baseUrl, urlSetting: 'tokenBudget.sources.openrouter.baseUrl', keyHint: AUTH_HINT, syncSchema: OpenRouterSyncSchema });
+    const result = await fetchOpenRouter(start);
     const { key: _key, ...outcome } = result;
     return outcome;
   },
