@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
-import { readConfig } from '../../../src/core/config';
-import type { LedgerRow } from '../../../src/core/types';
+import { describe, it } from 'node:test';
 import { priceInstantOfUtcDay, priceUsage } from '../../../src/pricing/prices';
 import {
   anthropicAdapter,
@@ -11,25 +9,16 @@ import {
   STANDARD_KEY_MESSAGE,
   type AnthropicFetchInput,
 } from '../../../src/sources/anthropic';
-import { HttpClient, type SourceError } from '../../../src/sources/http';
+import type { SourceError } from '../../../src/sources/http';
 import { OTHER_BILLED_MODEL } from '../../../src/sources/providerCommon';
 import { startAnthropicFake, type AnthropicCostRecord, type AnthropicFake, type AnthropicUsageRecord, type ClaudeCodeFakeRecord } from '../../fakes/anthropic';
-import type { LoggedRequest } from '../../fakes/providerFake';
+import { configOf as config, dayOf, http, inputBase, NOW, recordingWaits, rowsOn, total, useFake, WEEKDAYS as weekdays } from './adminSourceKit';
 
-const NOW = new Date('2026-11-27T12:00:00Z');
 const ADMIN_KEY = 'sk-ant-admin01-test-0123456789abcdef';
-const http = new HttpClient({ retries: 1, baseDelayMs: 1, maxDelayMs: 2, timeoutMs: 2000 });
 const MESSAGES = '/v1/organizations/usage_report/messages';
 const COST = '/v1/organizations/cost_report';
 const CLAUDE_CODE = '/v1/organizations/usage_report/claude_code';
 const SONNET = 'claude-sonnet-4-5-20250929';
-
-const dayOf = (t: number) => new Date(t).toISOString().slice(0, 10);
-const weekdays: string[] = [];
-for (let t = Date.parse('2026-01-01T00:00:00Z'); t <= NOW.getTime(); t += 86_400_000) {
-  const w = new Date(t).getUTCDay();
-  if (w !== 0 && w !== 6) weekdays.push(dayOf(t));
-}
 
 const USAGE: AnthropicUsageRecord[] = weekdays.flatMap((day): AnthropicUsageRecord[] => [
   { day, model: SONNET, api_key_id: 'apikey_me', context_window: '0-200k', uncached_input_tokens: 1_000_000, cache_read_input_tokens: 2_000_000, ephemeral_5m_input_tokens: 100_000, ephemeral_1h_input_tokens: 50_000, output_tokens: 200_000, web_search_requests: 10 },
@@ -61,33 +50,10 @@ const CLAUDE_CODE_RECORDS: ClaudeCodeFakeRecord[] = [
 ];
 
 let fake: AnthropicFake;
-let mark = 0;
-before(async () => {
-  fake = await startAnthropicFake({ adminKey: ADMIN_KEY, now: NOW, usage: USAGE, costs: COSTS, claudeCode: CLAUDE_CODE_RECORDS });
-});
-after(() => fake.close());
-beforeEach(() => {
-  fake.setFault(null);
-  mark = fake.requests.length;
-});
-const since = (path?: string): LoggedRequest[] => fake.requests.slice(mark).filter((r) => path === undefined || r.path === path);
+const { since, mark } = useFake(async () => (fake = await startAnthropicFake({ adminKey: ADMIN_KEY, now: NOW, usage: USAGE, costs: COSTS, claudeCode: CLAUDE_CODE_RECORDS })));
 
-const input = (overrides: Partial<AnthropicFetchInput> = {}): AnthropicFetchInput => ({
-  http,
-  baseUrl: new URL(fake.baseUrl),
-  key: ADMIN_KEY,
-  apiKeyIds: ['apikey_me'],
-  claudeCodeEmail: '',
-  yearStart: '2026-01-01',
-  today: '2026-11-27',
-  utcToday: '2026-11-27',
-  now: NOW,
-  sync: {},
-  ...overrides,
-});
+const input = (overrides: Partial<AnthropicFetchInput> = {}): AnthropicFetchInput => ({ ...inputBase(fake.baseUrl, ADMIN_KEY), apiKeyIds: ['apikey_me'], claudeCodeEmail: '', ...overrides });
 const orgWide = { apiKeyIds: [] as string[], claudeCodeEmail: '' };
-const rowsOn = (rows: readonly LedgerRow[], d: string) => rows.filter((r) => r.date === d);
-const total = (rows: readonly LedgerRow[]) => rows.reduce((s, r) => s + (r.unpriced ? 0 : r.cost), 0);
 const near = (a: number, b: number, what: string) => assert.ok(Math.abs(a - b) < 1e-6, `${what}: ${a} vs ${b}`);
 
 void describe('Anthropic Admin source over real HTTP: usage report', () => {
@@ -163,7 +129,7 @@ void describe('Anthropic Admin source over real HTTP: usage report', () => {
 
   void it('asks only for yesterday and today the next time', async () => {
     const first = await fetchAnthropic(input());
-    mark = fake.requests.length;
+    mark();
     const second = await fetchAnthropic(input({ sync: first.sync }));
     const asked = since(MESSAGES);
     assert.equal(asked.length, 1);
@@ -217,7 +183,7 @@ void describe('Anthropic Admin source over real HTTP: Claude Code analytics', ()
     assert.deepEqual(result.sync.coverage, { from: '2026-08-28', to: '2026-11-25' });
 
     // The next refresh: the days not final, then older history, never a final day again.
-    mark = fake.requests.length;
+    mark();
     const next = await fetchAnthropic(input({ ...cc, sync: result.sync }));
     const asked = since(CLAUDE_CODE).filter((r) => r.query['page'] === undefined).map((r) => r.query['starting_at']?.[0]);
     assert.deepEqual(asked.slice(0, 3), ['2026-11-27', '2026-11-26', '2026-08-27']);
@@ -231,7 +197,7 @@ void describe('Anthropic Admin source over real HTTP: Claude Code analytics', ()
     const early = await fetchAnthropic(input({ ...cc, yearStart: '2026-11-20', today: '2026-11-27', utcToday: '2026-11-27', now: new Date('2026-11-27T00:30:00Z') }));
     assert.deepEqual(early.sync.coverage, { from: '2026-11-20', to: '2026-11-25' });
     // Two days later the extension runs again: 2026-11-26 is asked again, 2026-11-25 is not.
-    mark = fake.requests.length;
+    mark();
     await fetchAnthropic(input({ ...cc, yearStart: '2026-11-20', today: '2026-11-29', utcToday: '2026-11-29', now: new Date('2026-11-29T09:00:00Z'), sync: early.sync }));
     const asked = since(CLAUDE_CODE).map((r) => r.query['starting_at']?.[0]);
     assert.deepEqual(asked, ['2026-11-29', '2026-11-28', '2026-11-27', '2026-11-26']);
@@ -266,11 +232,7 @@ void describe('Anthropic Admin source over real HTTP: failures', () => {
   });
 
   void it('waits a short Retry-After on 429; a long one fails as rate limited', async () => {
-    const waits: number[] = [];
-    const patient = new HttpClient({ retries: 1, baseDelayMs: 1, maxDelayMs: 2, timeoutMs: 2000, sleep: (ms) => {
-      waits.push(ms);
-      return Promise.resolve();
-    } });
+    const { http: patient, waits } = recordingWaits();
     fake.setFault({ kind: 'status', status: 429, retryAfter: 1, times: 1 });
     const ok = await fetchAnthropic(input({ http: patient, yearStart: '2026-11-20' }));
     assert.deepEqual(waits, [1000]);
@@ -311,8 +273,6 @@ void describe('Anthropic Admin source over real HTTP: failures', () => {
 });
 
 void describe('anthropicAdapter', () => {
-  const config = (values: Record<string, unknown>) => readConfig((k) => values[k]);
-
   void it('is on by its setting; its identity follows the URL, the key filters and the e-mail', () => {
     assert.equal(anthropicAdapter.isEnabled(config({})), false);
     assert.equal(anthropicAdapter.isEnabled(config({ 'sources.anthropic.enabled': true })), true);

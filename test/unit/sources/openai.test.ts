@@ -1,18 +1,14 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
-import { readConfig } from '../../../src/core/config';
+import { describe, it } from 'node:test';
 import { Ledger } from '../../../src/core/ledger';
-import type { LedgerRow } from '../../../src/core/types';
 import { priceInstantOfUtcDay, priceUsage } from '../../../src/pricing/prices';
-import { HttpClient, type SourceError } from '../../../src/sources/http';
+import type { SourceError } from '../../../src/sources/http';
 import { COSTS_PAGE_LIMIT, fetchOpenAI, openaiAdapter, PROJECT_KEY_MESSAGE, USAGE_PAGE_LIMIT, type OpenAIFetchInput } from '../../../src/sources/openai';
 import { MAX_PAGES, OTHER_BILLED_MODEL } from '../../../src/sources/providerCommon';
 import { startOpenAIFake, type OpenAICostRecord, type OpenAIFake, type OpenAIUsageRecord } from '../../fakes/openai';
-import type { LoggedRequest } from '../../fakes/providerFake';
+import { configOf as config, http, inputBase, NOW, recordingWaits, rowsOn, total, useFake, WEEKDAYS } from './adminSourceKit';
 
-const NOW = new Date('2026-11-27T12:00:00Z');
 const ADMIN_KEY = 'sk-admin-test-0123456789abcdef';
-const http = new HttpClient({ retries: 1, baseDelayMs: 1, maxDelayMs: 2, timeoutMs: 2000 });
 const USAGE_PATH = '/v1/organization/usage/completions';
 const COSTS_PATH = '/v1/organization/costs';
 
@@ -22,11 +18,9 @@ const unix = (d: string) => String(Date.parse(`${d}T00:00:00Z`) / 1000);
 /** Weekdays of 2026 up to NOW: my gpt-4o, someone else's gpt-4o-mini; weekends empty. */
 function usageData(): OpenAIUsageRecord[] {
   const out: OpenAIUsageRecord[] = [];
-  for (let t = Date.parse('2026-01-01T00:00:00Z'); t <= NOW.getTime(); t += 86_400_000) {
-    const d = new Date(t);
-    if (d.getUTCDay() === 0 || d.getUTCDay() === 6) continue;
-    out.push({ day: day(d), model: 'gpt-4o-2024-08-06', user_id: 'user_me', api_key_id: 'key_me', project_id: 'proj_a', input_tokens: 1_000_000, input_cached_tokens: 200_000, output_tokens: 100_000, num_model_requests: 100 });
-    out.push({ day: day(d), model: 'gpt-4o-mini', user_id: 'user_other', api_key_id: 'key_other', project_id: 'proj_b', input_tokens: 2_000_000, output_tokens: 200_000, num_model_requests: 50 });
+  for (const d of WEEKDAYS) {
+    out.push({ day: d, model: 'gpt-4o-2024-08-06', user_id: 'user_me', api_key_id: 'key_me', project_id: 'proj_a', input_tokens: 1_000_000, input_cached_tokens: 200_000, output_tokens: 100_000, num_model_requests: 100 });
+    out.push({ day: d, model: 'gpt-4o-mini', user_id: 'user_other', api_key_id: 'key_other', project_id: 'proj_b', input_tokens: 2_000_000, output_tokens: 200_000, num_model_requests: 50 });
   }
   out.push({ day: '2026-11-20', model: 'gpt-imaginary-9', user_id: 'user_me', api_key_id: 'key_me', project_id: 'proj_a', input_tokens: 500_000, output_tokens: 10_000, num_model_requests: 5 });
   return out;
@@ -50,33 +44,9 @@ const COSTS: OpenAICostRecord[] = [...new Set(USAGE.map((r) => r.day))]
   });
 
 let fake: OpenAIFake;
-let mark = 0;
-before(async () => {
-  fake = await startOpenAIFake({ adminKey: ADMIN_KEY, now: NOW, usage: USAGE, costs: COSTS });
-});
-after(() => fake.close());
-beforeEach(() => {
-  fake.setFault(null);
-  mark = fake.requests.length;
-});
+const { since, mark } = useFake(async () => (fake = await startOpenAIFake({ adminKey: ADMIN_KEY, now: NOW, usage: USAGE, costs: COSTS })));
 
-const since = (path?: string): LoggedRequest[] => fake.requests.slice(mark).filter((r) => path === undefined || r.path === path);
-
-const input = (overrides: Partial<OpenAIFetchInput> = {}): OpenAIFetchInput => ({
-  http,
-  baseUrl: new URL(fake.baseUrl),
-  key: ADMIN_KEY,
-  filters: { userIds: ['user_me'], apiKeyIds: [], projectIds: [] },
-  yearStart: '2026-01-01',
-  today: '2026-11-27',
-  utcToday: '2026-11-27',
-  now: NOW,
-  sync: {},
-  ...overrides,
-});
-
-const rowsOn = (rows: readonly LedgerRow[], d: string) => rows.filter((r) => r.date === d);
-const total = (rows: readonly LedgerRow[]) => rows.reduce((s, r) => s + (r.unpriced ? 0 : r.cost), 0);
+const input = (overrides: Partial<OpenAIFetchInput> = {}): OpenAIFetchInput => ({ ...inputBase(fake.baseUrl, ADMIN_KEY), filters: { userIds: ['user_me'], apiKeyIds: [], projectIds: [] }, ...overrides });
 
 void describe('OpenAI Admin source over real HTTP', () => {
   void it('asks for the whole year with the personal filter on every page, follows next_page, and prices each model', async () => {
@@ -177,7 +147,7 @@ void describe('OpenAI Admin source over real HTTP', () => {
     const ledger = new Ledger();
     ledger.replaceDays('openai', first.days, first.rows);
     const before = ledger.dailyTotals('2026-01-01', '2027-01-01').get('2026-11-26');
-    mark = fake.requests.length;
+    mark();
     const second = await fetchOpenAI(input({ sync: first.sync }));
     const asked = since(USAGE_PATH);
     assert.equal(asked.length, 1);
@@ -234,11 +204,7 @@ void describe('OpenAI Admin source over real HTTP', () => {
   });
 
   void it('waits a short Retry-After on 429 and goes on; a long one fails as rate limited', async () => {
-    const waits: number[] = [];
-    const patient = new HttpClient({ retries: 1, baseDelayMs: 1, maxDelayMs: 2, timeoutMs: 2000, sleep: (ms) => {
-      waits.push(ms);
-      return Promise.resolve();
-    } });
+    const { http: patient, waits } = recordingWaits();
     fake.setFault({ kind: 'status', status: 429, retryAfter: 2, times: 1, message: 'Rate limit reached for requests' });
     const result = await fetchOpenAI(input({ http: patient, yearStart: '2026-11-01' }));
     assert.deepEqual(waits, [2000]);
@@ -288,8 +254,6 @@ void describe('OpenAI Admin source over real HTTP', () => {
 });
 
 void describe('openaiAdapter', () => {
-  const config = (values: Record<string, unknown>) => readConfig((k) => values[k]);
-
   void it('is on by its setting, and its identity follows the base URL and the filters', () => {
     assert.equal(openaiAdapter.isEnabled(config({})), false);
     assert.equal(openaiAdapter.isEnabled(config({ 'sources.openai.enabled': true })), true);
