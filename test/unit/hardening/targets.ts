@@ -63,24 +63,55 @@ function weekdays(from: string): string[] {
 
 const COMMON = { annualBudget: 100_000, budgetYearStart: '01-01', 'sources.claudeCode.enabled': 'off', 'sources.codex.enabled': 'off' };
 
-export async function startGatewayTarget(): Promise<Target> {
-  const sim = await startSimulator({ port: 0, key: KEYS.gateway, history: { seed: 7, now: NOW }, pageSize: 30 });
-  const proxy = await startFaultProxy(sim.url);
+/** What sets a target apart; every target puts a fault proxy in front of its fake. */
+interface TargetSpec {
+  readonly id: Target['id'];
+  readonly label: string;
+  /** Where the proxy forwards to. */
+  readonly upstream: string;
+  /** The settings, given the proxy's URL. */
+  settings(proxyUrl: string): Record<string, unknown>;
+  contentFault(kind: ContentFault | null): boolean;
+  readonly maxPages: number | null;
+  /** Stops the fake (after the proxy). */
+  close(): Promise<void>;
+}
+
+async function behindProxy(spec: TargetSpec): Promise<Target> {
+  const proxy = await startFaultProxy(spec.upstream);
   return {
-    id: 'gateway',
-    label: 'gateway (simulator)',
+    id: spec.id,
+    label: spec.label,
     proxy,
-    settings: { 'sources.claudeCode.enabled': 'off', 'sources.codex.enabled': 'off', 'sources.gateway.url': proxy.url },
-    contentFault(kind) {
-      sim.setFault(kind === null ? null : kind === 'endless_paging' ? { kind: 'endless_paging' } : { kind });
-      return true;
-    },
-    maxPages: 60,
+    settings: spec.settings(proxy.url),
+    contentFault: (kind) => spec.contentFault(kind),
+    maxPages: spec.maxPages,
     close: async () => {
       await proxy.close();
-      await sim.close();
+      await spec.close();
     },
   };
+}
+
+/** A fake that can play every content fault as `{ kind }`. */
+function anyContentFault(fake: { setFault(fault: { kind: ContentFault } | null): void }): (kind: ContentFault | null) => boolean {
+  return (kind) => {
+    fake.setFault(kind === null ? null : { kind });
+    return true;
+  };
+}
+
+export async function startGatewayTarget(): Promise<Target> {
+  const sim = await startSimulator({ port: 0, key: KEYS.gateway, history: { seed: 7, now: NOW }, pageSize: 30 });
+  return behindProxy({
+    id: 'gateway',
+    label: 'gateway (simulator)',
+    upstream: sim.url,
+    settings: (url) => ({ 'sources.claudeCode.enabled': 'off', 'sources.codex.enabled': 'off', 'sources.gateway.url': url }),
+    contentFault: anyContentFault(sim),
+    maxPages: 60,
+    close: () => sim.close(),
+  });
 }
 
 export async function startLiteLLMTarget(): Promise<Target> {
@@ -97,44 +128,33 @@ export async function startLiteLLMTarget(): Promise<Target> {
       spend,
     },
   });
-  const proxy = await startFaultProxy(fake.url);
-  return {
+  return behindProxy({
     id: 'litellm',
     label: 'litellm (fake)',
-    proxy,
-    settings: { ...COMMON, 'sources.litellm.url': proxy.url },
-    contentFault(kind) {
-      fake.setFault(kind === null ? null : { kind });
-      return true;
-    },
+    upstream: fake.url,
+    settings: (url) => ({ ...COMMON, 'sources.litellm.url': url }),
+    contentFault: anyContentFault(fake),
     maxPages: 200,
-    close: async () => {
-      await proxy.close();
-      await fake.close();
-    },
-  };
+    close: () => fake.close(),
+  });
 }
 
 export async function startOpenRouterTarget(): Promise<Target> {
   const fake = await startOpenRouterFake({ key: KEYS.openrouter });
   fake.keyData = { ...fake.keyData, usage: 1234.5, usage_daily: 12.5, usage_weekly: 80, usage_monthly: 300 };
-  const proxy = await startFaultProxy(new URL(fake.baseUrl).origin);
-  return {
+  return behindProxy({
     id: 'openrouter',
     label: 'openrouter (fake)',
-    proxy,
-    settings: { ...COMMON, 'sources.openrouter.enabled': true, 'sources.openrouter.baseUrl': `${proxy.url}/api/v1` },
+    upstream: new URL(fake.baseUrl).origin,
+    settings: (url) => ({ ...COMMON, 'sources.openrouter.enabled': true, 'sources.openrouter.baseUrl': `${url}/api/v1` }),
     contentFault(kind) {
       if (kind === 'endless_paging') return false; // one reading per refresh: nothing pages
       fake.setFault(kind === null ? null : { kind });
       return true;
     },
     maxPages: null,
-    close: async () => {
-      await proxy.close();
-      await fake.close();
-    },
-  };
+    close: () => fake.close(),
+  });
 }
 
 export async function startOpenAITarget(): Promise<Target> {
@@ -144,44 +164,30 @@ export async function startOpenAITarget(): Promise<Target> {
   ]);
   const costs: OpenAICostRecord[] = weekdays('2026-01-01').map((d) => ({ day: d, value: 9.5 }));
   const fake = await startOpenAIFake({ adminKey: KEYS.openai, now: NOW, usage, costs });
-  const proxy = await startFaultProxy(fake.url);
-  return {
+  return behindProxy({
     id: 'openai',
     label: 'openai (fake)',
-    proxy,
-    settings: { ...COMMON, 'sources.openai.enabled': true, 'sources.openai.baseUrl': `${proxy.url}/v1`, 'sources.openai.userIds': ['user_me'] },
-    contentFault(kind) {
-      fake.setFault(kind === null ? null : { kind });
-      return true;
-    },
+    upstream: fake.url,
+    settings: (url) => ({ ...COMMON, 'sources.openai.enabled': true, 'sources.openai.baseUrl': `${url}/v1`, 'sources.openai.userIds': ['user_me'] }),
+    contentFault: anyContentFault(fake),
     maxPages: 100,
-    close: async () => {
-      await proxy.close();
-      await fake.close();
-    },
-  };
+    close: () => fake.close(),
+  });
 }
 
 export async function startAnthropicTarget(): Promise<Target> {
   const usage: AnthropicUsageRecord[] = weekdays('2026-01-01').map((d) => ({ day: d, model: 'claude-sonnet-4-5-20250929', api_key_id: 'apikey_me', context_window: '0-200k', uncached_input_tokens: 1_000_000, output_tokens: 200_000 }));
   const costs: AnthropicCostRecord[] = weekdays('2026-01-01').map((d) => ({ day: d, amount: '650.00000', description: 'Claude Sonnet 4.5 Usage - Input Tokens', model: 'claude-sonnet-4-5-20250929' }));
   const fake = await startAnthropicFake({ adminKey: KEYS.anthropic, now: NOW, usage, costs });
-  const proxy = await startFaultProxy(fake.url);
-  return {
+  return behindProxy({
     id: 'anthropic',
     label: 'anthropic (fake)',
-    proxy,
-    settings: { ...COMMON, 'sources.anthropic.enabled': true, 'sources.anthropic.baseUrl': proxy.url, 'sources.anthropic.apiKeyIds': ['apikey_me'] },
-    contentFault(kind) {
-      fake.setFault(kind === null ? null : { kind });
-      return true;
-    },
+    upstream: fake.url,
+    settings: (url) => ({ ...COMMON, 'sources.anthropic.enabled': true, 'sources.anthropic.baseUrl': url, 'sources.anthropic.apiKeyIds': ['apikey_me'] }),
+    contentFault: anyContentFault(fake),
     maxPages: 100,
-    close: async () => {
-      await proxy.close();
-      await fake.close();
-    },
-  };
+    close: () => fake.close(),
+  });
 }
 
 export const TARGETS: readonly { readonly name: string; readonly start: () => Promise<Target> }[] = [
