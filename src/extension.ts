@@ -51,6 +51,8 @@ export function activate(context: vscode.ExtensionContext): TokenBudgetApi {
     snapshot: () => service.snapshot,
     ledger: () => service.ledgerRows,
     workdays: () => config.workdays,
+    budgetYears: () => service.budgetYears,
+    snapshotOfYear: (start) => service.snapshotOfYear(start),
     warn: (m) => log.warn(m),
     debug: (m) => log.debug(m),
     onMessage: (message) => {

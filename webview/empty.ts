@@ -34,6 +34,9 @@ export const EMPTY_MODEL: DashboardModel = {
   daily: { series: [], total: [], average: [], averageWindow: 28, windows: { d90: noWindow, year: noWindow } },
   breakdown: { from: '', to: null, total: 0, totalCents: 0, byModel: [], bySource: [], totals: { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, requests: 0 } },
   heatmap: { cost: [], level: [], top: [], thresholds: [], activeDays: 0 },
+  comparison: null,
+  years: [],
+  archived: false,
 };
 
 const warmWindow: DailyWindow = { from: 0, length: 2, total: 1, peak: { index: 1, cost: 1 }, mean: 0.5 };

@@ -17,6 +17,12 @@ const isLimit = (l: unknown): boolean => isObject(l) && isString(l.label) && isN
 const isSource = (s: unknown): boolean =>
   isObject(s) && isString(s.id) && isString(s.state) && isString(s.label) && (s.note === undefined || isString(s.note)) && (s.limits === undefined || isArrayOf(s.limits, isLimit));
 
+const isSide = (x: unknown): boolean => isObject(x) && isNumber(x.total) && isArrayOf(x.sources, (s) => isObject(s) && isString(s.id) && isString(s.label) && isNumber(s.total));
+const isComparison = (x: unknown): boolean =>
+  x === null ||
+  (isObject(x) && isString(x.from) && isString(x.to) && isNumber(x.days) && isSide(x.network) && isSide(x.local) && isNumber(x.difference) && isNumberOrNull(x.percent) && isArrayOf(x.recent, (r) => isObject(r) && isString(r.date) && isNumber(r.network) && isNumber(r.local)));
+const isYear = (y: unknown): boolean => isObject(y) && isString(y.start) && isString(y.end) && isString(y.last) && typeof y.current === 'boolean';
+
 /** True when `x` has the shape of a `DashboardModel` (checked deeply enough for the renderer). */
 export function isDashboardModel(x: unknown): x is DashboardModel {
   if (!isObject(x)) return false;
@@ -43,7 +49,10 @@ export function isDashboardModel(x: unknown): x is DashboardModel {
     isArrayOf(breakdown.bySource, (r) => isObject(r) && isString(r.key) && isNumber(r.cents)) &&
     isObject(heatmap) &&
     isArrayOf(heatmap.level, isNumber) &&
-    isArrayOf(heatmap.top, isNumber)
+    isArrayOf(heatmap.top, isNumber) &&
+    isComparison(x.comparison) &&
+    isArrayOf(x.years, isYear) &&
+    typeof x.archived === 'boolean'
   );
 }
 

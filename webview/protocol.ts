@@ -20,6 +20,8 @@ export const WebviewMessageSchema = v.variant('type', [
   v.object({ type: v.literal('refresh') }),
   v.object({ type: v.literal('exportCsv') }),
   v.object({ type: v.literal('command'), command: v.picklist(DASHBOARD_COMMANDS) }),
+  /** Show another budget year (by its first day); the current year's first day goes back to today. */
+  v.object({ type: v.literal('selectYear'), start: v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}$/)) }),
   /** The charts of a model are drawn (how long it took, in ms), for the log and the bench. */
   v.object({ type: v.literal('drawn'), ms: v.pipe(v.number(), v.finite(), v.minValue(0)) }),
 ]);

@@ -9,7 +9,7 @@ import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-radio-group/index.js';
 import '@vscode-elements/elements/dist/vscode-radio/index.js';
-import type { DashboardModel, Kpi } from '../src/core/dashboardModel';
+import type { ComparisonModel, DashboardModel, Kpi } from '../src/core/dashboardModel';
 import type { SourceLimitStatus, SourceStatus } from '../src/core/snapshot';
 import { BreakdownTable } from './breakdown';
 import { BurnupChart } from './burnup';
@@ -30,6 +30,9 @@ export interface ViewHost {
 function kpiText(k: Kpi, m: DashboardModel): { main: string; detail: string } {
   const d = k.detail;
   const lastDay = m.days[m.days.length - 1];
+  // An ended year: what it came to, nothing left to project or to spend per day.
+  if (m.archived && k.id === 'projected') return { main: k.number === null ? '—' : usd(k.number), detail: 'the year has ended: its final spend' };
+  if (m.archived && k.id === 'perWorkday') return { main: '—', detail: 'the year has ended' };
   switch (k.id) {
     case 'spent':
       return { main: k.number === null ? '—' : usd(k.number), detail: m.breakdown.to ? `${day(m.breakdown.from)} – ${day(m.breakdown.to)}` : 'the budget year has not started' };
@@ -105,6 +108,10 @@ export class DashboardView {
   private readonly heatmapSummary = el('p', { class: 'sr-only', id: 'heatmap-summary' });
   private readonly heatmapHost = this.contract(el('div', { class: 'heatmap' }), 'data-chart', 'heatmap');
   private readonly sourcesList = el('ul', { class: 'sources', 'aria-label': 'Sources' });
+  private readonly yearSelect = el('select', { id: 'year-picker', 'data-testid': 'year-picker' });
+  private readonly yearPicker = el('div', { class: 'year-picker', hidden: '' }, el('label', { for: 'year-picker' }, 'Budget year'), this.yearSelect);
+  private readonly comparisonBody = el('div', { class: 'comparison-body' });
+  private readonly comparisonCard: HTMLElement;
   private readonly live = el('div', { class: 'sr-only', 'aria-live': 'polite', 'aria-atomic': 'true' });
   private readonly refreshButton: HTMLElement;
   private readonly modelCount = el('vscode-badge', { variant: 'counter' });
@@ -116,7 +123,7 @@ export class DashboardView {
   private readonly bySource: BreakdownTable;
   private renders = 0;
   /** What each part was last built from, to rebuild only on change. */
-  private readonly keys = { banners: '', kpis: '', legend: '', sources: '' };
+  private readonly keys = { banners: '', kpis: '', legend: '', sources: '', years: '', comparison: '' };
 
   /**
    * Builds the page and its charts empty, so that the first model only fills them in; the page
@@ -145,6 +152,7 @@ export class DashboardView {
       el(
         'div',
         { class: 'actions', role: 'toolbar', 'aria-label': 'Dashboard actions' },
+        this.yearPicker,
         this.refreshButton,
         this.button('Export CSV', 'export', 'Export the daily ledger as CSV', () => host.post({ type: 'exportCsv' })),
         this.button('', 'gear', 'Configure sources and budget', () => host.post({ type: 'command', command: 'tokenBudget.configure' })),
@@ -208,6 +216,15 @@ export class DashboardView {
     });
     const breakdownCard = this.card('breakdown-title', 'Breakdown', 'What the spend so far is made of', null, tabs);
 
+    this.yearSelect.addEventListener('change', () => {
+      const start = this.yearSelect.value;
+      if (/^\d{4}-\d{2}-\d{2}$/.test(start)) host.post({ type: 'selectYear', start });
+    });
+
+    this.comparisonCard = this.card('comparison-title', 'Gateway vs local logs', 'What the network sources metered beside what the local agent logs estimate, over the same days', null, this.comparisonBody);
+    this.comparisonCard.dataset.testid = 'comparison';
+    this.comparisonCard.hidden = true;
+
     const sourcesCard = this.card(
       'sources-title',
       'Sources',
@@ -216,7 +233,7 @@ export class DashboardView {
       this.sourcesList,
     );
 
-    this.root = this.contract(el('main', { class: 'dashboard', 'data-loading': '' }, header, this.banners, this.kpis, burnupCard, dailyCard, heatmapCard, breakdownCard, sourcesCard, this.live), 'data-testid', 'dashboard');
+    this.root = this.contract(el('main', { class: 'dashboard', 'data-loading': '' }, header, this.banners, this.kpis, burnupCard, dailyCard, heatmapCard, breakdownCard, this.comparisonCard, sourcesCard, this.live), 'data-testid', 'dashboard');
     container.replaceChildren(this.root);
     setText(this.subtitle, 'Loading your budget…');
 
@@ -269,7 +286,11 @@ export class DashboardView {
     const origin = m.budgetOrigin === 'gateway' ? ' · budget from the gateway' : m.budgetOrigin === 'none' ? ' · no budget set' : '';
     const updated = m.lastUpdated ? ` · updated ${instant(m.lastUpdated)}` : '';
     const last = m.days[m.days.length - 1];
-    setText(this.subtitle, `Budget year ${day(m.year.start)} – ${last ? day(last) : day(m.year.end)}${dayOf}${origin}${updated}`);
+    const period = `${day(m.year.start)} – ${last ? day(last) : day(m.year.end)}`;
+    setText(this.subtitle, m.archived ? `Budget year ${period} · ended, as it stood on its last day${origin}` : `Budget year ${period}${dayOf}${origin}${updated}`);
+    setAttr(this.root, 'data-year', m.year.start);
+    setAttr(this.root, 'data-archived', String(m.archived));
+    this.renderYears();
     this.renderBanners();
     this.renderKpis();
     this.renderBurnupLegend();
@@ -279,6 +300,7 @@ export class DashboardView {
     setText(this.modelCount, String(m.breakdown.byModel.length));
     setText(this.sourceCount, String(m.breakdown.bySource.length));
     this.renderSources();
+    this.renderComparison();
     this.renders++;
     setAttr(this.root, 'data-drawn', 'true');
     setAttr(this.root, 'data-render-count', String(this.renders));
@@ -311,6 +333,16 @@ export class DashboardView {
       }
       items.push(b);
     };
+    if (m.archived) {
+      const current = m.years.find((y) => y.current);
+      banner(
+        'info',
+        'history',
+        `An earlier budget year: the numbers are as they stood on ${day(m.days[m.days.length - 1] ?? m.year.end)}, against the budget it had.`,
+        current ? { label: 'Back to This Year', run: () => this.host.post({ type: 'selectYear', start: current.start }) } : undefined,
+        'archived-banner',
+      );
+    }
     if (!m.configured) banner('info', 'plug', 'No source is configured yet: connect your allowance gateway or a provider to see your spend.', { label: 'Configure a Source…', run: () => this.host.post({ type: 'command', command: 'tokenBudget.configure' }) });
     if (m.demo) banner('info', 'beaker', 'Demo data from the allowance-gateway simulator: not real spend.');
     if (m.stale) banner('warning', 'warning', `Stale: the last refresh failed. Showing the last good numbers${m.lastUpdated ? ` from ${instant(m.lastUpdated)}` : ''}.`);
@@ -463,6 +495,62 @@ export class DashboardView {
       );
     });
     this.sourcesList.replaceChildren(...items);
+  }
+
+  /** The year picker: shown once more than one budget year is known. */
+  private renderYears(): void {
+    const m = this.model;
+    const key = JSON.stringify([m.years, m.year.start]);
+    if (this.keys.years === key) return;
+    this.keys.years = key;
+    this.yearPicker.hidden = m.years.length < 2;
+    this.yearSelect.replaceChildren(
+      ...m.years.map((y) => {
+        const label = `${day(y.start)} – ${day(y.last)}${y.current ? ' (current)' : ''}`;
+        return el('option', { value: y.start, ...(y.start === m.year.start ? { selected: '' } : {}) }, label);
+      }),
+    );
+    this.yearSelect.value = m.year.start;
+  }
+
+  /** The network sources' figure beside the local logs' estimate, when both are read. */
+  private renderComparison(): void {
+    const c = this.model.comparison;
+    const key = JSON.stringify(c);
+    if (this.keys.comparison === key) return;
+    this.keys.comparison = key;
+    this.comparisonCard.hidden = c === null;
+    if (!c) {
+      this.comparisonBody.replaceChildren();
+      return;
+    }
+    const names = (side: ComparisonModel['network']) => side.sources.map((s) => `${s.label} ${usd(s.total)}`).join(', ');
+    const figure = (kind: string, label: string, value: number, detail: string, lowerBound: boolean) =>
+      el(
+        'div',
+        { class: 'kpi compare-figure', 'data-comparison': kind, 'data-value': value.toFixed(2), role: 'group', 'aria-label': `${label}: ${usd(value)}${lowerBound ? ' or more' : ''}, ${detail}` },
+        el('div', { class: 'kpi-label' }, el('span', {}, label)),
+        el('div', { class: 'kpi-value' }, `${usd(value)}${lowerBound ? '+' : ''}`),
+        el('div', { class: 'kpi-detail' }, detail),
+      );
+    const diffText = c.difference === 0 ? 'the same' : c.difference > 0 ? 'the gateway metered more' : 'the logs estimate more';
+    const percent = c.percent === null ? '' : ` (${c.percent >= 0 ? '+' : '−'}${pct(Math.abs(c.percent))} of the gateway's figure)`;
+    const figures = el(
+      'div',
+      { class: 'compare-figures' },
+      figure('network', 'Gateway and providers', c.network.total, names(c.network), c.network.unpriced),
+      figure('local', 'Local logs (estimate)', c.local.total, names(c.local), c.local.unpriced),
+      figure('difference', 'Difference', c.difference, `${diffText}${percent}`, false),
+    );
+    const caption = el(
+      'p',
+      { class: 'card-sub compare-note' },
+      `${c.days} day${c.days === 1 ? '' : 's'}, ${day(c.from)} – ${day(c.to)}. The local logs are not added to the spend. Providers' days are UTC days and the logs' are local days, so single days can differ by what fell around midnight; traffic that did not go through the gateway, or logs deleted by the agent, also show here.`,
+    );
+    const head = el('tr', {}, el('th', { scope: 'col' }, 'Day'), el('th', { scope: 'col', class: 'num' }, 'Gateway'), el('th', { scope: 'col', class: 'num' }, 'Local logs'), el('th', { scope: 'col', class: 'num' }, 'Difference'));
+    const rows = c.recent.map((r) => el('tr', { 'data-day': r.date }, el('th', { scope: 'row' }, day(r.date)), el('td', { class: 'num' }, usd(r.network)), el('td', { class: 'num' }, usd(r.local)), el('td', { class: 'num' }, usd(r.network - r.local))));
+    const table = el('table', { class: 'breakdown compare-table', 'aria-label': `The last ${c.recent.length} compared days` }, el('thead', {}, head), el('tbody', {}, ...rows));
+    this.comparisonBody.replaceChildren(figures, caption, el('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Recent days compared' }, table));
   }
 
   /** One limit: its text and, when it has an amount, a small meter of how much of it is used. */

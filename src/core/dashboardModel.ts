@@ -7,11 +7,14 @@
  * Series that stop at today have `elapsed` entries; series over the whole year have `days.length`.
  */
 import { elapsedEnd } from './budget';
-import { diffDaysKey, eachDayInfo } from './dates';
+import { buildComparison, type ComparisonModel } from './comparison';
+
+export type { ComparisonModel } from './comparison';
+import { addDaysKey, diffDaysKey, eachDayInfo } from './dates';
 import { round2 } from './format';
 import { Ledger, type BreakdownEntry } from './ledger';
 import { DEFAULT_WINDOW_DAYS } from './projection';
-import type { Snapshot, SourceStatus, UnpricedModel } from './snapshot';
+import { countsTowardSpend, type Snapshot, type SourceStatus, type UnpricedModel } from './snapshot';
 import { quantileSorted } from './stats';
 import type { DayKey, LedgerRow, SourceId } from './types';
 import { countWorkdays, normalizeWorkdays } from './workdays';
@@ -124,6 +127,17 @@ export interface HeatmapModel {
   readonly activeDays: number;
 }
 
+/** A budget year the dashboard can show (its first day identifies it). */
+export interface YearOption {
+  readonly start: DayKey;
+  /** Exclusive. */
+  readonly end: DayKey;
+  /** The last day (inclusive), for labels. */
+  readonly last: DayKey;
+  /** The budget year of today. */
+  readonly current: boolean;
+}
+
 export interface DashboardModel {
   readonly generatedAt: string;
   readonly today: DayKey;
@@ -162,6 +176,27 @@ export interface DashboardModel {
   readonly daily: DailyModel;
   readonly breakdown: BreakdownModel;
   readonly heatmap: HeatmapModel;
+  /** The network sources' figure beside the local logs' estimate for the same days, when both are read. */
+  readonly comparison: ComparisonModel | null;
+  /** Every budget year that can be shown, newest first (just the current one until a year has ended). */
+  readonly years: readonly YearOption[];
+  /** The year shown has ended: it is shown as it stood on its last day. */
+  readonly archived: boolean;
+}
+
+/** What the dashboard shows besides the snapshot's own year. */
+export interface DashboardModelOptions {
+  /** Budget years seen (any order); the snapshot's year is added when missing. */
+  readonly years?: readonly { readonly start: DayKey; readonly end: DayKey }[];
+  /** The first day of today's budget year (defaults to the snapshot's): any other year is archived. */
+  readonly currentStart?: DayKey;
+}
+
+/** The year options, newest first, without duplicates; the current one marked. */
+export function yearOptions(years: readonly { readonly start: DayKey; readonly end: DayKey }[], shown: { readonly start: DayKey; readonly end: DayKey }, currentStart: DayKey): YearOption[] {
+  const byStart = new Map<DayKey, { start: DayKey; end: DayKey }>();
+  for (const y of [...years, shown]) byStart.set(y.start, { start: y.start, end: y.end });
+  return [...byStart.values()].sort((a, b) => (a.start < b.start ? 1 : -1)).map((y) => ({ ...y, last: addDaysKey(y.end, -1), current: y.start === currentStart }));
 }
 
 /** The daily chart groups the models after this many into "Other". */
@@ -271,7 +306,7 @@ function dailyWindow(total: readonly number[], from: number): DailyWindow {
 /** The rows of the budget year from the sources in use. */
 function yearRows(ledger: Ledger | readonly LedgerRow[], snapshot: Snapshot): LedgerRow[] {
   const { start, end } = snapshot.year;
-  const active = new Set<SourceId>(snapshot.sources.filter((s) => s.state !== 'off').map((s) => s.id));
+  const active = new Set<SourceId>(snapshot.sources.filter(countsTowardSpend).map((s) => s.id));
   const rows = ledger instanceof Ledger ? ledger.rows({ from: start, toExclusive: end }) : ledger.filter((r) => r.date >= start && r.date < end);
   return rows.filter((r) => active.has(r.source));
 }
@@ -281,7 +316,7 @@ function yearRows(ledger: Ledger | readonly LedgerRow[], snapshot: Snapshot): Le
  * rows of the sources in use count, as in the snapshot. `workdays` are the ISO weekdays the
  * ideal pace rises on (the `tokenBudget.workdays` setting the snapshot was computed with).
  */
-export function buildDashboardModel(snapshot: Snapshot, ledger: Ledger | readonly LedgerRow[], workdays: readonly number[]): DashboardModel {
+export function buildDashboardModel(snapshot: Snapshot, ledger: Ledger | readonly LedgerRow[], workdays: readonly number[], options: DashboardModelOptions = {}): DashboardModel {
   const { year, today, status } = snapshot;
   const weekdays = normalizeWorkdays(workdays);
   const info = eachDayInfo(year.start, year.end);
@@ -291,6 +326,7 @@ export function buildDashboardModel(snapshot: Snapshot, ledger: Ledger | readonl
   const elapsed = diffDaysKey(until, year.start);
   const todayIndex = diffDaysKey(today, year.start);
   const budget = status.budget;
+  const currentStart = options.currentStart ?? year.start;
 
   const rows = yearRows(ledger, snapshot);
   const view = new Ledger(rows);
@@ -425,5 +461,8 @@ export function buildDashboardModel(snapshot: Snapshot, ledger: Ledger | readonl
       },
     },
     heatmap: { cost: heatCost, level: heatLevel, top: heatTop, thresholds, activeDays: total.filter((c) => c > 0).length },
+    comparison: buildComparison(ledger instanceof Ledger ? ledger : new Ledger(ledger), snapshot.sources, year.start, until),
+    years: yearOptions(options.years ?? [], year, currentStart),
+    archived: year.start !== currentStart,
   };
 }

@@ -30,6 +30,16 @@ export interface SourceStatus {
   readonly note?: string;
   /** Limits shorter than the budget year that the source enforces (e.g. a monthly budget). */
   readonly limits?: readonly SourceLimitStatus[];
+  /**
+   * Read as an estimate to compare with, not added to the spend: a local log source while a
+   * network source meters the same traffic (the dashboard shows the two side by side).
+   */
+  readonly estimate?: boolean;
+}
+
+/** A source whose rows make up the spend: in use, and not only an estimate beside a network source. */
+export function countsTowardSpend(source: SourceStatus): boolean {
+  return source.state !== 'off' && source.estimate !== true;
 }
 
 export interface SourceLimitStatus {
@@ -108,13 +118,13 @@ export function levelOf(status: BudgetStatus, thresholds: readonly number[], ove
 export function buildSnapshot(input: SnapshotInput): Snapshot {
   const { settings, today } = input;
   const resolved = resolveBudget({ annualBudget: settings.annualBudget, budgetYearStart: settings.budgetYearStart }, input.gatewayBudget, today);
-  const active = new Set(input.sources.filter((s) => s.state !== 'off').map((s) => s.id));
+  const inUse = input.sources.filter(countsTowardSpend);
+  const active = new Set(inUse.map((s) => s.id));
   const daily = input.ledger.dailyTotals(resolved.year.start, resolved.year.end, active);
   const budgetInputs = { year: resolved.year, budget: resolved.budget, today, workdays: settings.workdays, daily };
   const status = computeStatus(budgetInputs);
   const projection = project(budgetInputs);
   const overrun = resolved.budget !== null && projection.yearEnd.p50 > resolved.budget;
-  const inUse = input.sources.filter((s) => s.state !== 'off');
   const unpriced = new Map<string, UnpricedModel>();
   for (const row of input.ledger.rows({ from: resolved.year.start, toExclusive: resolved.year.end })) {
     if (!row.unpriced || !active.has(row.source)) continue;

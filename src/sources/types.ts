@@ -56,6 +56,11 @@ export interface SourceAdapter {
   readonly setting: string;
   readonly needsKey: boolean;
   isEnabled(config: TokenBudgetConfig): boolean;
+  /**
+   * True when the source, though enabled, is only an estimate to compare with: its rows are kept
+   * and shown beside the others but not added to the spend (local logs beside a network source).
+   */
+  estimateOnly?(config: TokenBudgetConfig): boolean;
   /** Where the data comes from (e.g. the URL): when it changes, the source's old rows are dropped. */
   identity(config: TokenBudgetConfig): string;
   fetch(context: FetchContext): Promise<FetchOutcome>;

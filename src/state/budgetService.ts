@@ -9,7 +9,7 @@ import type { TokenBudgetConfig } from '../core/config';
 import { SPIKE_WINDOW_DAYS, type SpendByDay } from '../core/alerts';
 import { addDaysKey, todayKey, utcDayKey } from '../core/dates';
 import { Ledger } from '../core/ledger';
-import { buildSnapshot, type GatewayBudget, type Snapshot, type SourceStatus } from '../core/snapshot';
+import { buildSnapshot, countsTowardSpend, type GatewayBudget, type Snapshot, type SourceStatus } from '../core/snapshot';
 import { resolveBudget } from '../core/budgetYear';
 import type { SourceId } from '../core/types';
 import { redact, SourceError, type HttpClient } from '../sources/http';
@@ -100,7 +100,7 @@ export class BudgetService {
   /** Spend and top model per day for the alert policy: the month before today, over the sources in use. */
   spendByDay(): SpendByDay {
     const snapshot = this.snapshot;
-    const active = new Set(snapshot.sources.filter((s) => s.state !== 'off').map((s) => s.id));
+    const active = new Set(snapshot.sources.filter(countsTowardSpend).map((s) => s.id));
     const to = addDaysKey(snapshot.today, 1);
     const from = addDaysKey(snapshot.today, -(SPIKE_WINDOW_DAYS + 2));
     const firstDataDay = this.ledger.dailyTotals('0001-01-01', to, active).keys().next().value;
@@ -247,6 +247,7 @@ export class BudgetService {
         ...(m?.user ? { user: m.user } : {}),
         ...(m?.note ? { note: m.note } : {}),
         ...(m?.limits && m.limits.length > 0 ? { limits: m.limits } : {}),
+        ...(adapter.estimateOnly?.(config) ? { estimate: true } : {}),
       };
     });
   }

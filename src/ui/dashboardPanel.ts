@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import { buildDashboardModel, type DashboardModel } from '../core/dashboardModel';
 import type { Ledger } from '../core/ledger';
 import type { Snapshot } from '../core/snapshot';
-import type { LedgerRow } from '../core/types';
+import type { DayKey, LedgerRow } from '../core/types';
 import { dashboardHtml } from '../../webview/page';
 import { WebviewMessageSchema, type HostMessage, type WebviewMessage } from '../../webview/protocol';
 
@@ -24,8 +24,12 @@ export interface DashboardHost {
   ledger(): Ledger | readonly LedgerRow[];
   /** The ISO weekdays the ideal pace rises on (`tokenBudget.workdays`). */
   workdays(): readonly number[];
+  /** Every budget year seen (the archive), for the year picker. */
+  budgetYears(): readonly { readonly start: DayKey; readonly end: DayKey }[];
+  /** An earlier budget year's snapshot, as it stood on its last day; undefined when unknown. */
+  snapshotOfYear(start: DayKey): Snapshot | undefined;
   /** Messages the panel does not handle itself: refresh, exportCsv, command. */
-  onMessage(message: Exclude<WebviewMessage, { type: 'ready' | 'drawn' }>): void;
+  onMessage(message: Exclude<WebviewMessage, { type: 'ready' | 'drawn' | 'selectYear' }>): void;
   warn(message: string): void;
   debug?(message: string): void;
 }
@@ -51,6 +55,8 @@ export class DashboardPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private ready = false;
   private lastPosted: string | undefined;
+  /** The budget year shown when it is not today's (by its first day). */
+  private selectedYear: DayKey | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -80,10 +86,21 @@ export class DashboardPanel implements vscode.Disposable {
     this.attach(panel);
   }
 
-  /** Posts the new model in place (no re-creation, no flicker); skipped when nothing shown changed. */
+  /** The budget year shown (its first day): today's unless an earlier one was picked. */
+  get shownYear(): DayKey | undefined {
+    return this.selectedYear;
+  }
+
+  /**
+   * Posts the new model in place (no re-creation, no flicker); skipped when nothing shown changed.
+   * While an earlier budget year is picked, that year is shown (its numbers only change when its
+   * rows do), with today's year one pick away.
+   */
   update(snapshot: Snapshot): void {
     if (!this.panel || !this.ready) return;
-    const model = buildDashboardModel(snapshot, this.host.ledger(), this.host.workdays());
+    const shown = (this.selectedYear !== undefined && this.selectedYear !== snapshot.year.start ? this.host.snapshotOfYear(this.selectedYear) : undefined) ?? snapshot;
+    if (shown === snapshot) this.selectedYear = undefined;
+    const model = buildDashboardModel(shown, this.host.ledger(), this.host.workdays(), { years: this.host.budgetYears(), currentStart: snapshot.year.start });
     const key = contentKey(model);
     if (key === this.lastPosted) return;
     this.lastPosted = key;
@@ -103,6 +120,7 @@ export class DashboardPanel implements vscode.Disposable {
     this.panel = panel;
     this.ready = false;
     this.lastPosted = undefined;
+    this.selectedYear = undefined;
     panel.iconPath = { light: vscode.Uri.joinPath(this.extensionUri, 'media', 'dashboard-light.svg'), dark: vscode.Uri.joinPath(this.extensionUri, 'media', 'dashboard-dark.svg') };
     panel.webview.options = this.options();
     panel.webview.html = pageFor(panel.webview, this.extensionUri);
@@ -140,6 +158,10 @@ export class DashboardPanel implements vscode.Disposable {
         return;
       case 'drawn':
         this.host.debug?.(`Dashboard drawn in ${message.ms} ms.`);
+        return;
+      case 'selectYear':
+        this.selectedYear = message.start;
+        this.update(this.host.snapshot());
         return;
       default:
         this.host.onMessage(message);

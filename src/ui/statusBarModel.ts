@@ -6,7 +6,7 @@ import { formatDistanceStrict } from 'date-fns';
 import type { StatusBarDisplay } from '../core/config';
 import { formatDayLong, formatPercent, formatTokens, formatUsd, formatUsdCompact } from '../core/format';
 import { toDayKey } from '../core/dates';
-import { lastDayOf, type Level, type Snapshot, type SourceLimitStatus } from '../core/snapshot';
+import { countsTowardSpend, lastDayOf, type Level, type Snapshot, type SourceLimitStatus } from '../core/snapshot';
 
 export interface StatusBarView {
   readonly text: string;
@@ -57,7 +57,8 @@ function sourceLines(s: Snapshot, now: Date): string[] {
         ...(src.limits ?? []).map((l) => `  - ${escapeMd(limitText(l))}`),
         ...(src.note ? [`  - $(info) ${escapeMd(src.note)}`] : []),
       ];
-      return [`- ${icon} **${escapeMd(src.label)}**: ${src.state}, ${when}${error}`, ...extra].join('\n');
+      const estimate = src.estimate ? ' (estimate beside the network source, not added to the spend)' : '';
+      return [`- ${icon} **${escapeMd(src.label)}**${estimate}: ${src.state}, ${when}${error}`, ...extra].join('\n');
     });
 }
 
@@ -95,7 +96,7 @@ export function statusBarView(s: Snapshot, display: StatusBarDisplay, now: Date)
     };
   }
 
-  const hasData = s.sources.some((src) => src.state !== 'off' && src.lastSuccess !== undefined);
+  const hasData = s.sources.some((src) => countsTowardSpend(src) && src.lastSuccess !== undefined);
   const failing = s.sources.filter((src) => src.state === 'error' || src.state === 'stale').filter((src) => src.error);
   if (!hasData) {
     const firstError = failing[0]?.error;

@@ -17,7 +17,7 @@ import type { TokenBudgetConfig } from '../../core/config';
 import { SourceError } from '../http';
 import type { FetchContext, FetchOutcome, SourceAdapter } from '../types';
 import { CODEX_ASSUMED_LABEL, CODEX_FALLBACK_MODEL } from './codex';
-import { candidateRoots, localSourceEnabled, scanDirs, type Env, type LocalSourceId } from './paths';
+import { candidateRoots, localSourceEnabled, networkSourceConfigured, scanDirs, type Env, type LocalSourceId } from './paths';
 import { bundledWorkerFile, InProcessRunner, WorkerRunner, type ScanRunner } from './runner';
 import type { ScanProgress, ScanResult } from './scanner';
 import { LogWatcher, type LogWatcherOptions } from './watcher';
@@ -162,6 +162,8 @@ function makeAdapter(id: LocalSourceId): SourceAdapter {
       if (!on) runtime.watcher?.stop(id);
       return on;
     },
+    // Beside a network source the logs meter the same traffic again: an estimate to compare with.
+    estimateOnly: (config) => networkSourceConfigured(config),
     identity: (config) => rootsOf(id, config).join(path.delimiter),
     fetch: (context) => fetchLocal(id, context),
   };

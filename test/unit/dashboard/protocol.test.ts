@@ -27,6 +27,7 @@ void describe('webview → host messages (validated on the host)', () => {
     assert.ok(ok({ type: 'exportCsv' }));
     assert.ok(ok({ type: 'drawn', ms: 12.5 }));
     assert.ok(ok({ type: 'command', command: 'tokenBudget.setAnnualBudget' }));
+    assert.ok(ok({ type: 'selectYear', start: '2025-04-01' }));
   });
 
   void it('refuses anything else', () => {
@@ -34,6 +35,8 @@ void describe('webview → host messages (validated on the host)', () => {
     assert.ok(!ok({ type: 'drawn', ms: -1 }));
     assert.ok(!ok({ type: 'drawn', ms: Number.NaN }));
     assert.ok(!ok({ type: 'eval', code: '1' }));
+    assert.ok(!ok({ type: 'selectYear', start: '../../etc' }), 'a year is a day key');
+    assert.ok(!ok({ type: 'selectYear' }));
     assert.ok(!ok('ready'));
     assert.ok(!ok(null));
   });
@@ -50,6 +53,9 @@ void describe('host → webview messages (checked in the webview)', () => {
     assert.ok(!isHostMessage({ type: 'model' }));
     assert.ok(!isHostMessage({ type: 'model', model: { ...(model as object), days: 'x' } }));
     assert.ok(!isHostMessage({ type: 'model', model: { ...(model as object), kpis: [{ id: 1 }] } }));
+    assert.ok(!isHostMessage({ type: 'model', model: { ...(model as object), years: [{ start: 1 }] } }));
+    assert.ok(!isHostMessage({ type: 'model', model: { ...(model as object), comparison: { from: '2026-01-01' } } }));
+    assert.ok(!isHostMessage({ type: 'model', model: { ...(model as object), archived: 'no' } }));
     assert.ok(!isHostMessage({ type: 'other' }));
     assert.ok(!isHostMessage('model'));
     assert.ok(!isHostMessage(null));

@@ -76,6 +76,22 @@ void describe('local-log sources', () => {
     assert.ok(stateFileOf(stateDir, 'claudeCode').endsWith('local-logs-claudeCode.state'));
   });
 
+  void it('"on" beside a network source: read as an estimate, kept in the ledger, not added to the spend', async () => {
+    const home = tempHome();
+    setup(home);
+    write(claudeFile(home, 'p/a.jsonl'), [assistant({ timestamp: iso(1), messageId: 'm1', requestId: 'r1', model: CLAUDE_MODELS.sonnet, usage: U })]);
+    const network = { 'sources.openrouter.enabled': true };
+    assert.equal(claudeCodeAdapter.estimateOnly?.(readConfig((k) => ({ ...network, 'sources.claudeCode.enabled': 'on' })[k])), true);
+    assert.equal(claudeCodeAdapter.estimateOnly?.(readConfig((k) => ({ 'sources.claudeCode.enabled': 'on' })[k])), false, 'alone, the logs are the spend');
+    const svc = service({ ...network, 'sources.claudeCode.enabled': 'on', 'sources.codex.enabled': 'off' });
+    await svc.refresh('test');
+    assert.equal(totals(svc.ledgerRows, (r) => r.source === 'claudeCode').requests, 1, 'the logs were read');
+    const status = svc.snapshot.sources.find((s) => s.id === 'claudeCode');
+    assert.equal(status?.estimate, true);
+    assert.equal(status?.state, 'ok');
+    assert.equal(svc.snapshot.status.spent, 0, 'OpenRouter (no key) has nothing yet, and the logs are not added');
+  });
+
   void it('"on" with no logs anywhere is an error that says where it looked', async () => {
     const home = tempHome();
     setup(home);
