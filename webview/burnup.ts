@@ -5,7 +5,7 @@
  */
 import type { Chart as ChartJs, ChartDataset, Plugin, TooltipItem } from 'chart.js';
 import type { DashboardModel } from '../src/core/dashboardModel';
-import { Chart, chartFont, dayTicks, keyboardNavigation, setTicks, tickLabel, tooltipTheme } from './chartSetup';
+import { baseOptions, Chart, dayAxis, dayTicks, keyboardNavigation, moneyAxis, moneyLabel, tickLabel, tooltipTheme } from './chartSetup';
 import { dayLong, pct, usd, usdCompact } from './format';
 import { withAlpha, type Palette } from './theme';
 
@@ -131,30 +131,15 @@ export class BurnupChart {
   private options(): LineChart['options'] {
     // Callbacks read the current model: the options are replaced only when the theme changes.
     const p = this.palette;
-    const font = chartFont(p);
     return {
-      responsive: true,
-      maintainAspectRatio: false,
-      animation: false,
-      normalized: true,
-      interaction: { mode: 'index', intersect: false },
+      ...baseOptions(),
       layout: { padding: { top: 22, right: 8 } },
       scales: {
         x: {
-          type: 'category',
+          ...dayAxis(p, 8, () => dayTicks(this.model.days, 0, this.model.days.length), (i) => tickLabel(this.model.days[i], false)),
           grid: { color: withAlpha(p.grid, 0.6), drawTicks: false, tickLength: 0 },
-          border: { color: p.axis },
-          afterBuildTicks: (axis) => setTicks(axis, dayTicks(this.model.days, 0, this.model.days.length)),
-          ticks: { color: p.muted, font, autoSkip: false, maxRotation: 0, padding: 8, callback: (value) => tickLabel(this.model.days[Number(value)], false) },
         },
-        y: {
-          type: 'linear',
-          beginAtZero: true,
-          suggestedMax: this.suggestedMax(),
-          grid: { color: p.grid, drawTicks: false },
-          border: { display: false },
-          ticks: { color: p.muted, font, padding: 8, maxTicksLimit: 8, callback: (value) => usdCompact(Number(value)) },
-        },
+        y: { ...moneyAxis(p, 8), suggestedMax: this.suggestedMax() },
       },
       plugins: {
         tooltip: {
@@ -163,7 +148,7 @@ export class BurnupChart {
           itemSort: (a: TooltipItem<'line'>, b: TooltipItem<'line'>) => a.datasetIndex - b.datasetIndex,
           callbacks: {
             title: (items: TooltipItem<'line'>[]) => dayLong(this.model.days[items[0]?.dataIndex ?? 0] ?? ''),
-            label: (item: TooltipItem<'line'>) => ` ${item.dataset.label ?? ''}: ${usd(item.parsed.y ?? 0)}`,
+            label: moneyLabel,
             footer: (items: TooltipItem<'line'>[]) => this.footer(items[0]?.dataIndex ?? -1),
           },
         },

@@ -1,11 +1,12 @@
 /**
  * chart.js, tree-shaken: only the controllers, elements, scales and plugins the dashboard uses are
- * registered. No animation (the charts update in place, without movement or flicker), and shared
- * theming of axes and tooltips from the VS Code palette.
+ * registered. The options the charts share: no animation (the charts update in place, without
+ * movement or flicker), the day and money axes, and the theming of axes and tooltips from the VS
+ * Code palette.
  */
 import { BarController, BarElement, CategoryScale, Chart, Filler, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
-import type { ActiveDataPoint, ChartType, Scale } from 'chart.js';
-import { dayShort, isoWeekday, month } from './format';
+import type { ActiveDataPoint, ChartType, Scale, ScaleOptions } from 'chart.js';
+import { dayShort, isoWeekday, month, usd, usdCompact } from './format';
 import type { Palette } from './theme';
 
 Chart.register(LineController, BarController, LineElement, BarElement, PointElement, LinearScale, CategoryScale, Filler, Tooltip);
@@ -15,6 +16,49 @@ export { Chart };
 /** Font settings for chart text. */
 export function chartFont(p: Palette, weight: 'normal' | 'bold' = 'normal') {
   return { family: p.fontFamily, size: p.fontSize, weight } as const;
+}
+
+/**
+ * The chart-wide options every dashboard chart shares (a fresh object for each chart): it fills its container, draws without
+ * animation, and hovering a day shows every dataset's value on that day.
+ */
+export function baseOptions() {
+  return {
+    responsive: true,
+    maintainAspectRatio: false,
+    animation: false,
+    normalized: true,
+    interaction: { mode: 'index', intersect: false },
+  } as const;
+}
+
+/**
+ * The x axis of days: ticks at the indices `ticks()` gives (see `dayTicks`), labelled by
+ * `label(index)`; read when the chart lays out, so they follow the current model.
+ */
+export function dayAxis(p: Palette, padding: number, ticks: () => readonly number[], label: (index: number) => string): ScaleOptions<'category'> {
+  return {
+    type: 'category',
+    border: { color: p.axis },
+    afterBuildTicks: (axis) => setTicks(axis, ticks()),
+    ticks: { color: p.muted, font: chartFont(p), autoSkip: false, maxRotation: 0, padding, callback: (value) => label(Number(value)) },
+  };
+}
+
+/** The y axis of money: from zero, in compact dollars, at most `maxTicksLimit` ticks. */
+export function moneyAxis(p: Palette, maxTicksLimit: number): ScaleOptions<'linear'> {
+  return {
+    type: 'linear',
+    beginAtZero: true,
+    grid: { color: p.grid, drawTicks: false },
+    border: { display: false },
+    ticks: { color: p.muted, font: chartFont(p), padding: 8, maxTicksLimit, callback: (value) => usdCompact(Number(value)) },
+  };
+}
+
+/** A tooltip line: the dataset's name and its value in dollars. */
+export function moneyLabel(item: { readonly dataset: { readonly label?: string }; readonly parsed: { readonly y: number | null } }): string {
+  return ` ${item.dataset.label ?? ''}: ${usd(item.parsed.y ?? 0)}`;
 }
 
 /** Indices of the ticks to show for `days[from..to)`: month starts over long ranges, Mondays over short ones. */

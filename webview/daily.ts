@@ -4,9 +4,9 @@
  */
 import type { Chart as ChartJs, ChartDataset, TooltipItem } from 'chart.js';
 import type { DashboardModel } from '../src/core/dashboardModel';
-import { Chart, chartFont, dayTicks, keyboardNavigation, setTicks, tickLabel, tooltipTheme } from './chartSetup';
+import { baseOptions, Chart, dayAxis, dayTicks, keyboardNavigation, moneyAxis, moneyLabel, tickLabel, tooltipTheme } from './chartSetup';
 import { codicon, el, setAttr } from './dom';
-import { dayLong, usd, usdCompact } from './format';
+import { dayLong, usd } from './format';
 import type { DailyRange } from './protocol';
 import { withAlpha, type Palette } from './theme';
 
@@ -173,32 +173,17 @@ export class DailyChart {
   private options(): MixedChart['options'] {
     // Callbacks read the current model and range: the options are replaced only when the theme changes.
     const p = this.palette;
-    const font = chartFont(p);
     const at = (index: number) => this.window().from + index;
     return {
-      responsive: true,
-      maintainAspectRatio: false,
-      animation: false,
-      normalized: true,
-      interaction: { mode: 'index', intersect: false },
+      ...baseOptions(),
       layout: { padding: { top: 6, right: 8 } },
       scales: {
         x: {
-          type: 'category',
+          ...dayAxis(p, 6, () => dayTicks(this.model.days, this.window().from, this.model.elapsed), (i) => tickLabel(this.model.days[at(i)], this.window().length <= 120)),
           stacked: true,
           grid: { display: false },
-          border: { color: p.axis },
-          afterBuildTicks: (axis) => setTicks(axis, dayTicks(this.model.days, this.window().from, this.model.elapsed)),
-          ticks: { color: p.muted, font, autoSkip: false, maxRotation: 0, padding: 6, callback: (value) => tickLabel(this.model.days[at(Number(value))], this.window().length <= 120) },
         },
-        y: {
-          type: 'linear',
-          stacked: true,
-          beginAtZero: true,
-          grid: { color: p.grid, drawTicks: false },
-          border: { display: false },
-          ticks: { color: p.muted, font, padding: 8, maxTicksLimit: 6, callback: (value) => usdCompact(Number(value)) },
-        },
+        y: { ...moneyAxis(p, 6), stacked: true },
       },
       plugins: {
         tooltip: {
@@ -207,7 +192,7 @@ export class DailyChart {
           itemSort: (a: TooltipItem<'bar' | 'line'>, b: TooltipItem<'bar' | 'line'>) => (a.dataset.type === 'line' ? 1 : 0) - (b.dataset.type === 'line' ? 1 : 0) || (b.parsed.y ?? 0) - (a.parsed.y ?? 0),
           callbacks: {
             title: (items: TooltipItem<'bar' | 'line'>[]) => dayLong(this.model.days[at(items[0]?.dataIndex ?? 0)] ?? ''),
-            label: (item: TooltipItem<'bar' | 'line'>) => ` ${item.dataset.label ?? ''}: ${usd(item.parsed.y ?? 0)}`,
+            label: moneyLabel,
             footer: (items: TooltipItem<'bar' | 'line'>[]) => `Total: ${usd(this.model.daily.total[at(items[0]?.dataIndex ?? 0)] ?? 0)}`,
           },
         },
