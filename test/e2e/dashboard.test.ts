@@ -13,6 +13,7 @@ import { launchEditor, type RunningEditor } from '../../scripts/lib/editor.mjs';
 import { startSimulator, type Simulator } from '../../tools/simulator/server';
 import { startLiteLLMFake, type LiteLLMFake, type SpendRow } from '../fakes/litellm';
 import { startOpenAIFake, type OpenAIFake, type OpenAIUsageRecord } from '../fakes/openai';
+import { expectedSpend } from './expected';
 import {
   answerInputBox,
   capturingFailure,
@@ -44,11 +45,6 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 // ---------------------------------------------------------------------------------------------
 // What the dashboard must show, from the simulator's data
 
-/** Today as the extension host sees it: the local calendar date. */
-function localToday(): string {
-  return new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
-}
-
 const DAY_MS = 86_400_000;
 const epoch = (key: string) => Date.parse(`${key}T00:00:00Z`);
 const keyOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
@@ -64,26 +60,18 @@ function workdaysIn(from: string, toExclusive: string): number {
 }
 
 function expected() {
-  const budget = sim.data.budget;
-  assert.ok(budget, 'the simulator reports a budget');
-  const today = localToday();
+  const exp = expectedSpend(sim);
+  const { period, today } = exp;
   const tomorrow = keyOf(epoch(today) + DAY_MS);
-  const inYear = sim.data.days.filter((d) => d.date >= budget.period_start && d.date < budget.period_end && d.date <= today);
-  const spent = inYear.reduce((s, d) => s + d.cost, 0);
-  const workdaysTotal = workdaysIn(budget.period_start, budget.period_end);
-  const workdaysElapsed = workdaysIn(budget.period_start, tomorrow); // today counts when it is a workday
-  const workdaysLeft = workdaysIn(today, budget.period_end); // so does it here
+  const workdaysTotal = workdaysIn(period.period_start, period.period_end);
+  const workdaysElapsed = workdaysIn(period.period_start, tomorrow); // today counts when it is a workday
+  const workdaysLeft = workdaysIn(today, period.period_end); // so does it here
   const byModel = new Map<string, number>();
-  for (const d of inYear) for (const m of d.models) byModel.set(m.model, (byModel.get(m.model) ?? 0) + m.cost);
+  for (const d of exp.days) for (const m of d.models) byModel.set(m.model, (byModel.get(m.model) ?? 0) + m.cost);
   return {
-    today,
-    period: budget,
-    spent,
-    budget: budget.amount,
-    remaining: budget.amount - spent,
-    percent: (spent / budget.amount) * 100,
-    perWorkday: (budget.amount - spent) / workdaysLeft,
-    pace: spent - (budget.amount * workdaysElapsed) / workdaysTotal,
+    ...exp,
+    perWorkday: exp.remaining / workdaysLeft,
+    pace: exp.spent - (exp.budget * workdaysElapsed) / workdaysTotal,
     byModel,
   };
 }

@@ -10,6 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
 import { launchEditor, type RunningEditor } from '../../scripts/lib/editor.mjs';
 import { startSimulator, type Simulator } from '../../tools/simulator/server';
+import { expectedSpend } from './expected';
 import {
   answerInputBox,
   capturingFailure,
@@ -35,22 +36,14 @@ let editor: RunningEditor;
 let wb: Workbench;
 let page: Page;
 
-/** Today as the extension host sees it: the local calendar date. */
-function localToday(): string {
-  return new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
-}
-
 /** What the meter must show, computed from the simulator's own data. */
 function expected() {
-  const budget = sim.data.budget;
-  assert.ok(budget, 'the simulator reports a budget');
-  const today = localToday();
-  const spent = sim.data.days.filter((d) => d.date >= budget.period_start && d.date < budget.period_end && d.date <= today).reduce((s, d) => s + d.cost, 0);
+  const exp = expectedSpend(sim);
   // A plain run-rate check (the last 28 days' mean × days left) that this demo year overruns.
-  const recent = sim.data.days.filter((d) => d.date < today).slice(-28);
-  const daysLeft = (Date.parse(budget.period_end) - Date.parse(today)) / 86_400_000;
-  const runRate = spent + (recent.reduce((s, d) => s + d.cost, 0) / recent.length) * daysLeft;
-  return { spent, budget: budget.amount, percent: (spent / budget.amount) * 100, remaining: budget.amount - spent, projectedOverrun: runRate > budget.amount };
+  const recent = sim.data.days.filter((d) => d.date < exp.today).slice(-28);
+  const daysLeft = (Date.parse(exp.period.period_end) - Date.parse(exp.today)) / 86_400_000;
+  const runRate = exp.spent + (recent.reduce((s, d) => s + d.cost, 0) / recent.length) * daysLeft;
+  return { ...exp, projectedOverrun: runRate > exp.budget };
 }
 
 const usd = (n: number) => new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(n);

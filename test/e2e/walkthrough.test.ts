@@ -9,6 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { launchEditor, type RunningEditor } from '../../scripts/lib/editor.mjs';
 import { startSimulator, type Simulator } from '../../tools/simulator/server';
+import { expectedSpend, localToday, simSpentBetween } from './expected';
 import { answerInputBox, answerQuickPick, capturingFailure, openWorkbench, runCommand, screenshot, waitForStatusText, type Workbench } from './workbench';
 
 const VSIX = process.env.TB_VSIX ?? path.resolve(__dirname, '..', '..', 'token-budget.vsix');
@@ -28,10 +29,6 @@ after(async () => {
   await editor?.stop();
   await sim?.close();
 });
-
-function localToday(): string {
-  return new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
-}
 
 /** Clicks a walkthrough step's title, then its command button. */
 async function stepButton(p: Page, stepTitle: string, button: string): Promise<void> {
@@ -57,16 +54,13 @@ void describe('getting-started walkthrough', { timeout: 300_000 }, () => {
       await answerInputBox(page, sim.url);
       await answerInputBox(page, KEY);
       const text = await waitForStatusText(page, /\d+% · \$/, 60_000);
-      const budget = sim.data.budget;
-      assert.ok(budget);
-      const spentInPeriod = sim.data.days.filter((d) => d.date >= budget.period_start && d.date <= localToday()).reduce((s, d) => s + d.cost, 0);
-      assert.equal(Number(/(\d+)%/.exec(text)?.[1]), Math.round((spentInPeriod / budget.amount) * 100), text);
+      assert.equal(Number(/(\d+)%/.exec(text)?.[1]), Math.round(expectedSpend(sim).percent), text);
 
       // 3: an annual budget of my own (the year then starts on budgetYearStart, 1 January).
       await stepButton(page, 'Set your annual budget', 'Set Annual Budget…');
       await answerInputBox(page, '400k');
       const year = localToday().slice(0, 4);
-      const spentThisYear = sim.data.days.filter((d) => d.date >= `${year}-01-01` && d.date <= localToday()).reduce((s, d) => s + d.cost, 0);
+      const spentThisYear = simSpentBetween(sim, `${year}-01-01`, localToday());
       const expectedPct = Math.round((spentThisYear / 400_000) * 100);
       await waitForStatusText(page, new RegExp(`^\\S*\\s*${expectedPct}% · \\$`), 30_000);
 
