@@ -20,6 +20,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { ensureEditor, launchEditor, type RunningEditor } from '../../scripts/lib/editor.mjs';
 import { generateHistory, type SimData } from '../../tools/simulator/history';
 import { startSimulator, type Simulator } from '../../tools/simulator/server';
+import { expectedSpend } from './expected';
 import { answerQuickPick, capturingFailure, CHROMIUM_ARGS, notifications, runCommand, screenshot, VIEWPORT, waitForNotification, waitForStatusText } from './workbench';
 
 const VSIX = process.env.TB_VSIX ?? path.resolve(__dirname, '..', '..', 'token-budget.vsix');
@@ -32,19 +33,8 @@ const LOWER = /\b(50|75)% of your annual allowance/;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** Today as the extension host sees it: the local calendar date. */
-function localToday(): string {
-  return new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
-}
-
 /** Percent of the budget spent up to today in `data`, as the extension counts it. */
-function percentSpent(data: SimData): number {
-  const budget = data.budget;
-  assert.ok(budget, 'the simulator reports a budget');
-  const today = localToday();
-  const spent = data.days.filter((d) => d.date >= budget.period_start && d.date < budget.period_end && d.date <= today).reduce((s, d) => s + d.cost, 0);
-  return (spent / budget.amount) * 100;
-}
+const percentSpent = (data: SimData): number => expectedSpend({ data }).percent;
 
 /** The default demo history, scaled so that 92 % of its budget is spent. */
 function dataAt92(now: Date): SimData {

@@ -24,7 +24,7 @@ export interface ExpectedSpend {
 }
 
 /** The spend of the simulator's budget period up to today, and how it stands against the budget. */
-export function expectedSpend(sim: Simulator, today = localToday()): ExpectedSpend {
+export function expectedSpend(sim: Pick<Simulator, 'data'>, today = localToday()): ExpectedSpend {
   const period = sim.data.budget;
   assert.ok(period, 'the simulator reports a budget');
   const days = sim.data.days.filter((d) => d.date >= period.period_start && d.date < period.period_end && d.date <= today);
@@ -33,6 +33,6 @@ export function expectedSpend(sim: Simulator, today = localToday()): ExpectedSpe
 }
 
 /** What the simulator's days from `from` to `to` (both included) cost. */
-export function simSpentBetween(sim: Simulator, from: string, to: string): number {
+export function simSpentBetween(sim: Pick<Simulator, 'data'>, from: string, to: string): number {
   return sim.data.days.filter((d) => d.date >= from && d.date <= to).reduce((s, d) => s + d.cost, 0);
 }

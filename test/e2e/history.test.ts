@@ -22,6 +22,7 @@ import type { Frame, Page } from 'playwright-core';
 import { launchEditor, type RunningEditor } from '../../scripts/lib/editor.mjs';
 import { startSimulator, type Simulator } from '../../tools/simulator/server';
 import { generateCorpus } from '../fakes/agentLogs';
+import { simSpentBetween } from './expected';
 import { capturingFailure, findInWebviews, hoverTooltip, openWorkbench, screenshot, statusBarItem, waitForStatusText, type Workbench } from './workbench';
 
 const VSIX = process.env['TB_VSIX'] ?? path.resolve(__dirname, '..', '..', 'token-budget.vsix');
@@ -58,10 +59,8 @@ async function localDaily(): Promise<{ period: string; totalCost: number }[]> {
   return (JSON.parse(stdout) as { daily: { period: string; totalCost: number }[] }).daily;
 }
 
-/** The gateway's spend this budget year up to today (the simulator's own days). */
-function gatewaySpent(from: string, to: string): number {
-  return sim.data.days.filter((d) => d.date >= from && d.date <= to).reduce((s, d) => s + d.cost, 0);
-}
+/** The gateway's spend from `from` to `to` (the simulator's own days). */
+const gatewaySpent = (from: string, to: string): number => simSpentBetween(sim, from, to);
 
 /** The ledger an earlier year's run leaves behind: a year of gateway rows, and that year in the archive. */
 function writePriorYear(periodStart: string): void {

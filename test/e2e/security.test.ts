@@ -17,6 +17,7 @@ import type { Page } from 'playwright-core';
 import { launchEditor, type RunningEditor } from '../../scripts/lib/editor.mjs';
 import { publicKeyPrefix } from '../../src/sources/http';
 import { startSimulator, type Simulator } from '../../tools/simulator/server';
+import { expectedSpend } from './expected';
 import { capturingFailure, hoverTooltip, openWorkbench, runCommand, screenshot, statusBarItem, waitForStatusText, type Workbench } from './workbench';
 
 const VSIX = process.env.TB_VSIX ?? path.resolve(__dirname, '..', '..', 'token-budget.vsix');
@@ -65,17 +66,7 @@ function hostileSettings(extra: Record<string, unknown> = {}): string {
   );
 }
 
-function localToday(): string {
-  return new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
-}
-
-function expectedPercent(): number {
-  const budget = sim.data.budget;
-  assert.ok(budget);
-  const today = localToday();
-  const spent = sim.data.days.filter((d) => d.date >= budget.period_start && d.date < budget.period_end && d.date <= today).reduce((s, d) => s + d.cost, 0);
-  return (spent / budget.amount) * 100;
-}
+const expectedPercent = (): number => expectedSpend(sim).percent;
 
 /** Every file under `dir` whose name matches. */
 async function findFiles(dir: string, name: RegExp): Promise<string[]> {
