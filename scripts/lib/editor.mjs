@@ -384,6 +384,8 @@ export async function ensureEditor({ log = (line) => console.error(line) } = {})
   await fs.mkdir(cacheDir, { recursive: true });
   return withLock(cacheDir, log, async () => {
     const logFile = path.join(cacheDir, 'editor-install.log');
+    // One log per install attempt, apt's output first (appended below, never overwritten).
+    await fs.writeFile(logFile, `[editor] set-up started ${new Date().toISOString()}\n`);
     await ensureAptPackages(log, logFile);
     assertChromium();
     if (await cacheIsValid(p)) return result(); // another process finished meanwhile
@@ -393,7 +395,7 @@ export async function ensureEditor({ log = (line) => console.error(line) } = {})
     for (const name of await fs.readdir(cacheDir)) {
       if (/^editor\.(tmp|old)-/.test(name)) await fs.rm(path.join(cacheDir, name), { recursive: true, force: true });
     }
-    await fs.writeFile(logFile, `[editor] install started ${new Date().toISOString()}\n`);
+    await fs.appendFile(logFile, `[editor] install started ${new Date().toISOString()}\n`);
     const tmpRoot = path.join(cacheDir, `editor.tmp-${process.pid}-${Date.now()}`);
     await fs.mkdir(tmpRoot, { recursive: true });
     const t = layout(tmpRoot);
