@@ -61,6 +61,8 @@ export interface SourceAdapter {
    * and shown beside the others but not added to the spend (local logs beside a network source).
    */
   estimateOnly?(config: TokenBudgetConfig): boolean;
+  /** While off: a hint on how the source could help (shown with the source in the dashboard), if any. */
+  offHint?(config: TokenBudgetConfig): string | undefined;
   /** Where the data comes from (e.g. the URL): when it changes, the source's old rows are dropped. */
   identity(config: TokenBudgetConfig): string;
   fetch(context: FetchContext): Promise<FetchOutcome>;

@@ -234,7 +234,10 @@ export class BudgetService {
   private sourceStatuses(config: TokenBudgetConfig): SourceStatus[] {
     return this.deps.adapters.map((adapter) => {
       const m = this.memory.get(adapter.id);
-      if (!adapter.isEnabled(config)) return { id: adapter.id, label: adapter.label, state: 'off' as const };
+      if (!adapter.isEnabled(config)) {
+        const hint = adapter.offHint?.(config);
+        return { id: adapter.id, label: adapter.label, state: 'off' as const, ...(hint ? { note: hint } : {}) };
+      }
       const state = m?.error === undefined ? (m?.lastSuccess ? 'ok' : 'stale') : m.lastSuccess ? 'stale' : 'error';
       return {
         id: adapter.id,

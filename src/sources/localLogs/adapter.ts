@@ -17,7 +17,7 @@ import type { TokenBudgetConfig } from '../../core/config';
 import { SourceError } from '../http';
 import type { FetchContext, FetchOutcome, SourceAdapter } from '../types';
 import { CODEX_ASSUMED_LABEL, CODEX_FALLBACK_MODEL } from './codex';
-import { candidateRoots, localSourceEnabled, networkSourceConfigured, scanDirs, type Env, type LocalSourceId } from './paths';
+import { candidateRoots, localSourceEnabled, logsPresent, networkSourceConfigured, scanDirs, type Env, type LocalSourceId } from './paths';
 import { bundledWorkerFile, InProcessRunner, WorkerRunner, type ScanRunner } from './runner';
 import type { ScanProgress, ScanResult } from './scanner';
 import { LogWatcher, type LogWatcherOptions } from './watcher';
@@ -164,6 +164,11 @@ function makeAdapter(id: LocalSourceId): SourceAdapter {
     },
     // Beside a network source the logs meter the same traffic again: an estimate to compare with.
     estimateOnly: (config) => networkSourceConfigured(config),
+    offHint(config) {
+      if (config.sources[id].enabled !== 'auto' || !networkSourceConfigured(config)) return undefined;
+      if (!logsPresent(id, rootsOf(id, config))) return undefined;
+      return `Logs found on this machine. Set tokenBudget.sources.${id}.enabled to "on" to compare them with the gateway's figure (an estimate beside it, not added to the spend).`;
+    },
     identity: (config) => rootsOf(id, config).join(path.delimiter),
     fetch: (context) => fetchLocal(id, context),
   };

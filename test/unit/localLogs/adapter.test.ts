@@ -92,6 +92,20 @@ void describe('local-log sources', () => {
     assert.equal(svc.snapshot.status.spent, 0, 'OpenRouter (no key) has nothing yet, and the logs are not added');
   });
 
+  void it('"auto" beside a network source stays off, with a hint where logs exist', async () => {
+    const home = tempHome();
+    setup(home);
+    write(claudeFile(home, 'p/a.jsonl'), [assistant({ timestamp: iso(1), messageId: 'm1', requestId: 'r1', model: CLAUDE_MODELS.sonnet, usage: U })]);
+    const svc = service({ 'sources.openrouter.enabled': true });
+    await svc.refresh('test');
+    const claude = svc.snapshot.sources.find((s) => s.id === 'claudeCode');
+    assert.equal(claude?.state, 'off');
+    assert.match(claude?.note ?? '', /Set tokenBudget\.sources\.claudeCode\.enabled to "on" to compare them with the gateway/);
+    assert.equal(totals(svc.ledgerRows, (r) => r.source === 'claudeCode').requests, 0, 'not read');
+    const codex = svc.snapshot.sources.find((s) => s.id === 'codex');
+    assert.equal(codex?.note, undefined, 'no Codex logs here: no hint');
+  });
+
   void it('"on" with no logs anywhere is an error that says where it looked', async () => {
     const home = tempHome();
     setup(home);
