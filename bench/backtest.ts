@@ -10,12 +10,13 @@
  * are reported per shape; the run fails (exit 1) when they are missed over all shapes together,
  * or on any shape with TB_BACKTEST_STRICT=1 (TB_BACKTEST_NO_FAIL=1 never fails).
  *
- * What the numbers say (src/core/projection.ts): on the
- * stationary shapes (steady, bursty, vacation) nothing beats spent ÷ days elapsed by more than
- * noise, because with nothing changing it already uses every day; the method ties it there (the
- * 95 % interval of the difference includes 0) and wins where the rate changes. No band that does
- * not know the future can cover a sudden 2–4× switch months ahead at 70 % without being far too
- * wide for every other shape.
+ * What the numbers say (src/core/projection.ts): with the default 300 seeds every shape's band
+ * covers 71–87 % (the sudden switch 73 %, thanks to a regime-change tail that is long while the
+ * current rate is young and short once it has held for months), and the median error is below
+ * naive on every shape but bursty (+0.3 points, 95 % interval −0.3 … +0.8). Bursty is a tie, not
+ * a loss: with nothing changing, spent ÷ days elapsed already uses every day, and on 600 seeds,
+ * or on seeds 300–599 (TB_BACKTEST_SEED_OFFSET=300), the method is level with or below it. The
+ * clear wins are where the rate changes (growing, joiner, switch) and after a long vacation.
  *
  * Every simulated year has the same background: a person-level spend rate (lognormal), workdays
  * heavy and weekends light (sometimes nothing), noisy days (lognormal, σ 0.6), busy and quiet
@@ -29,7 +30,8 @@
  *                count from the join (30, 90, 180 days after it), as the tool starts then;
  *   switch       a sudden switch to an expensive model (the rate × 2–4) between day 20 and 250.
  *
- * Options (environment): TB_BACKTEST_SEEDS (default 300 per shape), TB_BACKTEST_SIMULATIONS
+ * Options (environment): TB_BACKTEST_SEEDS (default 300 per shape), TB_BACKTEST_SEED_OFFSET (the
+ * first seed, default 0: another sample of years, to check a result is not the seeds' luck), TB_BACKTEST_SIMULATIONS
  * (the projection's paths, default: the projection's own default), TB_BACKTEST_BACKGROUND=iid
  * (independent weeks instead of busy and quiet periods: a sensitivity check of the band).
  */
@@ -39,6 +41,7 @@ import { mulberry32, standardNormal, type Random } from '../src/core/random';
 import type { BudgetInputs, DayKey } from '../src/core/types';
 
 const SEEDS = Number(process.env.TB_BACKTEST_SEEDS ?? 300);
+const SEED_OFFSET = Number(process.env.TB_BACKTEST_SEED_OFFSET ?? 0);
 const SIMULATIONS = process.env.TB_BACKTEST_SIMULATIONS ? Number(process.env.TB_BACKTEST_SIMULATIONS) : undefined;
 const HORIZONS = [30, 90, 180] as const;
 const WORKDAYS = [1, 2, 3, 4, 5];
@@ -185,7 +188,7 @@ export function score(predictions: readonly Prediction[]): Score {
 /** Predictions of one shape, per horizon. */
 export function runShape(shape: Shape, seeds: number, options: ProjectionOptions = {}): Map<number, Prediction[]> {
   const byHorizon = new Map<number, Prediction[]>(HORIZONS.map((h) => [h, []]));
-  for (let seed = 0; seed < seeds; seed++) {
+  for (let seed = SEED_OFFSET; seed < SEED_OFFSET + seeds; seed++) {
     const year = simulateYear(shape, seed);
     for (const h of HORIZONS) {
       const elapsed = Math.min(year.origin + h, year.days.length - 1);
@@ -239,7 +242,7 @@ function main(): void {
   const header = ['shape', 'horizon', 'MdAPE project (p50)', 'MdAPE naive', 'Δ pt', 'Δ 95% CI', 'p10–p90 coverage'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]?.length ?? 0)));
   const line = (cells: readonly string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
-  console.log(`Projection backtest: ${SEEDS} simulated years per shape (${BACKGROUND} background), horizons ${HORIZONS.join(', ')} days (joiner: after joining).\n`);
+  console.log(`Projection backtest: ${SEEDS} simulated years per shape${SEED_OFFSET ? ` (seeds from ${SEED_OFFSET})` : ''} (${BACKGROUND} background), horizons ${HORIZONS.join(', ')} days (joiner: after joining).\n`);
   console.log(line(header));
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   for (const r of rows) console.log(line(r));

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { addDaysKey, eachDayInfo, eachDayKey } from '../../../src/core/dates';
-import { driftSigma, project } from '../../../src/core/projection';
+import { absentDays, driftSigma, project } from '../../../src/core/projection';
 import type { BudgetInputs, DayKey, Projection } from '../../../src/core/types';
 import { makeInputs, MON_FRI, settingYear, steadyDaily } from './helpers';
 
@@ -90,7 +90,7 @@ void describe('project', () => {
     }
     const withoutGap = project(makeInputs({ today, daily: steady }));
     const withGap = project(makeInputs({ today, daily: vacation }));
-    // 15 workdays of vacation in June and July: absent weeks count in the rate (at an average weight).
+    // 15 workdays of vacation in June and July: an absence counts in the rate, at a reduced weight.
     assert.equal(withoutGap.meanWorkday, 1000);
     assert.ok(withGap.meanWorkday < 1000 && withGap.meanWorkday > 750, String(withGap.meanWorkday));
     assert.equal(withGap.basisDays, withoutGap.basisDays, 'an absence is not a new regime');
@@ -222,8 +222,10 @@ void describe('project', () => {
     for (const day of eachDayKey('2026-07-06', '2026-08-17')) daily.set(day, 0); // six weeks
     const p = project(makeInputs({ today, daily, budget: null }));
     assert.equal(p.basisDays, 257, 'the whole year so far');
-    // The six weeks count with an average weight (about a sixth of the year so far), like any other weeks.
-    assert.ok(p.meanWorkday > 750 && p.meanWorkday < 900, String(p.meanWorkday));
+    // The six weeks count as an absence: in the rate, but at a reduced weight (a vacation taken is
+    // less likely to come again soon than the days around it), so the rate is lower than without
+    // them, though by less than their full sixth of the year so far.
+    assert.ok(p.meanWorkday > 900 && p.meanWorkday < 1000, String(p.meanWorkday));
   });
 
   void it('the median path is the spend so far plus the rates over the days left', () => {
@@ -252,5 +254,36 @@ void describe('project', () => {
     const after = project(makeInputs({ year, today: '2027-05-01', daily: steadyDaily('2026-04-01', '2027-05-02', 10) }));
     assert.deepEqual(after.path, []);
     assert.equal(after.yearEnd.p50, 261 * 10); // the 261 workdays of the year, nothing after it
+  });
+
+  void it('finds absences: runs of (almost) nothing over three workdays or more, not weekends or single days off', () => {
+    const days = eachDayInfo('2026-03-02', '2026-03-30'); // four weeks from a Monday
+    const daily = steadyDaily('2026-03-02', '2026-03-30', 1000);
+    daily.set('2026-03-04', 0); // a single day off
+    for (const day of eachDayKey('2026-03-13', '2026-03-19')) daily.set(day, 5); // Fri … Wed: four workdays of almost nothing
+    const absent = absentDays(days, daily, MON_FRI);
+    const absentKeys = days.filter((_d, i) => absent[i]).map((d) => d.key);
+    assert.deepEqual(absentKeys, eachDayKey('2026-03-13', '2026-03-19'));
+  });
+
+  void it('after a switch in the middle of a week, the rates come from the day of the switch', () => {
+    const today = '2026-07-15';
+    const daily = new Map([...steadyDaily('2026-01-01', '2026-05-20', 1000), ...steadyDaily('2026-05-20', addDaysKey(today, 1), 3000)]); // a Wednesday
+    const p = project(makeInputs({ today, daily, budget: null }));
+    assert.ok(Math.abs(p.meanWorkday - 3000) < 1e-6, String(p.meanWorkday));
+    assert.equal(p.basisDays, 56, 'from Wednesday 20 May to yesterday');
+  });
+
+  void it('a young regime has a wider upper band than one that has held all year', () => {
+    const today = '2026-07-15';
+    const steady = steadyDaily('2026-01-01', addDaysKey(today, 1), 3000);
+    const switched = new Map([...steadyDaily('2026-01-01', '2026-05-18', 1000), ...steadyDaily('2026-05-18', addDaysKey(today, 1), 3000)]);
+    const spentOf = (daily: Map<DayKey, number>) => [...daily.values()].reduce((a, b) => a + b, 0);
+    const upper = (daily: Map<DayKey, number>) => {
+      const p = project(makeInputs({ today, daily, budget: null }));
+      return (p.yearEnd.p90 - p.yearEnd.p50) / (p.yearEnd.p50 - spentOf(daily));
+    };
+    // The same rates ahead; a change is likelier the shorter the current rate has held.
+    assert.ok(upper(switched) > 1.5 * upper(steady), `${upper(switched)} vs ${upper(steady)}`);
   });
 });
