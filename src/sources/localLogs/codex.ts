@@ -14,7 +14,7 @@
  * Code, a byte-level reader takes the fields from the lines it expects and leaves anything else to
  * JSON.parse.
  */
-import { keyIs, plainString, skipValue, timestampAt } from './claude';
+import { bytes, closedAt, count, countOf, instantAt, keyIs, keyStart, LBRACE, nextKey, parseJsonLine, plainString, QUOTE, readCount, skipValue, takeString } from './jsonBytes';
 
 export const CODEX_NEEDLE = Buffer.from('"type":"t');
 const OKEN_COUNT = Buffer.from('oken_count"');
@@ -67,14 +67,12 @@ function follows(buf: Buffer, at: number, tail: Buffer): boolean {
 // ---------------------------------------------------------------------------------------------
 // JSON.parse path
 
-const n = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : 0);
-
 function totalsOf(u: unknown): CodexTotals | null {
   if (!u || typeof u !== 'object') return null;
   const o = u as Record<string, unknown>;
-  const input = n(o['input_tokens']);
-  const output = n(o['output_tokens']);
-  return [input, n(o['cached_input_tokens']), output, n(o['reasoning_output_tokens']), n(o['total_tokens']) || input + output];
+  const input = countOf(o['input_tokens']);
+  const output = countOf(o['output_tokens']);
+  return [input, countOf(o['cached_input_tokens']), output, countOf(o['reasoning_output_tokens']), countOf(o['total_tokens']) || input + output];
 }
 
 function modelOf(o: unknown): string | null {
@@ -93,12 +91,8 @@ function modelOf(o: unknown): string | null {
 }
 
 function slowRaw(buf: Buffer, start: number, end: number): Raw | null {
-  let o: { timestamp?: unknown; type?: unknown; payload?: ({ type?: unknown; info?: unknown } & Record<string, unknown>) | null };
-  try {
-    o = JSON.parse(buf.toString('utf8', start, end)) as typeof o;
-  } catch {
-    return null; // not JSON (torn, garbled)
-  }
+  // undefined: not JSON (torn, garbled)
+  const o = parseJsonLine(buf, start, end) as { timestamp?: unknown; type?: unknown; payload?: ({ type?: unknown; info?: unknown } & Record<string, unknown>) | null } | null | undefined;
   if (!o || typeof o !== 'object' || !o.payload || typeof o.payload !== 'object') return null;
   const ms = typeof o.timestamp === 'string' ? Date.parse(o.timestamp) : NaN;
   if (o.type === 'turn_context') return { kind: 'turn_context', ms, model: modelOf(o.payload), total: null, last: null };
@@ -116,7 +110,6 @@ function slowRaw(buf: Buffer, start: number, end: number): Raw | null {
 // ---------------------------------------------------------------------------------------------
 // Byte-level path
 
-const bytes = (s: string) => Uint8Array.from(Buffer.from(s, 'latin1'));
 const K_TIMESTAMP = bytes('timestamp');
 const K_TYPE = bytes('type');
 const K_PAYLOAD = bytes('payload');
@@ -127,16 +120,11 @@ const K_MODEL = bytes('model');
 const K_MODEL_NAME = bytes('model_name');
 const K_METADATA = bytes('metadata');
 const K_TOKENS = [bytes('input_tokens'), bytes('cached_input_tokens'), bytes('output_tokens'), bytes('reasoning_output_tokens'), bytes('total_tokens')] as const;
-const QUOTE = 34;
-const COMMA = 44;
-const COLON = 58;
-const LBRACE = 123;
-const RBRACE = 125;
 
 /** Positions found by the byte-level reader (module scratch). */
 interface Found {
-  tsA: number;
-  tsB: number;
+  /** [start, end) of the timestamp's text; start -1 = none. */
+  ts: Int32Array;
   /** 0 other, 1 event_msg, 2 turn_context. */
   type: number;
   token: boolean;
@@ -144,11 +132,11 @@ interface Found {
   total: CodexTotals | null;
   last: CodexTotals | null;
   /** [start, end) of model, model_name, metadata.model, in the payload. */
-  models: number[];
+  models: Int32Array;
 }
-const f: Found = { tsA: -1, tsB: -1, type: 0, token: false, hasInfo: false, total: null, last: null, models: [-1, -1, -1, -1, -1, -1] };
+const f: Found = { ts: new Int32Array(2), type: 0, token: false, hasInfo: false, total: null, last: null, models: new Int32Array(6) };
 /** The same three in `info`. */
-const infoModels = [-1, -1, -1, -1, -1, -1];
+const infoModels = new Int32Array(6);
 
 function stringIs(buf: Buffer, a: number, b: number, s: string): boolean {
   if (b - a !== s.length) return false;
@@ -162,70 +150,43 @@ function readTokens(buf: Buffer, i: number, end: number): [number, CodexTotals |
   const t: CodexTotals = [0, 0, 0, 0, 0];
   let total = false;
   i++;
-  while (i < end) {
-    const c = buf[i];
-    if (c === COMMA) {
-      i++;
-      continue;
-    }
-    if (c === RBRACE) {
+  for (;;) {
+    const v = nextKey(buf, i, end);
+    if (v === -1) return [-1, null];
+    if (v < 0) {
       if (!total || t[4] === 0) t[4] = t[0] + t[2]; // as totalsOf: absent or 0 → input + output
-      return [i + 1, t];
+      return [closedAt(v), t];
     }
-    const kb = plainString(buf, i, end);
-    if (kb < 0 || buf[kb + 1] !== COLON) return [-1, null];
     let slot = -1;
     for (let k = 0; k < K_TOKENS.length; k++) {
-      if (keyIs(buf, i + 1, kb, K_TOKENS[k] as Uint8Array)) {
+      if (keyIs(buf, keyStart, v - 2, K_TOKENS[k] as Uint8Array)) {
         slot = k;
         break;
       }
     }
-    i = kb + 2;
-    const v = buf[i];
-    if (v !== undefined && v >= 48 && v <= 57) {
-      let x = 0;
-      for (; i < end; i++) {
-        const d = (buf[i] as number) - 48;
-        if (d < 0 || d > 9) break;
-        x = x * 10 + d;
-      }
-      const next = buf[i];
-      if (next !== COMMA && next !== RBRACE) return [-1, null];
-      if (slot >= 0) t[slot] = x;
+    i = readCount(buf, v, end, slot >= 0); // -1: a count that is not an integer
+    if (i < 0) return [-1, null];
+    if (slot >= 0 && count.value >= 0) {
+      t[slot] = count.value;
       if (slot === 4) total = true;
-    } else {
-      if (slot >= 0 && v !== 110) return [-1, null]; // a count that is not an integer
-      i = skipValue(buf, i, end);
-      if (i < 0) return [-1, null];
     }
   }
-  return [-1, null];
 }
 
 /** Keys of an object at i (its `{`); level 0 top, 1 payload, 2 info, 3 metadata of payload, 4 metadata of info. Returns the end or -1. */
 function walk(buf: Buffer, i: number, end: number, level: number): number {
   if (buf[i] !== LBRACE) return -1;
   i++;
-  while (i < end) {
-    const c = buf[i];
-    if (c === COMMA) {
-      i++;
-      continue;
-    }
-    if (c === RBRACE) return i + 1;
-    const ka = i + 1;
-    const kb = plainString(buf, i, end);
-    if (kb < 0 || buf[kb + 1] !== COLON) return -1;
-    const v = kb + 2;
+  for (;;) {
+    const v = nextKey(buf, i, end);
+    if (v < 0) return v === -1 ? -1 : closedAt(v);
+    const ka = keyStart;
+    const kb = v - 2;
     let next = -2;
     if (level === 0) {
       if (keyIs(buf, ka, kb, K_TIMESTAMP)) {
-        const e = plainString(buf, v, end);
-        if (e < 0) return -1;
-        f.tsA = v + 1;
-        f.tsB = e;
-        next = e + 1;
+        next = takeString(buf, v, end, f.ts, 0);
+        if (next < 0) return -1;
       } else if (keyIs(buf, ka, kb, K_TYPE)) {
         const e = plainString(buf, v, end);
         if (e < 0) return -1;
@@ -253,31 +214,22 @@ function walk(buf: Buffer, i: number, end: number, level: number): number {
         }
       } else if (keyIs(buf, ka, kb, K_MODEL) || keyIs(buf, ka, kb, K_MODEL_NAME)) {
         if (buf[v] === QUOTE) {
-          const e = plainString(buf, v, end);
-          if (e < 0) return -1;
-          const slot = keyIs(buf, ka, kb, K_MODEL) ? 0 : 2;
-          models[slot] = v + 1;
-          models[slot + 1] = e;
-          next = e + 1;
+          next = takeString(buf, v, end, models, keyIs(buf, ka, kb, K_MODEL) ? 0 : 2);
+          if (next < 0) return -1;
         }
       } else if (keyIs(buf, ka, kb, K_METADATA) && buf[v] === LBRACE) next = walk(buf, v, end, level + 2);
     } else if (keyIs(buf, ka, kb, K_MODEL) && buf[v] === QUOTE) {
       // metadata.model
-      const e = plainString(buf, v, end);
-      if (e < 0) return -1;
-      const models = level === 3 ? f.models : infoModels;
-      models[4] = v + 1;
-      models[5] = e;
-      next = e + 1;
+      next = takeString(buf, v, end, level === 3 ? f.models : infoModels, 4);
+      if (next < 0) return -1;
     }
     i = next === -2 ? skipValue(buf, v, end) : next;
     if (i < 0) return -1;
   }
-  return -1;
 }
 
 /** The first non-blank model of the three places, as modelOf does; undefined = needs JSON.parse (padded name). */
-function modelAt(buf: Buffer, m: number[]): string | null | undefined {
+function modelAt(buf: Buffer, m: Int32Array): string | null | undefined {
   for (let k = 0; k < 6; k += 2) {
     const a = m[k] as number;
     const b = m[k + 1] as number;
@@ -289,7 +241,7 @@ function modelAt(buf: Buffer, m: number[]): string | null | undefined {
 }
 
 function fastRaw(buf: Buffer, start: number, end: number): Raw | null {
-  f.tsA = f.tsB = -1;
+  f.ts.fill(-1);
   f.type = 0;
   f.token = false;
   f.hasInfo = false;
@@ -299,11 +251,7 @@ function fastRaw(buf: Buffer, start: number, end: number): Raw | null {
   const after = walk(buf, start, end, 0);
   if (after < 0 || (after !== end && !(after === end - 1 && buf[after] === 13))) return null;
   const kind = f.type === 2 ? 'turn_context' : f.type === 1 && f.token ? 'token_count' : 'other';
-  let ms = NaN;
-  if (f.tsA >= 0) {
-    ms = timestampAt(buf, f.tsA, f.tsB);
-    if (Number.isNaN(ms)) ms = Date.parse(buf.toString('latin1', f.tsA, f.tsB));
-  }
+  const ms = (f.ts[0] as number) >= 0 ? instantAt(buf, f.ts[0] as number, f.ts[1] as number) : NaN;
   const payloadModel = modelAt(buf, f.models);
   if (payloadModel === undefined) return null;
   let model = payloadModel;

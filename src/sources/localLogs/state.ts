@@ -69,7 +69,7 @@ export function sameFile(f: FileState, st: { dev: number; ino: number; birthtime
   return f.dev === st.dev && f.ino === st.ino && (f.birth === 0 || st.birthtimeMs === 0 || f.birth === st.birthtimeMs);
 }
 
-/** cyrb53: a fast 53-bit string hash (exact as a JS number). */
+/** cyrb53: a fast 53-bit string hash (exact as a JS number), over UTF-16 code units. */
 export function hash53(str: string, seed = 0): number {
   let h1 = 0xdeadbeef ^ seed;
   let h2 = 0x41c6ce57 ^ seed;
@@ -78,15 +78,15 @@ export function hash53(str: string, seed = 0): number {
     h1 = Math.imul(h1 ^ ch, 2654435761);
     h2 = Math.imul(h2 ^ ch, 1597334677);
   }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
-  h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
-  h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+  return final53(h1, h2);
 }
 
-/** The same hash over bytes. */
-export function hashBytes(buf: Uint8Array, start: number, end: number): number {
+/**
+ * The same hash over the bytes buf[start, end); given a second range, over buf[start, end), a
+ * newline and buf[start2, end2) (an empty second range still adds the newline). Over ASCII
+ * bytes it equals hash53 of the same text.
+ */
+export function hashBytes(buf: Uint8Array, start: number, end: number, start2 = 0, end2 = -1): number {
   let h1 = 0xdeadbeef;
   let h2 = 0x41c6ce57;
   for (let i = start; i < end; i++) {
@@ -94,6 +94,20 @@ export function hashBytes(buf: Uint8Array, start: number, end: number): number {
     h1 = Math.imul(h1 ^ ch, 2654435761);
     h2 = Math.imul(h2 ^ ch, 1597334677);
   }
+  if (end2 >= 0) {
+    h1 = Math.imul(h1 ^ 10, 2654435761);
+    h2 = Math.imul(h2 ^ 10, 1597334677);
+    for (let i = start2; i < end2; i++) {
+      const ch = buf[i] as number;
+      h1 = Math.imul(h1 ^ ch, 2654435761);
+      h2 = Math.imul(h2 ^ ch, 1597334677);
+    }
+  }
+  return final53(h1, h2);
+}
+
+/** cyrb53's final mix of its two 32-bit lanes into 53 bits. */
+function final53(h1: number, h2: number): number {
   h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
   h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
