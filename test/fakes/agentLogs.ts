@@ -24,18 +24,8 @@
  */
 import { closeSync, copyFileSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
+import { mulberry32 } from '../../src/core/random';
 
-/** mulberry32 (same generator as src/core/random.ts, kept local so the fake stands alone). */
-function rng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export const CLAUDE_MODELS = {
   sonnet: 'claude-sonnet-4-5-20250929',
@@ -430,7 +420,7 @@ function pad(n: number): string {
 
 /** Writes a corpus into `home/.claude/projects` and `home/.codex/{sessions,archived_sessions}`. */
 export function generateCorpus(options: CorpusOptions): GeneratedCorpus {
-  const random = rng(options.seed ?? 1);
+  const random = mulberry32(options.seed ?? 1);
   const fileCount = options.files ?? 60;
   const total = options.totalBytes ?? 4e6;
   const now = (options.now ?? new Date('2026-11-20T12:00:00Z')).getTime();

@@ -14,6 +14,7 @@
  * (near) zero spend: one in August, one over the year-end holidays. On the default budget the
  * engineer runs somewhat ahead of the ideal pace (about 108 % of it in late November).
  */
+import { mulberry32 } from '../../src/core/random';
 import { daysBetween, epochDay, fractionOfUtcDay, isDayKey, isoWeekday, nthWeekdayOfMonth, plusDays, plusYears, toDayKey, toInstantString } from './days';
 import type { DayKey } from './days';
 
@@ -86,19 +87,7 @@ export const DEFAULT_USER = 'demo.engineer@example.com';
 const FULL_PERIOD_SPEND_RATIO = 1.22;
 
 // ---------------------------------------------------------------------------------------------
-// PRNG
-
-/** mulberry32: a tiny, fast 32-bit PRNG; returns floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// PRNG (mulberry32 from src/core/random.ts)
 
 /** Mixes integers into one 32-bit seed (murmur3 finaliser per step). */
 function mix(...parts: number[]): number {
