@@ -169,13 +169,17 @@ interface Metrics {
 
 const zero = (): Metrics => ({ spend: 0, prompt: 0, completion: 0, cacheRead: 0, cacheWrite: 0, requests: 0 });
 
-function addMetrics(into: Metrics, m: SpendMetrics): void {
+function sumInto(into: Metrics, m: Metrics): void {
   into.spend += m.spend;
-  into.prompt += m.prompt_tokens;
-  into.completion += m.completion_tokens;
-  into.cacheRead += m.cache_read_input_tokens;
-  into.cacheWrite += m.cache_creation_input_tokens;
-  into.requests += m.api_requests;
+  into.prompt += m.prompt;
+  into.completion += m.completion;
+  into.cacheRead += m.cacheRead;
+  into.cacheWrite += m.cacheWrite;
+  into.requests += m.requests;
+}
+
+function addMetrics(into: Metrics, m: SpendMetrics): void {
+  sumInto(into, { spend: m.spend, prompt: m.prompt_tokens, completion: m.completion_tokens, cacheRead: m.cache_read_input_tokens, cacheWrite: m.cache_creation_input_tokens, requests: m.api_requests });
 }
 
 interface DayAggregate {
@@ -222,12 +226,7 @@ export class DailyActivityMerger {
       const attributed = zero();
       for (const [model, m] of [...day.models].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
         rows.push(toRow(date, model, m));
-        attributed.spend += m.spend;
-        attributed.prompt += m.prompt;
-        attributed.completion += m.completion;
-        attributed.cacheRead += m.cacheRead;
-        attributed.cacheWrite += m.cacheWrite;
-        attributed.requests += m.requests;
+        sumInto(attributed, m);
       }
       const total = day.total;
       if (!total) continue;
