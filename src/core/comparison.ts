@@ -10,7 +10,6 @@
  */
 import { addDaysKey, diffDaysKey, maxDay } from './dates';
 import { round2 } from './format';
-import type { Ledger } from './ledger';
 import { countsTowardSpend, type SourceStatus } from './snapshot';
 import type { DayKey, LedgerRow, SourceId } from './types';
 
@@ -71,17 +70,17 @@ function summarize(side: Side, from: DayKey, toExclusive: DayKey, byDay: Map<Day
 }
 
 /**
- * The comparison for the budget year `[yearStart, untilExclusive)`, or null when there is no
- * estimate source in use beside a network source, or the two have no day in common.
+ * The comparison over `rows` (the budget year's, any source) up to `untilExclusive`, or null when
+ * there is no estimate source in use beside a network source, or the two have no day in common.
  */
-export function buildComparison(ledger: Ledger, sources: readonly SourceStatus[], yearStart: DayKey, untilExclusive: DayKey): ComparisonModel | null {
+export function buildComparison(rows: readonly LedgerRow[], sources: readonly SourceStatus[], untilExclusive: DayKey): ComparisonModel | null {
   const estimates = sources.filter((s) => s.state !== 'off' && s.estimate === true);
   const counted = sources.filter(countsTowardSpend);
   if (estimates.length === 0 || counted.length === 0) return null;
-  const yearRows = ledger.rows({ from: yearStart, toExclusive: untilExclusive });
+  const elapsed = rows.filter((r) => r.date < untilExclusive);
   const pick = (statuses: readonly SourceStatus[]): Side => {
     const ids = new Set(statuses.map((s) => s.id));
-    return { statuses, rows: yearRows.filter((r) => ids.has(r.source)) };
+    return { statuses, rows: elapsed.filter((r) => ids.has(r.source)) };
   };
   const network = pick(counted);
   const local = pick(estimates);

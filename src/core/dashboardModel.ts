@@ -303,12 +303,10 @@ function dailyWindow(total: readonly number[], from: number): DailyWindow {
   return { from, length, total: sum, peak, mean: length > 0 ? sum / length : 0 };
 }
 
-/** The rows of the budget year from the sources in use. */
+/** Every row of the budget year, whatever its source. */
 function yearRows(ledger: Ledger | readonly LedgerRow[], snapshot: Snapshot): LedgerRow[] {
   const { start, end } = snapshot.year;
-  const active = new Set<SourceId>(snapshot.sources.filter(countsTowardSpend).map((s) => s.id));
-  const rows = ledger instanceof Ledger ? ledger.rows({ from: start, toExclusive: end }) : ledger.filter((r) => r.date >= start && r.date < end);
-  return rows.filter((r) => active.has(r.source));
+  return ledger instanceof Ledger ? ledger.rows({ from: start, toExclusive: end }) : ledger.filter((r) => r.date >= start && r.date < end);
 }
 
 /**
@@ -328,7 +326,10 @@ export function buildDashboardModel(snapshot: Snapshot, ledger: Ledger | readonl
   const budget = status.budget;
   const currentStart = options.currentStart ?? year.start;
 
-  const rows = yearRows(ledger, snapshot);
+  // Only the sources that make up the spend count; the others (estimates) are compared below.
+  const allRows = yearRows(ledger, snapshot);
+  const active = new Set<SourceId>(snapshot.sources.filter(countsTowardSpend).map((s) => s.id));
+  const rows = allRows.filter((r) => active.has(r.source));
   const view = new Ledger(rows);
 
   // Breakdown: the same days as `spent`.
@@ -461,7 +462,7 @@ export function buildDashboardModel(snapshot: Snapshot, ledger: Ledger | readonl
       },
     },
     heatmap: { cost: heatCost, level: heatLevel, top: heatTop, thresholds, activeDays: total.filter((c) => c > 0).length },
-    comparison: buildComparison(ledger instanceof Ledger ? ledger : new Ledger(ledger), snapshot.sources, year.start, until),
+    comparison: buildComparison(allRows, snapshot.sources, until),
     years: yearOptions(options.years ?? [], year, currentStart),
     archived: year.start !== currentStart,
   };

@@ -44,7 +44,7 @@ void describe('gateway vs local logs', () => {
   });
 
   void it('compares the two over the days both cover, with each source and the difference', () => {
-    const c = buildComparison(ledger, SOURCES, '2026-01-01', '2026-06-18');
+    const c = buildComparison(ledger.rows(), SOURCES, '2026-06-18');
     assert.ok(c);
     assert.equal(c.from, '2026-06-01', 'from the later first day (the logs start in June)');
     assert.equal(c.to, TODAY);
@@ -70,7 +70,7 @@ void describe('gateway vs local logs', () => {
 
   void it('counts a day one side did not see as $0 on that side', () => {
     const rows = fixture().filter((r) => !(r.source === 'gateway' && r.date === '2026-06-10'));
-    const c = buildComparison(new Ledger(rows), SOURCES, '2026-01-01', '2026-06-18');
+    const c = buildComparison(rows, SOURCES, '2026-06-18');
     assert.deepEqual(
       c?.recent.find((r) => r.date === '2026-06-10'),
       { date: '2026-06-10', network: 0, local: 11.5 },
@@ -80,18 +80,18 @@ void describe('gateway vs local logs', () => {
 
   void it('marks a side with unpriced rows as a lower bound', () => {
     const rows = [...fixture(), row('2026-06-12', 'claudeCode', 'claude-unknown-9', 0, { unpriced: true })];
-    const c = buildComparison(new Ledger(rows), SOURCES, '2026-01-01', '2026-06-18');
+    const c = buildComparison(rows, SOURCES, '2026-06-18');
     assert.equal(c?.local.unpriced, true);
     assert.equal(c?.network.unpriced, false);
   });
 
   void it('is absent without an estimate source, without a network source, or without common days', () => {
     const counted = SOURCES.map((s) => ({ ...s, estimate: false }));
-    assert.equal(buildComparison(ledger, counted, '2026-01-01', '2026-06-18'), null, 'local logs counted (no network source): nothing to compare');
-    assert.equal(buildComparison(ledger, SOURCES.slice(1), '2026-01-01', '2026-06-18'), null, 'no network source');
+    assert.equal(buildComparison(ledger.rows(), counted, '2026-06-18'), null, 'local logs counted (no network source): nothing to compare');
+    assert.equal(buildComparison(ledger.rows(), SOURCES.slice(1), '2026-06-18'), null, 'no network source');
     const offLocal = SOURCES.map((s) => (s.estimate ? { ...s, state: 'off' as const } : s));
-    assert.equal(buildComparison(ledger, offLocal, '2026-01-01', '2026-06-18'), null, 'the local sources are off');
-    assert.equal(buildComparison(ledger, SOURCES, '2026-01-01', '2026-06-01'), null, 'the logs start on the first day after the range');
+    assert.equal(buildComparison(ledger.rows(), offLocal, '2026-06-18'), null, 'the local sources are off');
+    assert.equal(buildComparison(ledger.rows(), SOURCES, '2026-06-01'), null, 'the logs start on the first day after the range');
   });
 
   void it('is part of the dashboard model, which still counts only the gateway', () => {
