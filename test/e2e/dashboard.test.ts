@@ -13,11 +13,12 @@ import { launchEditor, type RunningEditor } from '../../scripts/lib/editor.mjs';
 import { startSimulator, type Simulator } from '../../tools/simulator/server';
 import { startLiteLLMFake, type LiteLLMFake, type SpendRow } from '../fakes/litellm';
 import { startOpenAIFake, type OpenAIFake, type OpenAIUsageRecord } from '../fakes/openai';
-import { expectedSpend } from './expected';
+import { expectedSpend, usd } from './expected';
 import {
   answerInputBox,
   capturingFailure,
   findInWebviews,
+  kpis,
   openWorkbench,
   runCommand,
   screenshot,
@@ -76,14 +77,9 @@ function expected() {
   };
 }
 
-const usd = (n: number) => new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(n);
 
 // ---------------------------------------------------------------------------------------------
 // Reading the dashboard
-
-async function kpis(frame: Frame): Promise<Record<string, string>> {
-  return frame.evaluate(() => Object.fromEntries([...document.querySelectorAll('[data-kpi]')].map((e) => [e.getAttribute('data-kpi') ?? '', e.getAttribute('data-value') ?? ''])));
-}
 
 function assertClose(actual: string | undefined, want: number, what: string, tolerance = 0.006): void {
   assert.match(actual ?? '', /^-?\d+\.\d{2}$/, `${what} is a plain decimal: ${actual}`);

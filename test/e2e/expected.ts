@@ -36,3 +36,6 @@ export function expectedSpend(sim: Pick<Simulator, 'data'>, today = localToday()
 export function simSpentBetween(sim: Pick<Simulator, 'data'>, from: string, to: string): number {
   return sim.data.days.filter((d) => d.date >= from && d.date <= to).reduce((s, d) => s + d.cost, 0);
 }
+
+/** Dollars as the tooltip writes them: "$48,213.55". */
+export const usd = (n: number): string => new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(n);

@@ -18,12 +18,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
-import type { Frame, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { launchEditor, type RunningEditor } from '../../scripts/lib/editor.mjs';
 import { startSimulator, type Simulator } from '../../tools/simulator/server';
 import { generateCorpus } from '../fakes/agentLogs';
-import { simSpentBetween } from './expected';
-import { capturingFailure, findInWebviews, hoverTooltip, openWorkbench, screenshot, statusBarItem, waitForStatusText, type Workbench } from './workbench';
+import { simSpentBetween, usd } from './expected';
+import { capturingFailure, findInWebviews, hoverTooltip, kpis, openWorkbench, screenshot, statusBarItem, waitForStatusText, type Workbench } from './workbench';
 
 const VSIX = process.env['TB_VSIX'] ?? path.resolve(__dirname, '..', '..', 'token-budget.vsix');
 const CCUSAGE = path.resolve(__dirname, '..', '..', 'node_modules', 'ccusage', 'src', 'cli.js');
@@ -84,10 +84,6 @@ function writePriorYear(periodStart: string): void {
   utimesSync(path.join(dir, 'ledger.json'), savedAt, savedAt);
 }
 
-async function kpis(frame: Frame): Promise<Record<string, string>> {
-  return frame.evaluate(() => Object.fromEntries([...document.querySelectorAll('[data-kpi]')].map((e) => [e.getAttribute('data-kpi') ?? '', e.getAttribute('data-value') ?? ''])));
-}
-
 before(async () => {
   sim = await startSimulator({ port: 0, key: KEY, history: { now: new Date() } });
   const budget = sim.data.budget;
@@ -132,8 +128,7 @@ void describe('a gateway and local logs side by side; an earlier budget year', {
       await new Promise((r) => setTimeout(r, 2_000));
     }
     assert.match(tip, /Claude Code \(local logs\)\*{0,2} \(estimate beside the network source, not added to the spend\): ok/);
-    const usd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(spent);
-    assert.ok(tip.includes(usd), `the tooltip's spend is the gateway's alone, ${usd}:\n${tip}`);
+    assert.ok(tip.includes(usd(spent)), `the tooltip's spend is the gateway's alone, ${usd(spent)}:\n${tip}`);
   }));
 
   void test('the dashboard compares the gateway with the local estimate over the same days', () => capturingFailure(page, 'history-dashboard-comparison', async () => {

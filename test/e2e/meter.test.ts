@@ -7,16 +7,17 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Frame, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { launchEditor, type RunningEditor } from '../../scripts/lib/editor.mjs';
 import { startSimulator, type Simulator } from '../../tools/simulator/server';
-import { expectedSpend } from './expected';
+import { expectedSpend, usd } from './expected';
 import {
   answerInputBox,
   capturingFailure,
   answerQuickPick,
   findInWebviews,
   hoverTooltip,
+  kpis,
   openWorkbench,
   runCommand,
   screenshot,
@@ -46,17 +47,12 @@ function expected() {
   return { ...exp, projectedOverrun: runRate > exp.budget };
 }
 
-const usd = (n: number) => new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(n);
 
 /** Reads "$177k" / "$1.25M" / "$950" back into dollars. */
 function parseCompact(text: string): number {
   const m = /\$([\d.,]+)([kM]?)/.exec(text);
   assert.ok(m?.[1], `a dollar amount in ${JSON.stringify(text)}`);
   return Number(m[1].replace(/,/g, '')) * (m[2] === 'k' ? 1e3 : m[2] === 'M' ? 1e6 : 1);
-}
-
-async function kpis(frame: Frame): Promise<Record<string, string>> {
-  return frame.evaluate(() => Object.fromEntries([...document.querySelectorAll('[data-kpi]')].map((e) => [e.getAttribute('data-kpi') ?? '', e.getAttribute('data-value') ?? ''])));
 }
 
 before(async () => {

@@ -291,6 +291,11 @@ export async function answerInputBox(page: Page, text: string, timeoutMs = 15_00
   }
 }
 
+/** The dashboard's headline numbers: `data-kpi` → `data-value`. */
+export async function kpis(frame: Frame): Promise<Record<string, string>> {
+  return frame.evaluate(() => Object.fromEntries([...document.querySelectorAll('[data-kpi]')].map((e) => [e.getAttribute('data-kpi') ?? '', e.getAttribute('data-value') ?? ''])));
+}
+
 /** Finds the (nested) webview frame containing `selector`. */
 export async function findInWebviews(page: Page, selector: string, timeoutMs = 30_000): Promise<Frame> {
   return poll(`a webview frame with ${selector}`, timeoutMs, async () => {
