@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { parseClaudeLine, parseClaudeLineSlow, USAGE_NEEDLE, usageObjectAt } from '../../../src/sources/localLogs/claude';
@@ -15,7 +15,7 @@ import {
   generateCorpus,
   type ClaudeUsage,
 } from '../../fakes/agentLogs';
-import { append, claudeCost, claudeFile, close, Session, tempHome, totals, write } from './helpers';
+import { append, claudeCost, claudeFile, close, filesUnder, Session, tempHome, totals, write } from './helpers';
 
 const SONNET = CLAUDE_MODELS.sonnet;
 const T = (hh: string) => `2026-11-18T${hh}.000Z`;
@@ -172,15 +172,7 @@ void describe('Claude Code logs', () => {
   void it('the fast path reads every line of a generated corpus exactly as JSON.parse does', () => {
     const home = tempHome();
     generateCorpus({ home, files: 40, totalBytes: 3e6, seed: 5, codexShare: 0, fastMode: true });
-    const files: string[] = [];
-    const walk = (d: string) => {
-      for (const e of readdirSync(d, { withFileTypes: true })) {
-        const p = path.join(d, e.name);
-        if (e.isDirectory()) walk(p);
-        else files.push(p);
-      }
-    };
-    walk(path.join(home, '.claude', 'projects'));
+    const files = filesUnder(path.join(home, '.claude', 'projects'));
     let lines = 0;
     let fast = 0;
     for (const f of files) {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { CODEX_ASSUMED_LABEL, CODEX_NEEDLE, parseCodexLine, parseCodexLineSlow, type CodexFileState } from '../../../src/sources/localLogs/codex';
 import { generateCorpus } from '../../fakes/agentLogs';
 import { Scanner } from '../../../src/sources/localLogs/scanner';
@@ -17,7 +17,7 @@ import {
   ZERO_TOKENS,
   type CodexTokens,
 } from '../../fakes/agentLogs';
-import { append, close, codexCost, codexFile, Session, tempHome, totals, write } from './helpers';
+import { append, close, codexCost, codexFile, filesUnder, Session, tempHome, totals, write } from './helpers';
 
 const T = (hh: string) => `2026-11-18T${hh}.000Z`;
 const A: CodexTokens = { input: 12_000, cached: 8_000, output: 700, reasoning: 300 };
@@ -133,15 +133,7 @@ void describe('Codex logs', () => {
   void it('the byte-level reader reads every line of a generated corpus exactly as JSON.parse does', () => {
     const home = tempHome();
     generateCorpus({ home, files: 40, totalBytes: 3e6, seed: 8, codexShare: 1 });
-    const files: string[] = [];
-    const walk = (d: string) => {
-      for (const e of readdirSync(d, { withFileTypes: true })) {
-        const p = path.join(d, e.name);
-        if (e.isDirectory()) walk(p);
-        else files.push(p);
-      }
-    };
-    walk(path.join(home, '.codex'));
+    const files = filesUnder(path.join(home, '.codex'));
     let turns = 0;
     for (const file of files) {
       const buf = readFileSync(file);

@@ -1,5 +1,5 @@
 /** Helpers for the local-log tests: temporary homes, files, scans, and an independent cost. */
-import { appendFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { LedgerRow } from '../../../src/core/types';
@@ -23,6 +23,17 @@ export function codexFile(home: string, rel: string): string {
 export function write(file: string, lines: readonly string[], tail = ''): void {
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, lines.map((l) => `${l}\n`).join('') + tail);
+}
+
+/** Every file under `dir`, recursively. */
+export function filesUnder(dir: string): string[] {
+  const files: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) files.push(...filesUnder(p));
+    else files.push(p);
+  }
+  return files;
 }
 
 export function append(file: string, text: string): void {
