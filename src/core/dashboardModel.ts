@@ -16,7 +16,7 @@ import { Ledger, type BreakdownEntry } from './ledger';
 import { DEFAULT_WINDOW_DAYS } from './projection';
 import { countsTowardSpend, type Snapshot, type SourceStatus, type UnpricedModel } from './snapshot';
 import { quantileSorted } from './stats';
-import type { DayKey, LedgerRow, SourceId } from './types';
+import type { DayKey, LedgerRow, SourceId, TokenCounts } from './types';
 import { countWorkdays, normalizeWorkdays } from './workdays';
 
 export type KpiId = 'spent' | 'budget' | 'remaining' | 'percent' | 'projected' | 'runout' | 'perWorkday' | 'pace';
@@ -80,7 +80,7 @@ export interface DailyModel {
   readonly windows: { readonly d90: DailyWindow; readonly year: DailyWindow };
 }
 
-export interface BreakdownRow {
+export interface BreakdownRow extends TokenCounts {
   /** Model name or source id. */
   readonly key: string;
   /** What to show: the model name, or the source's label. */
@@ -92,11 +92,6 @@ export interface BreakdownRow {
    */
   readonly cents: number;
   readonly share: number;
-  readonly inputTokens: number;
-  readonly outputTokens: number;
-  readonly cacheReadTokens: number;
-  readonly cacheWriteTokens: number;
-  readonly requests: number;
   /** Some tokens could not be priced: the cost is a lower bound. */
   readonly unpriced: boolean;
 }

@@ -5,7 +5,7 @@
  * replacing a source's days and aggregating a date range never scan unrelated rows.
  */
 import { isDayKey } from './dates';
-import type { DayKey, LedgerRow, SourceId } from './types';
+import type { DayKey, LedgerRow, SourceId, TokenCounts } from './types';
 
 /** Which rows `Ledger.rows` returns; `from` inclusive, `toExclusive` exclusive. */
 export interface LedgerFilter {
@@ -15,15 +15,10 @@ export interface LedgerFilter {
 }
 
 /** One line of a breakdown by model or by source. */
-export interface BreakdownEntry {
+export interface BreakdownEntry extends TokenCounts {
   /** The model name or the source id. */
   readonly key: string;
   readonly cost: number;
-  readonly inputTokens: number;
-  readonly outputTokens: number;
-  readonly cacheReadTokens: number;
-  readonly cacheWriteTokens: number;
-  readonly requests: number;
   /** True when any row behind this entry could not be priced (its cost is then a lower bound). */
   readonly unpriced: boolean;
   /** cost / total cost of the breakdown; 0 when the total is 0. */

@@ -22,18 +22,22 @@ export interface BudgetYear {
   readonly origin: 'setting' | 'gateway';
 }
 
-/** One row of the daily ledger: what one source reported for one model on one day. */
-export interface LedgerRow {
-  readonly date: DayKey;
-  readonly source: SourceId;
-  readonly model: string;
-  /** USD. For an unpriced row this is 0 and `unpriced` is true: never read it as a real $0. */
-  readonly cost: number;
+/** Token and request counts, as a ledger row, a breakdown entry and a dashboard row carry them. */
+export interface TokenCounts {
   readonly inputTokens: number;
   readonly outputTokens: number;
   readonly cacheReadTokens: number;
   readonly cacheWriteTokens: number;
   readonly requests: number;
+}
+
+/** One row of the daily ledger: what one source reported for one model on one day. */
+export interface LedgerRow extends TokenCounts {
+  readonly date: DayKey;
+  readonly source: SourceId;
+  readonly model: string;
+  /** USD. For an unpriced row this is 0 and `unpriced` is true: never read it as a real $0. */
+  readonly cost: number;
   /** True when the tokens could not be priced. */
   readonly unpriced?: boolean;
 }

@@ -32,7 +32,7 @@ import { addDaysKey, utcDayKey } from '../core/dates';
 import type { Coverage, DayRange } from '../core/syncPlan';
 import type { DayKey, LedgerRow } from '../core/types';
 import { priceInstantOfUtcDay, priceUsage } from '../pricing/prices';
-import { joinUrl, SourceError, type HttpClient } from './http';
+import { joinUrl, SourceError } from './http';
 import {
   anthropicErrorMessage,
   ClaudeCodePageSchema,
@@ -44,7 +44,7 @@ import {
 } from './anthropicSchema';
 import { keyedAdapterContext } from './keyedAdapter';
 import { collectPages, CoverageSchema, coverageAfter, daysOf, planProviderFetch, reconcileDay, SETTLE_MS, sortedIds, utcDayStartIso } from './providerCommon';
-import type { SourceAdapter } from './types';
+import type { KeyedFetchInput, SourceAdapter } from './types';
 
 export const ANTHROPIC_SOURCE_NAME = 'Anthropic Admin';
 export const ANTHROPIC_VERSION = '2023-06-01';
@@ -67,18 +67,10 @@ export interface AnthropicSync {
   readonly coverage?: Coverage;
 }
 
-export interface AnthropicFetchInput {
-  readonly http: HttpClient;
-  /** e.g. https://api.anthropic.com */
-  readonly baseUrl: URL;
-  readonly key: string;
+export interface AnthropicFetchInput extends KeyedFetchInput<AnthropicSync> {
   readonly apiKeyIds: readonly string[];
   readonly claudeCodeEmail: string;
-  readonly yearStart: DayKey;
-  readonly today: DayKey;
-  readonly utcToday: DayKey;
   readonly now: Date;
-  readonly sync: AnthropicSync;
 }
 
 export interface AnthropicFetchResult {

@@ -8,7 +8,8 @@ import { addDaysKey, maxDay } from '../core/dates';
 import { extendCoverage, planFetch, type Coverage, type DayRange } from '../core/syncPlan';
 import type { DayKey, LedgerRow } from '../core/types';
 import { AllowanceSchema, UsagePageSchema, type Allowance, type UsageDay } from './gatewaySchema';
-import { joinUrl, SourceError, type HttpClient } from './http';
+import { joinUrl, SourceError } from './http';
+import type { KeyedFetchInput } from './types';
 
 export const GATEWAY_SOURCE_NAME = 'Allowance gateway';
 /** A server that keeps paging past this is treated as broken. */
@@ -22,17 +23,7 @@ export const GatewaySyncSchema = v.object({
   coverage: v.optional(v.object({ from: v.string(), to: v.string() })),
 });
 
-export interface GatewayFetchInput {
-  readonly http: HttpClient;
-  readonly baseUrl: URL;
-  readonly key: string;
-  /** First day wanted when the gateway reports no budget period (the budget year's start). */
-  readonly yearStart: DayKey;
-  /** Today in the local calendar and as a UTC date: the later of the two is asked for. */
-  readonly today: DayKey;
-  readonly utcToday: DayKey;
-  readonly sync: GatewaySync;
-}
+export type GatewayFetchInput = KeyedFetchInput<GatewaySync>;
 
 export interface GatewayFetchResult {
   readonly allowance: Allowance;

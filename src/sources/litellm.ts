@@ -18,7 +18,7 @@ import * as v from 'valibot';
 import { addDaysKey, maxDay } from '../core/dates';
 import { extendCoverage, planFetch, type Coverage, type DayRange } from '../core/syncPlan';
 import type { DayKey, LedgerRow } from '../core/types';
-import { joinUrl, SourceError, type HttpClient } from './http';
+import { joinUrl, SourceError } from './http';
 import { keyedAdapterContext } from './keyedAdapter';
 import {
   DailyActivityPageSchema,
@@ -34,7 +34,7 @@ import {
   type TeamRow,
   type UserInfo,
 } from './litellmSchema';
-import type { FetchOutcome, SourceAdapter, SourceLimit } from './types';
+import type { FetchOutcome, KeyedFetchInput, SourceAdapter, SourceLimit } from './types';
 
 export const LITELLM_SOURCE_NAME = 'LiteLLM';
 export const LITELLM_SETTING = 'tokenBudget.sources.litellm.url';
@@ -57,17 +57,7 @@ export const LiteLLMSyncSchema = v.object({
   userId: v.optional(v.string()),
 });
 
-export interface LiteLLMFetchInput {
-  readonly http: HttpClient;
-  readonly baseUrl: URL;
-  readonly key: string;
-  /** First day wanted (the budget year's start). */
-  readonly yearStart: DayKey;
-  /** Today in the local calendar and as a UTC date: the later of the two is asked for. */
-  readonly today: DayKey;
-  readonly utcToday: DayKey;
-  readonly sync: LiteLLMSync;
-}
+export type LiteLLMFetchInput = KeyedFetchInput<LiteLLMSync>;
 
 export interface LiteLLMFetchResult extends FetchOutcome {
   readonly days: DayKey[];

@@ -21,11 +21,11 @@ import { addDaysKey } from '../core/dates';
 import type { Coverage, DayRange } from '../core/syncPlan';
 import type { DayKey, LedgerRow } from '../core/types';
 import { priceInstantOfUtcDay, priceUsage } from '../pricing/prices';
-import { defaultErrorMessage, joinUrl, SourceError, type HttpClient } from './http';
+import { defaultErrorMessage, joinUrl, SourceError } from './http';
 import { CompletionsPageSchema, CostsPageSchema, type CompletionsBucket, type CostsBucket } from './openaiSchema';
 import { keyedAdapterContext } from './keyedAdapter';
 import { collectPages, CoverageSchema, coverageAfter, daysOf, planProviderFetch, reconcileDay, SETTLE_MS, sortedIds, utcDayOfSeconds, utcDayStartSeconds } from './providerCommon';
-import type { SourceAdapter } from './types';
+import type { KeyedFetchInput, SourceAdapter } from './types';
 
 export const OPENAI_SOURCE_NAME = 'OpenAI Admin';
 /** `bucket_width=1d`: at most 31 buckets a page. */
@@ -47,17 +47,9 @@ export interface OpenAIFilters {
   readonly projectIds: readonly string[];
 }
 
-export interface OpenAIFetchInput {
-  readonly http: HttpClient;
-  /** e.g. https://api.openai.com/v1 */
-  readonly baseUrl: URL;
-  readonly key: string;
+export interface OpenAIFetchInput extends KeyedFetchInput<OpenAISync> {
   readonly filters: OpenAIFilters;
-  readonly yearStart: DayKey;
-  readonly today: DayKey;
-  readonly utcToday: DayKey;
   readonly now: Date;
-  readonly sync: OpenAISync;
 }
 
 export interface OpenAIFetchResult {

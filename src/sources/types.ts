@@ -23,6 +23,23 @@ export interface FetchContext {
 }
 
 /** A limit shorter than the budget year that a source enforces (e.g. LiteLLM's monthly budget). */
+/**
+ * What a keyed HTTP source's fetch takes (gateway, LiteLLM, OpenAI, Anthropic): the client, the
+ * base URL and key, the days wanted and its validated sync state `S`.
+ */
+export interface KeyedFetchInput<S> {
+  readonly http: HttpClient;
+  /** e.g. https://api.openai.com/v1 */
+  readonly baseUrl: URL;
+  readonly key: string;
+  /** First day wanted (the budget year's start; the gateway's own period when it reports one). */
+  readonly yearStart: DayKey;
+  /** Today in the local calendar and as a UTC date: the later of the two is asked for. */
+  readonly today: DayKey;
+  readonly utcToday: DayKey;
+  readonly sync: S;
+}
+
 export interface SourceLimit {
   /** e.g. "this month", "this week", "key limit". */
   readonly label: string;
