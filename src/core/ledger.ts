@@ -4,8 +4,36 @@
  * Rows are keyed by date × source × model and stored in nested maps (date → source → model), so
  * replacing a source's days and aggregating a date range never scan unrelated rows.
  */
-import { isDayKey } from './dates';
+import { addDaysKey, eachDayKey, isDayKey, maxDay, minDay } from './dates';
 import type { DayKey, LedgerRow, SourceId, TokenCounts } from './types';
+
+/**
+ * A lump: one row holding the spend of several days whose split is not known (e.g. OpenRouter's
+ * spend between two readings days apart). Its model names what it is and its first and last day,
+ * `(what: first…last)`, and it is dated on one of them.
+ */
+export function lumpLabel(what: string, first: DayKey, last: DayKey): string {
+  return `(${what}: ${first}…${last})`;
+}
+
+const LUMP = /^\([^:()]+: (\d{4}-\d{2}-\d{2})…(\d{4}-\d{2}-\d{2})\)$/u;
+
+/** The first and last day of a lump's model name (see `lumpLabel`); null when it is no lump of two days or more. */
+export function lumpSpan(model: string): { readonly first: DayKey; readonly last: DayKey } | null {
+  const m = LUMP.exec(model);
+  const [first, last] = [m?.[1], m?.[2]];
+  return first !== undefined && last !== undefined && isDayKey(first) && isDayKey(last) && first < last ? { first, last } : null;
+}
+
+/** How `Ledger.dailyTotals` places lumps. */
+export interface DailyTotalsOptions {
+  /**
+   * Spread each lump evenly over its days inside the range instead of putting it all on its
+   * date: what a projection or a spike check should see (a month's spend is not one day's). The
+   * range's total stays the same.
+   */
+  readonly spreadLumps?: boolean;
+}
 
 /** Which rows `Ledger.rows` returns; `from` inclusive, `toExclusive` exclusive. */
 export interface LedgerFilter {
@@ -152,8 +180,9 @@ export class Ledger {
    * Priced cost per day in `[from, toExclusive)`, over `sources` (all when omitted).
    * Days on which the selected sources have no rows are absent.
    */
-  dailyTotals(from: DayKey, toExclusive: DayKey, sources?: ReadonlySet<SourceId>): Map<DayKey, number> {
+  dailyTotals(from: DayKey, toExclusive: DayKey, sources?: ReadonlySet<SourceId>, options: DailyTotalsOptions = {}): Map<DayKey, number> {
     const totals = new Map<DayKey, number>();
+    const spread: { cost: number; days: DayKey[] }[] = [];
     for (const [date, bySource] of this.byDate) {
       if (!inRange(date, from, toExclusive)) {
         continue;
@@ -164,13 +193,31 @@ export class Ledger {
         if (!sources || sources.has(source)) {
           any = true;
           total += day.pricedCost;
+          if (options.spreadLumps) total -= this.collectLumps(day, from, toExclusive, spread);
         }
       }
       if (any) {
         totals.set(date, total);
       }
     }
+    for (const { cost, days } of spread) {
+      for (const day of days) totals.set(day, (totals.get(day) ?? 0) + cost / days.length);
+    }
     return new Map([...totals].sort(([a], [b]) => compareText(a, b)));
+  }
+
+  /** Adds the priced lumps of `day` to `spread` with their days inside the range; returns their cost. */
+  private collectLumps(day: SourceDay, from: DayKey, toExclusive: DayKey, spread: { cost: number; days: DayKey[] }[]): number {
+    let taken = 0;
+    for (const row of day.models.values()) {
+      const span = row.unpriced ? null : lumpSpan(row.model);
+      if (!span) continue;
+      const days = eachDayKey(maxDay(span.first, from), minDay(addDaysKey(span.last, 1), toExclusive));
+      if (days.length < 2) continue;
+      spread.push({ cost: row.cost, days });
+      taken += row.cost;
+    }
+    return taken;
   }
 
   /** The days on which `source` has at least one row. */

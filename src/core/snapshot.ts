@@ -120,7 +120,8 @@ export function buildSnapshot(input: SnapshotInput): Snapshot {
   const resolved = resolveBudget({ annualBudget: settings.annualBudget, budgetYearStart: settings.budgetYearStart }, input.gatewayBudget, today);
   const inUse = input.sources.filter(countsTowardSpend);
   const active = new Set(inUse.map((s) => s.id));
-  const daily = input.ledger.dailyTotals(resolved.year.start, resolved.year.end, active);
+  // A lump (several days' spend in one row) is spread over its days: the projection's rates are per day.
+  const daily = input.ledger.dailyTotals(resolved.year.start, resolved.year.end, active, { spreadLumps: true });
   const budgetInputs = { year: resolved.year, budget: resolved.budget, today, workdays: settings.workdays, daily };
   const status = computeStatus(budgetInputs);
   const projection = project(budgetInputs);

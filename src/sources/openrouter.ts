@@ -21,10 +21,11 @@
  *     L(next day 00:00) − L(day 00:00), i.e. its last usage_daily plus the growth after its last
  *     reading up to midnight (the next day's first reading minus its usage_daily);
  *   - several days without readings (a gap): the growth across them is not split into an invented
- *     daily series but shown as ONE lump row, model "(gap: first…last)", on the gap's last day.
- *     Week and month starts known from later readings cut a gap into shorter lumps;
+ *     daily series but shown as ONE lump row, model "(gap: first…last)", on the gap's last day
+ *     (the budget's projection and spike check spread a lump evenly over its days: core
+ *     `lumpLabel`). Week and month starts known from later readings cut a gap into shorter lumps;
  *   - before the first reading: the current month's total minus today, as one lump row on the 1st
- *     of the month, model "(before tracking: this month)". Older lifetime usage is not shown as
+ *     of the month, model "(before tracking: first…last)". Older lifetime usage is not shown as
  *     daily rows (the outcome's note says how much);
  *   - limit resets: usage_daily/weekly/monthly drop at their window starts, which is what they
  *     mean, and lifetime `usage` is what the rows are built on, so a reset changes nothing. If
@@ -40,6 +41,7 @@
  */
 import { createHash } from 'node:crypto';
 import * as v from 'valibot';
+import { lumpLabel } from '../core/ledger';
 import type { DayKey, LedgerRow } from '../core/types';
 import { joinUrl, SourceError, type HttpClient } from './http';
 import { keyedAdapterContext } from './keyedAdapter';
@@ -49,8 +51,9 @@ import type { FetchOutcome, SourceAdapter, SourceLimit } from './types';
 export const OPENROUTER_SOURCE_NAME = 'OpenRouter';
 export const OPENROUTER_SETTING = 'tokenBudget.sources.openrouter.enabled';
 export const ALL_MODELS = 'openrouter (all models)';
-export const BEFORE_TRACKING = '(before tracking: this month)';
-export const gapLabel = (from: DayKey, to: DayKey): string => `(gap: ${from}…${to})`;
+/** The lumps' model names (core `lumpLabel`: a projection spreads them over their days). */
+export const gapLabel = (from: DayKey, to: DayKey): string => lumpLabel('gap', from, to);
+export const beforeTrackingLabel = (from: DayKey, to: DayKey): string => lumpLabel('before tracking', from, to);
 /** Readings are kept (the first and last of each UTC day) for this many days that have readings. */
 export const RETAINED_DAYS = 7;
 /** How many completed UTC days `/activity` reports. */
@@ -294,7 +297,7 @@ export function buildDays(pieces: Pieces, emitFrom: DayKey, emitTo: DayKey, olde
     // Days before tracking hold nothing else of this source; other days must be fully derivable.
     if (!emitted.has(day) && lump.kind !== 'before' && day < oldestDerivable) return;
     emitted.add(day);
-    const model = uncovered.length === 1 ? ALL_MODELS : lump.kind === 'before' ? BEFORE_TRACKING : gapLabel(first, last);
+    const model = uncovered.length === 1 ? ALL_MODELS : lump.kind === 'before' ? beforeTrackingLabel(first, last) : gapLabel(first, last);
     placed.push({ day, amount: remaining, model });
   };
   const lumps = [...pieces.lumps].sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0));

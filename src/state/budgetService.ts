@@ -105,7 +105,8 @@ export class BudgetService {
     const from = addDaysKey(snapshot.today, -(SPIKE_WINDOW_DAYS + 2));
     const firstDataDay = this.ledger.dailyTotals('0001-01-01', to, active).keys().next().value;
     return {
-      daily: this.ledger.dailyTotals(from, to, active),
+      // A lump (several days' spend in one row) is no spike: it is spread over its days.
+      daily: this.ledger.dailyTotals(from, to, active, { spreadLumps: true }),
       topModel: this.ledger.topModelByDay(from, to),
       ...(firstDataDay !== undefined ? { firstDataDay } : {}),
     };

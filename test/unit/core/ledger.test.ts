@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { eachDayKey } from '../../../src/core/dates';
-import { Ledger } from '../../../src/core/ledger';
+import { Ledger, lumpLabel, lumpSpan } from '../../../src/core/ledger';
 import type { LedgerRow } from '../../../src/core/types';
 import { row } from './helpers';
 
@@ -91,6 +91,35 @@ void describe('Ledger', () => {
       ['2026-11-27', 5],
     ]);
     assert.deepEqual([...ledger.daysWithData('codex')].sort(), ['2026-11-26', '2026-11-27']);
+  });
+
+  void it('spreads a lump over its days for rates, keeping the range total', () => {
+    const lump = lumpLabel('gap', '2026-11-24', '2026-11-27');
+    assert.deepEqual(lumpSpan(lump), { first: '2026-11-24', last: '2026-11-27' });
+    assert.equal(lumpSpan('(gap: 2026-11-27…2026-11-27)'), null, 'one day is no lump');
+    assert.equal(lumpSpan('claude-sonnet-4-5'), null);
+    const ledger = new Ledger([
+      row('2026-11-23', 'openrouter', 'openrouter (all models)', 3),
+      row('2026-11-27', 'openrouter', lump, 40),
+      row('2026-11-27', 'gateway', 'sonnet', 5),
+    ]);
+    assert.deepEqual([...ledger.dailyTotals('2026-11-01', '2026-12-01')], [
+      ['2026-11-23', 3],
+      ['2026-11-27', 45],
+    ], 'as reported, by default');
+    assert.deepEqual([...ledger.dailyTotals('2026-11-01', '2026-12-01', undefined, { spreadLumps: true })], [
+      ['2026-11-23', 3],
+      ['2026-11-24', 10],
+      ['2026-11-25', 10],
+      ['2026-11-26', 10],
+      ['2026-11-27', 15],
+    ]);
+    // A range that starts inside the lump keeps all of it, on the lump's days inside the range.
+    const cut = ledger.dailyTotals('2026-11-26', '2026-12-01', new Set(['openrouter']), { spreadLumps: true });
+    assert.deepEqual([...cut], [
+      ['2026-11-26', 20],
+      ['2026-11-27', 20],
+    ]);
   });
 
   void it('breaks spend down by model and by source', () => {

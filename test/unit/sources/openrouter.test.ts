@@ -7,7 +7,7 @@ import { HttpClient, SourceError } from '../../../src/sources/http';
 import type { FetchContext } from '../../../src/sources/types';
 import {
   ALL_MODELS,
-  BEFORE_TRACKING,
+  beforeTrackingLabel,
   fetchOpenRouter,
   gapLabel,
   nextReset,
@@ -95,10 +95,11 @@ void describe('OpenRouter readings become daily rows', () => {
     assert.equal(r.days.at(-1), '2026-11-18');
     assert.equal(r.days.length, 18, 'the whole month so far is replaced');
     assert.deepEqual(rowsOf(r.rows), [
-      ['2026-11-01', BEFORE_TRACKING, 26],
+      ['2026-11-01', beforeTrackingLabel('2026-11-01', '2026-11-17'), 26],
       ['2026-11-18', ALL_MODELS, 4],
     ]);
     assert.match(r.note ?? '', /since 2026-11-18/);
+    assert.equal(beforeTrackingLabel('2026-11-01', '2026-11-17'), '(before tracking: 2026-11-01…2026-11-17)');
     assert.match(r.note ?? '', /\$70\.00 of earlier lifetime usage is not shown as daily rows/);
     assert.deepEqual(r.limits, [{ label: 'key limit (monthly)', spent: 30, limit: 50, resetsAt: '2026-12-01T00:00:00.000Z' }]);
     assert.equal(fake.requests.at(-1)?.path, '/api/v1/key');
@@ -121,7 +122,7 @@ void describe('OpenRouter readings become daily rows', () => {
     const r5 = await p.read('2026-11-20T00:30:00Z', keyData(116, 0.5, 28, 46));
     assert.deepEqual(r5.days, ['2026-11-19', '2026-11-20']);
     assert.deepEqual(p.table(), [
-      ['2026-11-01', BEFORE_TRACKING, 26],
+      ['2026-11-01', beforeTrackingLabel('2026-11-01', '2026-11-17'), 26],
       ['2026-11-18', ALL_MODELS, 9],
       ['2026-11-19', ALL_MODELS, 10.5],
       ['2026-11-20', ALL_MODELS, 0.5],
@@ -186,11 +187,11 @@ void describe('OpenRouter readings become daily rows', () => {
     assert.match(r.note ?? '', /went down.*started over/);
     assert.equal(r.days[0], '2026-11-01', 'the month is rebuilt from the new key');
     assert.deepEqual(rowsOf(r.rows), [
-      ['2026-11-01', BEFORE_TRACKING, 5],
+      ['2026-11-01', beforeTrackingLabel('2026-11-01', '2026-11-18'), 5],
       ['2026-11-19', ALL_MODELS, 2],
     ]);
     assert.deepEqual(p.table(), [
-      ['2026-11-01', BEFORE_TRACKING, 5],
+      ['2026-11-01', beforeTrackingLabel('2026-11-01', '2026-11-18'), 5],
       ['2026-11-19', ALL_MODELS, 2],
     ]);
   });
@@ -268,7 +269,7 @@ void describe('OpenRouter shapes', () => {
     const p = new Player();
     const r = await p.read('2026-11-18T10:00:00Z', { usage: 12, usage_daily: 2, usage_monthly: 12, brand_new_field: { x: 1 }, limit: null, limit_reset: null, expires_at: null });
     assert.deepEqual(rowsOf(r.rows), [
-      ['2026-11-01', BEFORE_TRACKING, 10],
+      ['2026-11-01', beforeTrackingLabel('2026-11-01', '2026-11-17'), 10],
       ['2026-11-18', ALL_MODELS, 2],
     ]);
     assert.deepEqual(r.limits, []);
@@ -341,7 +342,7 @@ void describe('OpenRouter with a management key', () => {
     const r = await p.read('2026-11-27T12:00:00Z', management({ usage: 3, usage_daily: 1, usage_monthly: 3 }));
     assert.match(r.note ?? '', /\/activity was refused \(HTTP 403\)/);
     assert.deepEqual(rowsOf(r.rows), [
-      ['2026-11-01', BEFORE_TRACKING, 2],
+      ['2026-11-01', beforeTrackingLabel('2026-11-01', '2026-11-26'), 2],
       ['2026-11-27', ALL_MODELS, 1],
     ]);
   });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Ledger } from '../../../src/core/ledger';
+import { Ledger, lumpLabel } from '../../../src/core/ledger';
 import { buildSnapshot, type SourceStatus } from '../../../src/core/snapshot';
 import type { LedgerRow } from '../../../src/core/types';
 import { statusBarView } from '../../../src/ui/statusBarModel';
@@ -102,5 +102,22 @@ void describe('status bar view: limits, notes, unpriced models', () => {
     const s = snap(0, { ledger });
     assert.deepEqual(s.unpriced, [{ source: 'gateway', model: 'mystery-model-9', tokens: 2_100_000 }]);
     assert.match(statusBarView(s, 'percent', now).tooltip, /Unpriced.*mystery-model-9 \(2\.1M tokens\)/);
+  });
+
+  void it('projects a month reported as one lump at its daily rate, not as one day', () => {
+    // OpenRouter's first reading on the 27th: $26 before tracking (1st–26th, one row on the 1st) and $1 today.
+    const lump = (model: string): LedgerRow => ({ date: '2026-11-01', source: 'openrouter', model, cost: 26, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, requests: 0 });
+    const todayRow: LedgerRow = { ...lump(''), date: today, model: 'openrouter (all models)', cost: 1 };
+    const source: SourceStatus = { id: 'openrouter', label: 'OpenRouter', state: 'ok' };
+    const build = (model: string) =>
+      buildSnapshot({ ledger: new Ledger([lump(model), todayRow]), settings: { ...settings, annualBudget: 100 }, gatewayBudget: null, sources: [source], today, now });
+    const spread = build(lumpLabel('before tracking', '2026-11-01', '2026-11-26'));
+    assert.equal(spread.status.spent, 27);
+    assert.ok(Math.abs(spread.projection.meanWorkday - 1) < 1e-9 && Math.abs(spread.projection.meanOtherDay - 1) < 1e-9, `$1 a day: ${spread.projection.meanWorkday}, ${spread.projection.meanOtherDay}`);
+    assert.ok(Math.abs(spread.projection.yearEnd.p50 - (27 + 34)) < 1e-6, `year-end ${spread.projection.yearEnd.p50}: $27 + 34 days × $1`);
+    assert.equal(spread.overrun, false);
+    // The same $26 as a single day (a model name that is no lump) would read as a $26 Sunday.
+    const oneDay = build('openrouter (all models)');
+    assert.ok(oneDay.projection.yearEnd.p50 > 100 && oneDay.overrun, `year-end ${oneDay.projection.yearEnd.p50}`);
   });
 });
