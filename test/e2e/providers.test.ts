@@ -1,6 +1,7 @@
 // Real gateways and provider APIs in a real VS Code workbench: the meter and the dashboard show
 // the spend this test computes from the fakes' own data (LiteLLM: the proxy's spend figures;
-// OpenAI: tokens × OpenAI's published gpt-4o prices), never by calling the extension's code.
+// OpenAI and Anthropic: tokens × the providers' published prices; OpenRouter: the key's own
+// usage readings), never by calling the extension's code.
 //
 //   npm run package && node --import tsx --test test/e2e/providers.test.ts
 
@@ -10,8 +11,10 @@ import { after, before, describe, test } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
 import { launchEditor, type RunningEditor } from '../../scripts/lib/editor.mjs';
 import { startLiteLLMFake, type LiteLLMFake, type SpendRow } from '../fakes/litellm';
+import { startAnthropicFake, type AnthropicFake, type AnthropicUsageRecord } from '../fakes/anthropic';
 import { startOpenAIFake, type OpenAIFake, type OpenAIUsageRecord } from '../fakes/openai';
-import { capturingFailure, findInWebviews, hoverTooltip, openWorkbench, runCommand, screenshot, statusBarItem, waitForStatusText, type Workbench } from './workbench';
+import { DOCUMENTED_KEY_DATA, startOpenRouterFake, type OpenRouterFake } from '../fakes/openrouter';
+import { capturingFailure, findInWebviews, hoverTooltip, openWorkbench, poll, runCommand, screenshot, statusBarItem, waitForStatusText, type Workbench } from './workbench';
 
 const VSIX = process.env.TB_VSIX ?? path.resolve(__dirname, '..', '..', 'token-budget.vsix');
 const ITEM_ID = 'token-budget.token-budget.tokenBudget.meter';
@@ -139,5 +142,123 @@ void describe('OpenAI Admin usage API in the real workbench', { timeout: 240_000
       assert.equal(Number(/(\d+)%/.exec(opened.text)?.[1]), Math.round((expectedSpent / BUDGET) * 100));
       assert.equal(await frame.getAttribute('[data-source="openai"]', 'data-state'), 'ok');
       await screenshot(page, 'providers-openai');
+    }));
+});
+
+void describe('Anthropic Admin usage report in the real workbench', { timeout: 240_000 }, () => {
+  const ADMIN = 'sk-ant-admin01-e2e-0123456789abcdef';
+  let fake: AnthropicFake;
+  let editor: RunningEditor;
+  let wb: Workbench | undefined;
+  let page: Page | undefined;
+  const days = recentDays(20);
+  const SONNET = 'claude-sonnet-4-5-20250929';
+  const usage: AnthropicUsageRecord[] = days.flatMap((day) => [
+    { day, model: SONNET, api_key_id: 'apikey_me', uncached_input_tokens: 1_000_000, cache_read_input_tokens: 2_000_000, ephemeral_5m_input_tokens: 100_000, output_tokens: 200_000 },
+    { day, model: SONNET, api_key_id: 'apikey_colleague', uncached_input_tokens: 50_000_000, output_tokens: 5_000_000 },
+  ]);
+  // Anthropic's published Claude Sonnet 4.5 prices per million tokens (up to 200k context): $3
+  // input, $0.30 cache read, $3.75 5-minute cache write, $15 output.
+  const perDay = 1 * 3 + 2 * 0.3 + 0.1 * 3.75 + 0.2 * 15;
+  const expectedSpent = perDay * days.length;
+
+  before(async () => {
+    fake = await startAnthropicFake({ adminKey: ADMIN, now: new Date(), usage });
+    editor = await launchEditor({
+      vsixPath: VSIX,
+      userSettings: {
+        'tokenBudget.sources.anthropic.enabled': true,
+        'tokenBudget.sources.anthropic.baseUrl': fake.baseUrl,
+        'tokenBudget.sources.anthropic.apiKeyIds': ['apikey_me'],
+        'tokenBudget.annualBudget': BUDGET,
+      },
+      env: { ANTHROPIC_ADMIN_KEY: ADMIN },
+    });
+  });
+  after(async () => {
+    await wb?.close();
+    await editor?.stop();
+    await fake?.close();
+  });
+
+  void test('the meter shows the own API key’s tokens priced per model, cache writes included', () =>
+    capturingFailure(page, 'providers-anthropic', async () => {
+      const opened = await openMeter(editor);
+      wb = opened.wb;
+      page = opened.page;
+      const sent = fake.requests.filter((r) => r.path.endsWith('/organizations/usage_report/messages'));
+      assert.ok(sent.length > 0, 'the usage report was read');
+      assert.ok(sent.every((r) => r.query['api_key_ids[]']?.includes('apikey_me') === true), 'the own API key filter is sent');
+      assert.ok(sent.every((r) => r.headers['x-api-key'] === ADMIN && typeof r.headers['anthropic-version'] === 'string'), 'the Admin key and the API version are sent');
+      await runCommand(page, 'Token Budget: Open Dashboard');
+      const frame = await findInWebviews(page, '[data-kpi="spent"]');
+      const spent = await kpi(frame, 'spent');
+      assert.ok(Math.abs(spent - expectedSpent) < 0.02, `spent ${spent} vs ${expectedSpent}`);
+      assert.equal(Number(/(\d+)%/.exec(opened.text)?.[1]), Math.round((expectedSpent / BUDGET) * 100));
+      assert.equal(await frame.getAttribute('[data-source="anthropic"]', 'data-state'), 'ok');
+      await screenshot(page, 'providers-anthropic');
+    }));
+});
+
+void describe('OpenRouter key in the real workbench', { timeout: 240_000 }, () => {
+  const KEY = 'sk-or-v1-e2e-0123456789abcdef0123456789abcdef';
+  const SMALL_BUDGET = 100;
+  let fake: OpenRouterFake;
+  let editor: RunningEditor;
+  let wb: Workbench | undefined;
+  let page: Page | undefined;
+  // A normal inference key's reading: lifetime usage, and what of it fell today, this week and this month (UTC).
+  const first = { ...DOCUMENTED_KEY_DATA, usage: 180, usage_daily: 2.5, usage_weekly: 12, usage_monthly: 40, limit: null, limit_remaining: null, limit_reset: null };
+
+  before(async () => {
+    fake = await startOpenRouterFake({ key: KEY, keyData: { ...first } });
+    editor = await launchEditor({
+      vsixPath: VSIX,
+      userSettings: {
+        'tokenBudget.sources.openrouter.enabled': true,
+        'tokenBudget.sources.openrouter.baseUrl': fake.baseUrl,
+        'tokenBudget.annualBudget': SMALL_BUDGET,
+      },
+      env: { OPENROUTER_API_KEY: KEY },
+    });
+  });
+  after(async () => {
+    await wb?.close();
+    await editor?.stop();
+    await fake?.close();
+  });
+
+  void test('the first reading counts this month’s usage; a later reading adds what was spent since', () =>
+    capturingFailure(page, 'providers-openrouter', async () => {
+      const opened = await openMeter(editor);
+      wb = opened.wb;
+      page = opened.page;
+      // Only this month can be placed in days (today, and the rest of the month as one lump on the 1st).
+      assert.equal(Number(/(\d+)%/.exec(opened.text)?.[1]), Math.round((first.usage_monthly / SMALL_BUDGET) * 100), opened.text);
+      assert.ok(fake.requests.some((r) => r.path === '/api/v1/key' && r.authorization === `Bearer ${KEY}`), 'the key endpoint was read with the key');
+      await runCommand(page, 'Token Budget: Open Dashboard');
+      const frame = await findInWebviews(page, '[data-kpi="spent"]');
+      assert.ok(Math.abs((await kpi(frame, 'spent')) - first.usage_monthly) < 0.006, `spent ${await kpi(frame, 'spent')} vs ${first.usage_monthly}`);
+      assert.equal(await frame.getAttribute('[data-source="openrouter"]', 'data-state'), 'ok');
+      // The month before tracking is one row, but the projection spreads it over its days: the
+      // year-end is the spend plus that daily rate over the days left, not a month's spend per day.
+      const dayOfMonth = new Date().getUTCDate();
+      if (dayOfMonth >= 8) {
+        const rate = (first.usage_monthly - first.usage_daily) / (dayOfMonth - 1);
+        const now = new Date();
+        const daysLeft = Math.round((new Date(now.getFullYear() + 1, 0, 1).getTime() - new Date(now.getFullYear(), now.getMonth(), now.getDate() + 1).getTime()) / 86_400_000);
+        const projected = await kpi(frame, 'projected');
+        const want = first.usage_monthly + rate * daysLeft;
+        assert.ok(Math.abs(projected - want) / want < 0.02, `projected ${projected} vs ${want} ($${rate.toFixed(2)} a day over ${daysLeft} days)`);
+      }
+
+      // $7.25 more spent on the key, then a refresh: a second reading.
+      fake.keyData = { ...first, usage: first.usage + 7.25, usage_daily: first.usage_daily + 7.25, usage_weekly: first.usage_weekly + 7.25, usage_monthly: first.usage_monthly + 7.25 };
+      await runCommand(page, 'Token Budget: Refresh Now');
+      const expected = first.usage_monthly + 7.25;
+      await waitForStatusText(page, new RegExp(`\\b${Math.round((expected / SMALL_BUDGET) * 100)}% · \\$`), 60_000);
+      const updated = await findInWebviews(page, '[data-kpi="spent"]');
+      await poll(`the dashboard's spend at the second reading, $${expected}`, 30_000, async () => (Math.abs((await kpi(updated, 'spent')) - expected) < 0.006 ? true : undefined));
+      await screenshot(page, 'providers-openrouter');
     }));
 });
