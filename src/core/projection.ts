@@ -53,9 +53,11 @@
  * (73 %: the regime-change tail, long while the history is short), 80 % over all shapes. The
  * median error is well below the naive spent ÷ days elapsed × days in the year where the rate
  * changes (growing, a mid-year joiner, a switch) or a long vacation was taken (absences), below
- * it on steady years, and not on bursty years (+0.3 points, inside the noise of the bench: its
- * 95 % interval includes 0, and on seeds 300–599 and further seeds the method is level with or
- * below naive): on a stationary year the naive projection already uses every day equally.
+ * it on steady years, and level with it on bursty years (+0.3 points on 300 years, +0.1 on 2000,
+ * 95 % interval −0.1 … +0.4): on a stationary year the naive projection already uses every day
+ * equally, and what is left to gain there would take knowing how bursty engineers are in
+ * general (years that saw few bursts so far are underestimated by any one person's figures, and
+ * years that saw many overestimated), which one person's history cannot tell.
  *
  * With `windowDays` set, the rates come from exactly that trailing window, unweighted, without
  * the regime test or big-day handling.
