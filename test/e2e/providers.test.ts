@@ -35,18 +35,56 @@ async function kpi(frame: Frame, id: string): Promise<number> {
   return Number(await frame.getAttribute(`[data-kpi="${id}"]`, 'data-value'));
 }
 
-async function openMeter(editor: RunningEditor): Promise<{ wb: Workbench; page: Page; text: string }> {
-  const wb = await openWorkbench(editor.url);
-  const text = await waitForStatusText(wb.page, /\d+% · \$/, 90_000);
-  return { wb, page: wb.page, text };
+interface Fake {
+  close(): Promise<void>;
 }
 
-void describe('LiteLLM proxy in the real workbench', { timeout: 240_000 }, () => {
+/**
+ * One provider's suite: its fake, an editor with `settings` and `env` (the key), and one test that
+ * opens the workbench, waits for the meter and hands `body` the page and the meter's text. A
+ * failure leaves a screenshot `FAILED-<shot>`, a pass `<shot>`.
+ */
+function providerSuite<F extends Fake>(
+  title: string,
+  setup: { start: () => Promise<F>; settings: (fake: F) => Record<string, unknown>; env: Record<string, string> },
+  testTitle: string,
+  shot: string,
+  body: (fake: F, page: Page, meterText: string) => Promise<void>,
+): void {
+  void describe(title, { timeout: 240_000 }, () => {
+    let fake: F | undefined;
+    let editor: RunningEditor | undefined;
+    let wb: Workbench | undefined;
+    before(async () => {
+      fake = await setup.start();
+      editor = await launchEditor({ vsixPath: VSIX, userSettings: setup.settings(fake), env: setup.env });
+    });
+    after(async () => {
+      await wb?.close();
+      await editor?.stop();
+      await fake?.close();
+    });
+    void test(testTitle, () =>
+      capturingFailure(() => wb?.page, shot, async () => {
+        assert.ok(fake && editor);
+        wb = await openWorkbench(editor.url);
+        const text = await waitForStatusText(wb.page, /\d+% · \$/, 90_000);
+        await body(fake, wb.page, text);
+        await screenshot(wb.page, shot);
+      }));
+  });
+}
+
+/** The dashboard, opened from the palette, once its `spent` KPI is there. */
+async function openDashboard(page: Page): Promise<Frame> {
+  await runCommand(page, 'Token Budget: Open Dashboard');
+  return findInWebviews(page, '[data-kpi="spent"]');
+}
+
+const percentOf = (text: string): number => Number(/(\d+)%/.exec(text)?.[1]);
+
+{
   const KEY = 'sk-e2e-litellm-alice-0001';
-  let fake: LiteLLMFake;
-  let editor: RunningEditor;
-  let wb: Workbench | undefined;
-  let page: Page | undefined;
   const spend: SpendRow[] = recentDays(30).flatMap((date, i) => [
     { user_id: 'alice', date, api_key: 'hash-alice', model: 'claude-sonnet-4-5', spend: 40 + (i % 7) * 3.25, prompt_tokens: 900_000, completion_tokens: 40_000, api_requests: 120 },
     { user_id: 'alice', date, api_key: 'hash-alice', model: 'gpt-5', spend: 12.5 + (i % 3), prompt_tokens: 300_000, completion_tokens: 20_000, api_requests: 40 },
@@ -54,103 +92,76 @@ void describe('LiteLLM proxy in the real workbench', { timeout: 240_000 }, () =>
   ]);
   const expectedSpent = spend.filter((r) => r.user_id === 'alice').reduce((s, r) => s + r.spend, 0);
 
-  before(async () => {
-    fake = await startLiteLLMFake({
-      data: {
-        keys: [{ secret: KEY, user_id: 'alice', spend: 250, max_budget: 1000, budget_duration: '30d', budget_reset_at: new Date(Date.now() + 5 * 86_400_000).toISOString() }],
-        users: [{ user_id: 'alice', user_email: 'alice@example.com', spend: expectedSpent }, { user_id: 'bob', spend: 1 }],
-        teams: [],
-        spend,
-      },
-    });
-    editor = await launchEditor({
-      vsixPath: VSIX,
-      userSettings: { 'tokenBudget.sources.litellm.url': fake.url, 'tokenBudget.annualBudget': BUDGET },
+  providerSuite<LiteLLMFake>(
+    'LiteLLM proxy in the real workbench',
+    {
+      start: () =>
+        startLiteLLMFake({
+          data: {
+            keys: [{ secret: KEY, user_id: 'alice', spend: 250, max_budget: 1000, budget_duration: '30d', budget_reset_at: new Date(Date.now() + 5 * 86_400_000).toISOString() }],
+            users: [{ user_id: 'alice', user_email: 'alice@example.com', spend: expectedSpent }, { user_id: 'bob', spend: 1 }],
+            teams: [],
+            spend,
+          },
+        }),
+      settings: (fake) => ({ 'tokenBudget.sources.litellm.url': fake.url, 'tokenBudget.annualBudget': BUDGET }),
       env: { LITELLM_API_KEY: KEY },
-    });
-  });
-  after(async () => {
-    await wb?.close();
-    await editor?.stop();
-    await fake?.close();
-  });
-
-  void test('the meter shows the own user’s spend, the monthly key budget beside the annual one', () =>
-    capturingFailure(page, 'providers-litellm', async () => {
-      const opened = await openMeter(editor);
-      wb = opened.wb;
-      page = opened.page;
-      assert.equal(Number(/(\d+)%/.exec(opened.text)?.[1]), Math.round((expectedSpent / BUDGET) * 100), opened.text);
+    },
+    'the meter shows the own user’s spend, the monthly key budget beside the annual one',
+    'providers-litellm',
+    async (fake, page, text) => {
+      assert.equal(percentOf(text), Math.round((expectedSpent / BUDGET) * 100), text);
       const queries = fake.requests.filter((r) => r.path === '/user/daily/activity').map((r) => r.query);
       assert.ok(queries.length > 0 && queries.every((q) => q['user_id'] === 'alice'), 'the own user_id is sent');
       const tip = await hoverTooltip(page, statusBarItem(page, { id: ITEM_ID }));
       assert.match(tip, /LiteLLM: ok/);
       assert.match(tip, /this month: \$250\.00 of \$1,000\.00, resets on/);
-      await runCommand(page, 'Token Budget: Open Dashboard');
-      const frame = await findInWebviews(page, '[data-kpi="spent"]');
+      const frame = await openDashboard(page);
       assert.ok(Math.abs((await kpi(frame, 'spent')) - expectedSpent) < 0.006, `spent ${await kpi(frame, 'spent')} vs ${expectedSpent}`);
       assert.equal(await frame.getAttribute('[data-source="litellm"]', 'data-state'), 'ok');
-      await screenshot(page, 'providers-litellm');
-    }));
-});
+    },
+  );
+}
 
-void describe('OpenAI Admin usage API in the real workbench', { timeout: 240_000 }, () => {
+{
   const ADMIN = 'sk-admin-e2e-0000000000000000000000';
-  let fake: OpenAIFake;
-  let editor: RunningEditor;
-  let wb: Workbench | undefined;
-  let page: Page | undefined;
   const days = recentDays(20);
   const usage: OpenAIUsageRecord[] = days.flatMap((day) => [
     { day, model: 'gpt-4o-2024-08-06', user_id: 'user_me', input_tokens: 1_000_000, input_cached_tokens: 200_000, output_tokens: 100_000, num_model_requests: 100 },
     { day, model: 'gpt-4o-mini', user_id: 'user_other', input_tokens: 9_000_000, output_tokens: 900_000, num_model_requests: 50 },
   ]);
   // OpenAI's published gpt-4o prices per million tokens: $2.50 input, $1.25 cached input, $10 output.
-  const perDay = (0.8 * 2.5 + 0.2 * 1.25 + 0.1 * 10);
+  const perDay = 0.8 * 2.5 + 0.2 * 1.25 + 0.1 * 10;
   const expectedSpent = perDay * days.length;
 
-  before(async () => {
-    fake = await startOpenAIFake({ adminKey: ADMIN, now: new Date(), usage });
-    editor = await launchEditor({
-      vsixPath: VSIX,
-      userSettings: {
+  providerSuite<OpenAIFake>(
+    'OpenAI Admin usage API in the real workbench',
+    {
+      start: () => startOpenAIFake({ adminKey: ADMIN, now: new Date(), usage }),
+      settings: (fake) => ({
         'tokenBudget.sources.openai.enabled': true,
         'tokenBudget.sources.openai.baseUrl': fake.baseUrl,
         'tokenBudget.sources.openai.userIds': ['user_me'],
         'tokenBudget.annualBudget': BUDGET,
-      },
+      }),
       env: { OPENAI_ADMIN_KEY: ADMIN },
-    });
-  });
-  after(async () => {
-    await wb?.close();
-    await editor?.stop();
-    await fake?.close();
-  });
-
-  void test('the meter shows the filtered user’s tokens priced per model', () =>
-    capturingFailure(page, 'providers-openai', async () => {
-      const opened = await openMeter(editor);
-      wb = opened.wb;
-      page = opened.page;
+    },
+    'the meter shows the filtered user’s tokens priced per model',
+    'providers-openai',
+    async (fake, page, text) => {
       const sent = fake.requests.filter((r) => r.path.endsWith('/organization/usage/completions'));
       assert.ok(sent.length > 0 && sent.every((r) => r.query['user_ids']?.includes('user_me') === true), 'the personal filter is sent');
-      await runCommand(page, 'Token Budget: Open Dashboard');
-      const frame = await findInWebviews(page, '[data-kpi="spent"]');
+      const frame = await openDashboard(page);
       const spent = await kpi(frame, 'spent');
       assert.ok(Math.abs(spent - expectedSpent) < 0.02, `spent ${spent} vs ${expectedSpent}`);
-      assert.equal(Number(/(\d+)%/.exec(opened.text)?.[1]), Math.round((expectedSpent / BUDGET) * 100));
+      assert.equal(percentOf(text), Math.round((expectedSpent / BUDGET) * 100));
       assert.equal(await frame.getAttribute('[data-source="openai"]', 'data-state'), 'ok');
-      await screenshot(page, 'providers-openai');
-    }));
-});
+    },
+  );
+}
 
-void describe('Anthropic Admin usage report in the real workbench', { timeout: 240_000 }, () => {
+{
   const ADMIN = 'sk-ant-admin01-e2e-0123456789abcdef';
-  let fake: AnthropicFake;
-  let editor: RunningEditor;
-  let wb: Workbench | undefined;
-  let page: Page | undefined;
   const days = recentDays(20);
   const SONNET = 'claude-sonnet-4-5-20250929';
   const usage: AnthropicUsageRecord[] = days.flatMap((day) => [
@@ -162,82 +173,58 @@ void describe('Anthropic Admin usage report in the real workbench', { timeout: 2
   const perDay = 1 * 3 + 2 * 0.3 + 0.1 * 3.75 + 0.2 * 15;
   const expectedSpent = perDay * days.length;
 
-  before(async () => {
-    fake = await startAnthropicFake({ adminKey: ADMIN, now: new Date(), usage });
-    editor = await launchEditor({
-      vsixPath: VSIX,
-      userSettings: {
+  providerSuite<AnthropicFake>(
+    'Anthropic Admin usage report in the real workbench',
+    {
+      start: () => startAnthropicFake({ adminKey: ADMIN, now: new Date(), usage }),
+      settings: (fake) => ({
         'tokenBudget.sources.anthropic.enabled': true,
         'tokenBudget.sources.anthropic.baseUrl': fake.baseUrl,
         'tokenBudget.sources.anthropic.apiKeyIds': ['apikey_me'],
         'tokenBudget.annualBudget': BUDGET,
-      },
+      }),
       env: { ANTHROPIC_ADMIN_KEY: ADMIN },
-    });
-  });
-  after(async () => {
-    await wb?.close();
-    await editor?.stop();
-    await fake?.close();
-  });
-
-  void test('the meter shows the own API key’s tokens priced per model, cache writes included', () =>
-    capturingFailure(page, 'providers-anthropic', async () => {
-      const opened = await openMeter(editor);
-      wb = opened.wb;
-      page = opened.page;
+    },
+    'the meter shows the own API key’s tokens priced per model, cache writes included',
+    'providers-anthropic',
+    async (fake, page, text) => {
       const sent = fake.requests.filter((r) => r.path.endsWith('/organizations/usage_report/messages'));
       assert.ok(sent.length > 0, 'the usage report was read');
       assert.ok(sent.every((r) => r.query['api_key_ids[]']?.includes('apikey_me') === true), 'the own API key filter is sent');
       assert.ok(sent.every((r) => r.headers['x-api-key'] === ADMIN && typeof r.headers['anthropic-version'] === 'string'), 'the Admin key and the API version are sent');
-      await runCommand(page, 'Token Budget: Open Dashboard');
-      const frame = await findInWebviews(page, '[data-kpi="spent"]');
+      const frame = await openDashboard(page);
       const spent = await kpi(frame, 'spent');
       assert.ok(Math.abs(spent - expectedSpent) < 0.02, `spent ${spent} vs ${expectedSpent}`);
-      assert.equal(Number(/(\d+)%/.exec(opened.text)?.[1]), Math.round((expectedSpent / BUDGET) * 100));
+      assert.equal(percentOf(text), Math.round((expectedSpent / BUDGET) * 100));
       assert.equal(await frame.getAttribute('[data-source="anthropic"]', 'data-state'), 'ok');
-      await screenshot(page, 'providers-anthropic');
-    }));
-});
+    },
+  );
+}
 
-void describe('OpenRouter key in the real workbench', { timeout: 240_000 }, () => {
+{
   const KEY = 'sk-or-v1-e2e-0123456789abcdef0123456789abcdef';
   const SMALL_BUDGET = 100;
-  let fake: OpenRouterFake;
-  let editor: RunningEditor;
-  let wb: Workbench | undefined;
-  let page: Page | undefined;
   // A normal inference key's reading: lifetime usage, and what of it fell today, this week and this month (UTC).
   const first = { ...DOCUMENTED_KEY_DATA, usage: 180, usage_daily: 2.5, usage_weekly: 12, usage_monthly: 40, limit: null, limit_remaining: null, limit_reset: null };
 
-  before(async () => {
-    fake = await startOpenRouterFake({ key: KEY, keyData: { ...first } });
-    editor = await launchEditor({
-      vsixPath: VSIX,
-      userSettings: {
+  providerSuite<OpenRouterFake>(
+    'OpenRouter key in the real workbench',
+    {
+      start: () => startOpenRouterFake({ key: KEY, keyData: { ...first } }),
+      settings: (fake) => ({
         'tokenBudget.sources.openrouter.enabled': true,
         'tokenBudget.sources.openrouter.baseUrl': fake.baseUrl,
         'tokenBudget.annualBudget': SMALL_BUDGET,
-      },
+      }),
       env: { OPENROUTER_API_KEY: KEY },
-    });
-  });
-  after(async () => {
-    await wb?.close();
-    await editor?.stop();
-    await fake?.close();
-  });
-
-  void test('the first reading counts this month’s usage; a later reading adds what was spent since', () =>
-    capturingFailure(page, 'providers-openrouter', async () => {
-      const opened = await openMeter(editor);
-      wb = opened.wb;
-      page = opened.page;
+    },
+    'the first reading counts this month’s usage; a later reading adds what was spent since',
+    'providers-openrouter',
+    async (fake, page, text) => {
       // Only this month can be placed in days (today, and the rest of the month as one lump on the 1st).
-      assert.equal(Number(/(\d+)%/.exec(opened.text)?.[1]), Math.round((first.usage_monthly / SMALL_BUDGET) * 100), opened.text);
+      assert.equal(percentOf(text), Math.round((first.usage_monthly / SMALL_BUDGET) * 100), text);
       assert.ok(fake.requests.some((r) => r.path === '/api/v1/key' && r.authorization === `Bearer ${KEY}`), 'the key endpoint was read with the key');
-      await runCommand(page, 'Token Budget: Open Dashboard');
-      const frame = await findInWebviews(page, '[data-kpi="spent"]');
+      const frame = await openDashboard(page);
       assert.ok(Math.abs((await kpi(frame, 'spent')) - first.usage_monthly) < 0.006, `spent ${await kpi(frame, 'spent')} vs ${first.usage_monthly}`);
       assert.equal(await frame.getAttribute('[data-source="openrouter"]', 'data-state'), 'ok');
       // The month before tracking is one row, but the projection spreads it over its days: the
@@ -259,6 +246,6 @@ void describe('OpenRouter key in the real workbench', { timeout: 240_000 }, () =
       await waitForStatusText(page, new RegExp(`\\b${Math.round((expected / SMALL_BUDGET) * 100)}% · \\$`), 60_000);
       const updated = await findInWebviews(page, '[data-kpi="spent"]');
       await poll(`the dashboard's spend at the second reading, $${expected}`, 30_000, async () => (Math.abs((await kpi(updated, 'spent')) - expected) < 0.006 ? true : undefined));
-      await screenshot(page, 'providers-openrouter');
-    }));
-});
+    },
+  );
+}

@@ -376,11 +376,13 @@ export async function screenshot(page: Page, name: string): Promise<string> {
  * Runs a test body; if it throws, saves a screenshot named `FAILED-<name>` first, so a CI failure
  * can be looked at.
  */
-export async function capturingFailure(page: Page | undefined, name: string, body: () => Promise<void>): Promise<void> {
+export async function capturingFailure(page: Page | undefined | (() => Page | undefined), name: string, body: () => Promise<void>): Promise<void> {
   try {
     await body();
   } catch (error) {
-    if (page) await screenshot(page, `FAILED-${name}`).catch(() => undefined);
+    // A getter, for a page that the body itself opens.
+    const shown = typeof page === 'function' ? page() : page;
+    if (shown) await screenshot(shown, `FAILED-${name}`).catch(() => undefined);
     throw error;
   }
 }
