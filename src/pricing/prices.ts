@@ -28,6 +28,13 @@ export const BASE_PROBE_INPUT = 1;
 export const LONG_CONTEXT_PROBE_INPUT = 200_001;
 /** Anthropic: "1-hour cache write tokens are 2 times the base input tokens price". */
 export const ONE_HOUR_WRITE_MULTIPLIER = 2;
+/**
+ * Batch API usage is billed at half the list price, by Anthropic (Message Batches: input and
+ * output, cache reads and writes included; web searches are not discounted) and by OpenAI
+ * (Batch API: input, cached input and output). Both admin sources multiply a batch result's
+ * token cost by this.
+ */
+export const BATCH_PRICE_FACTOR = 0.5;
 
 export interface UsageToPrice {
   readonly model: string;

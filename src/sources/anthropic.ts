@@ -15,9 +15,11 @@
  * only an e-mail set, the organisation-wide usage report is not read (it holds everybody's usage,
  * this person's Claude Code included).
  *
- * - Usage report: `group_by[]=model&group_by[]=context_window`, at most 31 daily buckets a page,
- *   paged by `next_page`. Total input = uncached + cache reads + 5-minute + 1-hour cache writes,
- *   each part at its own price; rows of the `200k-1M` context window at the long-context tier.
+ * - Usage report: `group_by[]=model&group_by[]=context_window&group_by[]=service_tier`, at most 31
+ *   daily buckets a page, paged by `next_page`. Total input = uncached + cache reads + 5-minute +
+ *   1-hour cache writes, each part at its own price; rows of the `200k-1M` context window at the
+ *   long-context tier; `batch` results at `BATCH_PRICE_FACTOR` of the token price (web searches
+ *   at full price); every other service tier (Priority Tier included) at list price.
  * - Cost report: amounts are cents as decimal strings ("123.78912" = $1.2378912); used as each
  *   day's billed total in the organisation-wide mode (see `reconcileDay`).
  * - Claude Code analytics: one UTC day per call (`starting_at=YYYY-MM-DD`, paged, limit 1000),
@@ -31,7 +33,7 @@ import * as v from 'valibot';
 import { addDaysKey, utcDayKey } from '../core/dates';
 import type { Coverage, DayRange } from '../core/syncPlan';
 import type { DayKey, LedgerRow } from '../core/types';
-import { priceInstantOfUtcDay, priceUsage } from '../pricing/prices';
+import { BATCH_PRICE_FACTOR, priceInstantOfUtcDay, priceUsage } from '../pricing/prices';
 import { joinUrl, SourceError } from './http';
 import {
   anthropicErrorMessage,
@@ -55,6 +57,8 @@ export const CLAUDE_CODE_PAGE_LIMIT = 1000;
 export const CLAUDE_CODE_DAYS_PER_FETCH = 92;
 export const CLAUDE_CODE_MODEL_PREFIX = 'claude-code:';
 export const LONG_CONTEXT_WINDOW = '200k-1M';
+/** The usage report's `service_tier` of Message Batches API usage, billed at `BATCH_PRICE_FACTOR`. */
+export const BATCH_SERVICE_TIER = 'batch';
 
 // Worded so the HTTP client's key redaction (which masks anything shaped like `sk-xxxxxx…`) leaves it readable.
 const ADMIN_KEY_HINT = 'Set an Anthropic Admin key (it starts with sk-ant-admin; Console → Settings → Admin keys) with "Token Budget: Set API Key…" or ANTHROPIC_ADMIN_KEY.';
@@ -88,7 +92,11 @@ export function anthropicMode(apiKeyIds: readonly string[], claudeCodeEmail: str
   return 'organisation';
 }
 
-/** One row per model for one usage bucket; each context window priced at its own tier. */
+/**
+ * One row per model for one usage bucket; each context window priced at its own tier, and each
+ * service tier's result at its own rate (`batch` at `BATCH_PRICE_FACTOR` of the token price, web
+ * searches always at full price), added up into the model's row.
+ */
 export function messagesBucketToRows(day: DayKey, bucket: MessagesBucket): LedgerRow[] {
   const at = priceInstantOfUtcDay(day);
   const byModel = new Map<string, LedgerRow>();
@@ -97,7 +105,8 @@ export function messagesBucketToRows(day: DayKey, bucket: MessagesBucket): Ledge
     const write5m = r.cache_creation.ephemeral_5m_input_tokens;
     const write1h = r.cache_creation.ephemeral_1h_input_tokens;
     const read = r.cache_read_input_tokens;
-    const price = priceUsage({
+    const searches = r.server_tool_use?.web_search_requests ?? 0;
+    const tokens = priceUsage({
       model,
       provider: 'anthropic',
       inputTokens: r.uncached_input_tokens + read + write5m + write1h,
@@ -105,23 +114,27 @@ export function messagesBucketToRows(day: DayKey, bucket: MessagesBucket): Ledge
       cacheWrite5mTokens: write5m,
       cacheWrite1hTokens: write1h,
       outputTokens: r.output_tokens,
-      webSearches: r.server_tool_use?.web_search_requests ?? 0,
+      webSearches: 0,
       longContext: r.context_window === LONG_CONTEXT_WINDOW,
       at,
     });
+    const searchPrice = searches > 0 ? priceUsage({ model, provider: 'anthropic', inputTokens: 0, outputTokens: 0, webSearches: searches, at }) : undefined;
+    const factor = r.service_tier === BATCH_SERVICE_TIER ? BATCH_PRICE_FACTOR : 1;
+    const cost = factor * tokens.cost + (searchPrice?.cost ?? 0);
+    const unpriced = tokens.unpriced || (searchPrice?.unpriced ?? false);
     const previous = byModel.get(model);
     const row: LedgerRow = {
       date: day,
       source: 'anthropic',
       model,
-      cost: (previous?.cost ?? 0) + price.cost,
+      cost: (previous?.cost ?? 0) + cost,
       inputTokens: (previous?.inputTokens ?? 0) + r.uncached_input_tokens,
       outputTokens: (previous?.outputTokens ?? 0) + r.output_tokens,
       cacheReadTokens: (previous?.cacheReadTokens ?? 0) + read,
       cacheWriteTokens: (previous?.cacheWriteTokens ?? 0) + write5m + write1h,
       requests: 0,
     };
-    byModel.set(model, price.unpriced || previous?.unpriced ? { ...row, unpriced: true } : row);
+    byModel.set(model, unpriced || previous?.unpriced ? { ...row, unpriced: true } : row);
   }
   return [...byModel.values()];
 }
@@ -221,7 +234,7 @@ export async function fetchAnthropic(input: AnthropicFetchInput): Promise<Anthro
           {
             ...time,
             bucket_width: '1d',
-            'group_by[]': ['model', 'context_window'],
+            'group_by[]': ['model', 'context_window', 'service_tier'],
             'api_key_ids[]': input.apiKeyIds,
             limit: String(USAGE_PAGE_LIMIT),
             ...(page ? { page } : {}),
@@ -300,12 +313,12 @@ function describe(mode: AnthropicMode, input: AnthropicFetchInput, unpriced: rea
     case 'organisation':
       return (
         'Whole organisation: no personal filter is set (tokenBudget.sources.anthropic.apiKeyIds or claudeCodeEmail), so these are the whole Anthropic organisation\'s numbers, not yours. ' +
-        'Day totals are the cost report\'s billed amounts (which leave out Priority Tier); the split by model is priced from token usage. Days are UTC days.' +
+        'Day totals are the cost report\'s billed amounts (which leave out Priority Tier); the split by model is priced from token usage, Batch API usage at half the list price. Days are UTC days.' +
         unpricedText
       );
     case 'apiKeys':
       return (
-        `Filtered to API keys ${input.apiKeyIds.join(', ')}. Estimated from token usage at list prices (batch discounts and code execution are not included). Days are UTC days.` +
+        `Filtered to API keys ${input.apiKeyIds.join(', ')}. Estimated from token usage at list prices; Batch API usage is priced at half the list price (web searches at full price). Code execution is not included, and Priority Tier usage is counted at list price. Days are UTC days.` +
         (input.claudeCodeEmail.trim() !== '' ? ' The Claude Code analytics report is not read while API key filters are set: Claude Code run with those keys is already counted here.' : '') +
         unpricedText
       );

@@ -34,6 +34,11 @@ export const MessagesResultSchema = v.object({
   model: v.optional(v.nullable(v.string()), null),
   /** `0-200k` | `200k-1M`; null unless grouped by context_window. */
   context_window: v.optional(v.nullable(v.string()), null),
+  /**
+   * `standard` | `batch` | `priority` | `priority_on_demand` | `flex` | `flex_discount`; null
+   * unless grouped by service_tier. Read as a plain string so a new tier is not refused.
+   */
+  service_tier: v.optional(v.nullable(v.string()), null),
 });
 export type MessagesResult = v.InferOutput<typeof MessagesResultSchema>;
 

@@ -12,6 +12,9 @@
  *   explode: true`, and that is what OpenAI's cookbook sends.
  * - `input_tokens` already includes `input_cached_tokens` (and `input_cache_write_tokens`): it is
  *   priced as the total, with the cached part at the cache-read price, never added twice.
+ * - Usage is grouped by model and batch: Batch API results (`batch: true`) are priced at
+ *   `BATCH_PRICE_FACTOR` of the list price; everything else (flex and priority processing
+ *   included) at list price.
  * - Personal vs organisation: `user_ids`, `api_key_ids` and `project_ids` from the settings filter
  *   the usage. With none set the numbers are the whole organisation's (the outcome's note says
  *   so), and the costs endpoint's billed total becomes each day's total (see `reconcileDay`).
@@ -20,7 +23,7 @@ import * as v from 'valibot';
 import { addDaysKey } from '../core/dates';
 import type { Coverage, DayRange } from '../core/syncPlan';
 import type { DayKey, LedgerRow } from '../core/types';
-import { priceInstantOfUtcDay, priceUsage } from '../pricing/prices';
+import { BATCH_PRICE_FACTOR, priceInstantOfUtcDay, priceUsage } from '../pricing/prices';
 import { defaultErrorMessage, joinUrl, SourceError } from './http';
 import { CompletionsPageSchema, CostsPageSchema, type CompletionsBucket, type CostsBucket } from './openaiSchema';
 import { keyedAdapterContext } from './keyedAdapter';
@@ -73,38 +76,67 @@ function timeQuery(range: DayRange, utcToday: DayKey): Record<string, string> {
   return query;
 }
 
-/** One ledger row per model for one usage bucket, priced at that day's prices. */
+interface Tally {
+  input: number;
+  cached: number;
+  written: number;
+  uncached: number;
+  output: number;
+  requests: number;
+}
+
+const emptyTally = (): Tally => ({ input: 0, cached: 0, written: 0, uncached: 0, output: 0, requests: 0 });
+
+interface PricedTally {
+  readonly tally: Tally;
+  /** USD, the batch factor applied. */
+  readonly cost: number;
+  readonly unpriced: boolean;
+}
+
+/**
+ * One ledger row per model for one usage bucket, priced at that day's prices: a model's Batch API
+ * results (`batch: true`) at `BATCH_PRICE_FACTOR` of the list price, the rest at list price.
+ */
 export function bucketToRows(day: DayKey, bucket: CompletionsBucket): LedgerRow[] {
-  const byModel = new Map<string, { input: number; cached: number; written: number; uncached: number; output: number; requests: number }>();
+  /** Per model: its usage at list price and its Batch API usage, each only when reported. */
+  const byModel = new Map<string, { list?: Tally; batch?: Tally }>();
   for (const r of bucket.results) {
     const model = r.model ?? '(unknown model)';
     const cached = r.input_cached_tokens ?? 0;
     const written = r.input_cache_write_tokens ?? 0;
     const uncached = r.input_uncached_tokens ?? Math.max(0, r.input_tokens - cached - written);
-    const m = byModel.get(model) ?? { input: 0, cached: 0, written: 0, uncached: 0, output: 0, requests: 0 };
+    let parts = byModel.get(model);
+    if (!parts) byModel.set(model, (parts = {}));
+    const m = r.batch === true ? (parts.batch ??= emptyTally()) : (parts.list ??= emptyTally());
     m.input += r.input_tokens;
     m.cached += cached;
     m.written += written;
     m.uncached += uncached;
     m.output += r.output_tokens;
     m.requests += r.num_model_requests;
-    byModel.set(model, m);
   }
   const at = priceInstantOfUtcDay(day);
-  return [...byModel].map(([model, m]) => {
-    const price = priceUsage({ model, provider: 'openai', inputTokens: m.input, cacheReadTokens: m.cached, cacheWrite5mTokens: m.written, outputTokens: m.output, requests: m.requests, at });
+  return [...byModel].map(([model, parts]) => {
+    const priced: PricedTally[] = [];
+    for (const [tally, factor] of [[parts.list, 1], [parts.batch, BATCH_PRICE_FACTOR]] as const) {
+      if (!tally) continue;
+      const price = priceUsage({ model, provider: 'openai', inputTokens: tally.input, cacheReadTokens: tally.cached, cacheWrite5mTokens: tally.written, outputTokens: tally.output, requests: tally.requests, at });
+      priced.push({ tally, cost: factor * price.cost, unpriced: price.unpriced });
+    }
+    const sum = (f: (p: PricedTally) => number): number => priced.reduce((s, p) => s + f(p), 0);
     const row: LedgerRow = {
       date: day,
       source: 'openai',
       model,
-      cost: price.cost,
-      inputTokens: m.uncached,
-      outputTokens: m.output,
-      cacheReadTokens: m.cached,
-      cacheWriteTokens: m.written,
-      requests: m.requests,
+      cost: sum((p) => p.cost),
+      inputTokens: sum((p) => p.tally.uncached),
+      outputTokens: sum((p) => p.tally.output),
+      cacheReadTokens: sum((p) => p.tally.cached),
+      cacheWriteTokens: sum((p) => p.tally.written),
+      requests: sum((p) => p.tally.requests),
     };
-    return price.unpriced ? { ...row, unpriced: true } : row;
+    return priced.some((p) => p.unpriced) ? { ...row, unpriced: true } : row;
   });
 }
 
@@ -174,7 +206,7 @@ export async function fetchOpenAI(input: OpenAIFetchInput): Promise<OpenAIFetchR
           {
             ...time,
             bucket_width: '1d',
-            group_by: ['model'],
+            group_by: ['model', 'batch'],
             user_ids: filters.userIds,
             api_key_ids: filters.apiKeyIds,
             project_ids: filters.projectIds,
@@ -217,7 +249,7 @@ function describe(filters: OpenAIFilters, orgWide: boolean, unpriced: readonly s
   if (orgWide) {
     return (
       'Whole organisation: no personal filter is set (tokenBudget.sources.openai.userIds, apiKeyIds or projectIds), so these are the whole OpenAI organisation\'s numbers, not yours. ' +
-      'Day totals are the costs endpoint\'s billed amounts; the split by model is priced from token usage. Days are UTC days.' +
+      'Day totals are the costs endpoint\'s billed amounts; the split by model is priced from token usage, Batch API usage at half the list price. Days are UTC days.' +
       unpricedText
     );
   }
@@ -226,7 +258,7 @@ function describe(filters: OpenAIFilters, orgWide: boolean, unpriced: readonly s
     filters.apiKeyIds.length > 0 ? `API keys ${filters.apiKeyIds.join(', ')}` : '',
     filters.projectIds.length > 0 ? `projects ${filters.projectIds.join(', ')}` : '',
   ].filter((p) => p !== '');
-  return `Filtered to ${parts.join('; ')}. Estimated from completions token usage at list prices (batch and flex discounts and non-chat usage such as embeddings and images are not included). Days are UTC days.${unpricedText}`;
+  return `Filtered to ${parts.join('; ')}. Estimated from completions token usage at list prices; Batch API usage is priced at half the list price. Flex discounts are not included (flex and priority processing are counted at list price), nor is non-chat usage such as embeddings and images. Days are UTC days.${unpricedText}`;
 }
 
 /** A rejected project key (or one missing `api.usage.read`) gets a message that says what to do. */

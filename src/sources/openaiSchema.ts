@@ -20,6 +20,8 @@ export const CompletionsResultSchema = v.object({
   num_model_requests: tokens,
   /** Null unless grouped by model. */
   model: v.optional(v.nullable(v.string()), null),
+  /** True for Batch API usage; null unless grouped by batch. */
+  batch: v.optional(v.nullable(v.boolean()), null),
 });
 export type CompletionsResult = v.InferOutput<typeof CompletionsResultSchema>;
 

@@ -28,6 +28,8 @@ export interface AnthropicUsageRecord {
   readonly api_key_id?: string | null;
   readonly workspace_id?: string | null;
   readonly context_window?: '0-200k' | '200k-1M';
+  /** The record's service tier, answered when the request groups by `service_tier`; absent = `standard`. */
+  readonly service_tier?: 'standard' | 'batch' | 'priority';
   readonly uncached_input_tokens: number;
   readonly cache_read_input_tokens?: number;
   readonly ephemeral_5m_input_tokens?: number;
@@ -164,6 +166,8 @@ function usageField(r: AnthropicUsageRecord, group: string): string {
       return r.workspace_id ?? '';
     case 'context_window':
       return r.context_window ?? '0-200k';
+    case 'service_tier':
+      return r.service_tier ?? 'standard';
     default:
       return '';
   }
@@ -182,7 +186,7 @@ function messagesResult(records: readonly AnthropicUsageRecord[], grouped: reado
     api_key_id: field('api_key_id', 'api_key_id'),
     workspace_id: field('workspace_id', 'workspace_id'),
     model: field('model', 'model'),
-    service_tier: grouped.includes('service_tier') ? 'standard' : null,
+    service_tier: field('service_tier', 'service_tier', 'standard'),
     context_window: field('context_window', 'context_window', '0-200k'),
     inference_geo: grouped.includes('inference_geo') ? 'global' : null,
   };

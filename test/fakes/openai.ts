@@ -25,6 +25,8 @@ export interface OpenAIUsageRecord {
   readonly user_id?: string;
   readonly api_key_id?: string;
   readonly project_id?: string;
+  /** Batch API usage, answered when the request groups by `batch`; absent = `false`. */
+  readonly batch?: boolean;
   /** All input, cached included. */
   readonly input_tokens: number;
   readonly input_cached_tokens?: number;
@@ -150,6 +152,8 @@ function usageField(r: OpenAIUsageRecord, group: string): string {
       return r.api_key_id ?? '';
     case 'project_id':
       return r.project_id ?? '';
+    case 'batch':
+      return String(r.batch ?? false);
     default:
       return '';
   }
@@ -182,7 +186,7 @@ function usageResult(records: readonly OpenAIUsageRecord[], grouped: readonly st
     user_id: field('user_id'),
     api_key_id: field('api_key_id'),
     model: field('model'),
-    batch: grouped.includes('batch') ? false : null,
+    batch: grouped.includes('batch') ? (first?.batch ?? false) : null,
     service_tier: grouped.includes('service_tier') ? 'default' : null,
   };
 }

@@ -57,12 +57,12 @@ const orgWide = { apiKeyIds: [] as string[], claudeCodeEmail: '' };
 const near = (a: number, b: number, what: string) => assert.ok(Math.abs(a - b) < 1e-6, `${what}: ${a} vs ${b}`);
 
 void describe('Anthropic Admin source over real HTTP: usage report', () => {
-  void it('asks for the year by API key with group_by[] model and context_window, follows next_page, and prices every part', async () => {
+  void it('asks for the year by API key with group_by[] model, context_window and service_tier, follows next_page, and prices every part', async () => {
     const result = await fetchAnthropic(input({ claudeCodeEmail: 'me@example.com' }));
     const pages = since(MESSAGES);
     assert.equal(pages.length, Math.ceil(331 / 31));
     for (const [i, r] of pages.entries()) {
-      assert.deepEqual(r.query['group_by[]'], ['model', 'context_window']);
+      assert.deepEqual(r.query['group_by[]'], ['model', 'context_window', 'service_tier']);
       assert.deepEqual(r.query['api_key_ids[]'], ['apikey_me']);
       assert.deepEqual(r.query['limit'], ['31']);
       assert.deepEqual(r.query['bucket_width'], ['1d']);
@@ -95,6 +95,43 @@ void describe('Anthropic Admin source over real HTTP: usage report', () => {
     assert.deepEqual(rowsOn(result.rows, '2026-11-22'), [], 'an empty bucket (Sunday) gives no rows');
     assert.equal(result.days.length, 331);
     assert.deepEqual(result.sync.coverage, { from: '2026-01-01', to: '2026-11-25' });
+  });
+
+  void it('prices a batch result at half the list price (cache reads too, web searches at full price), added to the standard result in one row per model', async () => {
+    const batchFake = await startAnthropicFake({
+      adminKey: ADMIN_KEY,
+      now: NOW,
+      usage: [
+        { day: '2026-11-26', model: SONNET, api_key_id: 'apikey_me', service_tier: 'standard', uncached_input_tokens: 1_000_000, output_tokens: 100_000 },
+        { day: '2026-11-26', model: SONNET, api_key_id: 'apikey_me', service_tier: 'batch', uncached_input_tokens: 2_000_000, cache_read_input_tokens: 1_000_000, ephemeral_5m_input_tokens: 200_000, output_tokens: 400_000, web_search_requests: 20 },
+        { day: '2026-11-25', model: SONNET, api_key_id: 'apikey_me', service_tier: 'priority', uncached_input_tokens: 1_000_000, output_tokens: 100_000 },
+      ],
+    });
+    try {
+      const result = await fetchAnthropic(input({ baseUrl: new URL(batchFake.baseUrl), yearStart: '2026-11-20' }));
+      const asked = batchFake.requests.filter((r) => r.path === MESSAGES);
+      assert.ok(asked.length > 0);
+      for (const r of asked) assert.deepEqual(r.query['group_by[]'], ['model', 'context_window', 'service_tier']);
+      assert.match(result.note, /Batch API usage is priced at half the list price \(web searches at full price\)/);
+      assert.match(result.note, /Priority Tier usage is counted at list price/);
+
+      const rows = rowsOn(result.rows, '2026-11-26');
+      assert.equal(rows.length, 1, 'the standard and the batch result of a model make one row');
+      const [row] = rows;
+      assert.ok(row);
+      assert.equal(row.inputTokens, 3_000_000);
+      assert.equal(row.cacheReadTokens, 1_000_000);
+      assert.equal(row.cacheWriteTokens, 200_000);
+      assert.equal(row.outputTokens, 500_000);
+      // standard: 1M × $3 + 100k × $15 = $4.50
+      // batch: (2M × $3 + 1M × $0.30 + 200k × $3.75 + 400k × $15) / 2 = $13.05 / 2 = $6.525
+      // its 20 web searches × $0.01, not halved = $0.20
+      near(row.cost, 4.5 + 13.05 / 2 + 0.2, 'standard + half of batch + searches at full price');
+      // Priority Tier stays at list price: 1M × $3 + 100k × $15.
+      near(rowsOn(result.rows, '2026-11-25')[0]?.cost ?? NaN, 4.5, 'priority at list price');
+    } finally {
+      await batchFake.close();
+    }
   });
 
   void it('lists a model it cannot price as unpriced, tokens kept, cost 0', async () => {

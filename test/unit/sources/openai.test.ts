@@ -55,7 +55,7 @@ void describe('OpenAI Admin source over real HTTP', () => {
     assert.equal(pages.length, Math.ceil(331 / USAGE_PAGE_LIMIT), 'a year of 1d buckets at 31 a page');
     for (const [i, r] of pages.entries()) {
       assert.deepEqual(r.query['user_ids'], ['user_me']);
-      assert.deepEqual(r.query['group_by'], ['model']);
+      assert.deepEqual(r.query['group_by'], ['model', 'batch']);
       assert.deepEqual(r.query['bucket_width'], ['1d']);
       assert.deepEqual(r.query['limit'], ['31']);
       assert.deepEqual(r.query['start_time'], [unix('2026-01-01')]);
@@ -84,6 +84,39 @@ void describe('OpenAI Admin source over real HTTP', () => {
     // 800k × $2.50/M + 200k × $1.25/M + 100k × $10/M
     assert.ok(Math.abs(row.cost - 3.25) < 1e-9, `gpt-4o day costs ${row.cost}`);
     assert.deepEqual(result.sync.coverage, { from: '2026-01-01', to: '2026-11-25' }, 'covered up to the last final day');
+  });
+
+  void it('groups by batch and prices Batch API usage at half the list price, added to the same model\'s row', async () => {
+    const batchFake = await startOpenAIFake({
+      adminKey: ADMIN_KEY,
+      now: NOW,
+      usage: [
+        { day: '2026-11-26', model: 'gpt-4o-2024-08-06', user_id: 'user_me', batch: false, input_tokens: 1_000_000, input_cached_tokens: 200_000, output_tokens: 100_000, num_model_requests: 100 },
+        { day: '2026-11-26', model: 'gpt-4o-2024-08-06', user_id: 'user_me', batch: true, input_tokens: 2_000_000, input_cached_tokens: 400_000, output_tokens: 500_000, num_model_requests: 40 },
+      ],
+    });
+    try {
+      const result = await fetchOpenAI(input({ baseUrl: new URL(batchFake.baseUrl), yearStart: '2026-11-20' }));
+      const asked = batchFake.requests.filter((r) => r.path === USAGE_PATH);
+      assert.ok(asked.length > 0);
+      for (const r of asked) assert.deepEqual(r.query['group_by'], ['model', 'batch']);
+      assert.match(result.note, /Batch API usage is priced at half the list price/);
+      assert.match(result.note, /Flex discounts are not included/);
+
+      const rows = rowsOn(result.rows, '2026-11-26');
+      assert.equal(rows.length, 1, 'the batch and the non-batch result of a model make one row');
+      const [row] = rows;
+      assert.ok(row);
+      assert.equal(row.inputTokens, 2_400_000, 'uncached: 800k + 1.6M');
+      assert.equal(row.cacheReadTokens, 600_000);
+      assert.equal(row.outputTokens, 600_000);
+      assert.equal(row.requests, 140);
+      // not batch: 800k × $2.50/M + 200k × $1.25/M + 100k × $10/M = $3.25
+      // batch: (1.6M × $2.50/M + 400k × $1.25/M + 500k × $10/M) / 2 = $9.50 / 2 = $4.75
+      assert.ok(Math.abs(row.cost - (3.25 + 9.5 / 2)) < 1e-9, `gpt-4o day with batch costs ${row.cost}`);
+    } finally {
+      await batchFake.close();
+    }
   });
 
   void it('lists a model it cannot price as unpriced, tokens kept, cost 0', async () => {
