@@ -10,25 +10,11 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
 import { launchEditor, type RunningEditor } from '../../scripts/lib/editor.mjs';
-import { startSimulator, type Simulator } from '../../tools/simulator/server';
+import type { Simulator } from '../../tools/simulator/server';
 import { startLiteLLMFake, type LiteLLMFake, type SpendRow } from '../fakes/litellm';
 import { startOpenAIFake, type OpenAIFake, type OpenAIUsageRecord } from '../fakes/openai';
 import { expectedSpend, usd } from './expected';
-import {
-  answerInputBox,
-  capturingFailure,
-  findInWebviews,
-  kpis,
-  openWorkbench,
-  runCommand,
-  screenshot,
-  setTheme,
-  statusBarItem,
-  waitForNotification,
-  waitForStatusText,
-  type ThemeName,
-  type Workbench,
-} from './workbench';
+import { answerInputBox, capturingFailure, closeSuite, findInWebviews, kpis, openWorkbench, runCommand, screenshot, setTheme, startGatewaySuite, statusBarItem, waitForNotification, waitForStatusText, type ThemeName, type Workbench } from './workbench';
 
 const VSIX = process.env.TB_VSIX ?? path.resolve(__dirname, '..', '..', 'token-budget.vsix');
 const KEY = 'e2e-dashboard-key-4b81d0';
@@ -249,23 +235,16 @@ void describe('budget dashboard in the real workbench', { timeout: 600_000 }, ()
   let frame: Frame;
 
   before(async () => {
-    sim = await startSimulator({ port: 0, key: KEY, history: { now: new Date() } });
-    editor = await launchEditor({
+    ({ sim, editor, wb, page } = await startGatewaySuite(KEY, (s) => ({
       vsixPath: VSIX,
-      userSettings: { 'tokenBudget.sources.gateway.url': sim.url },
+      userSettings: { 'tokenBudget.sources.gateway.url': s.url },
       env: { TOKEN_BUDGET_GATEWAY_KEY: KEY },
-    });
-    wb = await openWorkbench(editor.url);
-    page = wb.page;
+    })));
     await waitForStatusText(page, /\d+% · \$/, 90_000);
     await hideSideBar(page);
   });
 
-  after(async () => {
-    await wb?.close();
-    await editor?.stop();
-    await sim?.close();
-  });
+  after(() => closeSuite({ wb, editor, sim }));
 
   void test('opens from the palette with every headline number the simulator’s data gives', () =>
     capturingFailure(page, 'dashboard-palette', async () => {

@@ -19,11 +19,11 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
-import { launchEditor, type RunningEditor } from '../../scripts/lib/editor.mjs';
-import { startSimulator, type Simulator } from '../../tools/simulator/server';
+import type { RunningEditor } from '../../scripts/lib/editor.mjs';
+import type { Simulator } from '../../tools/simulator/server';
 import { generateCorpus } from '../fakes/agentLogs';
 import { simSpentBetween, usd } from './expected';
-import { capturingFailure, findInWebviews, hoverTooltip, kpis, openWorkbench, screenshot, statusBarItem, waitForStatusText, type Workbench } from './workbench';
+import { capturingFailure, closeSuite, findInWebviews, hoverTooltip, kpis, screenshot, startGatewaySuite, statusBarItem, waitForStatusText, type Workbench } from './workbench';
 
 const VSIX = process.env['TB_VSIX'] ?? path.resolve(__dirname, '..', '..', 'token-budget.vsix');
 const CCUSAGE = path.resolve(__dirname, '..', '..', 'node_modules', 'ccusage', 'src', 'cli.js');
@@ -85,28 +85,25 @@ function writePriorYear(periodStart: string): void {
 }
 
 before(async () => {
-  sim = await startSimulator({ port: 0, key: KEY, history: { now: new Date() } });
-  const budget = sim.data.budget;
-  assert.ok(budget, 'the simulator reports a budget period');
   home = mkdtempSync(path.join(os.tmpdir(), 'tb-e2e-history-home-'));
   // The last 10 days of Claude Code and Codex logs, ending an hour ago.
   generateCorpus({ home, files: 40, totalBytes: 3e6, seed: 91, now: new Date(Date.now() - 3_600_000), spanDays: 10, longContext: false });
   userDataDir = mkdtempSync(path.join(os.tmpdir(), 'tb-e2e-history-profile-'));
-  writePriorYear(budget.period_start);
-  editor = await launchEditor({
-    vsixPath: VSIX,
-    userDataDir,
-    userSettings: { 'tokenBudget.sources.gateway.url': sim.url, 'tokenBudget.sources.claudeCode.enabled': 'on', 'tokenBudget.sources.codex.enabled': 'on' },
-    env: { TOKEN_BUDGET_GATEWAY_KEY: KEY, HOME: home, TZ: ZONE, CLAUDE_CONFIG_DIR: undefined, CODEX_HOME: undefined, XDG_CONFIG_HOME: undefined },
-  });
-  wb = await openWorkbench(editor.url);
-  page = wb.page;
+  ({ sim, editor, wb, page } = await startGatewaySuite(KEY, (s) => {
+    const budget = s.data.budget;
+    assert.ok(budget, 'the simulator reports a budget period');
+    writePriorYear(budget.period_start);
+    return {
+      vsixPath: VSIX,
+      userDataDir,
+      userSettings: { 'tokenBudget.sources.gateway.url': s.url, 'tokenBudget.sources.claudeCode.enabled': 'on', 'tokenBudget.sources.codex.enabled': 'on' },
+      env: { TOKEN_BUDGET_GATEWAY_KEY: KEY, HOME: home, TZ: ZONE, CLAUDE_CONFIG_DIR: undefined, CODEX_HOME: undefined, XDG_CONFIG_HOME: undefined },
+    };
+  }));
 });
 
 after(async () => {
-  await wb?.close();
-  await editor?.stop();
-  await sim?.close();
+  await closeSuite({ wb, editor, sim });
   // TB_KEEP=1 keeps the profile (and the extension's log in it) for a look after a failure.
   if (process.env['TB_KEEP']) console.error(`kept: ${home} ${userDataDir}`);
   else for (const dir of [home, userDataDir]) if (dir) rmSync(dir, { recursive: true, force: true });

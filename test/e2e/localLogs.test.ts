@@ -16,7 +16,7 @@ import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { launchEditor, type RunningEditor } from '../../scripts/lib/editor.mjs';
 import { claudeAssistantLine, CLAUDE_MODELS, generateCorpus, type GeneratedCorpus } from '../fakes/agentLogs';
-import { capturingFailure, findInWebviews, hoverTooltip, openWorkbench, screenshot, statusBarItem, waitForStatusText, type Workbench } from './workbench';
+import { capturingFailure, closeSuite, findInWebviews, hoverTooltip, openWorkbench, screenshot, statusBarItem, waitForStatusText, type Workbench } from './workbench';
 
 const VSIX = process.env['TB_VSIX'] ?? path.resolve(__dirname, '..', '..', 'token-budget.vsix');
 const CCUSAGE = path.resolve(__dirname, '..', '..', 'node_modules', 'ccusage', 'src', 'cli.js');
@@ -71,8 +71,7 @@ before(async () => {
 });
 
 after(async () => {
-  await wb?.close();
-  await editor?.stop();
+  await closeSuite({ wb, editor });
   if (home) rmSync(home, { recursive: true, force: true });
 });
 

@@ -8,24 +8,10 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { launchEditor, type RunningEditor } from '../../scripts/lib/editor.mjs';
-import { startSimulator, type Simulator } from '../../tools/simulator/server';
+import type { RunningEditor } from '../../scripts/lib/editor.mjs';
+import type { Simulator } from '../../tools/simulator/server';
 import { expectedSpend, usd } from './expected';
-import {
-  answerInputBox,
-  capturingFailure,
-  answerQuickPick,
-  findInWebviews,
-  hoverTooltip,
-  kpis,
-  openWorkbench,
-  runCommand,
-  screenshot,
-  statusBarItem,
-  statusBarItemNames,
-  waitForStatusText,
-  type Workbench,
-} from './workbench';
+import { answerInputBox, answerQuickPick, capturingFailure, closeSuite, findInWebviews, hoverTooltip, kpis, runCommand, screenshot, startGatewaySuite, statusBarItem, statusBarItemNames, waitForStatusText, type Workbench } from './workbench';
 
 const VSIX = process.env.TB_VSIX ?? path.resolve(__dirname, '..', '..', 'token-budget.vsix');
 const RIGHT_KEY = 'e2e-right-key-7f3a9c';
@@ -56,21 +42,14 @@ function parseCompact(text: string): number {
 }
 
 before(async () => {
-  sim = await startSimulator({ port: 0, key: RIGHT_KEY, history: { now: new Date() } });
-  editor = await launchEditor({
+  ({ sim, editor, wb, page } = await startGatewaySuite(RIGHT_KEY, (s) => ({
     vsixPath: VSIX,
-    userSettings: { 'tokenBudget.sources.gateway.url': sim.url },
+    userSettings: { 'tokenBudget.sources.gateway.url': s.url },
     env: { TOKEN_BUDGET_GATEWAY_KEY: WRONG_KEY },
-  });
-  wb = await openWorkbench(editor.url);
-  page = wb.page;
+  })));
 });
 
-after(async () => {
-  await wb?.close();
-  await editor?.stop();
-  await sim?.close();
-});
+after(() => closeSuite({ wb, editor, sim }));
 
 void describe('status bar meter fed by the allowance gateway', { timeout: 240_000 }, () => {
   void test('a wrong key shows a clear message and no numbers', () => capturingFailure(page, 'meter-a-wrong-key-shows-a-clear-message-and-no', async () => {

@@ -14,11 +14,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { launchEditor, type RunningEditor } from '../../scripts/lib/editor.mjs';
+import type { RunningEditor } from '../../scripts/lib/editor.mjs';
 import { publicKeyPrefix } from '../../src/sources/http';
-import { startSimulator, type Simulator } from '../../tools/simulator/server';
+import type { Simulator } from '../../tools/simulator/server';
 import { expectedSpend } from './expected';
-import { capturingFailure, hoverTooltip, openWorkbench, runCommand, screenshot, statusBarItem, waitForStatusText, type Workbench } from './workbench';
+import { capturingFailure, closeSuite, hoverTooltip, runCommand, screenshot, startGatewaySuite, statusBarItem, waitForStatusText, type Workbench } from './workbench';
 
 const VSIX = process.env.TB_VSIX ?? path.resolve(__dirname, '..', '..', 'token-budget.vsix');
 const ITEM_ID = 'token-budget.token-budget.tokenBudget.meter';
@@ -80,7 +80,6 @@ async function findFiles(dir: string, name: RegExp): Promise<string[]> {
 }
 
 before(async () => {
-  sim = await startSimulator({ port: 0, key: KEYS.TOKEN_BUDGET_GATEWAY_KEY, history: { now: new Date() } });
   attacker = createServer((req, res) => {
     hits.push({ method: req.method ?? '', url: req.url ?? '', auth: `${req.headers.authorization ?? ''}${String(req.headers['x-api-key'] ?? '')}` });
     res.writeHead(200, { 'content-type': 'application/json' });
@@ -94,20 +93,16 @@ before(async () => {
   await writeFile(path.join(workspace, '.vscode', 'settings.json'), hostileSettings());
   await writeFile(path.join(workspace, 'README.md'), '# A repository that would like your keys\n');
 
-  editor = await launchEditor({
+  ({ sim, editor, wb, page } = await startGatewaySuite(KEYS.TOKEN_BUDGET_GATEWAY_KEY, (s) => ({
     vsixPath: VSIX,
     workspaceDir: workspace,
-    userSettings: { 'tokenBudget.sources.gateway.url': sim.url },
+    userSettings: { 'tokenBudget.sources.gateway.url': s.url },
     env: KEYS,
-  });
-  wb = await openWorkbench(editor.url);
-  page = wb.page;
+  })));
 });
 
 after(async () => {
-  await wb?.close();
-  await editor?.stop();
-  await sim?.close();
+  await closeSuite({ wb, editor, sim });
   await new Promise<void>((resolve) => (attacker ? attacker.close(() => resolve()) : resolve()));
 });
 

@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import { launchEditor, type RunningEditor } from '../../scripts/lib/editor.mjs';
 import { startSimulator, type Simulator } from '../../tools/simulator/server';
 import { expectedSpend, localToday, simSpentBetween } from './expected';
-import { answerInputBox, answerQuickPick, capturingFailure, openWorkbench, runCommand, screenshot, waitForStatusText, type Workbench } from './workbench';
+import { answerInputBox, answerQuickPick, capturingFailure, closeSuite, openWorkbench, runCommand, screenshot, waitForStatusText, type Workbench } from './workbench';
 
 const VSIX = process.env.TB_VSIX ?? path.resolve(__dirname, '..', '..', 'token-budget.vsix');
 const KEY = 'walkthrough-key-5c2e91';
@@ -24,11 +24,7 @@ before(async () => {
   sim = await startSimulator({ port: 0, key: KEY, history: { now: new Date() } });
   editor = await launchEditor({ vsixPath: VSIX, userSettings: {}, env: { TOKEN_BUDGET_GATEWAY_KEY: undefined } });
 });
-after(async () => {
-  await wb?.close();
-  await editor?.stop();
-  await sim?.close();
-});
+after(() => closeSuite({ wb, editor, sim }));
 
 /** Clicks a walkthrough step's title, then its command button. */
 async function stepButton(p: Page, stepTitle: string, button: string): Promise<void> {

@@ -14,7 +14,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import type { Browser, Frame, Locator, Page } from 'playwright-core';
-import { ensureEditor } from '../../scripts/lib/editor.mjs';
+import { ensureEditor, launchEditor, type LaunchOptions, type RunningEditor } from '../../scripts/lib/editor.mjs';
+import { startSimulator, type Simulator } from '../../tools/simulator/server';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const SCREENSHOT_DIR = path.join(REPO_ROOT, 'test-results', 'screenshots');
@@ -385,4 +386,36 @@ export async function capturingFailure(page: Page | undefined | (() => Page | un
     if (shown) await screenshot(shown, `FAILED-${name}`).catch(() => undefined);
     throw error;
   }
+}
+
+/** What a suite starts in `before`: the gateway simulator, an editor and its workbench. */
+export interface GatewaySuite {
+  readonly sim: Simulator;
+  readonly editor: RunningEditor;
+  readonly wb: Workbench;
+  readonly page: Page;
+}
+
+/**
+ * Starts the gateway simulator answering `key` (a year of history up to now), an editor launched
+ * with `launch(sim)`, and its workbench. If a step fails, what was started is closed again.
+ */
+export async function startGatewaySuite(key: string, launch: (sim: Simulator) => LaunchOptions): Promise<GatewaySuite> {
+  const sim = await startSimulator({ port: 0, key, history: { now: new Date() } });
+  let editor: RunningEditor | undefined;
+  try {
+    editor = await launchEditor(launch(sim));
+    const wb = await openWorkbench(editor.url);
+    return { sim, editor, wb, page: wb.page };
+  } catch (error) {
+    await closeSuite({ editor, sim });
+    throw error;
+  }
+}
+
+/** Closes what a suite started, newest first; parts that never started are skipped. */
+export async function closeSuite(parts: { wb?: Workbench | undefined; editor?: RunningEditor | undefined; sim?: Simulator | undefined }): Promise<void> {
+  await parts.wb?.close();
+  await parts.editor?.stop();
+  await parts.sim?.close();
 }
