@@ -286,12 +286,13 @@ function levelOf(cost: number, thresholds: readonly number[]): number {
   return level;
 }
 
-function dailyWindow(total: readonly number[], from: number): DailyWindow {
+/** The days from `from` on: their total and mean from `total`, the peak from `spread` (lumps spread over their days). */
+function dailyWindow(total: readonly number[], spread: readonly number[], from: number): DailyWindow {
   let sum = 0;
   let peak: { index: number; cost: number } | null = null;
   for (let i = from; i < total.length; i++) {
-    const cost = total[i] ?? 0;
-    sum += cost;
+    sum += total[i] ?? 0;
+    const cost = spread[i] ?? 0;
     if (cost > 0 && (!peak || cost > peak.cost)) peak = { index: i, cost };
   }
   const length = total.length - from;
@@ -336,12 +337,18 @@ export function buildDashboardModel(snapshot: Snapshot, ledger: Ledger | readonl
   const modelIndex = new Map(models.map((m, i) => [m, i]));
 
   // Daily totals and cumulative actual (summed in day order, as `spent` is).
-  const totals = view.dailyTotals(year.start, until);
-  const total = new Array<number>(elapsed).fill(0);
-  for (const [day, cost] of totals) {
-    const i = dayIndex.get(day);
-    if (i !== undefined && i < elapsed) total[i] = cost;
-  }
+  const byIndex = (totals: ReadonlyMap<DayKey, number>): number[] => {
+    const out = new Array<number>(elapsed).fill(0);
+    for (const [day, cost] of totals) {
+      const i = dayIndex.get(day);
+      if (i !== undefined && i < elapsed) out[i] = cost;
+    }
+    return out;
+  };
+  const total = byIndex(view.dailyTotals(year.start, until));
+  // A lump (several days' spend in one row, as reported) is shown on its day, but it is not the
+  // most expensive day: that is read with lumps spread over their days.
+  const spread = byIndex(view.dailyTotals(year.start, until, undefined, { spreadLumps: true }));
   const actual: number[] = [];
   let running = 0;
   for (let i = 0; i < elapsed; i++) {
@@ -439,7 +446,7 @@ export function buildDashboardModel(snapshot: Snapshot, ledger: Ledger | readonl
       total,
       average,
       averageWindow: DEFAULT_WINDOW_DAYS,
-      windows: { d90: dailyWindow(total, Math.max(0, elapsed - RECENT_DAYS)), year: dailyWindow(total, 0) },
+      windows: { d90: dailyWindow(total, spread, Math.max(0, elapsed - RECENT_DAYS)), year: dailyWindow(total, spread, 0) },
     },
     breakdown: {
       from: year.start,

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { allocateCents, buildDashboardModel, TOP_MODELS, type DashboardModel } from '../../../src/core/dashboardModel';
 import { eachDayInfo } from '../../../src/core/dates';
 import { round2 } from '../../../src/core/format';
-import { Ledger } from '../../../src/core/ledger';
+import { Ledger, lumpLabel } from '../../../src/core/ledger';
 import { buildSnapshot, type Snapshot, type SourceStatus } from '../../../src/core/snapshot';
 import type { LedgerRow, SourceId } from '../../../src/core/types';
 
@@ -160,6 +160,19 @@ void describe('dashboard model', () => {
     assert.equal(windows.year.length, model.elapsed);
     assert.ok(Math.abs(windows.year.total - snapshot.status.spent) < 1e-6);
     assert.ok(windows.year.peak && windows.year.peak.cost === Math.max(...total));
+  });
+
+  void it('names the most expensive day with a lump spread over its days (the lump stays on its day in the chart)', () => {
+    const rows = [
+      row('2026-06-01', 'gateway', lumpLabel('gap', '2026-06-01', '2026-06-10'), 50),
+      row('2026-06-12', 'gateway', 'model-00', 8),
+      row('2026-06-15', 'gateway', 'model-00', 3),
+    ];
+    const { model: m } = build(100_000, rows);
+    const index = (day: string) => m.days.indexOf(day);
+    assert.equal(m.daily.total[index('2026-06-01')], 50, 'the chart shows the lump as reported');
+    assert.deepEqual(m.daily.windows.year.peak, { index: index('2026-06-12'), cost: 8 }, '$50 over ten days is $5 a day, below the $8 day');
+    assert.equal(m.daily.windows.year.total, 61);
   });
 
   void it('gives the heatmap a cell for every day of the year, with cost, level and top model', () => {
