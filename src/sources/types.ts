@@ -22,7 +22,6 @@ export interface FetchContext {
   readonly sync: unknown;
 }
 
-/** A limit shorter than the budget year that a source enforces (e.g. LiteLLM's monthly budget). */
 /**
  * What a keyed HTTP source's fetch takes (gateway, LiteLLM, OpenAI, Anthropic): the client, the
  * base URL and key, the days wanted and its validated sync state `S`.
@@ -40,6 +39,7 @@ export interface KeyedFetchInput<S> {
   readonly sync: S;
 }
 
+/** A limit shorter than the budget year that a source enforces (e.g. LiteLLM's monthly budget). */
 export interface SourceLimit {
   /** e.g. "this month", "this week", "key limit". */
   readonly label: string;
