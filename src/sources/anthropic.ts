@@ -45,7 +45,7 @@ import {
   type MessagesBucket,
 } from './anthropicSchema';
 import { keyedAdapterContext } from './keyedAdapter';
-import { collectPages, CoverageSchema, coverageAfter, daysOf, planProviderFetch, reconcileDay, SETTLE_MS, sortedIds, utcDayStartIso } from './providerCommon';
+import { collectPages, CoverageSchema, coverageAfter, daysOf, planProviderFetch, reconcileDay, rowsByModel, SETTLE_MS, sortedIds, utcDayStartIso } from './providerCommon';
 import type { KeyedFetchInput, SourceAdapter } from './types';
 
 export const ANTHROPIC_SOURCE_NAME = 'Anthropic Admin';
@@ -99,44 +99,41 @@ export function anthropicMode(apiKeyIds: readonly string[], claudeCodeEmail: str
  */
 export function messagesBucketToRows(day: DayKey, bucket: MessagesBucket): LedgerRow[] {
   const at = priceInstantOfUtcDay(day);
-  const byModel = new Map<string, LedgerRow>();
-  for (const r of bucket.results) {
-    const model = r.model ?? '(unknown model)';
-    const write5m = r.cache_creation.ephemeral_5m_input_tokens;
-    const write1h = r.cache_creation.ephemeral_1h_input_tokens;
-    const read = r.cache_read_input_tokens;
-    const searches = r.server_tool_use?.web_search_requests ?? 0;
-    const tokens = priceUsage({
-      model,
-      provider: 'anthropic',
-      inputTokens: r.uncached_input_tokens + read + write5m + write1h,
-      cacheReadTokens: read,
-      cacheWrite5mTokens: write5m,
-      cacheWrite1hTokens: write1h,
-      outputTokens: r.output_tokens,
-      webSearches: 0,
-      longContext: r.context_window === LONG_CONTEXT_WINDOW,
-      at,
-    });
-    const searchPrice = searches > 0 ? priceUsage({ model, provider: 'anthropic', inputTokens: 0, outputTokens: 0, webSearches: searches, at }) : undefined;
-    const factor = r.service_tier === BATCH_SERVICE_TIER ? BATCH_PRICE_FACTOR : 1;
-    const cost = factor * tokens.cost + (searchPrice?.cost ?? 0);
-    const unpriced = tokens.unpriced || (searchPrice?.unpriced ?? false);
-    const previous = byModel.get(model);
-    const row: LedgerRow = {
-      date: day,
-      source: 'anthropic',
-      model,
-      cost: (previous?.cost ?? 0) + cost,
-      inputTokens: (previous?.inputTokens ?? 0) + r.uncached_input_tokens,
-      outputTokens: (previous?.outputTokens ?? 0) + r.output_tokens,
-      cacheReadTokens: (previous?.cacheReadTokens ?? 0) + read,
-      cacheWriteTokens: (previous?.cacheWriteTokens ?? 0) + write5m + write1h,
-      requests: 0,
-    };
-    byModel.set(model, unpriced || previous?.unpriced ? { ...row, unpriced: true } : row);
-  }
-  return [...byModel.values()];
+  return rowsByModel(
+    bucket.results.map((r): LedgerRow => {
+      const model = r.model ?? '(unknown model)';
+      const write5m = r.cache_creation.ephemeral_5m_input_tokens;
+      const write1h = r.cache_creation.ephemeral_1h_input_tokens;
+      const read = r.cache_read_input_tokens;
+      const searches = r.server_tool_use?.web_search_requests ?? 0;
+      const tokens = priceUsage({
+        model,
+        provider: 'anthropic',
+        inputTokens: r.uncached_input_tokens + read + write5m + write1h,
+        cacheReadTokens: read,
+        cacheWrite5mTokens: write5m,
+        cacheWrite1hTokens: write1h,
+        outputTokens: r.output_tokens,
+        webSearches: 0,
+        longContext: r.context_window === LONG_CONTEXT_WINDOW,
+        at,
+      });
+      const searchPrice = searches > 0 ? priceUsage({ model, provider: 'anthropic', inputTokens: 0, outputTokens: 0, webSearches: searches, at }) : undefined;
+      const factor = r.service_tier === BATCH_SERVICE_TIER ? BATCH_PRICE_FACTOR : 1;
+      const row: LedgerRow = {
+        date: day,
+        source: 'anthropic',
+        model,
+        cost: factor * tokens.cost + (searchPrice?.cost ?? 0),
+        inputTokens: r.uncached_input_tokens,
+        outputTokens: r.output_tokens,
+        cacheReadTokens: read,
+        cacheWriteTokens: write5m + write1h,
+        requests: 0,
+      };
+      return tokens.unpriced || searchPrice?.unpriced === true ? { ...row, unpriced: true } : row;
+    }),
+  );
 }
 
 /** USD billed per UTC day from cost-report buckets (cents → dollars); empty buckets are left out. */

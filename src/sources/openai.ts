@@ -27,7 +27,7 @@ import { BATCH_PRICE_FACTOR, priceInstantOfUtcDay, priceUsage } from '../pricing
 import { defaultErrorMessage, joinUrl, SourceError } from './http';
 import { CompletionsPageSchema, CostsPageSchema, type CompletionsBucket, type CostsBucket } from './openaiSchema';
 import { keyedAdapterContext } from './keyedAdapter';
-import { collectPages, CoverageSchema, coverageAfter, daysOf, planProviderFetch, reconcileDay, SETTLE_MS, sortedIds, utcDayOfSeconds, utcDayStartSeconds } from './providerCommon';
+import { collectPages, CoverageSchema, coverageAfter, daysOf, planProviderFetch, reconcileDay, rowsByModel, SETTLE_MS, sortedIds, utcDayOfSeconds, utcDayStartSeconds } from './providerCommon';
 import type { KeyedFetchInput, SourceAdapter } from './types';
 
 export const OPENAI_SOURCE_NAME = 'OpenAI Admin';
@@ -76,68 +76,33 @@ function timeQuery(range: DayRange, utcToday: DayKey): Record<string, string> {
   return query;
 }
 
-interface Tally {
-  input: number;
-  cached: number;
-  written: number;
-  uncached: number;
-  output: number;
-  requests: number;
-}
-
-const emptyTally = (): Tally => ({ input: 0, cached: 0, written: 0, uncached: 0, output: 0, requests: 0 });
-
-interface PricedTally {
-  readonly tally: Tally;
-  /** USD, the batch factor applied. */
-  readonly cost: number;
-  readonly unpriced: boolean;
-}
-
 /**
  * One ledger row per model for one usage bucket, priced at that day's prices: a model's Batch API
  * results (`batch: true`) at `BATCH_PRICE_FACTOR` of the list price, the rest at list price.
  */
 export function bucketToRows(day: DayKey, bucket: CompletionsBucket): LedgerRow[] {
-  /** Per model: its usage at list price and its Batch API usage, each only when reported. */
-  const byModel = new Map<string, { list?: Tally; batch?: Tally }>();
-  for (const r of bucket.results) {
-    const model = r.model ?? '(unknown model)';
-    const cached = r.input_cached_tokens ?? 0;
-    const written = r.input_cache_write_tokens ?? 0;
-    const uncached = r.input_uncached_tokens ?? Math.max(0, r.input_tokens - cached - written);
-    let parts = byModel.get(model);
-    if (!parts) byModel.set(model, (parts = {}));
-    const m = r.batch === true ? (parts.batch ??= emptyTally()) : (parts.list ??= emptyTally());
-    m.input += r.input_tokens;
-    m.cached += cached;
-    m.written += written;
-    m.uncached += uncached;
-    m.output += r.output_tokens;
-    m.requests += r.num_model_requests;
-  }
   const at = priceInstantOfUtcDay(day);
-  return [...byModel].map(([model, parts]) => {
-    const priced: PricedTally[] = [];
-    for (const [tally, factor] of [[parts.list, 1], [parts.batch, BATCH_PRICE_FACTOR]] as const) {
-      if (!tally) continue;
-      const price = priceUsage({ model, provider: 'openai', inputTokens: tally.input, cacheReadTokens: tally.cached, cacheWrite5mTokens: tally.written, outputTokens: tally.output, requests: tally.requests, at });
-      priced.push({ tally, cost: factor * price.cost, unpriced: price.unpriced });
-    }
-    const sum = (f: (p: PricedTally) => number): number => priced.reduce((s, p) => s + f(p), 0);
-    const row: LedgerRow = {
-      date: day,
-      source: 'openai',
-      model,
-      cost: sum((p) => p.cost),
-      inputTokens: sum((p) => p.tally.uncached),
-      outputTokens: sum((p) => p.tally.output),
-      cacheReadTokens: sum((p) => p.tally.cached),
-      cacheWriteTokens: sum((p) => p.tally.written),
-      requests: sum((p) => p.tally.requests),
-    };
-    return priced.some((p) => p.unpriced) ? { ...row, unpriced: true } : row;
-  });
+  return rowsByModel(
+    bucket.results.map((r): LedgerRow => {
+      const model = r.model ?? '(unknown model)';
+      const cached = r.input_cached_tokens ?? 0;
+      const written = r.input_cache_write_tokens ?? 0;
+      const uncached = r.input_uncached_tokens ?? Math.max(0, r.input_tokens - cached - written);
+      const price = priceUsage({ model, provider: 'openai', inputTokens: r.input_tokens, cacheReadTokens: cached, cacheWrite5mTokens: written, outputTokens: r.output_tokens, requests: r.num_model_requests, at });
+      const row: LedgerRow = {
+        date: day,
+        source: 'openai',
+        model,
+        cost: (r.batch === true ? BATCH_PRICE_FACTOR : 1) * price.cost,
+        inputTokens: uncached,
+        outputTokens: r.output_tokens,
+        cacheReadTokens: cached,
+        cacheWriteTokens: written,
+        requests: r.num_model_requests,
+      };
+      return price.unpriced ? { ...row, unpriced: true } : row;
+    }),
+  );
 }
 
 /** USD billed per UTC day; a day whose bucket has no results is left out (unknown, not $0). */

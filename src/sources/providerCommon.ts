@@ -9,6 +9,7 @@
 import * as v from 'valibot';
 import { addDaysKey, maxDay, minDay, utcDayKey } from '../core/dates';
 import { extendCoverage, planFetch, type Coverage, type DayRange } from '../core/syncPlan';
+import { sumRows } from '../core/ledger';
 import type { DayKey, LedgerRow } from '../core/types';
 import { SourceError } from './http';
 
@@ -29,6 +30,19 @@ export function sortedIds(ids: readonly string[]): string {
  */
 export function contextNow(context: object): Date {
   return 'now' in context && context.now instanceof Date ? context.now : new Date();
+}
+
+/**
+ * The rows of one usage bucket, one per model: the priced rows of its results (several per model
+ * when grouped by more than the model, e.g. by service tier) added up with the ledger's `sumRows`.
+ */
+export function rowsByModel(rows: Iterable<LedgerRow>): LedgerRow[] {
+  const byModel = new Map<string, LedgerRow>();
+  for (const row of rows) {
+    const previous = byModel.get(row.model);
+    byModel.set(row.model, previous ? sumRows(previous, row) : row);
+  }
+  return [...byModel.values()];
 }
 
 /** Unix seconds of the start (00:00Z) of a UTC day. */
