@@ -6,7 +6,7 @@
 import * as v from 'valibot';
 import { parseSourceUrl, SourceError } from './http';
 import { contextNow } from './providerCommon';
-import type { FetchContext } from './types';
+import type { FetchContext, KeyedFetchInput } from './types';
 
 export interface KeyedSource<S extends v.GenericSchema> {
   /** The source's name, as its messages begin. */
@@ -20,15 +20,12 @@ export interface KeyedSource<S extends v.GenericSchema> {
   readonly syncSchema: S;
 }
 
-/** What a keyed source's fetch starts from: the context's dates and client, the URL and key, the valid sync state. */
-export type KeyedFetchStart<Sync> = Pick<FetchContext, 'http' | 'yearStart' | 'today' | 'utcToday'> & {
-  readonly baseUrl: URL;
-  readonly key: string;
-  /** The instant of the fetch (see `contextNow`). */
-  readonly now: Date;
-  /** The stored sync state when it fits the schema; undefined when there is none or it does not (start over). */
-  readonly sync: Sync | undefined;
-};
+/**
+ * What a keyed source's fetch starts from: its fetch input, with the stored sync state when it fits
+ * the schema (undefined when there is none or it does not: start over), and the instant of the
+ * fetch (see `contextNow`).
+ */
+export type KeyedFetchStart<Sync> = KeyedFetchInput<Sync | undefined> & { readonly now: Date };
 
 /**
  * Parses the source's URL setting (throwing its config error), throws an `auth` error when there
