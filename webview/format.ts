@@ -1,8 +1,6 @@
 /** Display formatting in the webview (numbers arrive computed; this only writes them). */
-const usdFmt = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: 2 });
-const usdCompactFmt = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', notation: 'compact', maximumFractionDigits: 1 });
-const usdWholeFmt = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', maximumFractionDigits: 0 });
-const compactFmt = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
+import { formatTokens, formatUsd, formatUsdCompact } from '../src/core/format';
+
 const intFmt = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 // Day keys are calendar days, written by hand from their digits (no time zone can shift them, and
 // the month abbreviations stay "Sep", whatever the ICU version's English calls it).
@@ -27,14 +25,12 @@ function parts(k: string): Parts {
 }
 
 /** "$48,213.55", "-$12.00". */
-export const usd = (n: number): string => usdFmt.format(n);
-/** "$48.2K" style, for axes and dense places. */
-export const usdCompact = (n: number): string => (Math.abs(n) < 1000 ? usdWholeFmt.format(n) : usdCompactFmt.format(n));
-/** Whole dollars: "$48,214". */
-export const usdWhole = (n: number): string => usdWholeFmt.format(n);
+export const usd = formatUsd;
+/** "$48.2k" style, for axes and dense places: the status bar's own format, so both read alike. */
+export const usdCompact = formatUsdCompact;
 export const pct = (n: number, digits = 1): string => `${n.toFixed(digits)}%`;
-/** Token counts: "51M", "2.1K", "812". */
-export const compact = (n: number): string => compactFmt.format(n);
+/** Token counts: "51.0M", "2.1k", "812", as in the status bar's tooltip. */
+export const compact = formatTokens;
 export const integer = (n: number): string => intFmt.format(n);
 /** "14 Sep 2026". */
 export const day = (k: string): string => {
@@ -76,7 +72,7 @@ export const localDayOf = (iso: string): string | undefined => {
 /** Formats once with every formatter, so their locale data is loaded before the first model arrives. */
 export function warmUpFormats(): void {
   const k = '2000-01-03';
-  for (const f of [usd, usdCompact, usdWhole, compact, integer]) f(1234.5);
+  for (const f of [usd, usdCompact, compact, integer]) f(1234.5);
   for (const f of [day, dayShort, dayLong, daySpoken, month]) f(k);
   instant('2000-01-03T00:00:00Z');
 }
