@@ -194,6 +194,20 @@ export function redact(message: string, secrets: readonly string[]): string {
   return out.replace(/(Bearer\s+)[^\s"']+/gi, '$1[redacted]').replace(/\b(sk-[A-Za-z0-9_-]{6})[A-Za-z0-9_-]{16,}/g, '$1…[redacted]');
 }
 
+/**
+ * Where a redirect points, for the message: host and path only. Its query and fragment are left
+ * out, as a sign-in redirect may carry a token (or the key itself) there.
+ */
+function redirectTarget(location: string | null, from: URL): string {
+  if (location === null) return 'elsewhere';
+  try {
+    const to = new URL(location, from);
+    return `${to.host}${to.pathname}`;
+  } catch {
+    return 'an address that is not a URL';
+  }
+}
+
 /** Names the first few problems valibot found, e.g. `days[3].cost: expected number, got "12"`. */
 export function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string {
   return issues
@@ -296,7 +310,7 @@ export class HttpClient {
         ok: false,
         failure: {
           retry: false,
-          error: new SourceError('unexpected', `${request.source}: ${request.url.host} answered with a redirect (HTTP ${status}) to ${response.headers.get('location') ?? 'elsewhere'}. Keys are not sent on redirects: set the final URL.`, { status }),
+          error: new SourceError('unexpected', safe(`${request.source}: ${request.url.host} answered with a redirect (HTTP ${status}) to ${redirectTarget(response.headers.get('location'), request.url)}. Keys are not sent on redirects: set the final URL.`), { status }),
         },
       };
     }

@@ -188,6 +188,19 @@ void describe('HttpClient', () => {
     assert.equal(error.kind, 'unexpected');
     assert.match(error.message, /redirect/);
   });
+
+  void it('names a redirect by host and path only: a sign-in redirect carrying the key in its query does not leak it', async () => {
+    const key = 'tb-live-7f3a9c2e5b8d41f6a0c9e2d7b4f1a8c3';
+    serve((_req, res) => {
+      res.statusCode = 307;
+      res.setHeader('location', `https://sso.example.com/login?next=/v1/allowance&token=${key}#k=${key}`);
+      res.end();
+    });
+    const error = await failure(get(client(), '/v1/allowance', [key]));
+    assert.match(error.message, /redirect \(HTTP 307\) to sso\.example\.com\/login\. /);
+    assert.ok(!error.message.includes(key.slice(8, 20)), error.message);
+    assert.ok(!error.message.includes('token='), error.message);
+  });
 });
 
 void describe('URL and header helpers', () => {
