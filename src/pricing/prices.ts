@@ -9,7 +9,9 @@
  * by the same factor, so the mix of cache reads, writes and output is kept), pricing that with
  * `calcPrice`, and scaling the price back up. That is the base tier's per-token rate. When the
  * data says every request was in the long-context tier (Anthropic's `context_window: "200k-1M"`
- * rows), the same is done at `LONG_CONTEXT_PROBE_INPUT` tokens, just over the 200k boundary.
+ * rows), the same is done at `LONG_CONTEXT_PROBE_INPUT` tokens, just over the 200k boundary; for
+ * a model whose data has no long-context tier but whose requests do cost more there (Claude
+ * Sonnet 4), `LONG_CONTEXT_MULTIPLIERS` supplies Anthropic's published ratios.
  *
  * What each count means: `inputTokens` is ALL input, cache reads and writes included (that is
  * what genai-prices reads as `input_tokens`); the cache counts are the parts of it billed at the
@@ -35,6 +37,16 @@ export const ONE_HOUR_WRITE_MULTIPLIER = 2;
  * token cost by this.
  */
 export const BATCH_PRICE_FACTOR = 0.5;
+/**
+ * Long-context rates the bundled genai-prices data lacks, by the model id it resolves to.
+ * Anthropic charges requests over 200k input tokens to Claude Sonnet 4 (1M context window) at
+ * $6 / $22.50 per million instead of $3 / $15: input ×2 (cache reads and writes with it, as they
+ * are priced off input) and output ×1.5, the ratios genai-prices has for claude-sonnet-4-5. A
+ * model whose data has tiers is priced from them, never from this table.
+ */
+export const LONG_CONTEXT_MULTIPLIERS: Readonly<Record<string, { readonly input: number; readonly output: number }>> = {
+  'claude-sonnet-4-0': { input: 2, output: 1.5 },
+};
 
 export interface UsageToPrice {
   readonly model: string;
@@ -126,19 +138,30 @@ export function priceUsage(u: UsageToPrice): PriceResult {
     if (!all) return unpriced(`genai-prices has no price for ${u.provider ? `${u.provider}:` : ''}${u.model}`);
     const fees = requestFee(all.calc.model_price) * count(u.requests);
     const pricedAs = all.calc.model.id;
-    if (write1h === 0 || all.calc.model_price['cache_write_1h_mtok'] !== undefined) {
-      return { cost: all.usd + fees, unpriced: false, pricedAs };
+    let cost = all.usd;
+    if (write1h > 0 && all.calc.model_price['cache_write_1h_mtok'] === undefined) {
+      // No one-hour write price in the data: price those tokens at 2× base input instead of the
+      // 5-minute write price genai-prices would fall back to.
+      const rest: Usage = { ...usage, input_tokens: input - write1h };
+      delete rest['cache_write_1h_tokens'];
+      if (write5m > 0) rest['cache_write_tokens'] = write5m;
+      else delete rest['cache_write_tokens'];
+      const withoutHour = priceAtProbe(rest, u.model, u.provider, u.at, probe);
+      const hourAsInput = priceAtProbe({ input_tokens: write1h }, u.model, u.provider, u.at, probe);
+      if (!withoutHour || !hourAsInput) return unpriced(`genai-prices could not price the parts of ${u.model}`);
+      cost = withoutHour.usd + ONE_HOUR_WRITE_MULTIPLIER * hourAsInput.usd;
     }
-    // No one-hour write price in the data: price those tokens at 2× base input instead of the
-    // 5-minute write price genai-prices would fall back to.
-    const rest: Usage = { ...usage, input_tokens: input - write1h };
-    delete rest['cache_write_1h_tokens'];
-    if (write5m > 0) rest['cache_write_tokens'] = write5m;
-    else delete rest['cache_write_tokens'];
-    const withoutHour = priceAtProbe(rest, u.model, u.provider, u.at, probe);
-    const hourAsInput = priceAtProbe({ input_tokens: write1h }, u.model, u.provider, u.at, probe);
-    if (!withoutHour || !hourAsInput) return unpriced(`genai-prices could not price the parts of ${u.model}`);
-    return { cost: withoutHour.usd + ONE_HOUR_WRITE_MULTIPLIER * hourAsInput.usd + fees, unpriced: false, pricedAs };
+    const premium = LONG_CONTEXT_MULTIPLIERS[pricedAs];
+    if (u.longContext && premium && typeof all.calc.model_price.input_mtok !== 'object') {
+      // The data has one flat rate: the input side (cache included) and the output at their
+      // long-context multiples; web searches are not tokens and keep their price.
+      const outputOnly = output > 0 ? priceAtProbe({ output_tokens: output }, u.model, u.provider, u.at, probe) : null;
+      const searchesOnly = searches > 0 ? priceAtProbe({ web_searches: searches }, u.model, u.provider, u.at, probe) : null;
+      const outputUsd = outputOnly?.usd ?? 0;
+      const searchUsd = searchesOnly?.usd ?? 0;
+      cost = (cost - outputUsd - searchUsd) * premium.input + outputUsd * premium.output + searchUsd;
+    }
+    return { cost: cost + fees, unpriced: false, pricedAs };
   } catch (error) {
     return unpriced(`genai-prices failed for ${u.model}: ${error instanceof Error ? error.message : String(error)}`);
   }

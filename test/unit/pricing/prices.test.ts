@@ -22,6 +22,19 @@ void describe('priceUsage (genai-prices)', () => {
     close(priceUsage({ model: 'claude-sonnet-4-5', provider: 'anthropic', inputTokens: 0, outputTokens: 1e6 }).cost, 15);
   });
 
+  void it('prices claude-sonnet-4 over 200k at Anthropic\'s long-context $6 / $22.50 per M, which its genai-prices data lacks', () => {
+    const sonnet4 = (extra: { longContext?: boolean; cacheReadTokens?: number; webSearches?: number }) =>
+      priceUsage({ model: 'claude-sonnet-4-20250514', provider: 'anthropic', inputTokens: 1e6, outputTokens: 100_000, ...extra });
+    // The data itself has one flat rate for this model: $3/M even at 1M tokens in one request.
+    close(calcPrice({ input_tokens: 1e6 }, 'claude-sonnet-4-20250514', { providerId: 'anthropic' })?.total_price ?? NaN, 3);
+    close(sonnet4({}).cost, 1e6 * 3e-6 + 100_000 * 15e-6); // $4.50, base tier
+    close(sonnet4({ longContext: true }).cost, 1e6 * 6e-6 + 100_000 * 22.5e-6); // $8.25, as claude-sonnet-4-5 in that tier
+    close(sonnet4({ longContext: true }).cost, priceUsage({ model: 'claude-sonnet-4-5', provider: 'anthropic', inputTokens: 1e6, outputTokens: 100_000, longContext: true }).cost);
+    // Cache reads at a tenth of the long-context input price; a web search keeps its $10 per thousand.
+    close(sonnet4({ longContext: true, cacheReadTokens: 400_000, webSearches: 10 }).cost, 600_000 * 6e-6 + 400_000 * 0.6e-6 + 100_000 * 22.5e-6 + 10 * 0.01);
+    assert.equal(sonnet4({ longContext: true }).pricedAs, 'claude-sonnet-4-0');
+  });
+
   void it('an aggregate costs what its requests cost one by one (prices are linear within a tier)', () => {
     const request = { input_tokens: 150_000, cache_read_tokens: 100_000, cache_write_tokens: 20_000, output_tokens: 4_000 };
     const one = calcPrice(request, 'claude-sonnet-4-5', { providerId: 'anthropic' })?.total_price ?? NaN;
