@@ -147,9 +147,16 @@ export class BudgetService {
     }
     this.running = (async () => {
       try {
+        let refetched = false;
         do {
           this.again = false;
-          await this.refreshOnce(reason);
+          const yearMoved = await this.refreshOnce(reason);
+          // The other sources fetch the moved year once more (only once: a gateway whose period
+          // keeps moving does not keep this loop going).
+          if (yearMoved && !refetched) {
+            refetched = true;
+            this.again = true;
+          }
         } while (this.again);
       } finally {
         this.running = undefined;
@@ -163,12 +170,17 @@ export class BudgetService {
     return this.publish();
   }
 
-  private async refreshOnce(reason: string): Promise<void> {
+  /** One refresh of every enabled source; true when the budget year moved (see `refresh`). */
+  private async refreshOnce(reason: string): Promise<boolean> {
     const config = this.deps.config();
     const now = this.now();
     const today = todayKey(now);
-    const yearStart = resolveBudget({ annualBudget: config.annualBudget, budgetYearStart: config.budgetYearStart }, null, today).year.start;
     const enabled = this.deps.adapters.filter((a) => a.isEnabled(config));
+    const gatewayOn = enabled.some((a) => a.id === 'gateway');
+    // The budget year as last known: with the gateway's period when it governs, so every source
+    // fetches the year the spend is counted over (see the re-run below when it moves).
+    const resolveYear = () => resolveBudget({ annualBudget: config.annualBudget, budgetYearStart: config.budgetYearStart }, gatewayOn ? this.gatewayBudget : null, today);
+    const yearStart = resolveYear().year.start;
     this.deps.logger.info(`Refresh (${reason}): ${enabled.length === 0 ? 'no source configured' : enabled.map((a) => a.id).join(', ')}`);
 
     await Promise.all(
@@ -218,11 +230,17 @@ export class BudgetService {
       }),
     );
 
+    let yearMoved = false;
     if (enabled.length > 0) {
       // The year as it stands after this refresh, archived with its budget (state/yearArchive.ts).
-      const gatewayOn = enabled.some((a) => a.id === 'gateway');
-      const year = resolveBudget({ annualBudget: config.annualBudget, budgetYearStart: config.budgetYearStart }, gatewayOn ? this.gatewayBudget : null, today);
+      const year = resolveYear();
       this.years = recordBudgetYear(this.years, { start: year.year.start, end: year.year.end, budget: year.budget, origin: year.budgetOrigin, lastSeen: today });
+      // The gateway's period, first read (or moved) in this refresh, starts elsewhere than the year
+      // the other sources just fetched: they fetch again, from its start.
+      if (year.year.start !== yearStart && enabled.some((a) => a.id !== 'gateway')) {
+        this.deps.logger.info(`The budget year now starts on ${year.year.start} (the gateway's period), not ${yearStart}: the other sources fetch again from there.`);
+        yearMoved = true;
+      }
     }
     try {
       await this.deps.store.save({ rows: this.ledger.rows(), sources: Object.fromEntries(this.memory), gatewayBudget: this.gatewayBudget, years: this.years });
@@ -230,6 +248,7 @@ export class BudgetService {
       this.deps.logger.error(`Could not save the ledger to ${this.deps.store.file}: ${(error as Error).message}. The data stays in memory; saving is retried on the next refresh.`);
     }
     this.publish();
+    return yearMoved;
   }
 
   private sourceStatuses(config: TokenBudgetConfig): SourceStatus[] {

@@ -4,8 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { readConfig, type TokenBudgetConfig } from '../../../src/core/config';
+import { addDaysKey, eachDayKey } from '../../../src/core/dates';
+import type { LedgerRow } from '../../../src/core/types';
 import { ADAPTERS } from '../../../src/sources';
 import { HttpClient } from '../../../src/sources/http';
+import type { SourceAdapter } from '../../../src/sources/types';
 import { BudgetService } from '../../../src/state/budgetService';
 import { LedgerStore } from '../../../src/state/ledgerStore';
 import { startSimulator, type Simulator } from '../../../tools/simulator/server';
@@ -109,5 +112,40 @@ void describe('BudgetService with the gateway simulator', () => {
     const svc = await service({ 'sources.claudeCode.enabled': 'off', 'sources.codex.enabled': 'off' });
     await svc.refresh('test');
     assert.equal(svc.snapshot.configured, false);
+  });
+});
+
+void describe('BudgetService: the budget year every source fetches', () => {
+  const row = (source: 'openai', date: string, cost: number): LedgerRow => ({ date, source, model: 'gpt-5', cost, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, requests: 1 });
+  /** A gateway with a budget for April to March, beside a second network source spending $10 every day it is asked for. */
+  function services(asked: string[]) {
+    const gateway: SourceAdapter = {
+      id: 'gateway', label: 'Gateway', setting: 'x', needsKey: false, isEnabled: () => true, identity: () => 'gw',
+      fetch: () => Promise.resolve({ days: [], rows: [], sync: {}, requests: 1, budget: { amount: 100_000, periodStart: '2026-04-01', periodEnd: '2027-04-01' } }),
+    };
+    const openai: SourceAdapter = {
+      id: 'openai', label: 'OpenAI', setting: 'x', needsKey: false, isEnabled: () => true, identity: () => 'oa',
+      fetch: (c) => {
+        asked.push(c.yearStart);
+        const days = eachDayKey(c.yearStart, addDaysKey(c.today, 1));
+        return Promise.resolve({ days, rows: days.map((d) => row('openai', d, 10)), sync: {}, requests: 1 });
+      },
+    };
+    return { gateway, openai };
+  }
+
+  void it("fetches the other sources over the gateway's period, not the budgetYearStart setting's year", async () => {
+    const asked: string[] = [];
+    const { gateway, openai } = services(asked);
+    const config = readConfig((k) => ({ annualBudget: 0, budgetYearStart: '01-01' })[k as 'annualBudget']);
+    const svc = new BudgetService({ adapters: [gateway, openai], http: new HttpClient({ retries: 0 }), store: new LedgerStore(await mkdtemp(join(tmpdir(), 'tb-svc-'))), config: () => config, key: () => Promise.resolve(undefined), logger: quiet, now: () => new Date('2027-02-01T12:00:00Z') });
+    await svc.refresh('test');
+    const s = svc.snapshot;
+    assert.deepEqual([s.year.start, s.year.end, s.budgetOrigin], ['2026-04-01', '2027-04-01', 'gateway']);
+    // The first fetch knew no period yet (the setting's 2027-01-01); the second is the gateway's.
+    assert.deepEqual(asked, ['2027-01-01', '2026-04-01']);
+    assert.equal(s.status.spent, 10 * eachDayKey('2026-04-01', '2027-02-02').length); // $3,070: 1 Apr 2026 – 1 Feb 2027
+    await svc.refresh('again');
+    assert.deepEqual(asked.slice(2), ['2026-04-01'], 'once the period is known, one fetch a refresh');
   });
 });
