@@ -13,13 +13,15 @@ import type { BudgetYearRecord } from './ledgerStore';
 export type { BudgetYearRecord } from './ledgerStore';
 
 /**
- * The archive with `record` (the current year) in it. A year that had ended by `record.lastSeen`
- * is kept as it was; any other record is an older idea of the current year (the gateway had not
- * answered yet, the start setting changed) and is replaced. Oldest first.
+ * The archive with `record` (the current year) in it. A year that had ended by `record.lastSeen`,
+ * or that ends where `record` starts (a gateway in UTC starts its next period while it is still
+ * the last day of this one here), is kept as it was; any other record is an older idea of the
+ * current year (the gateway had not answered yet, the start setting changed) and is replaced.
+ * Oldest first.
  */
 export function recordBudgetYear(years: readonly BudgetYearRecord[], record: BudgetYearRecord): BudgetYearRecord[] {
   const today = record.lastSeen;
-  const ended = years.filter((y) => y.start !== record.start && y.end <= today);
+  const ended = years.filter((y) => y.start !== record.start && (y.end <= today || y.end <= record.start));
   const same = years.find((y) => y.start === record.start && y.end === record.end);
   const lastSeen = same && same.lastSeen > today ? same.lastSeen : today;
   return [...ended, { ...record, lastSeen }].sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : a.end < b.end ? -1 : 1));

@@ -162,4 +162,11 @@ void describe('the archive of budget years', () => {
       ['2025-04-01', '2026-01-01'],
     );
   });
+
+  void it("keeps the year that just ended when a UTC gateway starts its next period while it is still that year's last day here", () => {
+    // Los Angeles, 31 Mar 17:30: the gateway's day is already 1 Apr, its new period begun.
+    let years = recordBudgetYear([], year('2026-04-01', '2027-04-01', 100_000, 'gateway', '2027-03-31'));
+    years = recordBudgetYear(years, year('2027-04-01', '2028-04-01', 120_000, 'gateway', '2027-03-31'));
+    assert.deepEqual(years, [year('2026-04-01', '2027-04-01', 100_000, 'gateway', '2027-03-31'), year('2027-04-01', '2028-04-01', 120_000, 'gateway', '2027-03-31')]);
+  });
 });
