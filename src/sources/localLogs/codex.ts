@@ -5,7 +5,8 @@
  * - `{"type":"event_msg","payload":{"type":"token_count","info":{"last_token_usage":…,"total_token_usage":…}}}`
  *   carries a turn: `last_token_usage` is the turn's delta; where it is missing, the delta is the
  *   difference of successive `total_token_usage` (kept per file, across incremental reads).
- *   `info: null` events carry nothing.
+ *   `info: null` events carry nothing, nor do events whose `total_token_usage` equals the one
+ *   before (Codex writes the last turn's token_count again, with a new timestamp).
  * - `input_tokens` includes `cached_input_tokens`; `output_tokens` includes `reasoning_output_tokens`.
  * - Early rollouts have no model anywhere: those turns are priced as `gpt-5` (the default of that
  *   era, as ccusage does) under the model name `gpt-5 (assumed)`, so the estimate shows.
@@ -290,9 +291,13 @@ function applyRaw(raw: Raw, state: CodexFileState): CodexTurn | null {
   }
   if (raw.kind !== 'token_count') return null;
   const { total, last } = raw;
+  const p = state.total;
+  // Codex writes a token_count again (a new timestamp, the same last_token_usage) where no request
+  // was made, e.g. along with a rate-limit update: a total that did not move is no turn, whatever
+  // `last` says (ccusage reads it so too).
+  if (total && p && total[0] === p[0] && total[1] === p[1] && total[2] === p[2] && total[3] === p[3] && total[4] === p[4]) return null;
   let delta: CodexTotals | null = last;
   if (!delta && total) {
-    const p = state.total;
     delta = p ? [Math.max(0, total[0] - p[0]), Math.max(0, total[1] - p[1]), Math.max(0, total[2] - p[2]), Math.max(0, total[3] - p[3]), Math.max(0, total[4] - p[4])] : total;
   }
   if (total) state.total = total;

@@ -68,6 +68,24 @@ void describe('Codex logs', () => {
     assert.ok(close(t.cost, codexCost(CODEX_MODELS.gpt5, A, T('10:00:01')) + codexCost(CODEX_MODELS.gpt5, B, T('10:00:02')) + codexCost(CODEX_MODELS.gpt5, C, T('10:00:03'))));
   });
 
+  void it('a token_count re-emitted with an unchanged total_token_usage is not counted again, also across appends', () => {
+    const home = tempHome();
+    const file = codexFile(home, 'sessions/2026/11/18/rollout-r.jsonl');
+    const ab = addTokens(A, B);
+    // Codex writes the same turn's token_count again (a new timestamp, the same total, the same
+    // last_token_usage) after e.g. a rate-limit update: only the total moving is a new turn.
+    write(file, [turnContext(T('10:00:00'), CODEX_MODELS.codex), tokenCount(T('10:00:01'), A, A), tokenCount(T('10:00:02'), A, A), tokenCount(T('10:00:09'), A, A), tokenCount(T('10:01:00'), ab, B)]);
+    const s = session(home);
+    s.scan();
+    append(file, `${tokenCount(T('10:01:01'), ab, B)}\n`);
+    s.scan();
+    const t = totals(s.rows());
+    assert.equal(t.requests, 2);
+    assert.equal(t.input + t.read, ab.input, 'the final total_token_usage');
+    assert.equal(t.output, ab.output);
+    assert.ok(close(t.cost, codexCost(CODEX_MODELS.codex, A, T('10:00:01')) + codexCost(CODEX_MODELS.codex, B, T('10:01:00'))));
+  });
+
   void it('the model comes from turn_context and may switch mid-file', () => {
     const home = tempHome();
     write(codexFile(home, 'sessions/2026/11/18/rollout-c.jsonl'), [
