@@ -10,9 +10,9 @@ import { elapsedEnd } from './budget';
 import { buildComparison, type ComparisonModel } from './comparison';
 
 export type { ComparisonModel } from './comparison';
-import { addDaysKey, diffDaysKey, eachDayInfo } from './dates';
+import { addDaysKey, diffDaysKey, eachDayInfo, maxDay } from './dates';
 import { round2 } from './format';
-import { Ledger, type BreakdownEntry } from './ledger';
+import { Ledger, rowsCountedBy, type BreakdownEntry } from './ledger';
 import { DEFAULT_WINDOW_DAYS } from './projection';
 import { countsTowardSpend, type Snapshot, type SourceStatus, type UnpricedModel } from './snapshot';
 import { quantileSorted } from './stats';
@@ -299,10 +299,11 @@ function dailyWindow(total: readonly number[], spread: readonly number[], from: 
   return { from, length, total: sum, peak, mean: length > 0 ? sum / length : 0 };
 }
 
-/** Every row of the budget year, whatever its source. */
-function yearRows(ledger: Ledger | readonly LedgerRow[], snapshot: Snapshot): LedgerRow[] {
+/** Every row of the budget year, whatever its source, counted as on the snapshot's today (as in its spend: `rowsCountedBy`). */
+function yearRows(ledger: Ledger | readonly LedgerRow[], snapshot: Snapshot): readonly LedgerRow[] {
   const { start, end } = snapshot.year;
-  return ledger instanceof Ledger ? ledger.rows({ from: start, toExclusive: end }) : ledger.filter((r) => r.date >= start && r.date < end);
+  const rows = ledger instanceof Ledger ? ledger.rows({ from: start, toExclusive: end }) : ledger.filter((r) => r.date >= start && r.date < end);
+  return rowsCountedBy(rows, maxDay(snapshot.today, start), new Date(snapshot.generatedAt));
 }
 
 /**

@@ -98,6 +98,17 @@ export function utcDayKey(d: Date): DayKey {
   return d.toISOString().slice(0, 10);
 }
 
+/** The earliest UTC offset in use (UTC+14, Kiribati), in milliseconds. */
+const EARLIEST_OFFSET_MS = 14 * 3_600_000;
+
+/**
+ * The newest calendar day that has begun somewhere on Earth at `now`: no source in any time zone
+ * can have spend on a later day.
+ */
+export function newestDayBegun(now: Date): DayKey {
+  return utcDayKey(new Date(now.getTime() + EARLIEST_OFFSET_MS));
+}
+
 /** The earlier of two day keys. */
 export function minDay(a: DayKey, b: DayKey): DayKey {
   return a <= b ? a : b;

@@ -4,7 +4,7 @@
  * Rows are keyed by date × source × model and stored in nested maps (date → source → model), so
  * replacing a source's days and aggregating a date range never scan unrelated rows.
  */
-import { addDaysKey, eachDayKey, isDayKey, maxDay, minDay } from './dates';
+import { addDaysKey, eachDayKey, isDayKey, maxDay, minDay, newestDayBegun } from './dates';
 import type { DayKey, LedgerRow, SourceId, TokenCounts } from './types';
 
 /**
@@ -23,6 +23,30 @@ export function lumpSpan(model: string): { readonly first: DayKey; readonly last
   const m = LUMP.exec(model);
   const [first, last] = [m?.[1], m?.[2]];
   return first !== undefined && last !== undefined && isDayKey(first) && isDayKey(last) && first < last ? { first, last } : null;
+}
+
+/**
+ * `rows` as they count on `today` at `now`: a row dated after today, on a day already begun
+ * somewhere (`newestDayBegun`), is counted today. Providers report UTC days (a gateway, the days
+ * of its own time zone), so west of UTC the next UTC day begins while today lasts here; what was
+ * spent in it has been spent, today, and must not wait for midnight to count. A row dated later
+ * still cannot be real spend (a clock set wrong) and stays where it is, outside the spend so far.
+ */
+export function rowsCountedBy(rows: readonly LedgerRow[], today: DayKey, now: Date): readonly LedgerRow[] {
+  const newest = newestDayBegun(now);
+  const moved = (date: DayKey) => date > today && date <= newest;
+  return rows.some((r) => moved(r.date)) ? rows.map((r) => (moved(r.date) ? { ...r, date: today } : r)) : rows;
+}
+
+/** `daily` (spend per day) counted as `rowsCountedBy` counts rows. */
+export function dailyCountedBy(daily: ReadonlyMap<DayKey, number>, today: DayKey, now: Date): Map<DayKey, number> {
+  const newest = newestDayBegun(now);
+  const out = new Map<DayKey, number>();
+  for (const [day, cost] of daily) {
+    const counted = day > today && day <= newest ? today : day;
+    out.set(counted, (out.get(counted) ?? 0) + cost);
+  }
+  return out;
 }
 
 /** How `Ledger.dailyTotals` places lumps. */

@@ -5,8 +5,8 @@
  */
 import { resolveBudget } from './budgetYear';
 import { computeStatus } from './budget';
-import { addDaysKey } from './dates';
-import type { Ledger } from './ledger';
+import { addDaysKey, maxDay } from './dates';
+import { dailyCountedBy, type Ledger } from './ledger';
 import { project } from './projection';
 import type { BudgetStatus, BudgetYear, DayKey, Projection, SourceId } from './types';
 
@@ -120,8 +120,9 @@ export function buildSnapshot(input: SnapshotInput): Snapshot {
   const resolved = resolveBudget({ annualBudget: settings.annualBudget, budgetYearStart: settings.budgetYearStart }, input.gatewayBudget, today);
   const inUse = input.sources.filter(countsTowardSpend);
   const active = new Set(inUse.map((s) => s.id));
-  // A lump (several days' spend in one row) is spread over its days: the projection's rates are per day.
-  const daily = input.ledger.dailyTotals(resolved.year.start, resolved.year.end, active, { spreadLumps: true });
+  // A lump (several days' spend in one row) is spread over its days: the projection's rates are
+  // per day. A UTC day already begun here counts today (rowsCountedBy).
+  const daily = dailyCountedBy(input.ledger.dailyTotals(resolved.year.start, resolved.year.end, active, { spreadLumps: true }), maxDay(today, resolved.year.start), input.now);
   const budgetInputs = { year: resolved.year, budget: resolved.budget, today, workdays: settings.workdays, daily };
   const status = computeStatus(budgetInputs);
   const projection = project(budgetInputs);

@@ -175,6 +175,20 @@ void describe('dashboard model', () => {
     assert.equal(m.daily.windows.year.total, 61);
   });
 
+  void it('counts a UTC day already begun here (west of UTC) today, in the spend, the breakdown and the chart; a day not begun anywhere not at all', () => {
+    // Los Angeles, 17:00 on Friday 27 Nov: the gateway's UTC day is already 28 Nov.
+    const now = new Date('2026-11-28T01:00:00Z');
+    const rows = [row('2026-11-26', 'gateway', 'm', 100), row('2026-11-27', 'gateway', 'm', 100), row('2026-11-28', 'gateway', 'm', 100), row('2026-11-30', 'gateway', 'm', 1000)];
+    const { snapshot: s, model: m } = build(10_000, rows, '2026-11-27', now);
+    assert.equal(s.status.spent, 300, 'the $100 of 28 Nov (UTC) has been spent; 30 Nov has begun nowhere');
+    assert.equal(s.status.remaining, 9700);
+    assert.equal(m.breakdown.byModel[0]?.cost, 300);
+    assert.equal(m.daily.total[m.todayIndex], 200, "today's bar holds the spend of 28 Nov (UTC)");
+    assert.equal(m.burnup.actual[m.todayIndex], 300);
+    // The projection adds the rate of the days left to what was spent, the $100 of 28 Nov included.
+    assert.ok(s.projection.yearEnd.p50 > 300);
+  });
+
   void it('gives the heatmap a cell for every day of the year, with cost, level and top model', () => {
     const h = model.heatmap;
     assert.equal(h.cost.length, 365);
