@@ -33,6 +33,8 @@ function kpiText(k: Kpi, m: DashboardModel): { main: string; detail: string } {
   // An ended year: what it came to, nothing left to project or to spend per day.
   if (m.archived && k.id === 'projected') return { main: k.number === null ? '—' : usd(k.number), detail: 'the year has ended: its final spend' };
   if (m.archived && k.id === 'perWorkday') return { main: '—', detail: 'the year has ended' };
+  // The year's first day: nothing complete to project from yet.
+  if (d?.kind === 'pending') return { main: '—', detail: 'after the first full day' };
   switch (k.id) {
     case 'spent':
       return { main: k.number === null ? '—' : usd(k.number), detail: m.breakdown.to ? `${day(m.breakdown.from)} – ${day(m.breakdown.to)}` : 'the budget year has not started' };
@@ -69,9 +71,9 @@ function kpiTone(k: Kpi, m: DashboardModel): 'good' | 'warn' | 'bad' | '' {
     case 'remaining':
       return k.number !== null && k.number < 0 ? 'bad' : '';
     case 'projected':
-      return m.overrun ? 'warn' : m.budget !== null ? 'good' : '';
+      return k.detail?.kind === 'pending' ? '' : m.overrun ? 'warn' : m.budget !== null ? 'good' : '';
     case 'runout':
-      return k.day ? 'warn' : m.budget !== null ? 'good' : '';
+      return k.detail?.kind === 'pending' ? '' : k.day ? 'warn' : m.budget !== null ? 'good' : '';
     case 'pace':
       return k.number === null ? '' : k.number > 0 ? 'warn' : 'good';
     default:
@@ -453,7 +455,8 @@ export class DashboardView {
       parts.push(`The median projection reaches ${usd(projected.number)} at year end (p10 ${usd(projected.detail.low)}, p90 ${usd(projected.detail.high)}).`);
     }
     const runout = k('runout');
-    if (m.budget !== null) parts.push(runout?.day ? `At this pace the budget runs out on ${day(runout.day)}.` : 'At this pace the budget lasts the year.');
+    if (runout?.detail?.kind === 'pending') parts.push('The projection starts after the first full day of the year.');
+    else if (m.budget !== null) parts.push(runout?.day ? `At this pace the budget runs out on ${day(runout.day)}.` : 'At this pace the budget lasts the year.');
     setText(this.burnupSummary, parts.join(' '));
 
     const w = this.daily.window();

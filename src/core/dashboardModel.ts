@@ -13,7 +13,7 @@ export type { ComparisonModel } from './comparison';
 import { addDaysKey, diffDaysKey, eachDayInfo, maxDay } from './dates';
 import { round2 } from './format';
 import { Ledger, rowsCountedBy, type BreakdownEntry } from './ledger';
-import { DEFAULT_WINDOW_DAYS } from './projection';
+import { DEFAULT_WINDOW_DAYS, projectionPending } from './projection';
 import { countsTowardSpend, type Snapshot, type SourceStatus, type UnpricedModel } from './snapshot';
 import { quantileSorted } from './stats';
 import type { DayKey, LedgerRow, SourceId, TokenCounts } from './types';
@@ -31,7 +31,13 @@ export interface Kpi {
   /** For `runout`: the date, or null. */
   readonly day?: DayKey | null;
   /** A secondary line, e.g. the p10–p90 band. */
-  readonly detail?: { readonly kind: 'usdRange'; readonly low: number; readonly high: number } | { readonly kind: 'dayRange'; readonly low: DayKey | null; readonly high: DayKey | null } | { readonly kind: 'pacePercent'; readonly percent: number | null } | { readonly kind: 'workdays'; readonly count: number };
+  readonly detail?:
+    | { readonly kind: 'usdRange'; readonly low: number; readonly high: number }
+    | { readonly kind: 'dayRange'; readonly low: DayKey | null; readonly high: DayKey | null }
+    | { readonly kind: 'pacePercent'; readonly percent: number | null }
+    | { readonly kind: 'workdays'; readonly count: number }
+    /** No projection yet: no day of the year is complete (`projectionPending`). */
+    | { readonly kind: 'pending' };
 }
 
 /** A budget threshold as an amount. */
@@ -206,19 +212,22 @@ function usd(n: number | null): string {
 export function buildKpis(s: Snapshot): Kpi[] {
   const st = s.status;
   const p = s.projection;
+  const pending = projectionPending(p);
   return [
     { id: 'spent', label: 'Spent', value: usd(st.spent), number: st.spent },
     { id: 'budget', label: 'Budget', value: usd(st.budget), number: st.budget },
     { id: 'remaining', label: 'Remaining', value: usd(st.remaining), number: st.remaining },
     { id: 'percent', label: 'Used', value: st.percent === null ? 'none' : round2(st.percent).toFixed(2), number: st.percent },
-    { id: 'projected', label: 'Projected year-end', value: usd(p.yearEnd.p50), number: p.yearEnd.p50, detail: { kind: 'usdRange', low: p.yearEnd.p10, high: p.yearEnd.p90 } },
+    pending
+      ? { id: 'projected', label: 'Projected year-end', value: 'none', number: null, detail: { kind: 'pending' } }
+      : { id: 'projected', label: 'Projected year-end', value: usd(p.yearEnd.p50), number: p.yearEnd.p50, detail: { kind: 'usdRange', low: p.yearEnd.p10, high: p.yearEnd.p90 } },
     {
       id: 'runout',
       label: 'Runs out',
-      value: st.budget === null ? 'none' : (p.runOut.p50 ?? 'none'),
+      value: st.budget === null || pending ? 'none' : (p.runOut.p50 ?? 'none'),
       number: null,
-      day: st.budget === null ? null : p.runOut.p50,
-      detail: { kind: 'dayRange', low: p.runOut.p10, high: p.runOut.p90 },
+      day: st.budget === null || pending ? null : p.runOut.p50,
+      detail: pending ? { kind: 'pending' } : { kind: 'dayRange', low: p.runOut.p10, high: p.runOut.p90 },
     },
     { id: 'perWorkday', label: 'Per workday left', value: usd(st.perWorkdayLeft), number: st.perWorkdayLeft, detail: { kind: 'workdays', count: st.workdaysRemaining } },
     { id: 'pace', label: 'Pace', value: usd(st.pace), number: st.pace, detail: { kind: 'pacePercent', percent: st.pacePercent } },
@@ -396,7 +405,7 @@ export function buildDashboardModel(snapshot: Snapshot, ledger: Ledger | readonl
   const path = snapshot.projection.path;
   const firstFuture = path[0] ? dayIndex.get(path[0].date) : undefined;
   let projection: BurnupModel['projection'] = null;
-  if (firstFuture !== undefined) {
+  if (firstFuture !== undefined && !projectionPending(snapshot.projection)) {
     const anchor = firstFuture > 0 ? [status.spent] : [];
     projection = {
       from: firstFuture - anchor.length,

@@ -524,6 +524,15 @@ export function project(inputs: BudgetInputs, options: ProjectionOptions = {}): 
   };
 }
 
+/**
+ * True when there is nothing to project from yet: days are left in the year but none of it is
+ * complete (its first day). The projection then only repeats what was spent; views say "after
+ * the first full day" rather than show that as a forecast with a band of zero width.
+ */
+export function projectionPending(p: Projection): boolean {
+  return p.basisDays === 0 && p.path.length > 0;
+}
+
 interface SimulatedPaths {
   /** Cumulative spend, day-major: `cumulative[h × simulations + s]` for day `h` of simulation `s`. */
   readonly cumulative: Float64Array;

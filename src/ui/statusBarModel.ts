@@ -6,6 +6,7 @@ import { formatDistanceStrict } from 'date-fns';
 import type { StatusBarDisplay } from '../core/config';
 import { formatDayLong, formatPercent, formatTokens, formatUsd, formatUsdCompact } from '../core/format';
 import { toDayKey } from '../core/dates';
+import { projectionPending } from '../core/projection';
 import { countsTowardSpend, lastDayOf, type Level, type Snapshot, type SourceLimitStatus } from '../core/snapshot';
 
 export interface StatusBarView {
@@ -144,9 +145,11 @@ export function statusBarView(s: Snapshot, display: StatusBarDisplay, now: Date)
     rows.push(['Remaining', formatUsd(st.remaining ?? 0)]);
     if (st.pace !== null) rows.push(['Pace', paceText(st.pace, st.pacePercent)]);
   }
-  rows.push(['Projected year-end', `${formatUsd(p.p50)} (range ${formatUsdCompact(p.p10)} – ${formatUsdCompact(p.p90)})`]);
+  // The year's first day: nothing complete to project from yet, so no forecast of zero width.
+  const pending = projectionPending(s.projection) ? 'after the first full day' : undefined;
+  rows.push(['Projected year-end', pending ?? `${formatUsd(p.p50)} (range ${formatUsdCompact(p.p10)} – ${formatUsdCompact(p.p90)})`]);
   if (st.budget !== null) {
-    rows.push(['Runs out', runOutText(s)]);
+    rows.push(['Runs out', pending ?? runOutText(s)]);
     rows.push(['Per workday left', st.perWorkdayLeft === null ? '—' : `${formatUsd(st.perWorkdayLeft)} over ${st.workdaysRemaining} workdays`]);
   }
   lines.push('| | |', '|:--|--:|', ...rows.map(([k, v]) => `| ${k} | ${escapeMd(v)} |`), '');

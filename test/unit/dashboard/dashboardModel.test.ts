@@ -189,6 +189,15 @@ void describe('dashboard model', () => {
     assert.ok(s.projection.yearEnd.p50 > 300);
   });
 
+  void it('on the first day of the year has no projection yet: no year-end, no run-out day, no projection in the burn-up', () => {
+    const { model: m } = build(3000, [row('2026-01-01', 'gateway', 'm', 10)], '2026-01-01', new Date(2026, 0, 1, 15));
+    const kpi = (id: string) => m.kpis.find((k) => k.id === id);
+    assert.deepEqual([kpi('projected')?.value, kpi('projected')?.number, kpi('projected')?.detail], ['none', null, { kind: 'pending' }]);
+    assert.deepEqual([kpi('runout')?.value, kpi('runout')?.day, kpi('runout')?.detail], ['none', null, { kind: 'pending' }]);
+    assert.equal(m.burnup.projection, null);
+    assert.equal(kpi('spent')?.value, '10.00');
+  });
+
   void it('gives the heatmap a cell for every day of the year, with cost, level and top model', () => {
     const h = model.heatmap;
     assert.equal(h.cost.length, 365);

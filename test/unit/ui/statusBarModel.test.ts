@@ -120,4 +120,18 @@ void describe('status bar view: limits, notes, unpriced models', () => {
     const oneDay = build('openrouter (all models)');
     assert.ok(oneDay.projection.yearEnd.p50 > 100 && oneDay.overrun, `year-end ${oneDay.projection.yearEnd.p50}`);
   });
+
+  void it('on the first day of the year projects nothing yet, rather than what was spent with a band of zero width', () => {
+    const first = new Date(2026, 0, 1, 15, 0, 0);
+    const row: LedgerRow = { date: '2026-01-01', source: 'gateway', model: 'claude-sonnet-4-5', cost: 10, inputTokens: 1, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0, requests: 1 };
+    const s = buildSnapshot({ ledger: new Ledger([row]), settings: { ...settings, annualBudget: 3000 }, gatewayBudget: null, sources: [ok], today: '2026-01-01', now: first });
+    const view = statusBarView(s, 'percent', first);
+    assert.match(view.tooltip, /\| Projected year-end \| after the first full day \|/);
+    assert.match(view.tooltip, /\| Runs out \| after the first full day \|/);
+    assert.doesNotMatch(view.tooltip, /range \$10 – \$10/);
+    // The next day has one complete day to stand on, and a band that is wide.
+    const second = buildSnapshot({ ledger: new Ledger([row]), settings: { ...settings, annualBudget: 3000 }, gatewayBudget: null, sources: [ok], today: '2026-01-02', now: new Date(2026, 0, 2, 15) });
+    assert.match(statusBarView(second, 'percent', new Date(2026, 0, 2, 15)).tooltip, /\| Projected year-end \| \$[\d,.]+ \(range /);
+    assert.ok(second.projection.yearEnd.p90 > 2 * second.projection.yearEnd.p10);
+  });
 });
