@@ -40,7 +40,11 @@ function scaled(abs: number, digits: (value: number) => number): { number: strin
   let result = { number: '', suffix: '' };
   for (const [size, suffix] of SCALES) {
     const value = abs / size;
-    result = { number: value.toFixed(digits(value)), suffix };
+    const places = digits(value);
+    // Rounded from abs × 10^places / size, not from value.toFixed: 9.995 is 9.99499… in binary,
+    // and $9,995 would read "$9.99k" where $99,950 reads "$100k". Halves round up, as in formatUsd.
+    const rounded = Math.round((abs * 10 ** places) / size) / 10 ** places;
+    result = { number: rounded.toFixed(places), suffix };
     if (Number(result.number) < 1000) {
       break;
     }

@@ -29,6 +29,11 @@ void describe('format', () => {
       [3_400_000_000, '$3.4B'],
       [-48_213.55, '-$48.2k'],
       [-950, '-$950'],
+      // Halves round up whatever their binary form (9.995 is 9.99499… as a double).
+      [1005, '$1.01k'],
+      [1015, '$1.02k'],
+      [9995, '$10k'],
+      [99_950, '$100k'],
     ];
     for (const [n, text] of cases) {
       assert.equal(formatUsdCompact(n), text, String(n));
