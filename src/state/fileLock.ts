@@ -3,15 +3,27 @@
  * short-lived exclusive lock between processes.
  *
  * The lock is a file created with O_EXCL (`wx`), so exactly one process can create it. It guards
- * critical sections of a few milliseconds (read, decide, write). A holder that crashed inside one
- * leaves the file behind: a lock older than `staleMs` is broken by renaming it aside (a rename
- * succeeds for one process only); if what was renamed turns out to be fresh (another process
- * broke the stale one and took the lock in between), it is put back with `link`, which creates the
- * name only if it is free. A holder releases only its own lock (matched by a random token).
+ * critical sections of a few milliseconds (read, decide, write). A holder releases only its own
+ * lock (matched by a random token).
+ *
+ * A holder that crashed inside one leaves the file behind: a lock older than `staleMs` is broken.
+ * The file system has no "delete this name if it is still that file", so breaking is a check and
+ * then a delete, and nothing may change the name in between. Two processes breaking at once would
+ * break that (one deletes the stale lock and a third process takes the free name; the other, still
+ * acting on what it saw, deletes the third's fresh lock: two holders). So breaking is serialised
+ * behind a second lock, the breaker (`<lock>.break`, taken the same way): its holder looks at the
+ * lock again and deletes it only if it is still the very file found stale (same inode and
+ * modification time) and still stale. Why that is enough: only a holder releasing its own lock and
+ * a breaker holding the breaker ever delete the lock; the holder of a stale lock is gone (or has
+ * overrun `staleMs`, which the lock cannot protect against), and no other breaker runs meanwhile,
+ * so the file looked at is the file deleted. A fresh lock taken after that has a new modification
+ * time, so a breaker that saw the old one leaves it alone. A breaker left behind by a process that
+ * crashed while breaking (a few milliseconds) is itself broken the same way, after twice
+ * `staleMs`, behind `<lock>.break.break`.
  */
 import { randomUUID } from 'node:crypto';
-import { link, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
-import { readFileSync, rmSync } from 'node:fs';
+import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { readFileSync, rmSync, type Stats } from 'node:fs';
 import { dirname } from 'node:path';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -97,10 +109,7 @@ export async function withFileLock<T>(file: string, fn: () => Promise<T>, option
     }
     if (code !== 'EEXIST') throw new Error(`Could not take the lock ${file} (${code}).`);
     const info = await stat(file).catch(() => undefined);
-    if (info && Date.now() - info.mtimeMs > staleMs) {
-      await breakStale(file, staleMs, token);
-      continue;
-    }
+    if (info && isStale(info, staleMs) && (await breakStale(file, info, staleMs, retryMs, deadline))) continue;
     if (Date.now() > deadline) throw new LockTimeoutError(`The lock ${file} stayed busy.`);
     await sleep(retryMs + Math.random() * retryMs);
   }
@@ -112,15 +121,29 @@ export async function withFileLock<T>(file: string, fn: () => Promise<T>, option
   }
 }
 
-async function breakStale(file: string, staleMs: number, token: string): Promise<void> {
-  const aside = `${file}.${token.slice(0, 8)}.stale`;
-  if ((await errnoOf(rename(file, aside))) !== undefined) return; // someone else broke it first
-  const moved = await stat(aside).catch(() => undefined);
-  if (moved && Date.now() - moved.mtimeMs <= staleMs) {
-    // We moved a fresh lock: give it back unless the name was taken again meanwhile.
-    await errnoOf(link(aside, file));
+function isStale(info: Stats, staleMs: number): boolean {
+  return Date.now() - info.mtimeMs > staleMs;
+}
+
+/**
+ * Deletes the lock `file` if it is still the file `seen` (found stale), holding the breaker (see
+ * the module comment). False when the breaker stayed busy until `deadline`.
+ */
+async function breakStale(file: string, seen: Stats, staleMs: number, retryMs: number, deadline: number): Promise<boolean> {
+  try {
+    await withFileLock(
+      `${file}.break`,
+      async () => {
+        const now = await stat(file).catch(() => undefined);
+        if (now && now.ino === seen.ino && now.mtimeMs === seen.mtimeMs && isStale(now, staleMs)) await rm(file, { force: true });
+      },
+      { staleMs: 2 * staleMs, retryMs, timeoutMs: Math.max(0, deadline - Date.now()) },
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof LockTimeoutError) return false;
+    throw error;
   }
-  await rm(aside, { force: true });
 }
 
 /** Removes `file` synchronously if it holds JSON whose `field` equals `value` (a release at shutdown). */
