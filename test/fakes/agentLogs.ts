@@ -137,8 +137,15 @@ function codexTokensJson(t: CodexTokens): string {
   return `{"input_tokens":${t.input},"cached_input_tokens":${t.cached},"output_tokens":${t.output},"reasoning_output_tokens":${t.reasoning},"total_tokens":${t.input + t.output}}`;
 }
 
-export function codexSessionMetaLine(timestamp: string, id: string, instructions = ''): string {
-  return `{"timestamp":"${timestamp}","type":"session_meta","payload":{"id":"${id}","timestamp":"${timestamp}","cwd":"/home/dev/app","originator":"codex_cli_rs","cli_version":"0.46.0","instructions":"${instructions}","git":{"commit_hash":"0123456789abcdef","branch":"main"}}}`;
+/**
+ * A rollout's first line. `fork`: the session it was forked from (`forked_from_id`) or the thread
+ * that spawned it as a sub-agent (`source.subagent.thread_spawn.parent_thread_id`); such a rollout
+ * starts by replaying that session's history.
+ */
+export function codexSessionMetaLine(timestamp: string, id: string, instructions = '', fork?: { readonly forkedFrom?: string; readonly spawnedBy?: string }): string {
+  const from = fork?.forkedFrom === undefined ? '' : `"forked_from_id":"${fork.forkedFrom}",`;
+  const source = fork?.spawnedBy === undefined ? '' : `"source":{"subagent":{"thread_spawn":{"parent_thread_id":"${fork.spawnedBy}","depth":1}}},`;
+  return `{"timestamp":"${timestamp}","type":"session_meta","payload":{"id":"${id}",${from}"timestamp":"${timestamp}","cwd":"/home/dev/app","originator":"codex_cli_rs","cli_version":"0.46.0",${source}"instructions":"${instructions}","git":{"commit_hash":"0123456789abcdef","branch":"main"}}}`;
 }
 
 export function codexTurnContextLine(timestamp: string, model: string | null): string {

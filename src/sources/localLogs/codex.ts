@@ -10,6 +10,11 @@
  * - `input_tokens` includes `cached_input_tokens`; `output_tokens` includes `reasoning_output_tokens`.
  * - Early rollouts have no model anywhere: those turns are priced as `gpt-5` (the default of that
  *   era, as ccusage does) under the model name `gpt-5 (assumed)`, so the estimate shows.
+ * - The first line, `{"type":"session_meta","payload":{"id":…,"forked_from_id"?:…,"source"?:…}}`,
+ *   names the session and, for a fork or a spawned sub-agent
+ *   (`source.subagent.thread_spawn.parent_thread_id`), the session whose history it starts by
+ *   replaying. Each turn gets its index in the rollout, and the instants of the first two
+ *   token_counts are noted: the scanner skips the replayed turns with these (scanner.ts, addCodex).
  *
  * The scanner hands over only lines containing `"type":"t` (both markers start so). As for Claude
  * Code, a byte-level reader takes the fields from the lines it expects and leaves anything else to
@@ -29,14 +34,46 @@ export const CODEX_ASSUMED_LABEL = `${CODEX_FALLBACK_MODEL} (assumed)`;
 /** input, cached, output, reasoning, total. */
 export type CodexTotals = [number, number, number, number, number];
 
+/** What a rollout's first line (`session_meta`) says about where its history comes from. */
+export interface CodexSessionMeta {
+  /** The session's id (`payload.id`). */
+  readonly id: string | null;
+  /** The session whose history it replays: `forked_from_id`, else the thread that spawned it as a sub-agent. */
+  readonly parent: string | null;
+  /** The line's instant: the moment of the fork. */
+  readonly ms: number | null;
+}
+
+/**
+ * A replayed history is written in one go, its token_counts this close together (ccusage measured
+ * bursts of 10–40 ms, then 6 to 15 s before the fork's own first turn, and skips what is within a
+ * second of the turn before).
+ */
+export const REPLAY_BURST_MS = 1_000;
+
 /** What is remembered per rollout between reads. */
 export interface CodexFileState {
   model: string | null;
   /** The last `total_token_usage` seen. */
   total: CodexTotals | null;
+  /** Turns read so far: the index the next turn has in the rollout. */
+  turns: number;
+  /** From the first line; null when it is not a `session_meta` line (or was not read yet). */
+  meta: CodexSessionMeta | null;
+  /** Instant of the first token_count with usage (a repeated or empty one too); null until one is seen. */
+  firstMs: number | null;
+  /** Whether the second token_count with usage came within REPLAY_BURST_MS of the first; null until seen. */
+  burst: boolean | null;
+}
+
+/** The state of a rollout not read yet. */
+export function newCodexState(): CodexFileState {
+  return { model: null, total: null, turns: 0, meta: null, firstMs: null, burst: null };
 }
 
 export interface CodexTurn {
+  /** Its index among the rollout's turns (0 = the first). */
+  readonly index: number;
   readonly ms: number;
   /** The model name for the ledger (`gpt-5 (assumed)` when the log names none). */
   readonly model: string;
@@ -266,6 +303,24 @@ function fastRaw(buf: Buffer, start: number, end: number): Raw | null {
 
 // ---------------------------------------------------------------------------------------------
 
+const SESSION_META = Buffer.from('"type":"session_meta"');
+
+/** The rollout's first line buf[start, end), read with JSON.parse (once per rollout); null when it is not a `session_meta` line. */
+export function parseCodexMeta(buf: Buffer, start: number, end: number): CodexSessionMeta | null {
+  if (buf.subarray(start, end).indexOf(SESSION_META) < 0) return null;
+  const o = parseJsonLine(buf, start, end) as { timestamp?: unknown; type?: unknown; payload?: unknown } | null | undefined;
+  if (!o || typeof o !== 'object' || o.type !== 'session_meta') return null;
+  const payload = o.payload && typeof o.payload === 'object' ? (o.payload as Record<string, unknown>) : {};
+  const field = (v: unknown, key: string): unknown => (v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined);
+  const forked = payload['forked_from_id'];
+  const spawnedBy = field(field(field(payload['source'], 'subagent'), 'thread_spawn'), 'parent_thread_id');
+  // As ccusage: forked_from_id when it is a string (even empty), else the spawning thread; empty = none.
+  const parent = typeof forked === 'string' ? forked : typeof spawnedBy === 'string' ? spawnedBy : '';
+  const id = payload['id'];
+  const ms = typeof o.timestamp === 'string' ? Date.parse(o.timestamp) : NaN;
+  return { id: typeof id === 'string' && id !== '' ? id : null, parent: parent !== '' ? parent : null, ms: Number.isFinite(ms) ? ms : null };
+}
+
 /**
  * Reads the line buf[start, end) into `state`; returns the turn it carries, if any. `marker` is
  * where the scanner found `"type":"t` in it. Lines that are not JSON (torn, garbled) are skipped.
@@ -291,6 +346,10 @@ function applyRaw(raw: Raw, state: CodexFileState): CodexTurn | null {
   }
   if (raw.kind !== 'token_count') return null;
   const { total, last } = raw;
+  if ((total || last) && Number.isFinite(raw.ms)) {
+    if (state.firstMs === null) state.firstMs = raw.ms;
+    else if (state.burst === null) state.burst = raw.ms >= state.firstMs && raw.ms - state.firstMs <= REPLAY_BURST_MS;
+  }
   const p = state.total;
   // Codex writes a token_count again (a new timestamp, the same last_token_usage) where no request
   // was made, e.g. along with a rate-limit update: a total that did not move is no turn, whatever
@@ -307,6 +366,7 @@ function applyRaw(raw: Raw, state: CodexFileState): CodexTurn | null {
   const model = raw.model ?? state.model;
   const [input, cached, output, reasoning, sum] = delta;
   return {
+    index: state.turns++,
     ms: raw.ms,
     model: model ?? CODEX_ASSUMED_LABEL,
     priceAs: model ?? CODEX_FALLBACK_MODEL,

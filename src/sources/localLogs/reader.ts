@@ -10,7 +10,7 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { line, parseClaudeLine, USAGE_NEEDLE, usageObjectAt, type ParseCounters } from './claude';
-import { CODEX_NEEDLE, parseCodexLine, type CodexFileState } from './codex';
+import { CODEX_NEEDLE, newCodexState, parseCodexLine, parseCodexMeta, type CodexFileState } from './codex';
 import type { LocalSourceId } from './paths';
 import { hashBytes } from './state';
 
@@ -27,7 +27,7 @@ export const E_FLAG_KEYED = 1;
 export const E_FLAG_SIDECHAIN = 2;
 /** `speed: "fast"`: priced at the model's fast-mode multiple. */
 export const E_FLAG_FAST = 4;
-// Codex: [ms, model, priceAs, assumed, input, cached, output, reasoning, total, 0]
+// Codex: [ms, model, priceAs, assumed, input, cached, output, reasoning, total, index of the turn in its rollout]
 
 export interface ParsedFile {
   /** Offset after the last complete line. */
@@ -108,7 +108,8 @@ export class FileReader {
     const needle = claude ? USAGE_NEEDLE : CODEX_NEEDLE;
     const out = new Entries();
     const counters: ParseCounters = { fast: 0, slow: 0 };
-    const codexState: CodexFileState = { model: codex?.model ?? null, total: codex?.total ? [...codex.total] : null };
+    const codexState: CodexFileState = codex ? { ...codex, total: codex.total ? [...codex.total] : null } : newCodexState();
+    let head = !claude && from === 0; // a rollout read from its start: its first line is its session_meta
     let buf = this.buf;
     let pos = from; // file position of the next read
     let base = from; // file offset of buf[0]
@@ -138,6 +139,10 @@ export class FileReader {
       if (lastNl < 0) {
         carry = end;
         continue;
+      }
+      if (head) {
+        head = false;
+        if (!skipping) codexState.meta = parseCodexMeta(buf, 0, buf.indexOf(10)); // an over-long first line is no session_meta
       }
       let from0 = 0;
       if (skipping) {
@@ -188,7 +193,7 @@ export class FileReader {
             d[o + 6] = turn.output;
             d[o + 7] = turn.reasoning;
             d[o + 8] = turn.total;
-            d[o + 9] = 0;
+            d[o + 9] = turn.index;
           }
         }
         i = e + 1;

@@ -24,7 +24,7 @@ import path from 'node:path';
 import * as v from 'valibot';
 import type { LedgerRow } from '../../core/types';
 import { fastModeMultiplier } from '../../pricing/fastMode';
-import { CODEX_ASSUMED_LABEL } from './codex';
+import { CODEX_ASSUMED_LABEL, newCodexState, REPLAY_BURST_MS, type CodexFileState } from './codex';
 import type { ParserThread } from './parallel';
 import type { LocalSourceId } from './paths';
 import { CHUNK_BYTES, E_FLAG_FAST, E_FLAG_KEYED, E_FLAG_SIDECHAIN, ENTRY, FileReader, fingerprintAt, runJob, type ParsedFile, type ParseJob } from './reader';
@@ -52,6 +52,7 @@ import {
   REQUESTS,
   sameFile,
   saveState,
+  secondOf,
   SourceState,
   UNPRICED,
   WRITE,
@@ -220,6 +221,8 @@ interface Prepared {
   readonly files: number;
   readonly t0: number;
   readonly c: Counters;
+  /** Codex forks read from their start, applied after the scan's other files (see apply). */
+  readonly forks: { readonly job: Job; readonly parsed: ParsedFile }[];
 }
 
 export class Scanner {
@@ -371,10 +374,11 @@ export class Scanner {
       const job = this.plan(state, w.path, w.st, c);
       if (job) jobs.push(job);
     }
-    return { req, state, sync, mode, full, jobs, files: c.files, t0, c };
+    return { req, state, sync, mode, full, jobs, files: c.files, t0, c, forks: [] };
   }
 
   private finish(p: Prepared): ScanResult {
+    for (const { job, parsed } of p.forks) this.applyNow(p, job, parsed);
     const { state, sync, mode, req, c } = p;
     // The state may be behind what the ledger counted (lost, or older than another window's): keep the ledger's days.
     if (mode !== 'incremental' && sync) this.recover(state, sync);
@@ -534,7 +538,7 @@ export class Scanner {
     }
     if (!f) {
       f = { id: state.nextFileId++, path: p, dev: st.dev, ino: st.ino, birth: st.birthtimeMs, size: 0, mtimeMs: 0, offset: 0, tail: 0 };
-      if (state.source === 'codex') f.codex = { model: null, total: null };
+      if (state.source === 'codex') f.codex = newCodexState();
       state.files.set(p, f);
     }
     if (st.size === f.offset && st.mtimeMs === f.mtimeMs) {
@@ -566,15 +570,25 @@ export class Scanner {
     for (const b of state.dropFile(f.id)) this.changed.add(state.bucketDay[b] as string);
     f.offset = 0;
     f.tail = 0;
-    if (f.codex) f.codex = { model: null, total: null };
+    if (f.codex) f.codex = newCodexState();
+    delete f.replay;
   }
 
   private readJob(p: Prepared, job: Job): ParsedFile | null {
     return runJob(this.reader, { id: 0, source: p.req.source, path: job.f.path, from: job.from, ...(job.f.codex ? { codex: job.f.codex } : {}) });
   }
 
-  /** Applies what was read of a file, in order. */
+  /**
+   * Applies what was read of a file, in order; a Codex fork read from its start waits for the end
+   * of the scan, so that its parent's turns are known whatever the paths' order (a fork moved to
+   * archived_sessions is listed before its parent under sessions).
+   */
   private apply(p: Prepared, job: Job, parsed: ParsedFile | null): void {
+    if (parsed?.codex?.meta?.parent && job.from === 0) p.forks.push({ job, parsed });
+    else this.applyNow(p, job, parsed);
+  }
+
+  private applyNow(p: Prepared, job: Job, parsed: ParsedFile | null): void {
     const { state, c } = p;
     const f = job.f;
     if (parsed) {
@@ -587,8 +601,13 @@ export class Scanner {
       const d = parsed.entries;
       if (state.source === 'claudeCode') {
         for (let k = 0; k < parsed.count; k++) this.addClaude(state, f.id, d, k * ENTRY, parsed.models, c);
-      } else {
-        for (let k = 0; k < parsed.count; k++) this.addCodex(state, f.id, d, k * ENTRY, parsed.models, c);
+      } else if (parsed.codex) {
+        // Read from the start: a fork first goes through the history it replayed.
+        if (job.from === 0) {
+          if (parsed.codex.meta?.parent) f.replay = 'parent';
+          else delete f.replay;
+        }
+        for (let k = 0; k < parsed.count; k++) this.addCodex(state, f, parsed.codex, d, k * ENTRY, parsed.models, c);
       }
       if (parsed.consumed !== f.offset) {
         f.offset = parsed.consumed;
@@ -703,15 +722,27 @@ export class Scanner {
     rec[o + R_COST] = cost;
   }
 
-  /** One Codex turn (entry `o` of `d`) into the state, unless the same turn was counted from another copy. */
-  private addCodex(state: SourceState, fileId: number, d: Float64Array, o: number, models: readonly string[], c: Counters): void {
+  /**
+   * One Codex turn (entry `o` of `d`, of the rollout `f`, whose state after the read is `codex`)
+   * into the state, unless it is history a fork replayed, or the same turn was counted from another
+   * copy of the rollout.
+   */
+  private addCodex(state: SourceState, f: FileState, codex: CodexFileState, d: Float64Array, o: number, models: readonly string[], c: Counters): void {
+    const fileId = f.id;
     const ms = d[o] as number;
     const model = models[d[o + 1] as number] as string;
     const priceAs = models[d[o + 2] as number] as string;
     const input = d[o + 4] as number;
     const cached = d[o + 5] as number;
     const output = d[o + 6] as number;
-    const h = hash53(`${ms}|${priceAs}|${input}|${cached}|${output}|${d[o + 7] as number}|${d[o + 8] as number}`);
+    const index = d[o + 9] as number;
+    const tokens = `${input}|${cached}|${output}|${d[o + 7] as number}|${d[o + 8] as number}`;
+    const replayed = f.replay !== undefined && this.replayed(state, f, codex, index, tokens, ms);
+    // Every turn, replayed or not, is a turn of this session that a fork of it may replay.
+    const session = codex.meta?.id;
+    if (session) state.sessionTurns.set(hash53(`${session}\u0000${index}|${tokens}`), secondOf(ms));
+    if (replayed) return;
+    const h = hash53(`${ms}|${priceAs}|${tokens}`);
     if (state.events.has(h)) return; // the same turn in another copy of the rollout
     state.events.set(h, fileId);
     c.entries++;
@@ -722,6 +753,40 @@ export class Scanner {
     const cost = rates ? uncached * (rates[0] as number) + cached * (rates[1] as number) + output * (rates[4] as number) : 0;
     state.add(fileId, this.bucketOf(state, day, model), 1, cost, uncached, output, cached, 0, 1, rates ? 0 : 1);
     this.changed.add(day);
+  }
+
+  /**
+   * Whether turn `index` of the fork `f` is history it replayed; moves `f.replay` on. A fork (or a
+   * spawned sub-agent) opens with its parent's turns, written again at the moment of the fork. As
+   * ccusage 20 decides: while each turn equals the parent's turn of the same index (recorded before
+   * the fork), it was replayed; at the first that does not, the fork's own turns begin. When not
+   * even the first turn is the parent's (the parent's rollout was deleted before it was ever read,
+   * or Codex rewrote the copied history), the burst the rollout opens with is taken for the replay,
+   * if its first two token_counts came within REPLAY_BURST_MS: every turn within that of the one
+   * before it. Whether they did is known once both are written: Codex writes the replay in one go.
+   * The running total was kept through the skipped turns (codex.ts), so the next difference is right.
+   */
+  private replayed(state: SourceState, f: FileState, codex: CodexFileState, index: number, tokens: string, ms: number): boolean {
+    const meta = codex.meta;
+    if (f.replay === 'parent') {
+      const parent = meta?.parent;
+      if (parent && parent !== meta.id) {
+        const at = state.sessionTurns.get(hash53(`${parent}\u0000${index}|${tokens}`));
+        if (at >= 0 && (meta.ms === null || at <= secondOf(meta.ms))) return true;
+      }
+      if (index === 0 && codex.burst === true && codex.firstMs !== null) f.replay = codex.firstMs;
+      else {
+        delete f.replay;
+        return false;
+      }
+    }
+    const last = f.replay;
+    if (typeof last === 'number' && ms >= last && ms - last <= REPLAY_BURST_MS) {
+      f.replay = ms;
+      return true;
+    }
+    delete f.replay;
+    return false;
   }
 
   // -------------------------------------------------------------------------------------------

@@ -13,6 +13,10 @@
  *   alone (for sidechain replays). A record remembers where it was counted, so a later copy with
  *   more tokens (streaming snapshots) replaces it rather than adding to it.
  * - Codex dedupe: 53-bit hashes of (timestamp, model, token counts) → file id.
+ * - Codex forks: every turn of a rollout that names its session, as a 53-bit hash of (session id,
+ *   the turn's index in the rollout, its token counts) → the second it was written. A fork's first
+ *   turns are looked up there under its parent's id: those found are the history it replayed.
+ *   Never pruned (a fork of a deleted rollout still finds its parent's turns).
  * - `fastUnknown`: models with fast-mode usage (`speed: "fast"`) but no known fast-mode
  *   multiplier, priced at standard rates: their cost is an underestimate, said in the source's note.
  *
@@ -21,7 +25,7 @@
  */
 import { closeSync, openSync, readFileSync, renameSync, writeSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { CodexFileState, CodexTotals } from './codex';
+import type { CodexFileState } from './codex';
 import type { LocalSourceId } from './paths';
 
 /** Fields of an aggregate. */
@@ -62,7 +66,16 @@ export interface FileState {
   /** Hash of the bytes just before `offset` (0 when offset is 0). */
   tail: number;
   codex?: CodexFileState;
+  /**
+   * Codex: where a fork is in the history it replayed (scanner.ts, addCodex). 'parent': each of
+   * its turns so far equalled its parent's turn of the same index; a number: it is inside a burst of
+   * replayed turns, the last one skipped written at that instant. Absent once past the replayed
+   * history, and for a rollout that is not a fork.
+   */
+  replay?: CodexReplay;
 }
+
+export type CodexReplay = 'parent' | number;
 
 /** Whether `st` is the file remembered as `f` (same device, inode and, where known, birth time). */
 export function sameFile(f: FileState, st: { dev: number; ino: number; birthtimeMs: number }): boolean {
@@ -232,6 +245,8 @@ export class SourceState {
   readonly exact = new HashIndex(4096);
   readonly byMsg = new HashIndex(4096);
   readonly events = new HashIndex(1024);
+  /** Codex: turns by (session id, index in the rollout, token counts) → secondOf(their instant). */
+  readonly sessionTurns = new HashIndex(1024);
   /** Models whose fast-mode usage was priced at standard rates (no known multiplier). */
   readonly fastUnknown = new Set<string>();
 
@@ -341,8 +356,16 @@ const MAGIC = 0x4c4c4254; // "TBLL" little-endian
 /**
  * 2: fast-mode lines are priced at their multiple (version 1 priced them at standard rates; a
  * state of version 1 is discarded, so the logs still on disk are read and priced again).
+ * 3: Codex rollouts keep their session, the turns read and where a fork is in its replayed history,
+ * and the state the turns of every session (a state of version 2 has none of this: it is
+ * discarded, and the rollouts on disk are read again).
  */
-export const STATE_VERSION = 2;
+export const STATE_VERSION = 3;
+
+/** Seconds since 2020-01-01 (a non-negative int32 until 2088): how `sessionTurns` keeps an instant. */
+export function secondOf(ms: number): number {
+  return Math.max(0, Math.floor(ms / 1000) - 1_577_836_800);
+}
 
 interface Header {
   v: number;
@@ -351,8 +374,8 @@ interface Header {
   stateId: string;
   generation: number;
   nextFileId: number;
-  /** [id, path, dev, ino, birth, size, mtimeMs, offset, tail, codexModel, codexTotal] */
-  files: [number, string, number, number, number, number, number, number, number, string | null, CodexTotals | null][];
+  /** [id, path, dev, ino, birth, size, mtimeMs, offset, tail, codex, replay] */
+  files: [number, string, number, number, number, number, number, number, number, CodexFileState | null, CodexReplay | null][];
   buckets: string[];
   /** [fileId, bucket, ...FIELDS values] */
   contrib: number[][];
@@ -360,6 +383,7 @@ interface Header {
   exact: number;
   byMsg: number;
   events: number;
+  sessionTurns: number;
   fastUnknown: string[];
 }
 
@@ -392,6 +416,7 @@ export function saveState(state: SourceState, file: string): number {
   const exact = pairs(state.exact, (r) => remap[r] ?? -1);
   const byMsg = pairs(state.byMsg, (r) => remap[r] ?? -1);
   const events = pairs(state.events, (f) => f);
+  const sessionTurns = pairs(state.sessionTurns, (s) => s);
   const contrib: number[][] = [];
   for (const [fileId, perFile] of state.contrib) for (const [bucket, c] of perFile) contrib.push([fileId, bucket, ...c]);
   const header: Header = {
@@ -401,13 +426,14 @@ export function saveState(state: SourceState, file: string): number {
     stateId: state.stateId,
     generation: state.generation,
     nextFileId: state.nextFileId,
-    files: [...state.files.values()].map((f) => [f.id, f.path, f.dev, f.ino, f.birth, f.size, f.mtimeMs, f.offset, f.tail, f.codex?.model ?? null, f.codex?.total ?? null]),
+    files: [...state.files.values()].map((f) => [f.id, f.path, f.dev, f.ino, f.birth, f.size, f.mtimeMs, f.offset, f.tail, f.codex ?? null, f.replay ?? null]),
     buckets: state.bucketKeys,
     contrib,
     records: live,
     exact: exact.length / 2,
     byMsg: byMsg.length / 2,
     events: events.length / 2,
+    sessionTurns: sessionTurns.length / 2,
     fastUnknown: [...state.fastUnknown].sort(),
   };
   const json = Buffer.from(JSON.stringify(header), 'utf8');
@@ -422,7 +448,7 @@ export function saveState(state: SourceState, file: string): number {
   const fd = openSync(tmp, 'w');
   let bytes = 0;
   try {
-    for (const part of [head, records, exact, byMsg, events]) {
+    for (const part of [head, records, exact, byMsg, events, sessionTurns]) {
       const view = part instanceof Buffer ? part : Buffer.from(part.buffer, part.byteOffset, part.byteLength);
       let off = 0;
       while (off < view.length) off += writeSync(fd, view, off, view.length - off);
@@ -452,9 +478,10 @@ export function loadState(file: string): SourceState | undefined {
     const state = new SourceState(header.source, header.identity, header.stateId);
     state.generation = header.generation;
     state.nextFileId = header.nextFileId;
-    for (const [id, p, dev, ino, birth, size, mtimeMs, offset, tail, model, total] of header.files) {
+    for (const [id, p, dev, ino, birth, size, mtimeMs, offset, tail, codex, replay] of header.files) {
       const f: FileState = { id, path: p, dev, ino, birth, size, mtimeMs, offset, tail };
-      if (header.source === 'codex') f.codex = { model, total };
+      if (codex) f.codex = codex;
+      if (replay !== null) f.replay = replay;
       state.files.set(p, f);
     }
     for (const m of header.fastUnknown) state.fastUnknown.add(m);
@@ -483,6 +510,7 @@ export function loadState(file: string): SourceState | undefined {
     fill(state.exact, take(header.exact * 2));
     fill(state.byMsg, take(header.byMsg * 2));
     fill(state.events, take(header.events * 2));
+    fill(state.sessionTurns, take(header.sessionTurns * 2));
     if (off > data.length) return undefined;
     return state;
   } catch {

@@ -3,7 +3,7 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { readFileSync } from 'node:fs';
-import { CODEX_ASSUMED_LABEL, CODEX_NEEDLE, parseCodexLine, parseCodexLineSlow, type CodexFileState } from '../../../src/sources/localLogs/codex';
+import { CODEX_ASSUMED_LABEL, CODEX_NEEDLE, newCodexState, parseCodexLine, parseCodexLineSlow, type CodexFileState } from '../../../src/sources/localLogs/codex';
 import { generateCorpus } from '../../fakes/agentLogs';
 import { Scanner } from '../../../src/sources/localLogs/scanner';
 import {
@@ -155,8 +155,8 @@ void describe('Codex logs', () => {
     let turns = 0;
     for (const file of files) {
       const buf = readFileSync(file);
-      const fast: CodexFileState = { model: null, total: null };
-      const slow: CodexFileState = { model: null, total: null };
+      const fast = newCodexState();
+      const slow = newCodexState();
       let i = 0;
       for (;;) {
         const u = buf.indexOf(CODEX_NEEDLE, i);
@@ -189,10 +189,98 @@ void describe('Codex logs', () => {
       const buf = Buffer.from(`${l.replace(/\\r$/, '\r')}\n`);
       const u = buf.indexOf(CODEX_NEEDLE);
       const e = buf.indexOf(10);
-      const a: CodexFileState = { model: 'gpt-5-codex', total: null };
-      const b: CodexFileState = { model: 'gpt-5-codex', total: null };
+      const a: CodexFileState = { ...newCodexState(), model: 'gpt-5-codex' };
+      const b: CodexFileState = { ...newCodexState(), model: 'gpt-5-codex' };
       assert.deepEqual(parseCodexLine(buf, 0, e, u, a), parseCodexLineSlow(buf, 0, e, b), l);
       assert.deepEqual(a, b, l);
     }
+  });
+});
+
+void describe('Codex forks and sub-agents', () => {
+  // A forked rollout (`forked_from_id`) or a spawned sub-agent's (`thread_spawn.parent_thread_id`)
+  // opens with the parent's token_count events, replayed and stamped at the moment of the fork:
+  // that history was spent (and counted) in the parent. ccusage 20 skips the leading turns that
+  // equal the parent's, in order; without the parent, the burst of turns written within a second
+  // of each other at the head of the fork.
+  const D: CodexTokens = { input: 50_000, cached: 10_000, output: 2_000, reasoning: 100 };
+  const ms = (hhmmss: string) => `2026-11-18T${hhmmss}Z`;
+  const AB = addTokens(A, B);
+  const parentLines = [codexSessionMetaLine(ms('10:00:00.000'), 'p1'), turnContext(ms('10:00:00.100'), CODEX_MODELS.codex), tokenCount(ms('10:00:05.000'), A, A), tokenCount(ms('10:01:05.000'), AB, B)];
+  const parentFile = (home: string) => codexFile(home, 'sessions/2026/11/18/rollout-2026-11-18T10-00-00-p1.jsonl');
+
+  void it('a fork and a spawned sub-agent count their own turns, not the parent history they replayed', () => {
+    const home = tempHome();
+    // The parent goes on after the forks with a turn equal to the fork's own: not part of what was replayed.
+    write(parentFile(home), [...parentLines, tokenCount(ms('13:00:00.000'), addTokens(AB, C), C)]);
+    write(codexFile(home, 'sessions/2026/11/18/rollout-2026-11-18T11-00-00-c1.jsonl'), [
+      codexSessionMetaLine(ms('11:00:00.000'), 'c1', '', { forkedFrom: 'p1' }),
+      turnContext(ms('11:00:00.010'), CODEX_MODELS.codex),
+      tokenCount(ms('11:00:00.020'), A, A),
+      tokenCount(ms('11:00:00.045'), AB, B),
+      tokenCount(ms('11:05:00.000'), addTokens(AB, C), C),
+    ]);
+    // Replayed 3 s apart (no burst): only the parent's turns tell what was replayed. Archived, it
+    // is listed before its parent.
+    write(codexFile(home, 'archived_sessions/rollout-2026-11-18T12-00-00-s1.jsonl'), [
+      codexSessionMetaLine(ms('12:00:00.000'), 's1', '', { spawnedBy: 'p1' }),
+      turnContext(ms('12:00:00.100'), CODEX_MODELS.codex),
+      tokenCount(ms('12:00:00.200'), A, A),
+      tokenCount(ms('12:00:03.000'), AB, B),
+      tokenCount(ms('12:06:00.000'), addTokens(AB, D), D),
+    ]);
+    const t = totals(session(home).scan().rows);
+    assert.equal(t.requests, 5, 'the parent A, B, C; the fork C; the sub-agent D');
+    assert.equal(t.input + t.read, A.input + B.input + 2 * C.input + D.input);
+    assert.equal(t.output, A.output + B.output + 2 * C.output + D.output);
+    const cost = codexCost(CODEX_MODELS.codex, A, ms('10:00:05.000')) + codexCost(CODEX_MODELS.codex, B, ms('10:01:05.000')) + codexCost(CODEX_MODELS.codex, C, ms('13:00:00.000')) + codexCost(CODEX_MODELS.codex, C, ms('11:05:00.000')) + codexCost(CODEX_MODELS.codex, D, ms('12:06:00.000'));
+    assert.ok(close(t.cost, cost));
+  });
+
+  void it('without the parent log, the burst a fork opens with is skipped, the running total kept through it; turns after a pause count', () => {
+    const home = tempHome();
+    const burst = codexFile(home, 'sessions/2026/11/18/rollout-2026-11-18T11-00-00-c2.jsonl');
+    // Totals only: the first own turn is the difference from the last replayed total.
+    write(burst, [
+      codexSessionMetaLine(ms('11:00:00.000'), 'c2', '', { forkedFrom: 'gone' }),
+      turnContext(ms('11:00:00.005'), CODEX_MODELS.codex),
+      tokenCount(ms('11:00:00.010'), A, null),
+      tokenCount(ms('11:00:00.030'), AB, null),
+      tokenCount(ms('11:04:00.000'), addTokens(AB, D), null),
+    ]);
+    // Its turns 5 s apart: nothing shows they were replayed.
+    write(codexFile(home, 'sessions/2026/11/18/rollout-2026-11-18T11-30-00-c3.jsonl'), [
+      codexSessionMetaLine(ms('11:30:00.000'), 'c3', '', { forkedFrom: 'gone' }),
+      turnContext(ms('11:30:00.005'), CODEX_MODELS.codex),
+      tokenCount(ms('11:30:00.010'), A, A),
+      tokenCount(ms('11:30:05.000'), AB, B),
+    ]);
+    const s = session(home);
+    s.scan();
+    append(burst, `${tokenCount(ms('11:09:00.000'), addTokens(addTokens(AB, D), C), null)}\n`);
+    s.scan();
+    const t = totals(s.rows());
+    assert.equal(t.requests, 4, 'c2: D and C; c3: A and B');
+    assert.equal(t.input + t.read, D.input + C.input + A.input + B.input);
+    assert.equal(t.output, D.output + C.output + A.output + B.output);
+  });
+
+  void it('a fork written after a restart finds its parent turns in the saved state', () => {
+    const home = tempHome();
+    const stateFile = path.join(tempHome('tb-state-'), 'codex.state');
+    write(parentFile(home), parentLines);
+    const first = new Session(new Scanner({ saveIntervalMs: 0 }), 'codex', home, stateFile);
+    first.scan();
+    const restarted = new Session(new Scanner(), 'codex', home, stateFile);
+    restarted.sync = first.sync;
+    const child = codexFile(home, 'sessions/2026/11/18/rollout-2026-11-18T11-00-00-c1.jsonl');
+    write(child, [codexSessionMetaLine(ms('11:00:00.000'), 'c1', '', { forkedFrom: 'p1' }), turnContext(ms('11:00:00.010'), CODEX_MODELS.codex), tokenCount(ms('11:00:00.200'), A, A)]);
+    assert.equal(restarted.scan().stats.mode, 'incremental');
+    append(child, `${tokenCount(ms('11:00:04.000'), AB, B)}\n${tokenCount(ms('11:05:00.000'), addTokens(AB, C), C)}\n`);
+    restarted.scan();
+    for (const [d, rows] of restarted.ledger) first.ledger.set(d, rows);
+    const t = totals(first.rows());
+    assert.equal(t.requests, 3, 'the parent A, B; the fork C');
+    assert.equal(t.output, A.output + B.output + C.output);
   });
 });
