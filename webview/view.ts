@@ -423,10 +423,13 @@ export class DashboardView {
       else swatch.style.borderTopColor = color;
       return el('span', { class: 'legend-item static' }, swatch, el('span', { class: 'legend-label' }, text));
     };
-    const items = [item('swatch-line', p.blue, 'Spent'), item('swatch-dash', p.blue, 'Projection (median)'), item('swatch-band', p.blue, 'p10–p90')];
+    const items = [item('swatch-line', p.blue, 'Spent')];
+    // No projection is drawn on the year's first day (nothing complete to project from), nor listed.
+    const projected = m.burnup.projection !== null;
+    if (projected) items.push(item('swatch-dash', p.blue, 'Projection (median)'), item('swatch-band', p.blue, 'p10–p90'));
     if (m.budget !== null) items.push(item('swatch-line thin', p.green, 'Ideal pace'), item('swatch-line thin', p.red, 'Budget'), item('swatch-dash thin', p.yellow, 'Thresholds'));
     items.push(item('swatch-dot', p.foreground, 'Today'));
-    const key = `${p.blue}${p.green}${p.red}${p.yellow}${p.foreground}${m.budget === null}`;
+    const key = `${p.blue}${p.green}${p.red}${p.yellow}${p.foreground}${m.budget === null}${projected}`;
     if (this.keys.legend !== key) {
       this.keys.legend = key;
       this.burnupLegend.replaceChildren(...items);
