@@ -13,6 +13,10 @@
  * a model whose data has no long-context tier but whose requests do cost more there (Claude
  * Sonnet 4), `LONG_CONTEXT_MULTIPLIERS` supplies Anthropic's published ratios.
  *
+ * One request, or requests known to be of one tier (a local log line), is priced at its own input
+ * size instead (`requestInput`): the tier it reaches is the model's own, wherever its data starts
+ * it (Claude at 200k, gpt-5.4 at 272k); `tierStarts` tells where a model's tiers start.
+ *
  * What each count means: `inputTokens` is ALL input, cache reads and writes included (that is
  * what genai-prices reads as `input_tokens`); the cache counts are the parts of it billed at the
  * cache prices. One-hour cache writes have their own price in genai-prices
@@ -26,8 +30,10 @@ import { calcPrice, type ModelPrice, type PriceCalculation, type Usage } from '@
 
 /** A request this small is in every model's base tier (the lowest tier start in the data is 128k). */
 export const BASE_PROBE_INPUT = 1;
+/** Anthropic's long-context boundary: a request over this many input tokens is priced higher. */
+export const LONG_CONTEXT_START = 200_000;
 /** Just over 200k input tokens: the tier of Anthropic's "200k-1M" context-window rows. */
-export const LONG_CONTEXT_PROBE_INPUT = 200_001;
+export const LONG_CONTEXT_PROBE_INPUT = LONG_CONTEXT_START + 1;
 /** Anthropic: "1-hour cache write tokens are 2 times the base input tokens price". */
 export const ONE_HOUR_WRITE_MULTIPLIER = 2;
 /**
@@ -69,6 +75,12 @@ export interface UsageToPrice {
   readonly at?: Date;
   /** True when every request behind these counts had more than 200k input tokens. */
   readonly longContext?: boolean;
+  /**
+   * The input tokens (all of them) of the request behind these counts, or of each of them when
+   * they are all of one tier: the tier this size reaches is priced, wherever the model's data
+   * starts it. Takes the place of `longContext`.
+   */
+  readonly requestInput?: number;
 }
 
 export interface PriceResult {
@@ -122,7 +134,8 @@ export function priceUsage(u: UsageToPrice): PriceResult {
   // Cache parts are partitions of the input; a report that says otherwise is read as "the input
   // was at least its parts" rather than rejected.
   const input = Math.max(count(u.inputTokens), read + write5m + write1h);
-  const probe = u.longContext ? LONG_CONTEXT_PROBE_INPUT : BASE_PROBE_INPUT;
+  const longContext = u.requestInput !== undefined ? u.requestInput > LONG_CONTEXT_START : u.longContext === true;
+  const probe = u.requestInput !== undefined ? Math.max(BASE_PROBE_INPUT, u.requestInput) : longContext ? LONG_CONTEXT_PROBE_INPUT : BASE_PROBE_INPUT;
   const unpriced = (reason: string): PriceResult => ({ cost: 0, unpriced: true, reason });
 
   const usage: Usage = { input_tokens: input, output_tokens: output };
@@ -152,7 +165,7 @@ export function priceUsage(u: UsageToPrice): PriceResult {
       cost = withoutHour.usd + ONE_HOUR_WRITE_MULTIPLIER * hourAsInput.usd;
     }
     const premium = LONG_CONTEXT_MULTIPLIERS[pricedAs];
-    if (u.longContext && premium && typeof all.calc.model_price.input_mtok !== 'object') {
+    if (longContext && premium && typeof all.calc.model_price.input_mtok !== 'object') {
       // The data has one flat rate: the input side (cache included) and the output at their
       // long-context multiples; web searches are not tokens and keep their price.
       const outputOnly = output > 0 ? priceAtProbe({ output_tokens: output }, u.model, u.provider, u.at, probe) : null;
@@ -164,6 +177,28 @@ export function priceUsage(u: UsageToPrice): PriceResult {
     return { cost: cost + fees, unpriced: false, pricedAs };
   } catch (error) {
     return unpriced(`genai-prices failed for ${u.model}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/**
+ * Where `model`'s price per token goes up at instant `at`, ascending: a request of more input
+ * tokens than a start is priced at that tier (genai-prices compares the whole input). The starts of
+ * the tiers in its genai-prices data (of every kind of token), or LONG_CONTEXT_START for a model
+ * priced by LONG_CONTEXT_MULTIPLIERS. Empty: one price at any size; null: genai-prices does not
+ * know the model.
+ */
+export function tierStarts(model: string, at?: Date, provider?: string): number[] | null {
+  try {
+    const calc = calcPrice({ input_tokens: BASE_PROBE_INPUT }, model, { ...(provider ? { providerId: provider } : {}), ...(at ? { timestamp: at } : {}) });
+    if (!calc) return null;
+    const starts = new Set<number>();
+    for (const price of Object.values(calc.model_price)) {
+      if (price && typeof price === 'object' && Array.isArray(price.tiers)) for (const tier of price.tiers) starts.add(tier.start);
+    }
+    if (starts.size === 0 && LONG_CONTEXT_MULTIPLIERS[calc.model.id]) starts.add(LONG_CONTEXT_START);
+    return [...starts].sort((a, b) => a - b);
+  } catch {
+    return null;
   }
 }
 

@@ -1,22 +1,20 @@
 /**
  * Per-request prices for log lines, through `priceUsage` (genai-prices), memoised.
  *
- * Every log line is one request and is priced as one: the long-context tier is decided by that
- * request's own input (uncached + cache reads + cache writes > 200k tokens), never by a sum.
- * Within a tier prices are linear, so a line's cost is the dot product of its token counts with
- * per-token rates; the rates come from `priceUsage` (a call costs ~50 µs, a history holds
- * hundreds of thousands of lines). Cache reads and 5-minute and one-hour cache writes each have
- * their own rate.
+ * Every log line is one request and is priced as one: its tier is decided by that request's own
+ * input (uncached + cache reads + cache writes), never by a sum, and where the model's own data
+ * starts its tiers (Claude's long context from 200k, gpt-5.4's and gpt-5.5's from 272k). Within a
+ * tier prices are linear, so a line's cost is the dot product of its token counts with per-token
+ * rates; the rates of a tier come from `priceUsage` at a request just over the tier's start (a
+ * call costs ~50 µs, a history holds hundreds of thousands of lines). Cache reads and 5-minute
+ * and one-hour cache writes each have their own rate.
  *
  * How long rates hold: genai-prices gives a model either one price, or prices with start dates, or
- * prices by time of day. The cache key follows: (model, tier); (model, tier, UTC day); or
- * (model, tier, quarter hour).
+ * prices by time of day. The cache key follows: (model, tier); (model, UTC day, tier); or
+ * (model, quarter hour, tier). Where the tiers start is read once per model, day or quarter hour.
  */
 import { calcPrice } from '@pydantic/genai-prices';
-import { priceUsage } from '../../pricing/prices';
-
-/** Above this many input tokens in one request, the long-context tier applies (priceUsage's own boundary). */
-export const LONG_CONTEXT_THRESHOLD = 200_000;
+import { BASE_PROBE_INPUT, priceUsage, tierStarts } from '../../pricing/prices';
 
 /** Rates per token: uncached input, cache read, 5-minute write, one-hour write, output. */
 export type Rates = Float64Array;
@@ -26,12 +24,22 @@ const QUARTER_HOUR_MS = 900_000;
 
 type Variation = 'none' | 'day' | 'timeOfDay' | 'unknown';
 
+/** The prices of a model for a stretch of time. */
+interface Period {
+  /** The instant rates are computed at. */
+  readonly at: Date;
+  /** Input sizes above which the next tier applies, ascending (empty: one tier). */
+  readonly starts: readonly number[];
+  /** Rates by tier (0 = base); undefined = not computed yet, null = unpriced. */
+  readonly rates: (Rates | null | undefined)[];
+}
+
 interface ModelEntry {
   readonly variation: Variation;
-  /** Time-invariant rates: [base, long]; undefined = not computed yet. */
-  fixed: [Rates | null | undefined, Rates | null | undefined];
-  /** Time-bound rates by key. */
-  readonly timed: Map<string, Rates | null>;
+  /** The time-invariant period; undefined = not read yet. */
+  fixed: Period | undefined;
+  /** Time-bound periods by key (UTC day or quarter hour). */
+  readonly timed: Map<string, Period>;
 }
 
 export class RateCache {
@@ -56,7 +64,7 @@ export class RateCache {
       } catch {
         variation = 'unknown';
       }
-      e = { variation, fixed: [undefined, undefined], timed: new Map() };
+      e = { variation, fixed: undefined, timed: new Map() };
       this.models.set(model, e);
     }
     this.lastModel = model;
@@ -64,32 +72,45 @@ export class RateCache {
     return e;
   }
 
-  /** Rates for `model` at instant `ms` in the base or long-context tier; null = unpriced. */
-  rates(model: string, ms: number, long: boolean): Rates | null {
+  /** Rates for one request of `model` at instant `ms` with `input` input tokens in all; null = unpriced. */
+  rates(model: string, ms: number, input: number): Rates | null {
     const e = this.entry(model);
-    if (e.variation === 'none' || e.variation === 'unknown') {
-      const hit = e.fixed[long ? 1 : 0];
-      if (hit !== undefined) return hit;
-      const rates = e.variation === 'none' ? this.compute(model, new Date(ms), long) : null;
-      if (rates === null) this.unpricedModels.add(model);
-      e.fixed[long ? 1 : 0] = rates;
-      return rates;
+    if (e.variation === 'unknown') {
+      this.unpricedModels.add(model);
+      return null;
     }
-    const when = e.variation === 'day' ? new Date(ms).toISOString().slice(0, 10) : String(Math.floor(ms / QUARTER_HOUR_MS));
-    const key = long ? `${when}L` : when;
-    const hit = e.timed.get(key);
+    let period: Period | undefined;
+    if (e.variation === 'none') period = e.fixed ??= this.period(model, new Date(ms));
+    else {
+      const when = e.variation === 'day' ? new Date(ms).toISOString().slice(0, 10) : String(Math.floor(ms / QUARTER_HOUR_MS));
+      period = e.timed.get(when);
+      if (!period) {
+        // Noon UTC of the day for date-bound prices; the line's own instant for time-of-day ones.
+        period = this.period(model, e.variation === 'day' ? new Date(`${when}T12:00:00Z`) : new Date(ms));
+        e.timed.set(when, period);
+      }
+    }
+    const { starts } = period;
+    let tier = 0;
+    while (tier < starts.length && input > (starts[tier] as number)) tier++;
+    const hit = period.rates[tier];
     if (hit !== undefined) return hit;
-    // Noon UTC of the day for date-bound prices; the line's own instant for time-of-day ones.
-    const rates = this.compute(model, e.variation === 'day' ? new Date(`${when}T12:00:00Z`) : new Date(ms), long);
+    const rates = this.compute(model, period.at, tier === 0 ? BASE_PROBE_INPUT : (starts[tier - 1] as number) + 1);
     if (rates === null) this.unpricedModels.add(model);
-    e.timed.set(key, rates);
+    period.rates[tier] = rates;
     return rates;
   }
 
-  private compute(model: string, at: Date, long: boolean): Rates | null {
+  private period(model: string, at: Date): Period {
+    const starts = tierStarts(model, at) ?? [];
+    return { at, starts, rates: new Array<Rates | null | undefined>(starts.length + 1).fill(undefined) };
+  }
+
+  /** Per-token rates of a request of `requestInput` input tokens (the tier that size reaches). */
+  private compute(model: string, at: Date, requestInput: number): Rates | null {
     const price = (u: { cacheReadTokens?: number; cacheWrite5mTokens?: number; cacheWrite1hTokens?: number; outputTokens?: number }) => {
       this.calls++;
-      return priceUsage({ model, inputTokens: UNIT, outputTokens: 0, ...u, at, longContext: long });
+      return priceUsage({ model, inputTokens: UNIT, outputTokens: 0, ...u, at, requestInput });
     };
     const input = price({});
     if (input.unpriced) return null;

@@ -28,7 +28,7 @@ import { CODEX_ASSUMED_LABEL, newCodexState, REPLAY_BURST_MS, type CodexFileStat
 import type { ParserThread } from './parallel';
 import type { LocalSourceId } from './paths';
 import { CHUNK_BYTES, E_FLAG_FAST, E_FLAG_KEYED, E_FLAG_SIDECHAIN, ENTRY, FileReader, fingerprintAt, runJob, type ParsedFile, type ParseJob } from './reader';
-import { LONG_CONTEXT_THRESHOLD, RateCache } from './pricing';
+import { RateCache } from './pricing';
 import {
   ARCHIVE_FILE_ID,
   COST,
@@ -660,7 +660,7 @@ export class Scanner {
     if (total === 0) return;
     c.entries++;
     const day = this.dayOf(ms);
-    const rates = this.rates.rates(model, ms, input + read + write > LONG_CONTEXT_THRESHOLD);
+    const rates = this.rates.rates(model, ms, input + read + write);
     let cost = rates ? input * (rates[0] as number) + read * (rates[1] as number) + w5 * (rates[2] as number) + w1 * (rates[3] as number) + output * (rates[4] as number) : 0;
     if (rates && (flags & E_FLAG_FAST) !== 0) {
       // Fast mode: every rate times the model's multiplier; unknown → standard rates, flagged.
@@ -749,7 +749,7 @@ export class Scanner {
     if (d[o + 3] === 1) c.assumed++;
     const day = this.dayOf(ms);
     const uncached = input - cached;
-    const rates = this.rates.rates(priceAs, ms, input > LONG_CONTEXT_THRESHOLD);
+    const rates = this.rates.rates(priceAs, ms, input);
     const cost = rates ? uncached * (rates[0] as number) + cached * (rates[1] as number) + output * (rates[4] as number) : 0;
     state.add(fileId, this.bucketOf(state, day, model), 1, cost, uncached, output, cached, 0, 1, rates ? 0 : 1);
     this.changed.add(day);

@@ -359,8 +359,10 @@ const MAGIC = 0x4c4c4254; // "TBLL" little-endian
  * 3: Codex rollouts keep their session, the turns read and where a fork is in its replayed history,
  * and the state the turns of every session (a state of version 2 has none of this: it is
  * discarded, and the rollouts on disk are read again).
+ * 4: a request is priced in the tier its input reaches where the model starts it (version 3 priced
+ * gpt-5.4 and gpt-5.5 requests of more than 272k input tokens at their base rates).
  */
-export const STATE_VERSION = 3;
+export const STATE_VERSION = 4;
 
 /** Seconds since 2020-01-01 (a non-negative int32 until 2088): how `sessionTurns` keeps an instant. */
 export function secondOf(ms: number): number {

@@ -3,6 +3,7 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { readFileSync } from 'node:fs';
+import { calcPrice } from '@pydantic/genai-prices';
 import { CODEX_ASSUMED_LABEL, CODEX_NEEDLE, newCodexState, parseCodexLine, parseCodexLineSlow, type CodexFileState } from '../../../src/sources/localLogs/codex';
 import { generateCorpus } from '../../fakes/agentLogs';
 import { Scanner } from '../../../src/sources/localLogs/scanner';
@@ -84,6 +85,30 @@ void describe('Codex logs', () => {
     assert.equal(t.input + t.read, ab.input, 'the final total_token_usage');
     assert.equal(t.output, ab.output);
     assert.ok(close(t.cost, codexCost(CODEX_MODELS.codex, A, T('10:00:01')) + codexCost(CODEX_MODELS.codex, B, T('10:01:00'))));
+  });
+
+  void it('a turn is priced in the tier its own input reaches: gpt-5.4 and gpt-5.5 from 272k, not from 200k', () => {
+    const home = tempHome();
+    // gpt-5.4 / gpt-5.5 cost more from 272k input tokens (genai-prices: tiers starting at 271,999).
+    const over: CodexTokens = { input: 300_000, cached: 0, output: 1_000, reasoning: 0 };
+    const overCached: CodexTokens = { input: 280_000, cached: 200_000, output: 3_000, reasoning: 500 };
+    const between: CodexTokens = { input: 250_000, cached: 50_000, output: 2_000, reasoning: 0 }; // long by the 200k rule, base for gpt-5.4
+    let total = ZERO_TOKENS;
+    const line = (at: string, t: CodexTokens) => tokenCount(at, (total = addTokens(total, t)), t);
+    write(codexFile(home, 'sessions/2026/11/18/rollout-lc.jsonl'), [
+      turnContext(T('10:00:00'), 'gpt-5.4'),
+      line(T('10:00:05'), over),
+      line(T('10:01:00'), between),
+      turnContext(T('10:02:00'), 'gpt-5.5'),
+      line(T('10:02:05'), overCached),
+    ]);
+    const rows = session(home).scan().rows;
+    // The reference: genai-prices for each request on its own (input includes the cached part).
+    const price = (model: string, t: CodexTokens, at: string) => calcPrice({ input_tokens: t.input, cache_read_tokens: t.cached, output_tokens: t.output }, model, { timestamp: new Date(at) })?.total_price ?? NaN;
+    const by = (model: string) => rows.find((r) => r.model === model)?.cost ?? NaN;
+    assert.ok(close(price('gpt-5.4', over, T('10:00:05')), 1.5225), 'genai-prices: $5 / $22.50 per M over 272k');
+    assert.ok(close(by('gpt-5.4'), price('gpt-5.4', over, T('10:00:05')) + price('gpt-5.4', between, T('10:01:00'))), `gpt-5.4: ${by('gpt-5.4')}`);
+    assert.ok(close(by('gpt-5.5'), price('gpt-5.5', overCached, T('10:02:05'))), `gpt-5.5: ${by('gpt-5.5')}`);
   });
 
   void it('the model comes from turn_context and may switch mid-file', () => {

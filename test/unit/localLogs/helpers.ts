@@ -97,17 +97,17 @@ export function totals(rows: readonly LedgerRow[], filter: (r: LedgerRow) => boo
   return t;
 }
 
-/** The cost of one Claude response, priced on its own with priceUsage (the reference). */
+/** The cost of one Claude response, priced on its own with priceUsage (the reference), in the tier its input reaches. */
 export function claudeCost(model: string, u: ClaudeUsage, at: string): number {
   const w5 = u.write5m ?? 0;
   const w1 = u.write1h ?? 0;
   const all = u.input + (u.cacheRead ?? 0) + w5 + w1;
-  return priceUsage({ model, inputTokens: all, cacheReadTokens: u.cacheRead ?? 0, cacheWrite5mTokens: w5, cacheWrite1hTokens: w1, outputTokens: u.output, at: new Date(at), longContext: all > 200_000 }).cost;
+  return priceUsage({ model, inputTokens: all, cacheReadTokens: u.cacheRead ?? 0, cacheWrite5mTokens: w5, cacheWrite1hTokens: w1, outputTokens: u.output, at: new Date(at), requestInput: all }).cost;
 }
 
-/** The cost of one Codex turn, priced on its own with priceUsage. */
+/** The cost of one Codex turn, priced on its own with priceUsage, in the tier its input reaches. */
 export function codexCost(model: string, t: CodexTokens, at: string): number {
-  return priceUsage({ model, inputTokens: t.input, cacheReadTokens: t.cached, outputTokens: t.output, at: new Date(at), longContext: t.input > 200_000 }).cost;
+  return priceUsage({ model, inputTokens: t.input, cacheReadTokens: t.cached, outputTokens: t.output, at: new Date(at), requestInput: t.input }).cost;
 }
 
 export const close = (a: number, b: number, eps = 1e-9) => Math.abs(a - b) <= eps * Math.max(1, Math.abs(a), Math.abs(b));

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { calcPrice } from '@pydantic/genai-prices';
-import { priceUsage } from '../../../src/pricing/prices';
+import { priceUsage, tierStarts } from '../../../src/pricing/prices';
 
 const close = (actual: number, expected: number, message?: string) => assert.ok(Math.abs(actual - expected) < 1e-9 * Math.max(1, Math.abs(expected)), message ?? `${actual} ≈ ${expected}`);
 
@@ -73,6 +73,26 @@ void describe('priceUsage (genai-prices)', () => {
     assert.equal(r.unpriced, true);
     assert.equal(r.cost, 0);
     assert.match(r.reason ?? '', /gpt-imaginary-9/);
+  });
+
+  void it('prices one request in the tier its own input reaches, where the model starts it (requestInput, tierStarts)', () => {
+    // gpt-5.4: $2.50 / $15 per M up to 272k input tokens in a request, $5 / $22.50 above (genai-prices: start 271,999).
+    assert.deepEqual(tierStarts('gpt-5.4'), [271_999]);
+    assert.deepEqual(tierStarts('claude-sonnet-4-5'), [200_000]);
+    assert.deepEqual(tierStarts('claude-sonnet-4-20250514'), [200_000], 'flat data, long-context multipliers from 200k');
+    assert.deepEqual(tierStarts('gpt-5'), []);
+    assert.equal(tierStarts('no-such-model-xyz'), null);
+    const gpt54 = (requestInput: number) => priceUsage({ model: 'gpt-5.4', inputTokens: 1e6, outputTokens: 1e6, requestInput }).cost;
+    close(gpt54(250_000), 2.5 + 15, 'over 200k, under 272k: base');
+    close(gpt54(271_999), 2.5 + 15);
+    close(gpt54(272_000), 5 + 22.5);
+    close(priceUsage({ model: 'gpt-5.4', inputTokens: 300_000, outputTokens: 1_000, requestInput: 300_000 }).cost, calcPrice({ input_tokens: 300_000, output_tokens: 1_000 }, 'gpt-5.4')?.total_price ?? NaN);
+    // Claude as with longContext: the 200k boundary, Sonnet 4's multipliers included.
+    for (const model of ['claude-sonnet-4-5', 'claude-sonnet-4-20250514']) {
+      for (const [requestInput, longContext] of [[200_000, false], [200_001, true]] as const) {
+        close(priceUsage({ model, provider: 'anthropic', inputTokens: 1e6, outputTokens: 1e5, requestInput }).cost, priceUsage({ model, provider: 'anthropic', inputTokens: 1e6, outputTokens: 1e5, longContext }).cost, `${model} ${requestInput}`);
+      }
+    }
   });
 
   void it('uses the prices in force on the day', () => {
