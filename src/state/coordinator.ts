@@ -96,8 +96,9 @@ export class Coordinator {
   private timer: ReturnType<typeof setInterval> | undefined;
   private watcher: FSWatcher | undefined;
   private poke: ReturnType<typeof setTimeout> | undefined;
+  /** The look running now, and the one queued after it. */
   private ticking: Promise<void> | undefined;
-  private tickAgain = false;
+  private nextTick: Promise<void> | undefined;
   /** When this window last started a fetch (ms since the epoch; 0 = never). */
   private lastFetch = 0;
   /** The ledger file as this window's own last fetch left it (its modification time is then not news). */
@@ -214,23 +215,31 @@ export class Coordinator {
     return this.tick();
   }
 
-  /** One look at the lease and the shared files; never two at once (a call meanwhile runs one more). */
+  /**
+   * One look at the lease and the shared files; never two at once. A call while one runs gets one
+   * more look, which starts when the running one ends (all calls meanwhile share it), and waits for
+   * that look only: when looks are slow (each waits a heartbeat for a busy lock) the heartbeat keeps
+   * asking for more, and a caller waiting for the looks to stop would wait forever.
+   */
   private tick(): Promise<void> {
-    if (this.ticking) {
-      this.tickAgain = true;
-      return this.ticking;
-    }
-    this.ticking = (async () => {
-      try {
-        do {
-          this.tickAgain = false;
-          await this.tickOnce();
-        } while (this.tickAgain && !this.disposed);
-      } finally {
-        this.ticking = undefined;
-      }
-    })();
-    return this.ticking;
+    if (this.nextTick) return this.nextTick;
+    if (!this.ticking) return this.runTick();
+    const next = this.ticking
+      .catch(() => undefined)
+      .then(() => {
+        this.nextTick = undefined;
+        return this.runTick();
+      });
+    this.nextTick = next;
+    return next;
+  }
+
+  private runTick(): Promise<void> {
+    const running = this.tickOnce().finally(() => {
+      this.ticking = undefined;
+    });
+    this.ticking = running;
+    return running;
   }
 
   private async tickOnce(): Promise<void> {

@@ -6,20 +6,20 @@
  * critical sections of a few milliseconds (read, decide, write). A holder releases only its own
  * lock (matched by a random token).
  *
- * A holder that crashed inside one leaves the file behind: a lock older than `staleMs` is broken.
- * The file system has no "delete this name if it is still that file", so breaking is a check and
- * then a delete, and nothing may change the name in between. Two processes breaking at once would
- * break that (one deletes the stale lock and a third process takes the free name; the other, still
- * acting on what it saw, deletes the third's fresh lock: two holders). So breaking is serialised
- * behind a second lock, the breaker (`<lock>.break`, taken the same way): its holder looks at the
- * lock again and deletes it only if it is still the very file found stale (same inode and
- * modification time) and still stale. Why that is enough: only a holder releasing its own lock and
- * a breaker holding the breaker ever delete the lock; the holder of a stale lock is gone (or has
- * overrun `staleMs`, which the lock cannot protect against), and no other breaker runs meanwhile,
- * so the file looked at is the file deleted. A fresh lock taken after that has a new modification
- * time, so a breaker that saw the old one leaves it alone. A breaker left behind by a process that
- * crashed while breaking (a few milliseconds) is itself broken the same way, after twice
- * `staleMs`, behind `<lock>.break.break`.
+ * A holder that crashed inside one leaves the file behind: a lock older than `staleMs` (or modified
+ * as far in the future: the clock was set back) is broken. The file system has no "delete this name
+ * if it is still that file", so breaking is a check and then a delete, and nothing may change the
+ * name in between. Two processes breaking at once would break that (one deletes the stale lock and
+ * a third process takes the free name; the other, still acting on what it saw, deletes the third's
+ * fresh lock: two holders). So breaking is serialised behind a second lock, the breaker
+ * (`<lock>.break`, taken the same way): its holder looks at the lock again and deletes it only if
+ * it is still the very file found stale (same inode and modification time) and still stale. Why
+ * that is enough: only a holder releasing its own lock and a breaker holding the breaker ever
+ * delete the lock; the holder of a stale lock is gone (or has overrun `staleMs`, which the lock
+ * cannot protect against), and no other breaker runs meanwhile, so the file looked at is the file
+ * deleted. A fresh lock taken after that has a new modification time, so a breaker that saw the old
+ * one leaves it alone. A breaker left behind by a process that crashed while breaking (a few
+ * milliseconds) is itself broken the same way, after twice `staleMs`, behind `<lock>.break.break`.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
@@ -121,8 +121,12 @@ export async function withFileLock<T>(file: string, fn: () => Promise<T>, option
   }
 }
 
+/**
+ * Older than `staleMs`, or as far in the future: a lock modified "in the future" was left before
+ * the clock was set back, and would otherwise stay fresh, and hold everyone off, for that long.
+ */
 function isStale(info: Stats, staleMs: number): boolean {
-  return Date.now() - info.mtimeMs > staleMs;
+  return Math.abs(Date.now() - info.mtimeMs) > staleMs;
 }
 
 /**

@@ -5,11 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, afterEach, before, describe, it } from 'node:test';
+import { Coordinator } from '../../../src/state/coordinator';
 import { startSimulator, type Simulator } from '../../../tools/simulator/server';
 import { HEARTBEAT_MS, INTERVAL_MS, KEY, NOW, openWindow, STALE_MS, type TestWindow } from './windows';
 
@@ -66,6 +67,37 @@ async function watchLeaders(list: readonly TestWindow[], ms: number): Promise<nu
     await sleep(15);
   }
   return most;
+}
+
+/** A coordinator over a stand-in service that only counts its fetches, for the edge cases of the schedule. */
+function bare(dir: string, options: { requestTimeoutMs?: number } = {}): { coordinator: Coordinator; fetches: () => number } {
+  let fetches = 0;
+  const service = {
+    refreshing: false,
+    refresh: () => {
+      fetches++;
+      return Promise.resolve();
+    },
+    reloadFromStore: () => Promise.resolve(false),
+  };
+  const quiet = { info: () => undefined, warn: () => undefined };
+  const coordinator = new Coordinator({ dir, service, intervalMs: () => INTERVAL_MS, logger: quiet, heartbeatMs: HEARTBEAT_MS, staleMs: STALE_MS, requestTimeoutMs: options.requestTimeoutMs ?? 5_000, watch: false });
+  return { coordinator, fetches: () => fetches };
+}
+
+/** How long `work` took; fails when it is still running after `timeoutMs`. */
+async function within(what: string, timeoutMs: number, work: Promise<void>): Promise<number> {
+  const start = Date.now();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} still running after ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+  return Date.now() - start;
 }
 
 const PERIOD_MS = 6 * INTERVAL_MS; // fetches at 0 and about every interval (+ up to a heartbeat)
@@ -210,6 +242,30 @@ void describe('coordinator: many windows, one poller', { timeout: 60_000 }, () =
     leader.coordinator.changed('key changed');
     await until('the leader to fetch', () => fetchesSince(mark) === 1, 2_000);
     close(list);
+  });
+});
+
+void describe('coordinator: looks that take a whole heartbeat', { timeout: 20_000 }, () => {
+  void it('start() and refresh() return while every look waits out a busy lock', async (t) => {
+    const dir = await mkdtemp(join(tmpdir(), 'tb-coord-slow-'));
+    // Another window holds leader.lock, kept fresh, the whole time: each look waits a heartbeat for
+    // it and gives up; meanwhile the next heartbeat has asked for another look.
+    const lock = join(dir, 'leader.lock');
+    await writeFile(lock, JSON.stringify({ token: 'busy', pid: 1, at: new Date().toISOString() }));
+    const keepFresh = setInterval(() => {
+      const now = new Date();
+      utimes(lock, now, now).catch(() => undefined);
+    }, 50);
+    const { coordinator } = bare(dir, { requestTimeoutMs: 200 });
+    try {
+      const started = await within('start()', 1_500, coordinator.start());
+      const refreshed = await within('refresh()', 1_500, coordinator.refresh('test'));
+      t.diagnostic(`start() took ${started} ms, refresh() ${refreshed} ms (heartbeat ${HEARTBEAT_MS} ms)`);
+      assert.equal(coordinator.isLeader, false);
+    } finally {
+      clearInterval(keepFresh);
+      coordinator.dispose();
+    }
   });
 });
 

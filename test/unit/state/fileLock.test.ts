@@ -18,7 +18,7 @@ function ask<T>(child: ChildProcess, message: unknown): Promise<T> {
   });
 }
 
-/** Writes a lock file as a crashed holder left it, last modified `ageMs` ago. */
+/** Writes a lock file as a crashed holder left it, last modified `ageMs` ago (negative: in the future). */
 async function leftBehind(file: string, ageMs: number): Promise<void> {
   await writeFile(file, JSON.stringify({ token: 'crashed', pid: 1, at: new Date().toISOString() }));
   const at = new Date(Date.now() - ageMs);
@@ -41,6 +41,14 @@ void describe('withFileLock: breaking a stale lock', () => {
     await assert.rejects(withFileLock(join(dir, 'x.lock'), () => Promise.resolve(1), { staleMs: 5_000, timeoutMs: 100 }), /stayed busy/);
     await leftBehind(join(dir, 'x.lock.break'), 11_000);
     assert.equal(await withFileLock(join(dir, 'x.lock'), () => Promise.resolve(42), { staleMs: 5_000, timeoutMs: 100 }), 42);
+    assert.deepEqual(await readdir(dir), [], 'nothing left behind');
+  });
+
+  void it('breaks a lock (and a breaker) last modified in the future: the clock was set back after a crash', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tb-lock-'));
+    await leftBehind(join(dir, 'x.lock'), -3_600_000);
+    await leftBehind(join(dir, 'x.lock.break'), -3_600_000);
+    assert.equal(await withFileLock(join(dir, 'x.lock'), () => Promise.resolve(42), { staleMs: 5_000, timeoutMs: 500 }), 42);
     assert.deepEqual(await readdir(dir), [], 'nothing left behind');
   });
 });
