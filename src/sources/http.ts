@@ -84,16 +84,25 @@ const DEFAULTS = {
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
+/** `text` with the user name and password of any URL in it (`https://user:pass@host`) hidden, for messages and the log. */
+export function hideUrlCredentials(text: string): string {
+  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^/?#@\s]*@/gi, '$1…@');
+}
+
 /**
  * Parses a source URL and refuses anything a key must not be sent to: only `https:`, or `http:`
- * to loopback.
+ * to loopback; and no user name or password in it (fetch would refuse to send it, and it would
+ * travel into messages: the key has its own place, Set API Key…).
  */
 export function parseSourceUrl(raw: string, settingName: string): URL {
   let url: URL;
   try {
     url = new URL(raw.trim());
   } catch {
-    throw new SourceError('config', `${settingName} is not a valid URL: "${raw}". Use a full address such as https://gateway.example.com.`);
+    throw new SourceError('config', `${settingName} is not a valid URL: "${hideUrlCredentials(raw)}". Use a full address such as https://gateway.example.com.`);
+  }
+  if (url.username !== '' || url.password !== '') {
+    throw new SourceError('config', `${settingName} has a user name or password in it (${hideUrlCredentials(url.href)}). Remove it from the URL: the key goes in "Token Budget: Set API Key…".`);
   }
   if (url.protocol === 'https:') return url;
   if (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname)) return url;

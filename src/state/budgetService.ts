@@ -12,7 +12,7 @@ import { Ledger } from '../core/ledger';
 import { buildSnapshot, countsTowardSpend, type GatewayBudget, type Snapshot, type SourceStatus } from '../core/snapshot';
 import { resolveBudget } from '../core/budgetYear';
 import type { SourceId } from '../core/types';
-import { redact, SourceError, type HttpClient } from '../sources/http';
+import { hideUrlCredentials, redact, SourceError, type HttpClient } from '../sources/http';
 import type { SourceAdapter } from '../sources/types';
 import type { BudgetYearRecord, LedgerStore, SourceMemory } from './ledgerStore';
 import { recordBudgetYear, yearSnapshot } from './yearArchive';
@@ -188,7 +188,7 @@ export class BudgetService {
         const memory: Memory = { ...this.memory.get(adapter.id) };
         const identity = adapter.identity(config);
         if (memory.identity !== undefined && memory.identity !== identity) {
-          this.deps.logger.info(`${adapter.label}: the source changed (${memory.identity} → ${identity}); its old rows are dropped.`);
+          this.deps.logger.info(hideUrlCredentials(`${adapter.label}: the source changed (${memory.identity} → ${identity}); its old rows are dropped.`));
           this.ledger.replaceDays(adapter.id, this.ledger.daysWithData(adapter.id), []);
           delete memory.sync;
           delete memory.lastSuccess;

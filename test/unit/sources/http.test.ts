@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import * as v from 'valibot';
-import { HttpClient, joinUrl, parseRetryAfter, parseSourceUrl, redact, SourceError } from '../../../src/sources/http';
+import { hideUrlCredentials, HttpClient, joinUrl, parseRetryAfter, parseSourceUrl, redact, SourceError } from '../../../src/sources/http';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, hit: number) => void;
 
@@ -207,6 +207,15 @@ void describe('URL and header helpers', () => {
   void it('accepts https and loopback http, refuses other http', () => {
     assert.equal(parseSourceUrl('https://gw.example.com/base', 'x').href, 'https://gw.example.com/base');
     assert.equal(parseSourceUrl('http://127.0.0.1:4000', 'x').port, '4000');
+    assert.equal(hideUrlCredentials('changed (https://alice:pw@a.example.com → https://b.example.com/x?y=1)'), 'changed (https://…@a.example.com → https://b.example.com/x?y=1)');
+    // A password in the URL is refused and never repeated, in whatever form it comes.
+    for (const raw of ['https://alice:hunter2-very-secret@gateway.example.com/', 'http://alice:hunter2-very-secret@127.0.0.1:4000', 'https://hunter2-very-secret@gateway.example.com', 'https://alice:hunter2-very-secret@gate way.example.com']) {
+      assert.throws(
+        () => parseSourceUrl(raw, 'tokenBudget.sources.gateway.url'),
+        (e: SourceError) => e.kind === 'config' && !e.message.includes('hunter2') && /user name or password|not a valid URL/.test(e.message),
+        raw,
+      );
+    }
     assert.equal(parseSourceUrl('http://localhost:4000', 'x').hostname, 'localhost');
     assert.throws(() => parseSourceUrl('http://gw.example.com', 'tokenBudget.sources.gateway.url'), (e: SourceError) => e.kind === 'insecure_url' && /https/.test(e.message));
     assert.throws(() => parseSourceUrl('not a url', 'x'), (e: SourceError) => e.kind === 'config');
