@@ -6,11 +6,13 @@
  * Reading streams through one buffer: fs.readSync in 1 MB chunks, lines found with Buffer.indexOf
  * of the source's marker (`"usage":{` for Claude Code, `"type":"t` for Codex), so lines without
  * it cost only the search; an unterminated last line is not consumed (it is read again, complete,
- * next time); a line longer than MAX_LINE_BYTES is skipped.
+ * next time) unless it is a whole JSON object (see `read`); a line longer than MAX_LINE_BYTES is
+ * skipped.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { line, parseClaudeLine, USAGE_NEEDLE, usageObjectAt, type ParseCounters } from './claude';
 import { CODEX_NEEDLE, newCodexState, parseCodexLine, parseCodexMeta, type CodexFileState } from './codex';
+import { LBRACE, parseJsonLine, RBRACE } from './jsonBytes';
 import type { LocalSourceId } from './paths';
 import { hashBytes } from './state';
 
@@ -30,7 +32,7 @@ export const E_FLAG_FAST = 4;
 // Codex: [ms, model, priceAs, assumed, input, cached, output, reasoning, total, index of the turn in its rollout]
 
 export interface ParsedFile {
-  /** Offset after the last complete line. */
+  /** Offset after the last complete line (its newline, or its end when it is the file's last and a whole object). */
   readonly consumed: number;
   /** Fingerprint of the bytes before `consumed`. */
   readonly tail: number;
@@ -85,6 +87,16 @@ class Entries {
   }
 }
 
+/** Whether buf[0, end) is one whole JSON object, white space around it allowed. */
+function wholeObject(buf: Buffer, end: number): boolean {
+  let a = 0;
+  let b = end;
+  const blank = (c: number | undefined) => c === 32 || c === 9 || c === 13;
+  while (a < b && blank(buf[a])) a++;
+  while (b > a && blank(buf[b - 1])) b--;
+  return buf[a] === LBRACE && buf[b - 1] === RBRACE && parseJsonLine(buf, a, b) !== undefined;
+}
+
 /** Reads the hash of the `FINGERPRINT_BYTES` before `offset` (0 at offset 0). */
 export function fingerprintAt(fd: number, offset: number, counters?: { fingerprintBytes: number }): number {
   if (offset === 0) return 0;
@@ -131,14 +143,28 @@ export class FileReader {
         }
       }
       const n = readSync(fd, buf, carry, buf.length - carry, pos);
-      if (n <= 0) break;
-      bytesRead += n;
-      pos += n;
-      const end = carry + n;
-      const lastNl = buf.lastIndexOf(10, end - 1);
-      if (lastNl < 0) {
-        carry = end;
-        continue;
+      let end: number;
+      let lastNl: number;
+      // At the end of the file, a last line without its newline that is a whole JSON object was
+      // left so (ccusage counts it too): it is read as if its newline were there, and consumed to
+      // its end. A line still being written is not a whole object (no proper prefix of one is), and
+      // a newline written after it later only makes an empty line.
+      let unterminated = false;
+      if (n <= 0) {
+        if (carry === 0 || skipping || !wholeObject(buf, carry)) break;
+        buf[carry] = 10; // room: buf grows at the top of the loop when full
+        end = carry + 1;
+        lastNl = carry;
+        unterminated = true;
+      } else {
+        bytesRead += n;
+        pos += n;
+        end = carry + n;
+        lastNl = buf.lastIndexOf(10, end - 1);
+        if (lastNl < 0) {
+          carry = end;
+          continue;
+        }
       }
       if (head) {
         head = false;
@@ -197,6 +223,10 @@ export class FileReader {
           }
         }
         i = e + 1;
+      }
+      if (unterminated) {
+        consumed = base + lastNl;
+        break;
       }
       consumed = base + lastNl + 1;
       carry = end - (lastNl + 1);

@@ -15,7 +15,8 @@
  *    stays.
  * 3. Reading streams through one buffer: fs.readSync in 1 MB chunks, lines found with
  *    Buffer.indexOf; only lines containing the source's marker are parsed; an unterminated last
- *    line is not consumed (it is read again, complete, next time).
+ *    line is not consumed (it is read again, complete, next time) unless it is a whole JSON object
+ *    (a file left without its final newline; reader.ts).
  * 4. The result: the full set of rows for every day that changed (the ledger replaces whole days),
  *    from the state's aggregates, which include what deleted files contributed.
  */

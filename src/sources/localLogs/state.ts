@@ -2,8 +2,9 @@
  * What the local-log scanner remembers for one source, and its file on disk.
  *
  * - `files`: per log file (by path) its identity (dev + inode), size, mtime, the byte offset read
- *   up to (always just after a newline) and a fingerprint of the bytes before that offset, so a
- *   file rewritten in place is noticed; for Codex also the running total and model.
+ *   up to (just after a newline, or at the end of a last line that is a whole JSON object without
+ *   its newline) and a fingerprint of the bytes before that offset, so a file rewritten in place
+ *   is noticed; for Codex also the running total and model.
  * - `contrib`: per file, per bucket (local day × model) what that file contributed. Totals per
  *   bucket are their sum. A deleted file's contributions stay (Claude Code deletes transcripts
  *   after 30 days; what was counted stays counted); a truncated file's are replaced on re-read.

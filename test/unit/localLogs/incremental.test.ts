@@ -125,6 +125,31 @@ void describe('incremental scans', () => {
     assert.equal(totals(late.rows).requests, 7);
   });
 
+  void it('a last line left without its newline counts, once, also when the newline and more lines come later', () => {
+    const home = tempHome();
+    // No message id: nothing would dedupe a second count of it.
+    const unkeyed = assistant({ timestamp: '2026-11-18T10:30:00.000Z', model: SONNET, usage: U, text: 'y'.repeat(200) });
+    const a = claudeFile(home, 'p/a.jsonl');
+    write(a, [line(0)], unkeyed);
+    const A = { input: 1_000, cached: 0, output: 100, reasoning: 0 };
+    const AA = { input: 2_000, cached: 0, output: 200, reasoning: 0 };
+    const AAA = { input: 3_000, cached: 0, output: 300, reasoning: 0 };
+    const x = codexFile(home, 'sessions/2026/11/18/rollout-x.jsonl');
+    write(x, [codexTurnContextLine('2026-11-18T10:00:00.000Z', 'gpt-5'), codexTokenCountLine('2026-11-18T10:00:01.000Z', A, A)], codexTokenCountLine('2026-11-18T10:00:02.000Z', AA, A));
+    const claude = new Session(new Scanner(), 'claudeCode', home);
+    const codex = new Session(new Scanner(), 'codex', home);
+    assert.equal(totals(claude.scan().rows).requests, 2, 'as ccusage: the finished last line counts');
+    assert.equal(totals(codex.scan().rows).requests, 2);
+    append(a, `\n${line(2)}\n`);
+    append(x, `\n${codexTokenCountLine('2026-11-18T10:00:03.000Z', AAA, A)}\n`);
+    claude.scan();
+    codex.scan();
+    assert.equal(totals(claude.rows()).requests, 3, 'the completed line is not counted again');
+    assert.equal(totals(codex.rows()).requests, 3);
+    assert.equal(totals(codex.rows()).output, AAA.output);
+    assert.equal(claude.scan().stats.bytesRead, 0);
+  });
+
   void it('the state file lets a new scanner (a restart) go on without reading anything again', () => {
     const home = tempHome();
     const stateFile = path.join(tempHome('tb-state-'), 'claude.state');
