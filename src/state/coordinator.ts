@@ -295,14 +295,22 @@ export class Coordinator {
   private async leaderDuties(): Promise<void> {
     // The last fetch started at our own start time, or (after a handover) when the last leader saved.
     const saved = await stampOf(this.ledgerFile);
-    const last = saved && saved.key !== this.ownSave ? Math.max(this.lastFetch, saved.mtimeMs) : this.lastFetch;
+    const times = saved && saved.key !== this.ownSave ? [this.lastFetch, saved.mtimeMs] : [this.lastFetch];
+    // A time "in the future" was taken by a clock that has since been set back (or the ledger was
+    // saved by a window whose clock ran ahead): it tells nothing about when the next fetch is due,
+    // and waiting until the clock reaches it would stop fetching for the whole skew (across
+    // restarts too, for the ledger's). It counts as never: a fetch is due, and the rhythm restarts
+    // from the clock as it is (each time on its own, so a fetch that fails cannot make it due again).
+    const now = Date.now();
+    const last = Math.max(...times.map((t) => (t > now ? 0 : t)));
+    const skewed = times.some((t) => t > now);
     const request = v.safeParse(RequestSchema, await readJson(this.requestFile));
     const asked = request.success ? Date.parse(request.output.at) : Number.NaN;
     if (request.success && asked > this.answeredRequest && asked > last) {
       this.answeredRequest = asked;
       this.fetch(`asked by another window: ${request.output.reason}`, true);
-    } else if (Date.now() - last >= this.options.intervalMs()) {
-      this.fetch(last === 0 ? 'first fetch' : 'interval', false);
+    } else if (now - last >= this.options.intervalMs()) {
+      this.fetch(last > 0 ? 'interval' : skewed ? 'the last fetch is dated in the future: the clock was set back' : 'first fetch', false);
     }
   }
 

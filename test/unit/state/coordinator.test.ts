@@ -70,13 +70,13 @@ async function watchLeaders(list: readonly TestWindow[], ms: number): Promise<nu
 }
 
 /** A coordinator over a stand-in service that only counts its fetches, for the edge cases of the schedule. */
-function bare(dir: string, options: { requestTimeoutMs?: number } = {}): { coordinator: Coordinator; fetches: () => number } {
+function bare(dir: string, options: { requestTimeoutMs?: number; failing?: boolean } = {}): { coordinator: Coordinator; fetches: () => number } {
   let fetches = 0;
   const service = {
     refreshing: false,
     refresh: () => {
       fetches++;
-      return Promise.resolve();
+      return options.failing ? Promise.reject(new Error('offline')) : Promise.resolve();
     },
     reloadFromStore: () => Promise.resolve(false),
   };
@@ -265,6 +265,46 @@ void describe('coordinator: looks that take a whole heartbeat', { timeout: 20_00
     } finally {
       clearInterval(keepFresh);
       coordinator.dispose();
+    }
+  });
+});
+
+void describe('coordinator: the schedule when the clock was wrong', { timeout: 20_000 }, () => {
+  for (const failing of [false, true]) {
+    void it(`a leader fetches at once when the ledger was saved "in the future" (by a clock since set back), then once per interval${failing ? ', also when its fetches fail' : ''}`, async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'tb-coord-clock-'));
+      await writeFile(join(dir, 'ledger.json'), '{}');
+      const ahead = new Date(Date.now() + 86_400_000);
+      await utimes(join(dir, 'ledger.json'), ahead, ahead);
+      const { coordinator, fetches } = bare(dir, { failing });
+      try {
+        await coordinator.start();
+        assert.ok(coordinator.isLeader);
+        await sleep(2.5 * INTERVAL_MS);
+        const n = fetches();
+        assert.ok(n >= 2 && n <= 4, `${n} fetches in ${2.5 * INTERVAL_MS} ms at a ${INTERVAL_MS} ms interval`);
+      } finally {
+        coordinator.dispose();
+      }
+    });
+  }
+
+  void it('a leader whose clock is set back an hour goes on fetching once per interval', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tb-coord-clock-'));
+    const realNow = Date.now.bind(Date);
+    let offset = 0;
+    Date.now = () => realNow() + offset;
+    const { coordinator, fetches } = bare(dir);
+    try {
+      await coordinator.start();
+      assert.equal(fetches(), 1, 'the first fetch');
+      offset = -3_600_000;
+      await sleep(2.5 * INTERVAL_MS);
+      const n = fetches() - 1;
+      assert.ok(n >= 2 && n <= 4, `${n} fetches in ${2.5 * INTERVAL_MS} ms after the clock went back, at a ${INTERVAL_MS} ms interval`);
+    } finally {
+      coordinator.dispose();
+      Date.now = realNow;
     }
   });
 });
