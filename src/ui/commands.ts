@@ -3,22 +3,13 @@ import * as vscode from 'vscode';
 import { SECTION } from '../core/config';
 import { parseSourceUrl, SourceError } from '../sources/http';
 import { KEY_SPECS, type KeyedSource, type Keys } from '../secrets';
+import { readAmount } from './commandsModel';
 
 export interface CommandDeps {
   readonly keys: Keys;
   readonly log: vscode.LogOutputChannel;
   readonly refresh: (reason: string) => Promise<void>;
   readonly openDashboard: () => void;
-}
-
-/** Parses "250000", "$250,000", "250k", "1.2M" into USD; undefined if it is not an amount. */
-export function parseAmount(text: string): number | undefined {
-  const m = /^\s*\$?\s*([0-9][0-9,_ ]*(?:\.[0-9]+)?)\s*([kKmM]?)\s*$/.exec(text);
-  if (!m?.[1]) return undefined;
-  const base = Number(m[1].replace(/[,_ ]/g, ''));
-  if (!Number.isFinite(base)) return undefined;
-  const scale = m[2]?.toLowerCase() === 'k' ? 1_000 : m[2]?.toLowerCase() === 'm' ? 1_000_000 : 1;
-  return Math.round(base * scale * 100) / 100;
 }
 
 async function pickSource(keys: Keys, placeHolder: string, onlyStored = false): Promise<KeyedSource | undefined> {
@@ -118,12 +109,17 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       const text = await vscode.window.showInputBox({
         title: 'Token Budget: annual budget (USD)',
         prompt: 'Your annual AI allowance in US dollars, e.g. 250000, $250,000 or 250k. 0 takes it from the gateway.',
-        value: current > 0 ? String(current) : '',
+        value: current > 0 ? String(Math.round(current * 100) / 100) : '', // never three decimals, which read as ambiguous
         ignoreFocusOut: true,
-        validateInput: (value) => (parseAmount(value) === undefined ? 'Enter an amount such as 250000, $250,000 or 250k.' : undefined),
+        validateInput: (value) => {
+          const reading = readAmount(value);
+          return reading.ok ? undefined : reading.message;
+        },
       });
       if (text === undefined) return;
-      const amount = parseAmount(text) ?? 0;
+      const reading = readAmount(text);
+      if (!reading.ok) return; // validateInput let nothing else through
+      const amount = reading.amount;
       await section.update('annualBudget', amount, vscode.ConfigurationTarget.Global);
       log.info(`Annual budget set to ${amount} USD.`);
     }),

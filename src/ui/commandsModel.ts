@@ -1,0 +1,67 @@
+/**
+ * The decisions behind the palette commands (src/ui/commands.ts): what an amount typed by the user
+ * means, and what to tell them. Pure (no `vscode`), so every case is unit-tested.
+ */
+import { formatUsd } from '../core/format';
+
+/** The largest annual budget accepted: a larger one is a typo (a few zeros too many), not an allowance. */
+export const MAX_ANNUAL_BUDGET = 1_000_000_000;
+
+export type AmountReading = { readonly ok: true; readonly amount: number } | { readonly ok: false; readonly message: string };
+
+const EXAMPLES = 'e.g. 250000, $250,000, 250k or 1.2M';
+const SCALES: Readonly<Record<string, number>> = { '': 1, k: 1_000, m: 1_000_000 };
+
+const refuse = (message: string): AmountReading => ({ ok: false, message });
+
+/**
+ * Reads an amount in USD as typed in "Set Annual Budget…": "250000", "$250,000", "250 000",
+ * "250k", "1.2M", "0". Refused, with a message that says what to type instead:
+ * - a comma (or space, or underscore) that is not a thousands separator between groups of three:
+ *   "250,00" and "1,2,3" are a European decimal comma or a slip, not 25000 or 123;
+ * - a dot followed by exactly three digits and no other separator ("250.000", "1.500k"): in much
+ *   of Europe that is 250 thousand, in the US 250; a budget read 1000× too small or too large is
+ *   worse than a question (a leading 0, as in "0.250", is never a thousands group);
+ * - a non-zero amount that rounds to 0 cents: 0 means "take the budget from the gateway";
+ * - more than MAX_ANNUAL_BUDGET, and anything negative or not a number.
+ * The amount is rounded to cents.
+ */
+export function readAmount(text: string): AmountReading {
+  const trimmed = text.trim();
+  if (trimmed === '') return refuse(`Enter your annual budget in US dollars, ${EXAMPLES}; or 0 to take it from the gateway.`);
+  if (/^\$?\s*[-−]/.test(trimmed)) return refuse(`The budget cannot be negative: enter ${EXAMPLES}; or 0 to take it from the gateway.`);
+  const m = /^\$?\s*([0-9][0-9.,_ ]*?)\s*([kKmM]?)$/.exec(trimmed);
+  const body = m?.[1];
+  if (!m || body === undefined) return refuse(`Enter an amount in US dollars, ${EXAMPLES} (digits, an optional $ and k or M).`);
+  const suffix = (m[2] ?? '').toLowerCase();
+  const scale = SCALES[suffix] ?? 1;
+
+  const parts = body.split('.');
+  if (parts.length > 2) return refuse('Use at most one dot, for cents (250000.50); separate thousands with commas (1,250,000) or not at all.');
+  const [whole = '', fraction] = parts;
+  if (fraction !== undefined && !/^[0-9]+$/.test(fraction)) return refuse('After the dot come only the cents (250000.50); separate thousands with commas before it (250,000.50).');
+  const grouped = /^[0-9]{1,3}(?:([,_ ])[0-9]{3})(?:\1[0-9]{3})*$/.test(whole);
+  if (!grouped && !/^[0-9]+$/.test(whole)) {
+    return refuse('Commas separate thousands in groups of three (250,000); write cents after a dot (250.50). "250,00" or "1,2,3" is not an amount.');
+  }
+  if (!grouped && fraction?.length === 3 && !/^0+$/.test(whole)) {
+    const typed = m[2] ?? '';
+    const asThousands = Number(whole + fraction);
+    const asDecimal = Number(`${whole}.${fraction}`);
+    // Without a suffix, the thousands reading is also offered in k: "250000 or 250k".
+    const thousands = typed === '' ? `${asThousands} or ${asDecimal}k` : `${asThousands}${typed}`;
+    return refuse(`"${body}${typed}" is ambiguous (a dot before three digits): write ${thousands} for ${formatUsd(asThousands * scale)}, or ${asDecimal}${typed} for ${formatUsd(asDecimal * scale)}.`);
+  }
+
+  const value = Number(`${whole.replace(/[,_ ]/g, '')}${fraction !== undefined ? `.${fraction}` : ''}`) * scale;
+  if (!Number.isFinite(value) || value > MAX_ANNUAL_BUDGET) return refuse(`At most ${formatUsd(MAX_ANNUAL_BUDGET)} (1000M): check the number of zeros.`);
+  const amount = Math.round(value * 100) / 100;
+  if (value > 0 && amount === 0) return refuse('That is less than a cent. Enter at least 0.01, or 0 to take the budget from the gateway.');
+  return { ok: true, amount };
+}
+
+/** The amount in USD, or undefined when `text` is not one (see `readAmount` for why). */
+export function parseAmount(text: string): number | undefined {
+  const reading = readAmount(text);
+  return reading.ok ? reading.amount : undefined;
+}

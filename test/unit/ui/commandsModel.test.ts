@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { MAX_ANNUAL_BUDGET, parseAmount, readAmount } from '../../../src/ui/commandsModel';
+
+/** The message a refused amount gets (fails the test when it is accepted). */
+function refusal(text: string): string {
+  const reading = readAmount(text);
+  assert.equal(reading.ok, false, `${JSON.stringify(text)} is refused`);
+  return reading.ok ? '' : reading.message;
+}
+
+void describe('parseAmount (Set Annual Budget…)', () => {
+  void it('reads the forms the prompt offers', () => {
+    assert.equal(parseAmount('250000'), 250_000);
+    assert.equal(parseAmount('250,000'), 250_000);
+    assert.equal(parseAmount('$250,000'), 250_000);
+    assert.equal(parseAmount(' $ 250,000 '), 250_000);
+    assert.equal(parseAmount('250k'), 250_000);
+    assert.equal(parseAmount('250 K'), 250_000);
+    assert.equal(parseAmount('1.2M'), 1_200_000);
+    assert.equal(parseAmount('0'), 0);
+    assert.equal(parseAmount('0k'), 0);
+    assert.equal(parseAmount('0.00'), 0);
+  });
+
+  void it('takes thousands separators in groups of three, and cents after a dot', () => {
+    assert.equal(parseAmount('1,250,000'), 1_250_000);
+    assert.equal(parseAmount('250 000'), 250_000);
+    assert.equal(parseAmount('1_000_000'), 1_000_000);
+    assert.equal(parseAmount('250,000.50'), 250_000.5);
+    assert.equal(parseAmount('1,250.000'), 1_250, 'a comma before the dot makes the dot the decimal point');
+    assert.equal(parseAmount('250.5'), 250.5);
+    assert.equal(parseAmount('250.50'), 250.5);
+    assert.equal(parseAmount('0.250'), 0.25, 'a leading 0 is never a thousands group');
+    assert.equal(parseAmount('1.2345k'), 1_234.5);
+    assert.equal(parseAmount('0.005'), 0.01, 'half a cent rounds up to a cent');
+  });
+
+  void it('refuses commas that do not separate groups of three (a decimal comma, a slip)', () => {
+    for (const text of ['250,00', '1,2,3', '250,5', '2,50,000', '1,000,00', '1,000 000']) {
+      assert.match(refusal(text), /groups of three \(250,000\).*after a dot/, text);
+      assert.equal(parseAmount(text), undefined, text);
+    }
+  });
+
+  void it('refuses a dot before exactly three digits as ambiguous, and says what to write', () => {
+    assert.equal(refusal('250.000'), '"250.000" is ambiguous (a dot before three digits): write 250000 or 250k for $250,000.00, or 250 for $250.00.');
+    assert.equal(refusal('1.500'), '"1.500" is ambiguous (a dot before three digits): write 1500 or 1.5k for $1,500.00, or 1.5 for $1.50.');
+    assert.equal(refusal('1.250k'), '"1.250k" is ambiguous (a dot before three digits): write 1250k for $1,250,000.00, or 1.25k for $1,250.00.');
+    assert.match(refusal('1.250.000'), /at most one dot/);
+  });
+
+  void it('refuses a non-zero amount that rounds to 0 cents (0 means "take it from the gateway")', () => {
+    assert.match(refusal('0.001'), /less than a cent.*0 to take the budget from the gateway/);
+    assert.match(refusal('0.004'), /less than a cent/);
+  });
+
+  void it(`refuses more than ${MAX_ANNUAL_BUDGET} and says the limit`, () => {
+    assert.equal(parseAmount('1000M'), MAX_ANNUAL_BUDGET);
+    assert.equal(parseAmount('1,000,000,000'), MAX_ANNUAL_BUDGET);
+    for (const text of ['99999999999999999999999', '1,000,000,000.01', '1001M', '9'.repeat(400)]) {
+      assert.match(refusal(text), /At most \$1,000,000,000\.00 \(1000M\)/, text.slice(0, 30));
+    }
+  });
+
+  void it('refuses what is not an amount, with a message that says what to type', () => {
+    assert.match(refusal(''), /e\.g\. 250000, \$250,000, 250k or 1\.2M; or 0 to take it from the gateway/);
+    assert.match(refusal('   '), /e\.g\. 250000/);
+    assert.match(refusal('-5'), /cannot be negative/);
+    assert.match(refusal('$-5'), /cannot be negative/);
+    for (const text of ['abc', '€250000', '250000 USD', '1e6', '.5', '250kk', '250B', '$']) {
+      assert.match(refusal(text), /Enter an amount in US dollars, e\.g\. 250000/, text);
+    }
+    assert.match(refusal('250000.'), /After the dot come only the cents/);
+  });
+});
