@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { SECTION } from '../core/config';
 import { parseSourceUrl, SourceError } from '../sources/http';
 import { KEY_SPECS, type KeyedSource, type Keys } from '../secrets';
-import { readAmount } from './commandsModel';
+import { budgetLevel, budgetSetMessage, readAmount } from './commandsModel';
 
 export interface CommandDeps {
   readonly keys: Keys;
@@ -106,9 +106,10 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     vscode.commands.registerCommand('tokenBudget.setAnnualBudget', async () => {
       const section = vscode.workspace.getConfiguration(SECTION);
       const current = section.get<number>('annualBudget') ?? 0;
+      const level = budgetLevel(section.inspect<number>('annualBudget'));
       const text = await vscode.window.showInputBox({
         title: 'Token Budget: annual budget (USD)',
-        prompt: 'Your annual AI allowance in US dollars, e.g. 250000, $250,000 or 250k. 0 takes it from the gateway.',
+        prompt: `Your annual AI allowance in US dollars, e.g. 250000, $250,000 or 250k. 0 takes it from the gateway.${level === 'workspace' ? " This workspace's settings set it, so it is changed there." : ''}`,
         value: current > 0 ? String(Math.round(current * 100) / 100) : '', // never three decimals, which read as ambiguous
         ignoreFocusOut: true,
         validateInput: (value) => {
@@ -120,8 +121,17 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       const reading = readAmount(text);
       if (!reading.ok) return; // validateInput let nothing else through
       const amount = reading.amount;
-      await section.update('annualBudget', amount, vscode.ConfigurationTarget.Global);
-      log.info(`Annual budget set to ${amount} USD.`);
+      try {
+        await section.update('annualBudget', amount, level === 'workspace' ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global);
+      } catch (error) {
+        // E.g. a settings file with a syntax error: VS Code refuses to write it.
+        const reason = error instanceof Error ? error.message : String(error);
+        log.error(`Could not save the annual budget in the ${level} settings: ${reason}`);
+        void vscode.window.showErrorMessage(`Token Budget: could not save the annual budget: ${reason}`);
+        return;
+      }
+      log.info(`Annual budget set to ${amount} USD in the ${level} settings.`);
+      void vscode.window.showInformationMessage(budgetSetMessage(amount, level));
     }),
 
     vscode.commands.registerCommand('tokenBudget.configure', async () => {

@@ -65,3 +65,32 @@ export function parseAmount(text: string): number | undefined {
   const reading = readAmount(text);
   return reading.ok ? reading.amount : undefined;
 }
+
+/** The levels VS Code's `inspect()` reports for a setting, as far as they matter here. */
+export interface SettingLevels {
+  readonly globalValue?: unknown;
+  readonly workspaceValue?: unknown;
+}
+
+export type SettingsLevel = 'user' | 'workspace';
+
+/**
+ * Where "Set Annual Budget…" writes. `tokenBudget.annualBudget` has `window` scope, so a value in
+ * the workspace's settings wins over the user's: written to the user settings, the amount typed
+ * changed nothing in this window, and nothing said so. The user runs the command to change the
+ * budget this window shows, so it is written where the value in effect comes from: the
+ * workspace's settings when they have one (a budget kept per workspace stays per workspace), else
+ * the user's. The confirmation names the workspace, so the user knows which file changed. (A
+ * folder of a multi-root workspace cannot set a `window`-scoped setting; there is no folder level.)
+ */
+export function budgetLevel(levels: SettingLevels | undefined): SettingsLevel {
+  return levels?.workspaceValue !== undefined ? 'workspace' : 'user';
+}
+
+/** "Token Budget: annual budget set to $250,000.00." and where, when that is not the user settings. */
+export function budgetSetMessage(amount: number, level: SettingsLevel): string {
+  const where = level === 'workspace' ? " in this workspace's settings (a value there overrides your user settings)" : '';
+  return amount === 0
+    ? `Token Budget: annual budget set to 0${where}: the budget is taken from the gateway, when it reports one.`
+    : `Token Budget: annual budget set to ${formatUsd(amount)}${where}.`;
+}

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { MAX_ANNUAL_BUDGET, parseAmount, readAmount } from '../../../src/ui/commandsModel';
+import { budgetLevel, budgetSetMessage, MAX_ANNUAL_BUDGET, parseAmount, readAmount } from '../../../src/ui/commandsModel';
 
 /** The message a refused amount gets (fails the test when it is accepted). */
 function refusal(text: string): string {
@@ -72,5 +72,27 @@ void describe('parseAmount (Set Annual Budget…)', () => {
       assert.match(refusal(text), /Enter an amount in US dollars, e\.g\. 250000/, text);
     }
     assert.match(refusal('250000.'), /After the dot come only the cents/);
+  });
+});
+
+void describe('Set Annual Budget…: where it writes, what it says', () => {
+  void it('writes where the value in effect comes from: the workspace when it has one, else the user settings', () => {
+    assert.equal(budgetLevel(undefined), 'user');
+    assert.equal(budgetLevel({}), 'user');
+    assert.equal(budgetLevel({ globalValue: 100_000 }), 'user');
+    assert.equal(budgetLevel({ workspaceValue: 50_000 }), 'workspace');
+    assert.equal(budgetLevel({ globalValue: 100_000, workspaceValue: 50_000 }), 'workspace');
+    assert.equal(budgetLevel({ globalValue: 100_000, workspaceValue: 0 }), 'workspace', 'a workspace 0 wins too');
+  });
+
+  void it('names the amount, and the workspace when it went there', () => {
+    assert.equal(budgetSetMessage(250_000, 'user'), 'Token Budget: annual budget set to $250,000.00.');
+    assert.equal(budgetSetMessage(1_200_000.5, 'user'), 'Token Budget: annual budget set to $1,200,000.50.');
+    assert.equal(budgetSetMessage(250_000, 'workspace'), "Token Budget: annual budget set to $250,000.00 in this workspace's settings (a value there overrides your user settings).");
+  });
+
+  void it('says that 0 takes the budget from the gateway', () => {
+    assert.equal(budgetSetMessage(0, 'user'), 'Token Budget: annual budget set to 0: the budget is taken from the gateway, when it reports one.');
+    assert.match(budgetSetMessage(0, 'workspace'), /^Token Budget: annual budget set to 0 in this workspace's settings .*taken from the gateway/);
   });
 });
