@@ -68,7 +68,16 @@ export function activate(context: vscode.ExtensionContext): TokenBudgetApi {
   // Local agent logs: scan state under global storage, a refresh when the logs change (by the
   // window that fetches for all), progress in the status bar for long scans.
   context.subscriptions.push(activateLocalLogs(context, (reason) => coordinator.changed(reason)));
-  const alertStore = new AlertStore(context.globalStorageUri.fsPath);
+  const alertStore = new AlertStore(context.globalStorageUri.fsPath, {
+    // Told like an unreadable ledger: logged, and a warning saying where the file was kept.
+    onUnreadable: (notice) => {
+      const instead = notice.restoredFrom ? `its last good copy (${notice.restoredFrom}) is used instead` : 'there was no good copy, so alerts already shown may show again';
+      log.error(`The saved alert memory could not be used (${notice.reason}); it was moved to ${notice.movedTo} and ${instead}.`);
+      void vscode.window.showWarningMessage(
+        `Token Budget: the saved alert memory (snoozes, alerts already shown) could not be read (${notice.reason}). It was kept as ${notice.movedTo}, and ${notice.restoredFrom ? 'its last good copy is used instead' : 'alerts already shown may show again'}.`,
+      );
+    },
+  });
   const alerts = new AlertNotifier({
     store: alertStore,
     snapshot: () => service.snapshot,

@@ -3,8 +3,8 @@ import { mkdtemp, readdir, readFile, utimes, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { EMPTY_MEMORY, evaluateAlerts, withSnooze, type Alert } from '../../../src/core/alerts';
-import { AlertStore, parseAlertMemory } from '../../../src/state/alertStore';
+import { EMPTY_MEMORY, evaluateAlerts, withSnooze, type Alert, type AlertMemory } from '../../../src/core/alerts';
+import { AlertStore, parseAlertMemory, type AlertMemoryNotice } from '../../../src/state/alertStore';
 import { withFileLock } from '../../../src/state/fileLock';
 import { input } from '../alerts/helpers';
 
@@ -103,5 +103,67 @@ void describe('AlertStore', () => {
     // Either order is right: evaluated first (50 consumed), or snoozed first (nothing consumed).
     const shown = JSON.stringify(memory.years['2026-01-01']?.thresholdsShown ?? []);
     assert.ok(shown === '[50]' || shown === '[]', shown);
+  });
+
+  void it('an unreadable file is moved aside and reported, and the last good copy is used: a snoozed alert does not show again', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tb-alerts-'));
+    const notices: AlertMemoryNotice[] = [];
+    const store = new AlertStore(dir, { onUnreadable: (notice) => notices.push(notice) });
+    const evaluate = (memory: AlertMemory) => {
+      const d = evaluateAlerts(input({ percent: 92, memory }));
+      return { memory: d.memory, result: d.alerts.map((a) => a.id) };
+    };
+    assert.deepEqual(await store.update(evaluate), ['threshold:2026-01-01:90']);
+    const until = new Date(2026, 6, 22);
+    await store.update((m) => ({ memory: withSnooze(m, until), result: undefined }));
+    // The file gets damaged (cut short).
+    const good = await readFile(join(dir, 'alerts.json'), 'utf8');
+    const damaged = good.slice(0, -20);
+    await writeFile(join(dir, 'alerts.json'), damaged);
+
+    assert.equal((await new AlertStore(dir).load()).snoozedUntil, until.toISOString(), 'a reader sees the last good copy');
+    assert.deepEqual(await store.update(evaluate), [], 'still snoozed, and the 90% alert was shown already');
+    assert.equal(notices.length, 1);
+    const notice = notices[0]!;
+    assert.match(notice.reason, /not valid JSON/);
+    assert.equal(await readFile(notice.movedTo, 'utf8'), damaged, 'the damaged file is kept where the notice says');
+    assert.ok(notice.restoredFrom, 'the notice says the last good copy was used');
+    assert.equal((await new AlertStore(dir).load()).snoozedUntil, until.toISOString(), 'alerts.json is whole again');
+    await store.update(evaluate);
+    assert.equal(notices.length, 1, 'reported once');
+  });
+
+  void it('an unreadable file with no good copy is still kept (moved aside, reported), and the memory starts empty', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tb-alerts-'));
+    await writeFile(join(dir, 'alerts.json'), '{ "version": 1, "years": {');
+    const notices: AlertMemoryNotice[] = [];
+    const store = new AlertStore(dir, { onUnreadable: (notice) => notices.push(notice) });
+    await store.update((m) => ({ memory: m, result: undefined }));
+    assert.equal(notices.length, 1);
+    assert.equal(notices[0]?.restoredFrom, undefined);
+    assert.equal(await readFile(notices[0]!.movedTo, 'utf8'), '{ "version": 1, "years": {');
+    assert.deepEqual(await store.load(), EMPTY_MEMORY);
+  });
+
+  void it('a file from a newer version is read when its shape still fits (the original is kept), and moved aside when not', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tb-alerts-'));
+    const newer = JSON.stringify({ version: 2, snoozedUntil: '2030-01-01T00:00:00.000Z', years: { '2026-01-01': { thresholdsShown: [50, 75], thresholdsMuted: false, paceArmed: true, extra: 1 } }, spikeDays: [], future: true });
+    await writeFile(join(dir, 'alerts.json'), newer);
+    const notices: AlertMemoryNotice[] = [];
+    const store = new AlertStore(dir, { onUnreadable: (notice) => notices.push(notice) });
+    const shown = await store.update((memory) => {
+      const d = evaluateAlerts(input({ percent: 80, memory }));
+      return { memory: { ...d.memory, snoozedUntil: undefined }, result: d.alerts };
+    });
+    assert.deepEqual(shown, [], 'snoozed, and 75% already shown');
+    assert.equal(notices.length, 0);
+    assert.equal(await readFile(join(dir, 'alerts.json.v2-backup'), 'utf8'), newer, 'what this version does not know is kept');
+
+    await writeFile(join(dir, 'alerts.json'), JSON.stringify({ version: 3, memory: {} }));
+    await store.update((m) => ({ memory: m, result: undefined }));
+    assert.equal(notices.length, 1);
+    assert.match(notices[0]!.reason, /newer version of Token Budget \(format 3\)/);
+    assert.ok(notices[0]!.restoredFrom, 'the last good copy is used');
+    assert.deepEqual((await store.load()).years['2026-01-01']?.thresholdsShown, [50, 75]);
   });
 });
