@@ -1,9 +1,11 @@
 /** The palette commands: refresh, keys, budget, configuration, log, dashboard. */
 import * as vscode from 'vscode';
+import { loadConfig } from '../config';
 import { SECTION } from '../core/config';
+import { ADAPTERS } from '../sources';
 import { parseSourceUrl, SourceError } from '../sources/http';
 import { KEY_SPECS, type KeyedSource, type Keys } from '../secrets';
-import { budgetLevel, budgetSetMessage, readAmount } from './commandsModel';
+import { budgetLevel, budgetSetMessage, keySavedNotice, readAmount } from './commandsModel';
 
 export interface CommandDeps {
   readonly keys: Keys;
@@ -46,6 +48,16 @@ const SOURCE_CHOICES: SourceChoice[] = [
   { id: 'codex', type: 'local', setting: 'sources.codex.enabled', label: '$(terminal) Codex CLI logs on this machine', detail: 'No key: reads ~/.codex' },
   { id: 'settings', type: 'settings', label: '$(gear) Open all Token Budget settings', detail: 'Budget, workdays, filters, alerts' },
 ];
+
+type SwitchChoice = Extract<SourceChoice, { type: 'url' | 'toggle' }>;
+
+/** The entry of a keyed source: how it is switched on (its URL or its `enabled` flag). */
+function switchOf(source: KeyedSource): SwitchChoice | undefined {
+  return SOURCE_CHOICES.find((c): c is SwitchChoice => c.id === source && (c.type === 'url' || c.type === 'toggle'));
+}
+
+/** "$(server) Allowance gateway" → "Allowance gateway". */
+const plainLabel = (choice: SourceChoice) => choice.label.replace(/^\$\([^)]*\)\s*/, '');
 
 async function askUrl(section: vscode.WorkspaceConfiguration, setting: string, what: string, example: string): Promise<string | undefined> {
   const url = await vscode.window.showInputBox({
@@ -91,7 +103,38 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       if (key === undefined) return;
       await keys.set(source, key);
       log.info(`Key for ${spec?.label ?? source} saved in secret storage.`);
-      void vscode.window.showInformationMessage(`Token Budget: key for ${spec?.label ?? source} saved.`);
+      const how = switchOf(source);
+      // The settings the fetch itself reads (user level only for these; src/config.ts).
+      const on = ADAPTERS.find((a) => a.id === source)?.isEnabled(loadConfig()) ?? true;
+      const notice = keySavedNotice(spec?.label ?? source, on, how);
+      if (!notice.action || !how) {
+        void vscode.window.showInformationMessage(notice.message);
+        return;
+      }
+      log.info(`${spec?.label ?? source} is off (tokenBudget.${how.setting}); the key is kept for when it is on.`);
+      // Not awaited: the command (and `executeCommand('tokenBudget.setApiKey', …)`) ends once the key is saved.
+      void vscode.window.showInformationMessage(notice.message, notice.action).then(async (pick) => {
+        if (pick !== notice.action) return;
+        try {
+          const section = vscode.workspace.getConfiguration(SECTION);
+          if (how.type === 'url') {
+            const url = await askUrl(section, how.setting, plainLabel(how), how.example);
+            if (!url) return; // cancelled, or left empty: still off
+            await section.update(how.setting, url, vscode.ConfigurationTarget.Global);
+          } else {
+            await section.update(how.setting, true, vscode.ConfigurationTarget.Global);
+          }
+        } catch (error) {
+          const reason = error instanceof Error ? error.message : String(error);
+          log.error(`Could not turn ${spec?.label ?? source} on: ${reason}`);
+          void vscode.window.showErrorMessage(`Token Budget: could not turn ${spec?.label ?? source} on: ${reason}`);
+          return;
+        }
+        log.info(`${spec?.label ?? source} turned on after its key was saved.`);
+        // The settings change alone makes the fetching window fetch; Refresh Now waits for that
+        // fetch and says how it went (a rejected key, an unreachable URL).
+        await vscode.commands.executeCommand('tokenBudget.refresh');
+      });
     }),
 
     vscode.commands.registerCommand('tokenBudget.clearApiKey', async (preset?: unknown) => {
@@ -143,7 +186,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         return;
       }
       if (choice.type === 'url') {
-        const url = await askUrl(section, choice.setting, choice.label.replace(/^\$\([^)]*\)\s*/, ''), choice.example);
+        const url = await askUrl(section, choice.setting, plainLabel(choice), choice.example);
         if (url === undefined) return;
         await section.update(choice.setting, url, vscode.ConfigurationTarget.Global);
         if (url === '') return;

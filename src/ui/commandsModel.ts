@@ -94,3 +94,32 @@ export function budgetSetMessage(amount: number, level: SettingsLevel): string {
     ? `Token Budget: annual budget set to 0${where}: the budget is taken from the gateway, when it reports one.`
     : `Token Budget: annual budget set to ${formatUsd(amount)}${where}.`;
 }
+
+/** How a keyed source is switched on: a URL (gateway, LiteLLM) or an `enabled` flag; `setting` is under `tokenBudget.`. */
+export interface SourceSwitch {
+  readonly type: 'url' | 'toggle';
+  readonly setting: string;
+}
+
+export const TURN_ON = 'Turn On';
+export const SET_URL = 'Set URL…';
+
+export interface KeySavedNotice {
+  readonly message: string;
+  /** What turns the source on, offered with the message; none when it is on. */
+  readonly action?: typeof TURN_ON | typeof SET_URL;
+}
+
+/**
+ * What "Set API Key…" says once the key is saved. A key for a source that is off (its `enabled`
+ * flag false, or no URL) fetches nothing: "saved" alone left the user waiting for numbers that
+ * never came. Such a key is still saved (the user may turn the source on later); the message says
+ * the source is off and offers what turns it on.
+ */
+export function keySavedNotice(label: string, on: boolean, how: SourceSwitch | undefined): KeySavedNotice {
+  if (on || !how) return { message: `Token Budget: key for ${label} saved.` };
+  if (how.type === 'url') {
+    return { message: `Token Budget: key for ${label} saved, but ${label} has no URL (tokenBudget.${how.setting}), so nothing is fetched with it yet.`, action: SET_URL };
+  }
+  return { message: `Token Budget: key for ${label} saved, but ${label} is off (tokenBudget.${how.setting} is false), so nothing is fetched with it yet.`, action: TURN_ON };
+}

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { budgetLevel, budgetSetMessage, MAX_ANNUAL_BUDGET, parseAmount, readAmount } from '../../../src/ui/commandsModel';
+import { readConfig } from '../../../src/core/config';
+import { ADAPTERS } from '../../../src/sources';
+import { budgetLevel, budgetSetMessage, keySavedNotice, MAX_ANNUAL_BUDGET, parseAmount, readAmount, SET_URL, TURN_ON } from '../../../src/ui/commandsModel';
 
 /** The message a refused amount gets (fails the test when it is accepted). */
 function refusal(text: string): string {
@@ -94,5 +96,35 @@ void describe('Set Annual Budget…: where it writes, what it says', () => {
   void it('says that 0 takes the budget from the gateway', () => {
     assert.equal(budgetSetMessage(0, 'user'), 'Token Budget: annual budget set to 0: the budget is taken from the gateway, when it reports one.');
     assert.match(budgetSetMessage(0, 'workspace'), /^Token Budget: annual budget set to 0 in this workspace's settings .*taken from the gateway/);
+  });
+});
+
+void describe('Set API Key…: what it says once the key is saved', () => {
+  void it('a source that is on: saved, nothing to do', () => {
+    assert.deepEqual(keySavedNotice('OpenRouter', true, { type: 'toggle', setting: 'sources.openrouter.enabled' }), { message: 'Token Budget: key for OpenRouter saved.' });
+    assert.deepEqual(keySavedNotice('Allowance gateway', true, { type: 'url', setting: 'sources.gateway.url' }), { message: 'Token Budget: key for Allowance gateway saved.' });
+  });
+
+  void it('a source off by its flag: says so and offers to turn it on', () => {
+    const notice = keySavedNotice('OpenRouter', false, { type: 'toggle', setting: 'sources.openrouter.enabled' });
+    assert.equal(notice.message, 'Token Budget: key for OpenRouter saved, but OpenRouter is off (tokenBudget.sources.openrouter.enabled is false), so nothing is fetched with it yet.');
+    assert.equal(notice.action, TURN_ON);
+  });
+
+  void it('a source without a URL: says so and offers to ask for it', () => {
+    const notice = keySavedNotice('LiteLLM proxy', false, { type: 'url', setting: 'sources.litellm.url' });
+    assert.equal(notice.message, 'Token Budget: key for LiteLLM proxy saved, but LiteLLM proxy has no URL (tokenBudget.sources.litellm.url), so nothing is fetched with it yet.');
+    assert.equal(notice.action, SET_URL);
+  });
+
+  void it('every keyed source is off by default and on with its one switch (a URL or an enabled flag)', () => {
+    const keyed = ADAPTERS.filter((a) => a.needsKey);
+    assert.deepEqual(keyed.map((a) => a.id).sort(), ['anthropic', 'gateway', 'litellm', 'openai', 'openrouter']);
+    for (const adapter of keyed) {
+      const setting = adapter.setting.replace(/^tokenBudget\./, '');
+      assert.equal(adapter.isEnabled(readConfig(() => undefined)), false, `${adapter.id} is off by default`);
+      const value = setting.endsWith('.url') ? 'https://usage.example.com' : true;
+      assert.equal(adapter.isEnabled(readConfig((key) => (key === setting ? value : undefined))), true, `${adapter.id} is on with ${setting}`);
+    }
   });
 });
