@@ -4,8 +4,8 @@ import { loadConfig } from '../config';
 import { SECTION } from '../core/config';
 import { ADAPTERS } from '../sources';
 import { parseSourceUrl, SourceError } from '../sources/http';
-import { KEY_SPECS, type KeyedSource, type Keys } from '../secrets';
-import { budgetLevel, budgetSetMessage, keySavedNotice, readAmount } from './commandsModel';
+import { KEY_SPECS, keySpec, type KeyedSource, type Keys } from '../secrets';
+import { budgetLevel, budgetSetMessage, keyClearedMessage, keySavedNotice, readAmount } from './commandsModel';
 
 export interface CommandDeps {
   readonly keys: Keys;
@@ -141,9 +141,10 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       const source = KEY_SPECS.some((s) => s.source === preset) ? (preset as KeyedSource) : await pickSource(keys, 'Clear the stored key of which source?', true);
       if (!source) return;
       await keys.clear(source);
-      const spec = KEY_SPECS.find((s) => s.source === source);
-      log.info(`Key for ${spec?.label ?? source} removed from secret storage.`);
-      void vscode.window.showInformationMessage(`Token Budget: stored key for ${spec?.label ?? source} cleared.`);
+      const spec = keySpec(source);
+      const fromEnvironment = (await keys.get(source))?.from === 'environment';
+      log.info(`Key for ${spec.label} removed from secret storage${fromEnvironment ? `; ${spec.envVar} from the environment is used now` : ''}.`);
+      void vscode.window.showInformationMessage(keyClearedMessage(spec.label, spec.envVar, fromEnvironment));
     }),
 
     vscode.commands.registerCommand('tokenBudget.setAnnualBudget', async () => {

@@ -123,3 +123,12 @@ export function keySavedNotice(label: string, on: boolean, how: SourceSwitch | u
   }
   return { message: `Token Budget: key for ${label} saved, but ${label} is off (tokenBudget.${how.setting} is false), so nothing is fetched with it yet.`, action: TURN_ON };
 }
+
+/**
+ * What "Clear API Key…" says. A key in the source's environment variable takes over once the
+ * stored one is gone (SecretStorage wins only while it holds one): said, so "cleared" is not read
+ * as "this source has no key now".
+ */
+export function keyClearedMessage(label: string, envVar: string, environmentKeyInUse: boolean): string {
+  return environmentKeyInUse ? `Token Budget: stored key for ${label} cleared; ${envVar} from the environment is used now.` : `Token Budget: stored key for ${label} cleared.`;
+}

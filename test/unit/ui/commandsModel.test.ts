@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { readConfig } from '../../../src/core/config';
 import { ADAPTERS } from '../../../src/sources';
-import { budgetLevel, budgetSetMessage, keySavedNotice, MAX_ANNUAL_BUDGET, parseAmount, readAmount, SET_URL, TURN_ON } from '../../../src/ui/commandsModel';
+import { budgetLevel, budgetSetMessage, keyClearedMessage, keySavedNotice, MAX_ANNUAL_BUDGET, parseAmount, readAmount, SET_URL, TURN_ON } from '../../../src/ui/commandsModel';
 
 /** The message a refused amount gets (fails the test when it is accepted). */
 function refusal(text: string): string {
@@ -126,5 +126,15 @@ void describe('Set API Key…: what it says once the key is saved', () => {
       const value = setting.endsWith('.url') ? 'https://usage.example.com' : true;
       assert.equal(adapter.isEnabled(readConfig((key) => (key === setting ? value : undefined))), true, `${adapter.id} is on with ${setting}`);
     }
+  });
+});
+
+void describe('Clear API Key…: what it says', () => {
+  void it('says when the environment variable takes over', () => {
+    assert.equal(keyClearedMessage('OpenRouter', 'OPENROUTER_API_KEY', true), 'Token Budget: stored key for OpenRouter cleared; OPENROUTER_API_KEY from the environment is used now.');
+  });
+
+  void it('says only "cleared" when no environment key is there', () => {
+    assert.equal(keyClearedMessage('OpenRouter', 'OPENROUTER_API_KEY', false), 'Token Budget: stored key for OpenRouter cleared.');
   });
 });
