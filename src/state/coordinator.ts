@@ -103,7 +103,7 @@ export class Coordinator {
   private lastFetch = 0;
   /** The ledger file as this window's own last fetch left it (its modification time is then not news). */
   private ownSave: string | undefined;
-  /** The newest refresh request already answered. */
+  /** The time of the refresh request answered last. */
   private answeredRequest = 0;
   /** The ledger file as last reloaded (followers). */
   private seenLedger: string | undefined;
@@ -306,7 +306,9 @@ export class Coordinator {
     const skewed = times.some((t) => t > now);
     const request = v.safeParse(RequestSchema, await readJson(this.requestFile));
     const asked = request.success ? Date.parse(request.output.at) : Number.NaN;
-    if (request.success && asked > this.answeredRequest && asked > last) {
+    // Answered once (the same request again is not news), and not "only if newer than the last
+    // one answered": after the clock is set back, every new request would be older for the skew.
+    if (request.success && asked !== this.answeredRequest && asked > last) {
       this.answeredRequest = asked;
       this.fetch(`asked by another window: ${request.output.reason}`, true);
     } else if (now - last >= this.options.intervalMs()) {

@@ -70,7 +70,7 @@ async function watchLeaders(list: readonly TestWindow[], ms: number): Promise<nu
 }
 
 /** A coordinator over a stand-in service that only counts its fetches, for the edge cases of the schedule. */
-function bare(dir: string, options: { requestTimeoutMs?: number; failing?: boolean } = {}): { coordinator: Coordinator; fetches: () => number } {
+function bare(dir: string, options: { requestTimeoutMs?: number; failing?: boolean; intervalMs?: number } = {}): { coordinator: Coordinator; fetches: () => number } {
   let fetches = 0;
   const service = {
     refreshing: false,
@@ -81,7 +81,7 @@ function bare(dir: string, options: { requestTimeoutMs?: number; failing?: boole
     reloadFromStore: () => Promise.resolve(false),
   };
   const quiet = { info: () => undefined, warn: () => undefined };
-  const coordinator = new Coordinator({ dir, service, intervalMs: () => INTERVAL_MS, logger: quiet, heartbeatMs: HEARTBEAT_MS, staleMs: STALE_MS, requestTimeoutMs: options.requestTimeoutMs ?? 5_000, watch: false });
+  const coordinator = new Coordinator({ dir, service, intervalMs: () => options.intervalMs ?? INTERVAL_MS, logger: quiet, heartbeatMs: HEARTBEAT_MS, staleMs: STALE_MS, requestTimeoutMs: options.requestTimeoutMs ?? 5_000, watch: false });
   return { coordinator, fetches: () => fetches };
 }
 
@@ -302,6 +302,35 @@ void describe('coordinator: the schedule when the clock was wrong', { timeout: 2
       await sleep(2.5 * INTERVAL_MS);
       const n = fetches() - 1;
       assert.ok(n >= 2 && n <= 4, `${n} fetches in ${2.5 * INTERVAL_MS} ms after the clock went back, at a ${INTERVAL_MS} ms interval`);
+    } finally {
+      coordinator.dispose();
+      Date.now = realNow;
+    }
+  });
+
+  void it('"Refresh Now" from another window is still answered after the clock is set back', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tb-coord-clock-'));
+    const realNow = Date.now.bind(Date);
+    let offset = 0;
+    Date.now = () => realNow() + offset;
+    // A follower's request, as its clock dates it (the same machine, so the same clock).
+    const ask = async (reason: string) => {
+      await sleep(5);
+      await writeFile(join(dir, 'refresh-request.json'), JSON.stringify({ id: 'follower', at: new Date(Date.now()).toISOString(), reason }));
+    };
+    const { coordinator, fetches } = bare(dir, { intervalMs: 3_600_000 });
+    try {
+      await coordinator.start();
+      assert.equal(fetches(), 1, 'the first fetch');
+      await ask('before');
+      await coordinator.check();
+      assert.equal(fetches(), 2, 'the request is answered');
+      offset = -3_600_000;
+      await coordinator.check();
+      const after = fetches();
+      await ask('after');
+      await coordinator.check();
+      assert.equal(fetches(), after + 1, 'the request made after the clock went back is answered too');
     } finally {
       coordinator.dispose();
       Date.now = realNow;
