@@ -64,7 +64,13 @@ export function activate(context: vscode.ExtensionContext): TokenBudgetApi {
 
   // One window fetches for all windows of the profile and the others follow (state/coordinator.ts).
   const coordinator = new Coordinator({ dir: context.globalStorageUri.fsPath, service, intervalMs: () => config.refreshIntervalMinutes * 60_000, logger: log });
-  const refresh = (reason: string) => coordinator.refresh(reason);
+  // A coordinator that cannot use the shared folder fails a refresh as it fails start(): this
+  // window then fetches on its own, as after a failed start (below).
+  const refresh = (reason: string) =>
+    coordinator.refresh(reason).catch(async (error: unknown) => {
+      log.warn(`Could not coordinate the refresh with other windows (${(error as Error).message}); this window fetches on its own.`);
+      await service.refresh(reason);
+    });
   // Local agent logs: scan state under global storage, a refresh when the logs change (by the
   // window that fetches for all), progress in the status bar for long scans.
   context.subscriptions.push(activateLocalLogs(context, (reason) => coordinator.changed(reason)));
@@ -106,7 +112,7 @@ export function activate(context: vscode.ExtensionContext): TokenBudgetApi {
     coordinator.onDidChangeRole(() => alerts.evaluate()),
     vscode.window.onDidChangeWindowState((state) => state.focused && alerts.evaluate()),
     registerSnoozeCommand({ store: alertStore, log, afterChange: () => alerts.evaluate() }),
-    ...registerCommands({ keys, log, refresh, openDashboard: () => dashboard.open() }),
+    ...registerCommands({ keys, log, refresh, snapshot: () => service.snapshot, openDashboard: () => dashboard.open() }),
     registerExportCsv({ rows: () => service.ledgerRows, log }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration(SECTION)) return;

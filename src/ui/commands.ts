@@ -2,15 +2,19 @@
 import * as vscode from 'vscode';
 import { loadConfig } from '../config';
 import { SECTION } from '../core/config';
+import type { Snapshot } from '../core/snapshot';
 import { ADAPTERS } from '../sources';
 import { parseSourceUrl, SourceError } from '../sources/http';
 import { KEY_SPECS, keySpec, type KeyedSource, type Keys } from '../secrets';
-import { budgetLevel, budgetSetMessage, keyClearedMessage, keySavedNotice, readAmount } from './commandsModel';
+import { budgetLevel, budgetSetMessage, CONFIGURE_SOURCE, keyClearedMessage, keySavedNotice, readAmount, refreshNotice, SET_API_KEY, SHOW_LOG } from './commandsModel';
 
 export interface CommandDeps {
   readonly keys: Keys;
   readonly log: vscode.LogOutputChannel;
+  /** Resolves when the refresh is done (by this window, or by the one that fetches for all). */
   readonly refresh: (reason: string) => Promise<void>;
+  /** The snapshot as it stands now (after a refresh: with each source's outcome). */
+  readonly snapshot: () => Snapshot;
   readonly openDashboard: () => void;
 }
 
@@ -85,7 +89,27 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
 
   return [
     vscode.commands.registerCommand('tokenBudget.openDashboard', () => deps.openDashboard()),
-    vscode.commands.registerCommand('tokenBudget.refresh', () => withProgress('Token Budget: refreshing', () => deps.refresh('command'))),
+    // "Refresh Now": the user asked, so the outcome is said (timer refreshes never come here).
+    vscode.commands.registerCommand('tokenBudget.refresh', async () => {
+      const startedAt = new Date();
+      try {
+        await withProgress('Token Budget: refreshing', () => deps.refresh('command'));
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        log.error(`Refresh Now failed: ${reason}`);
+        void vscode.window.showErrorMessage(`Token Budget: the refresh could not run: ${reason}`, SHOW_LOG).then((pick) => pick && log.show(true));
+        return;
+      }
+      const notice = refreshNotice(deps.snapshot(), startedAt);
+      if (!notice) return;
+      const shown = notice.level === 'info' ? vscode.window.showInformationMessage(notice.message, ...notice.actions) : vscode.window.showWarningMessage(notice.message, ...notice.actions);
+      // Not awaited: the command ends with the refresh, not when the message is dismissed.
+      void shown.then((pick) => {
+        if (pick === CONFIGURE_SOURCE) void vscode.commands.executeCommand('tokenBudget.configure');
+        else if (pick === SET_API_KEY) void vscode.commands.executeCommand('tokenBudget.setApiKey', notice.keySource);
+        else if (pick === SHOW_LOG) log.show(true);
+      });
+    }),
     vscode.commands.registerCommand('tokenBudget.showLog', () => log.show(true)),
 
     // With (source) it asks only for the key; with (source, key), from a walkthrough or a test, it stores it directly.

@@ -3,6 +3,8 @@
  * means, and what to tell them. Pure (no `vscode`), so every case is unit-tested.
  */
 import { formatUsd } from '../core/format';
+import type { Snapshot, SourceStatus } from '../core/snapshot';
+import type { SourceId } from '../core/types';
 
 /** The largest annual budget accepted: a larger one is a typo (a few zeros too many), not an allowance. */
 export const MAX_ANNUAL_BUDGET = 1_000_000_000;
@@ -131,4 +133,48 @@ export function keySavedNotice(label: string, on: boolean, how: SourceSwitch | u
  */
 export function keyClearedMessage(label: string, envVar: string, environmentKeyInUse: boolean): string {
   return environmentKeyInUse ? `Token Budget: stored key for ${label} cleared; ${envVar} from the environment is used now.` : `Token Budget: stored key for ${label} cleared.`;
+}
+
+export const CONFIGURE_SOURCE = 'Configure a Source…';
+export const SHOW_LOG = 'Show Log';
+export const SET_API_KEY = 'Set API Key…';
+
+export interface RefreshNotice {
+  readonly level: 'info' | 'warning';
+  readonly message: string;
+  readonly actions: readonly (typeof CONFIGURE_SOURCE | typeof SHOW_LOG | typeof SET_API_KEY)[];
+  /** The source whose key "Set API Key…" asks for. */
+  readonly keySource?: SourceId;
+}
+
+/** A source error that a new key may fix: every key problem's message points at "Set API Key…". */
+const KEY_PROBLEM = /Set API Key/;
+
+/**
+ * What "Refresh Now" says when it has finished (`startedAt`: when the user asked). Nothing when
+ * every source in use refreshed. With no source configured there is nothing to refresh: said,
+ * with the way to configure one (the log alone said it). A source in use that failed in this
+ * refresh (attempted at or after `startedAt`, and holding an error) is named with its error, which
+ * is safe to show (redacted where it is made); an older error (a source skipped while rate
+ * limited) is not this refresh's news. Automatic refreshes never get here: the user did not ask.
+ */
+export function refreshNotice(snapshot: Pick<Snapshot, 'configured' | 'sources'>, startedAt: Date): RefreshNotice | undefined {
+  if (!snapshot.configured) {
+    return { level: 'info', message: 'Token Budget: no source is configured, so there is nothing to refresh. Tell it where your AI spend is metered.', actions: [CONFIGURE_SOURCE] };
+  }
+  const failed = snapshot.sources.filter(
+    (s): s is SourceStatus & { error: string } => s.state !== 'off' && s.error !== undefined && s.lastAttempt !== undefined && Date.parse(s.lastAttempt) >= startedAt.getTime(),
+  );
+  if (failed.length === 0) return undefined;
+  const kept = failed.filter((s) => s.lastSuccess !== undefined).length;
+  const keptNote = kept === 0 ? '' : failed.length === 1 ? ' Its last good numbers are shown.' : kept === failed.length ? ' Their last good numbers are shown.' : ' The last good numbers of those that had some are shown.';
+  const errors = failed.map((s) => s.error).join(' ');
+  const head = failed.length === 1 ? 'refresh failed.' : `${failed.length} sources failed to refresh.`;
+  const keySource = failed.find((s) => KEY_PROBLEM.test(s.error))?.id;
+  return {
+    level: 'warning',
+    message: `Token Budget: ${head} ${errors}${keptNote}`,
+    actions: keySource ? [SET_API_KEY, SHOW_LOG] : [SHOW_LOG],
+    ...(keySource ? { keySource } : {}),
+  };
 }

@@ -1,8 +1,31 @@
 import assert from 'node:assert/strict';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { readConfig } from '../../../src/core/config';
+import { Ledger } from '../../../src/core/ledger';
+import { buildSnapshot, type SourceStatus } from '../../../src/core/snapshot';
 import { ADAPTERS } from '../../../src/sources';
-import { budgetLevel, budgetSetMessage, keyClearedMessage, keySavedNotice, MAX_ANNUAL_BUDGET, parseAmount, readAmount, SET_URL, TURN_ON } from '../../../src/ui/commandsModel';
+import { HttpClient, SourceError } from '../../../src/sources/http';
+import type { SourceAdapter } from '../../../src/sources/types';
+import { BudgetService } from '../../../src/state/budgetService';
+import { LedgerStore } from '../../../src/state/ledgerStore';
+import {
+  budgetLevel,
+  budgetSetMessage,
+  CONFIGURE_SOURCE,
+  keyClearedMessage,
+  keySavedNotice,
+  MAX_ANNUAL_BUDGET,
+  parseAmount,
+  readAmount,
+  refreshNotice,
+  SET_API_KEY,
+  SET_URL,
+  SHOW_LOG,
+  TURN_ON,
+} from '../../../src/ui/commandsModel';
 
 /** The message a refused amount gets (fails the test when it is accepted). */
 function refusal(text: string): string {
@@ -136,5 +159,114 @@ void describe('Clear API Key…: what it says', () => {
 
   void it('says only "cleared" when no environment key is there', () => {
     assert.equal(keyClearedMessage('OpenRouter', 'OPENROUTER_API_KEY', false), 'Token Budget: stored key for OpenRouter cleared.');
+  });
+});
+
+void describe('Refresh Now: what it says when done', () => {
+  const asked = new Date('2026-11-27T12:00:00.000Z');
+  const before = '2026-11-27T11:45:00.000Z';
+  const during = '2026-11-27T12:00:00.250Z';
+  const ok = (id: SourceStatus['id'], label: string): SourceStatus => ({ id, label, state: 'ok', lastSuccess: during, lastAttempt: during });
+  const off = (id: SourceStatus['id'], label: string): SourceStatus => ({ id, label, state: 'off' });
+  const rejected = 'OpenRouter: the key was rejected (HTTP 401: "User not found."). Set your OpenRouter API key with "Token Budget: Set API Key…" or the OPENROUTER_API_KEY environment variable.';
+  const down = 'Allowance gateway: the server answered HTTP 500 (internal).';
+
+  void it('no source configured: says so, with the way to configure one', () => {
+    const notice = refreshNotice({ configured: false, sources: [off('gateway', 'Allowance gateway'), off('claudeCode', 'Claude Code logs')] }, asked);
+    assert.ok(notice);
+    assert.equal(notice.level, 'info');
+    assert.match(notice.message, /^Token Budget: no source is configured/);
+    assert.deepEqual(notice.actions, [CONFIGURE_SOURCE]);
+  });
+
+  void it('every source in use refreshed: nothing to say', () => {
+    assert.equal(refreshNotice({ configured: true, sources: [ok('gateway', 'Allowance gateway'), off('openrouter', 'OpenRouter')] }, asked), undefined);
+  });
+
+  void it('a source that failed in this refresh: its error, the log, and the key when the key is the problem', () => {
+    const failed: SourceStatus = { id: 'openrouter', label: 'OpenRouter', state: 'error', lastAttempt: during, error: rejected };
+    const notice = refreshNotice({ configured: true, sources: [failed] }, asked);
+    assert.deepEqual(notice, { level: 'warning', message: `Token Budget: refresh failed. ${rejected}`, actions: [SET_API_KEY, SHOW_LOG], keySource: 'openrouter' });
+  });
+
+  void it('a stale source (last good data kept): says the last numbers are shown; no key action for a server error', () => {
+    const stale: SourceStatus = { id: 'gateway', label: 'Allowance gateway', state: 'stale', lastSuccess: before, lastAttempt: during, error: down };
+    const notice = refreshNotice({ configured: true, sources: [stale, off('openrouter', 'OpenRouter')] }, asked);
+    assert.deepEqual(notice, { level: 'warning', message: `Token Budget: refresh failed. ${down} Its last good numbers are shown.`, actions: [SHOW_LOG] });
+  });
+
+  void it('several failed: counts them and gives every error; the key action is for the one with a key problem', () => {
+    const sources: SourceStatus[] = [
+      { id: 'gateway', label: 'Allowance gateway', state: 'stale', lastSuccess: before, lastAttempt: during, error: down },
+      { id: 'openrouter', label: 'OpenRouter', state: 'error', lastAttempt: during, error: rejected },
+      ok('codex', 'Codex logs'),
+    ];
+    const notice = refreshNotice({ configured: true, sources }, asked);
+    assert.ok(notice);
+    assert.equal(notice.message, `Token Budget: 2 sources failed to refresh. ${down} ${rejected} The last good numbers of those that had some are shown.`);
+    assert.deepEqual(notice.actions, [SET_API_KEY, SHOW_LOG]);
+    assert.equal(notice.keySource, 'openrouter');
+  });
+
+  void it('an error from before this refresh (a source skipped while rate limited) is not news', () => {
+    const earlier: SourceStatus = { id: 'openai', label: 'OpenAI', state: 'stale', lastSuccess: before, lastAttempt: before, error: 'OpenAI: rate limited (HTTP 429).' };
+    assert.equal(refreshNotice({ configured: true, sources: [earlier, ok('gateway', 'Allowance gateway')] }, asked), undefined);
+    const justNow: SourceStatus = { ...earlier, lastAttempt: asked.toISOString() };
+    assert.equal(refreshNotice({ configured: true, sources: [justNow] }, asked)?.level, 'warning', 'attempted in the very millisecond asked');
+  });
+
+  void it('a source that is off says nothing, whatever error it kept', () => {
+    const wasOn: SourceStatus = { id: 'litellm', label: 'LiteLLM proxy', state: 'off', lastAttempt: during, error: 'LiteLLM proxy: no key.' };
+    assert.equal(refreshNotice({ configured: true, sources: [wasOn, ok('gateway', 'Allowance gateway')] }, asked), undefined);
+  });
+
+  void it('reads the states the service publishes (buildSnapshot)', () => {
+    const failed: SourceStatus = { id: 'gateway', label: 'Allowance gateway', state: 'error', lastAttempt: during, error: down };
+    const snapshot = buildSnapshot({ ledger: new Ledger(), settings: { annualBudget: 0, budgetYearStart: '01-01', workdays: [1, 2, 3, 4, 5], thresholds: [50, 75, 90, 100] }, gatewayBudget: null, sources: [failed], today: '2026-11-27', now: asked });
+    assert.equal(refreshNotice(snapshot, asked)?.message, `Token Budget: refresh failed. ${down}`);
+    const none = buildSnapshot({ ledger: new Ledger(), settings: { annualBudget: 0, budgetYearStart: '01-01', workdays: [1, 2, 3, 4, 5], thresholds: [50, 75, 90, 100] }, gatewayBudget: null, sources: [off('gateway', 'Allowance gateway')], today: '2026-11-27', now: asked });
+    assert.deepEqual(refreshNotice(none, asked)?.actions, [CONFIGURE_SOURCE]);
+  });
+});
+
+void describe('Refresh Now: with the states a real refresh leaves', () => {
+  const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+  void it('a refresh after a good one: silent while it works, the error once it fails, with the key action for a rejected key', async () => {
+    let answer: 'ok' | 'rejected' | 'down' = 'ok';
+    const adapter: SourceAdapter = {
+      id: 'openrouter', label: 'OpenRouter', setting: 'tokenBudget.sources.openrouter.enabled', needsKey: true, isEnabled: () => true, identity: () => 'or',
+      fetch: () => {
+        if (answer === 'rejected') return Promise.reject(new SourceError('auth', 'OpenRouter: the key was rejected (HTTP 401). Set a valid key with "Token Budget: Set API Key…".', { status: 401 }));
+        if (answer === 'down') return Promise.reject(new SourceError('server', 'OpenRouter: the server answered HTTP 503.', { status: 503 }));
+        return Promise.resolve({ days: [], rows: [], sync: {}, requests: 1 });
+      },
+    };
+    const svc = new BudgetService({
+      adapters: [adapter],
+      http: new HttpClient({ retries: 0 }),
+      store: new LedgerStore(await mkdtemp(join(tmpdir(), 'tb-refresh-notice-'))),
+      config: () => readConfig(() => undefined),
+      key: () => Promise.resolve('or-key-000000001'),
+      logger: quiet,
+    });
+    let asked = new Date();
+    await svc.refresh('command');
+    assert.equal(refreshNotice(svc.snapshot, asked), undefined);
+
+    answer = 'rejected';
+    asked = new Date();
+    await svc.refresh('command');
+    const rejected = refreshNotice(svc.snapshot, asked);
+    assert.equal(rejected?.message, 'Token Budget: refresh failed. OpenRouter: the key was rejected (HTTP 401). Set a valid key with "Token Budget: Set API Key…". Its last good numbers are shown.');
+    assert.deepEqual(rejected?.actions, [SET_API_KEY, SHOW_LOG]);
+    assert.equal(rejected?.keySource, 'openrouter');
+
+    answer = 'down';
+    asked = new Date();
+    await svc.refresh('command');
+    assert.deepEqual(refreshNotice(svc.snapshot, asked)?.actions, [SHOW_LOG]);
+    // The same failure, asked about from a refresh started later (one that did not reach the source): not news.
+    assert.equal(refreshNotice(svc.snapshot, new Date(Date.now() + 1)), undefined);
   });
 });
