@@ -113,7 +113,7 @@ export function activate(context: vscode.ExtensionContext): TokenBudgetApi {
     vscode.window.onDidChangeWindowState((state) => state.focused && alerts.evaluate()),
     registerSnoozeCommand({ store: alertStore, log, afterChange: () => alerts.evaluate() }),
     ...registerCommands({ keys, log, refresh, snapshot: () => service.snapshot, openDashboard: () => dashboard.open() }),
-    registerExportCsv({ rows: () => service.ledgerRows, log }),
+    registerExportCsv({ rows: () => service.ledgerRows, configured: () => service.snapshot.configured, log }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration(SECTION)) return;
       config = loadConfig(); // the coordinator reads the refresh interval from it at each heartbeat

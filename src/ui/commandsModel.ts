@@ -178,3 +178,22 @@ export function refreshNotice(snapshot: Pick<Snapshot, 'configured' | 'sources'>
     ...(keySource ? { keySource } : {}),
   };
 }
+
+export const REFRESH_NOW = 'Refresh Now';
+
+export interface EmptyExportNotice {
+  readonly message: string;
+  readonly actions: readonly (typeof CONFIGURE_SOURCE | typeof REFRESH_NOW)[];
+}
+
+/**
+ * What "Export Daily Ledger as CSV…" says with an empty ledger, before any file dialog: asking for
+ * a file name to write a header-only file ("exported 0 rows") wasted the user's steps. Without a
+ * source, the way to configure one; with one that has recorded nothing yet (its first fetch still
+ * running, or failing), a refresh.
+ */
+export function emptyExportNotice(configured: boolean): EmptyExportNotice {
+  return configured
+    ? { message: 'Token Budget: nothing to export yet: your sources have recorded no daily spend so far.', actions: [REFRESH_NOW] }
+    : { message: 'Token Budget: nothing to export yet: no source is configured. Tell it where your AI spend is metered.', actions: [CONFIGURE_SOURCE] };
+}

@@ -8,12 +8,15 @@ import * as vscode from 'vscode';
 import { csvFileName, ledgerCsv } from '../core/csv';
 import { todayKey } from '../core/dates';
 import type { LedgerRow } from '../core/types';
+import { CONFIGURE_SOURCE, emptyExportNotice, REFRESH_NOW } from './commandsModel';
 
 export const EXPORT_CSV_COMMAND = 'tokenBudget.exportCsv';
 
 export interface ExportCsvDeps {
   /** The ledger's rows, sorted by date, source, model. */
   readonly rows: () => readonly LedgerRow[];
+  /** Some source is configured (the snapshot's `configured`). */
+  readonly configured: () => boolean;
   readonly log: Pick<vscode.LogOutputChannel, 'info' | 'error'>;
 }
 
@@ -43,12 +46,25 @@ async function chooseTarget(): Promise<vscode.Uri | undefined> {
   });
 }
 
-/** Writes the CSV; returns the number of data rows written, or undefined when cancelled. */
+/**
+ * Writes the CSV; returns the number of data rows written, or undefined when cancelled (or when
+ * there is nothing to export and no target was given).
+ */
 export async function exportCsv(deps: ExportCsvDeps, arg?: unknown): Promise<number | undefined> {
   const given = targetFromArgument(arg);
+  // Asked from the palette or the dashboard with nothing to export: said before the file dialog.
+  // A target given as the argument (a script) still gets its file, the header alone: it asked for one.
+  if (deps.rows().length === 0 && !given) {
+    const notice = emptyExportNotice(deps.configured());
+    void vscode.window.showInformationMessage(notice.message, ...notice.actions).then((pick) => {
+      if (pick === CONFIGURE_SOURCE) void vscode.commands.executeCommand('tokenBudget.configure');
+      else if (pick === REFRESH_NOW) void vscode.commands.executeCommand('tokenBudget.refresh');
+    });
+    return undefined;
+  }
   const target = given ?? (await chooseTarget());
   if (!target) return undefined;
-  const rows = deps.rows();
+  const rows = deps.rows(); // as they are now: a refresh may have ended while the dialog was open
   try {
     await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(ledgerCsv(rows)));
   } catch (error) {

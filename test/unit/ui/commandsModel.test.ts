@@ -15,11 +15,13 @@ import {
   budgetLevel,
   budgetSetMessage,
   CONFIGURE_SOURCE,
+  emptyExportNotice,
   keyClearedMessage,
   keySavedNotice,
   MAX_ANNUAL_BUDGET,
   parseAmount,
   readAmount,
+  REFRESH_NOW,
   refreshNotice,
   SET_API_KEY,
   SET_URL,
@@ -268,5 +270,19 @@ void describe('Refresh Now: with the states a real refresh leaves', () => {
     assert.deepEqual(refreshNotice(svc.snapshot, asked)?.actions, [SHOW_LOG]);
     // The same failure, asked about from a refresh started later (one that did not reach the source): not news.
     assert.equal(refreshNotice(svc.snapshot, new Date(Date.now() + 1)), undefined);
+  });
+});
+
+void describe('Export Daily Ledger as CSV…: an empty ledger', () => {
+  void it('no source: nothing to export yet, with the way to configure one', () => {
+    const notice = emptyExportNotice(false);
+    assert.match(notice.message, /^Token Budget: nothing to export yet: no source is configured\./);
+    assert.deepEqual(notice.actions, [CONFIGURE_SOURCE]);
+  });
+
+  void it('a source that has recorded nothing yet: nothing to export yet, with a refresh', () => {
+    const notice = emptyExportNotice(true);
+    assert.equal(notice.message, 'Token Budget: nothing to export yet: your sources have recorded no daily spend so far.');
+    assert.deepEqual(notice.actions, [REFRESH_NOW]);
   });
 });
