@@ -14,6 +14,7 @@ import { AlertStore } from './state/alertStore';
 import { BudgetService } from './state/budgetService';
 import { Coordinator } from './state/coordinator';
 import { LedgerStore } from './state/ledgerStore';
+import { fetchOnOwn } from './state/standalone';
 import { AlertNotifier, registerSnoozeCommand } from './ui/alerts';
 import { registerCommands } from './ui/commands';
 import { DashboardPanel } from './ui/dashboardPanel';
@@ -62,7 +63,9 @@ export function activate(context: vscode.ExtensionContext): TokenBudgetApi {
     },
   });
 
-  // One window fetches for all windows of the profile and the others follow (state/coordinator.ts).
+  // One window fetches for all windows of the profile and the others follow (state/coordinator.ts);
+  // when that cannot work, this one fetches on its own (`onOwn`, state/standalone.ts).
+  let onOwn = false;
   const coordinator = new Coordinator({ dir: context.globalStorageUri.fsPath, service, intervalMs: () => config.refreshIntervalMinutes * 60_000, logger: log });
   // A coordinator that cannot use the shared folder fails a refresh as it fails start(): this
   // window then fetches on its own, as after a failed start (below).
@@ -89,7 +92,7 @@ export function activate(context: vscode.ExtensionContext): TokenBudgetApi {
     snapshot: () => service.snapshot,
     spendByDay: () => service.spendByDay(),
     config: () => config,
-    isLeader: () => coordinator.isLeader,
+    isLeader: () => onOwn || coordinator.isLeader,
     log,
     openDashboard: () => dashboard.open(),
   });
@@ -137,7 +140,9 @@ export function activate(context: vscode.ExtensionContext): TokenBudgetApi {
       void vscode.window.showWarningMessage(`Token Budget: the saved history could not be read (${notice.reason}). It was kept as ${notice.movedTo}, and the history is being rebuilt from your sources.`);
     }
     await coordinator.start().catch(async (error: unknown) => {
-      log.warn(`Could not coordinate with other windows (${(error as Error).message}); this window fetches on its own.`);
+      log.warn(`Could not coordinate with other windows (${(error as Error).message}); this window fetches on its own, every refresh interval, and shows the alerts.`);
+      onOwn = true;
+      context.subscriptions.push(fetchOnOwn({ refresh: (reason) => service.refresh(reason), intervalMs: () => config.refreshIntervalMinutes * 60_000 }));
       await service.refresh('startup');
     });
   })();
