@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import { launchEditor, type RunningEditor } from '../../scripts/lib/editor.mjs';
 import { startSimulator, type Simulator } from '../../tools/simulator/server';
 import { expectedSpend, localToday, simSpentBetween } from './expected';
-import { answerInputBox, answerQuickPick, capturingFailure, closeSuite, openWorkbench, runCommand, screenshot, waitForStatusText, type Workbench } from './workbench';
+import { answerInputBox, answerQuickPick, capturingFailure, closeSuite, findInWebviews, kpis, openWorkbench, runCommand, screenshot, waitForStatusText, type Workbench } from './workbench';
 
 const VSIX = process.env.TB_VSIX ?? path.resolve(__dirname, '..', '..', 'token-budget.vsix');
 const KEY = 'walkthrough-key-5c2e91';
@@ -62,8 +62,11 @@ void describe('getting-started walkthrough', { timeout: 300_000 }, () => {
 
       // 4: the meter and the dashboard.
       await stepButton(page, 'See the meter and the dashboard', 'Open Dashboard');
-      const frame = page.frames().find((f) => f.url().includes('webview'));
-      assert.ok(frame !== undefined || (await page.locator('.webview').count()) >= 0);
+      // The dashboard shows this year's spend against the budget just set.
+      const frame = await findInWebviews(page, '[data-testid="dashboard"] [data-kpi="spent"]', 30_000);
+      const values = await kpis(frame);
+      assert.equal(values['budget'], '400000.00');
+      assert.ok(Math.abs(Number(values['spent']) - spentThisYear) < 0.01, `spent ${values['spent']} vs ${spentThisYear}`);
       await screenshot(page, 'walkthrough-done');
     }));
 });
