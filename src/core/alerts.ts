@@ -217,8 +217,9 @@ export function formatEarly(days: number): string {
 function thresholdMessage(threshold: number, spent: number, budget: number): string {
   const left = budget - spent;
   const rest = left >= 0 ? `${formatUsd(left)} left` : `${formatUsd(-left)} over`;
-  const what = threshold === 100 ? 'all of your annual allowance (100%)' : `${threshold}% of your annual allowance`;
-  return `Token Budget: you have used ${what}: ${formatUsd(spent)} of ${formatUsd(budget)} (${formatPercent((spent / budget) * 100, 1)}), ${rest}.`;
+  // "passed 50%", not "used 50%": on a first start at 71% only the 50% alert may be due.
+  const what = threshold === 100 ? 'used all of your annual allowance (100%)' : `passed ${threshold}% of your annual allowance`;
+  return `Token Budget: you have ${what}: ${formatUsd(spent)} of ${formatUsd(budget)} (${formatPercent((spent / budget) * 100, 1)}), ${rest}.`;
 }
 
 function paceMessage(input: AlertInput, runOut: DayKey): string {

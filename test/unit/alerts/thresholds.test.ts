@@ -21,7 +21,7 @@ void describe('threshold alerts', () => {
     assert.equal(alert?.threshold, 50);
     assert.equal(alert?.id, 'threshold:2026-01-01:50');
     assert.equal(alert?.yearStart, '2026-01-01');
-    assert.equal(alert?.message, 'Token Budget: you have used 50% of your annual allowance: $50,000.00 of $100,000.00 (50.0%), $50,000.00 left.');
+    assert.equal(alert?.message, 'Token Budget: you have passed 50% of your annual allowance: $50,000.00 of $100,000.00 (50.0%), $50,000.00 left.');
     assert.deepEqual(again?.alerts, [], 'not twice');
   });
 
