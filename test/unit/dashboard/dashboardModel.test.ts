@@ -220,6 +220,21 @@ void describe('dashboard model', () => {
     assert.equal(h.activeDays, model.elapsed);
   });
 
+  void it('shades each heatmap day by the quartile of spending days it falls in; a day without spend is blank', () => {
+    // $1 … $100 on 100 days from 1 Jan, then nothing: the quartiles are about $25, $50 and $75.
+    const rows = eachDayInfo('2026-01-01', '2026-04-11').map((d, i) => row(d.key, 'gateway', 'm', i + 1));
+    const { model: m } = build(100_000, rows, '2026-04-20', new Date(2026, 3, 20, 12));
+    const [q1, q2, q3] = m.heatmap.thresholds;
+    for (const [q, expected] of [[q1, 25], [q2, 50], [q3, 75]] as const) assert.ok(q !== undefined && Math.abs(q - expected) <= 1, `${q} ≈ ${expected}`);
+    const at = (day: string) => m.heatmap.level[m.days.indexOf(day)];
+    assert.equal(at('2026-01-10'), 1, '$10: lowest quartile');
+    assert.equal(at('2026-02-09'), 2, '$40');
+    assert.equal(at('2026-03-01'), 3, '$60');
+    assert.equal(at('2026-03-31'), 4, '$90: top quartile');
+    assert.equal(at('2026-04-15'), 0, 'no spend');
+    assert.equal(at('2026-04-25'), -1, 'not yet');
+  });
+
   void it('covers 366 days in a leap budget year', () => {
     const rows = [row('2028-01-03', 'gateway', 'm', 10)];
     const ledger = new Ledger(rows);

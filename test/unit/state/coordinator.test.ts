@@ -203,15 +203,25 @@ void describe('coordinator: many windows, one poller', { timeout: 60_000 }, () =
     const follower = list.find((w) => w !== leader)!;
     await until('the first fetch to be saved and reloaded', () => follower.service.snapshot.lastUpdated !== undefined, 3_000);
     await sleep(50);
-    const mark = sim.requests.length;
-    const before = follower.service.snapshot.lastUpdated;
-    await follower.coordinator.refresh('command');
-    assert.equal(fetchesSince(mark), 1, 'one fetch, by the leader');
-    assert.equal(follower.coordinator.isLeader, false);
-    assert.notEqual(follower.service.snapshot.lastUpdated, undefined);
-    assert.equal(follower.service.snapshot.lastUpdated, leader.service.snapshot.lastUpdated);
-    assert.ok(before !== undefined);
-    close(list);
+    // $1,000 more today at the gateway: only a new fetch, read back by the follower, shows it.
+    const original = sim.data;
+    const bumped = structuredClone(original);
+    const today = bumped.days[bumped.days.length - 1]!;
+    today.cost += 1000;
+    today.models.push({ model: 'claude-opus-4-1', cost: 1000, requests: 10, input_tokens: 1000, output_tokens: 100, cache_read_tokens: 0, cache_write_tokens: 0 });
+    const before = follower.service.snapshot.status.spent;
+    sim.setData(bumped);
+    try {
+      const mark = sim.requests.length;
+      await follower.coordinator.refresh('command');
+      assert.equal(fetchesSince(mark), 1, 'one fetch, by the leader');
+      assert.equal(follower.coordinator.isLeader, false);
+      assert.ok(Math.abs(follower.service.snapshot.status.spent - before - 1000) < 0.01, `the follower shows the new spend when refresh() returns: ${before} → ${follower.service.snapshot.status.spent}`);
+      assert.equal(follower.service.snapshot.status.spent, leader.service.snapshot.status.spent);
+    } finally {
+      sim.setData(original);
+      close(list);
+    }
   });
 
   void it('"Refresh Now" in a follower whose leader crashed: it takes over and fetches itself', async () => {

@@ -45,6 +45,12 @@ void describe('status bar view', () => {
     assert.equal(statusBarView(snap(91_000), 'percent', now).level, 'warning');
     assert.equal(statusBarView(snap(100_000), 'percent', now).level, 'error');
     assert.equal(statusBarView(snap(130_000), 'percent', now).text, '$(pulse) 130% · $130k');
+    // On the year's last day nothing is left to project: the level is the thresholds' alone.
+    const lastDay = (total: number) => snap(total, { today: '2026-12-31', now: new Date(2026, 11, 31, 12) });
+    assert.equal(lastDay(91_000).overrun, false);
+    assert.equal(statusBarView(lastDay(91_000), 'percent', now).level, 'warning', '91% is past 90, the highest threshold below 100');
+    assert.equal(statusBarView(lastDay(89_000), 'percent', now).level, 'normal', '89% has passed 50 and 75, but not 90');
+    assert.equal(statusBarView(lastDay(40_000), 'percent', now).level, 'normal');
   });
 
   void it('marks stale data and says how old it is', () => {
