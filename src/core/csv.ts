@@ -39,13 +39,14 @@ export function csvLine(fields: readonly (string | number | boolean)[]): string 
 
 /**
  * The rows as CSV, in the order given (the ledger's own order is date, source, model). An unpriced
- * row has an empty `cost_usd` (its cost is unknown, not $0) and `unpriced` = true.
+ * row has `unpriced` = true and, when nothing in it could be priced, an empty `cost_usd` (its
+ * cost is unknown, not $0); a partly priced one keeps the priced part there.
  */
 export function ledgerCsv(rows: readonly LedgerRow[]): string {
   const lines = [CSV_COLUMNS.join(',')];
   for (const r of rows) {
     const unpriced = r.unpriced === true;
-    lines.push(csvLine([r.date, r.source, r.model, unpriced ? '' : r.cost, r.inputTokens, r.outputTokens, r.cacheReadTokens, r.cacheWriteTokens, r.requests, unpriced]));
+    lines.push(csvLine([r.date, r.source, r.model, unpriced && r.cost === 0 ? '' : r.cost, r.inputTokens, r.outputTokens, r.cacheReadTokens, r.cacheWriteTokens, r.requests, unpriced]));
   }
   return lines.join(LINE_END) + LINE_END;
 }

@@ -261,7 +261,7 @@ export class Ledger {
     let total = 0;
     this.forEachRowIn(from, toExclusive, (row) => {
       const key = by === 'model' ? row.model : row.source;
-      const cost = row.unpriced ? 0 : row.cost;
+      const cost = row.cost; // the priced part, also of a partly unpriced row (see LedgerRow.cost)
       total += cost;
       let g = groups.get(key);
       if (!g) {
@@ -288,7 +288,7 @@ export class Ledger {
       const costs = new Map<string, number>();
       for (const { models } of this.byDate.get(date)?.values() ?? []) {
         for (const row of models.values()) {
-          costs.set(row.model, (costs.get(row.model) ?? 0) + (row.unpriced ? 0 : row.cost));
+          costs.set(row.model, (costs.get(row.model) ?? 0) + row.cost);
         }
       }
       let best: [string, number] | undefined;
@@ -328,7 +328,7 @@ export class Ledger {
       day.models.set(row.model, cleanRow(row));
       this.rowCount++;
     }
-    day.pricedCost += row.unpriced ? 0 : row.cost;
+    day.pricedCost += row.cost;
   }
 
   /** Drops every row `source` has on `day`. */

@@ -36,9 +36,12 @@ export interface LedgerRow extends TokenCounts {
   readonly date: DayKey;
   readonly source: SourceId;
   readonly model: string;
-  /** USD. For an unpriced row this is 0 and `unpriced` is true: never read it as a real $0. */
+  /**
+   * USD: what the priced part of the row cost. With `unpriced` it is only part of the cost (0 when
+   * nothing in the row could be priced): never read it as the whole, or as a real $0.
+   */
   readonly cost: number;
-  /** True when the tokens could not be priced. */
+  /** True when some or all of the row's usage could not be priced (e.g. tokens priced, web searches not). */
   readonly unpriced?: boolean;
 }
 

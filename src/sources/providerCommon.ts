@@ -146,12 +146,13 @@ export const OTHER_BILLED_MODEL = '(other billed costs)';
  *   in proportion, so each model keeps its share. On the current, partial day (`partial`) this
  *   is not done: a costs endpoint that lags behind usage would otherwise pull the estimate down.
  *
- * Unpriced rows stay unpriced with cost 0 (their money is inside the other-costs row).
+ * Unpriced rows stay unpriced: the priced part of their cost counts and scales like any other
+ * (what could not be priced is inside the other-costs row).
  * `billed` undefined (no bucket or an empty one while there is usage) leaves the estimate as is.
  */
 export function reconcileDay(rows: readonly LedgerRow[], billed: number | undefined, partial: boolean, template: Pick<LedgerRow, 'date' | 'source'>): LedgerRow[] {
   if (billed === undefined) return [...rows];
-  const estimated = rows.reduce((sum, r) => sum + (r.unpriced ? 0 : r.cost), 0);
+  const estimated = rows.reduce((sum, r) => sum + r.cost, 0);
   const gap = billed - estimated;
   if (Math.abs(gap) < 1e-9) return [...rows];
   if (gap > 0) {
@@ -159,7 +160,7 @@ export function reconcileDay(rows: readonly LedgerRow[], billed: number | undefi
   }
   if (partial || estimated <= 0) return [...rows];
   const factor = billed / estimated;
-  return rows.map((r) => (r.unpriced ? r : { ...r, cost: r.cost * factor }));
+  return rows.map((r) => ({ ...r, cost: r.cost * factor }));
 }
 
 /** Settle times: how long after a UTC day ends its data is taken as final. */

@@ -160,12 +160,28 @@ void describe('Ledger', () => {
       row('2026-11-26', 'codex', 'gpt-5', 12),
       row('2026-11-26', 'claudeCode', 'sonnet', 5),
       row('2026-11-27', 'codex', 'gpt-5', 3),
-      row('2026-11-27', 'codex', 'expensive', 99, { unpriced: true }),
+      row('2026-11-27', 'codex', 'mystery', 0, { unpriced: true, inputTokens: 5_000_000 }),
     ]);
     assert.deepEqual([...ledger.topModelByDay('2026-11-26', '2026-11-28')], [
       ['2026-11-26', 'sonnet'],
       ['2026-11-27', 'gpt-5'],
     ]);
+  });
+
+  void it('counts the priced part of a partly unpriced row everywhere alike: day totals, breakdown, top model', () => {
+    // Tokens priced at $500, web searches without a price; and the same model on one row priced, on another not.
+    const ledger = new Ledger([
+      row('2026-11-26', 'anthropic', 'claude-opus-4-1', 500, { unpriced: true }),
+      row('2026-11-26', 'anthropic', 'claude-sonnet-4-5', 100),
+      row('2026-11-27', 'gateway', 'claude-opus-4-1', 300),
+      row('2026-11-27', 'gateway', 'claude-opus-4-1', 0, { unpriced: true, inputTokens: 7 }),
+      row('2026-11-27', 'gateway', 'gpt-5', 200),
+    ]);
+    assert.deepEqual([...ledger.dailyTotals('2026-11-01', '2026-12-01')], [['2026-11-26', 600], ['2026-11-27', 500]]);
+    const byModel = ledger.breakdown('2026-11-01', '2026-12-01', 'model');
+    assert.deepEqual(byModel.map((e) => [e.key, e.cost, e.unpriced]), [['claude-opus-4-1', 800, true], ['gpt-5', 200, false], ['claude-sonnet-4-5', 100, false]]);
+    assert.equal(byModel.reduce((a, e) => a + e.cost, 0), 1100, 'the breakdown adds up to the day totals');
+    assert.deepEqual([...ledger.topModelByDay('2026-11-26', '2026-11-28')], [['2026-11-26', 'claude-opus-4-1'], ['2026-11-27', 'claude-opus-4-1']]);
   });
 
   void it('survives a JSON round trip', () => {

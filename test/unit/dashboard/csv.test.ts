@@ -73,6 +73,9 @@ void describe('ledger CSV', () => {
   void it('leaves the cost of an unpriced row empty (unknown, not $0) and flags it', () => {
     const text = ledgerCsv([{ ...base, date: '2026-04-01', model: 'mystery', cost: 0, unpriced: true }]);
     assert.equal(text.split('\r\n')[1], '2026-04-01,gateway,mystery,,51000000,2100000,0,12,812,true');
+    // Partly priced (tokens priced, web searches not): the priced part, flagged.
+    const partly = ledgerCsv([{ ...base, date: '2026-04-01', model: 'claude-opus-4-1', cost: 500, unpriced: true }]);
+    assert.equal(partly.split('\r\n')[1], '2026-04-01,gateway,claude-opus-4-1,500,51000000,2100000,0,12,812,true');
   });
 
   void it('writes money without float noise or exponents', () => {
