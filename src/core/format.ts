@@ -13,6 +13,7 @@ const SCALES: readonly (readonly [number, string])[] = [
   [1e3, 'k'],
   [1e6, 'M'],
   [1e9, 'B'],
+  [1e12, 'T'],
 ];
 
 /** "-" for a value that is negative after rounding, "" otherwise (no "-0"). */

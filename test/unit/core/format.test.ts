@@ -27,6 +27,9 @@ void describe('format', () => {
       [999_960, '$1M'],
       [1_250_000, '$1.25M'],
       [3_400_000_000, '$3.4B'],
+      [999_999_000_000, '$1T'],
+      [1_200_000_000_000, '$1.2T'],
+      [-48_300_000_000_000, '-$48.3T'],
       [-48_213.55, '-$48.2k'],
       [-950, '-$950'],
       // Halves round up whatever their binary form (9.995 is 9.99499… as a double).
@@ -60,6 +63,8 @@ void describe('format', () => {
     assert.equal(formatTokens(812), '812');
     assert.equal(formatTokens(999_960), '1.0M');
     assert.equal(formatTokens(1_200_000_000), '1.2B');
+    assert.equal(formatTokens(999_960_000_000), '1.0T');
+    assert.equal(formatTokens(34_645_500_000_000), '34.6T');
     assert.equal(formatTokens(0), '0');
   });
 
