@@ -6,7 +6,7 @@
  */
 import { BarController, BarElement, CategoryScale, Chart, Filler, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
 import type { ActiveDataPoint, ChartType, Scale, ScaleOptions } from 'chart.js';
-import { dayShort, isoWeekday, month, usd, usdCompact } from './format';
+import { dayShort, isoWeekday, month, usd, usdDistinct } from './format';
 import type { Palette } from './theme';
 
 Chart.register(LineController, BarController, LineElement, BarElement, PointElement, LinearScale, CategoryScale, Filler, Tooltip);
@@ -45,14 +45,14 @@ export function dayAxis(p: Palette, padding: number, ticks: () => readonly numbe
   };
 }
 
-/** The y axis of money: from zero, in compact dollars, at most `maxTicksLimit` ticks. */
+/** The y axis of money: from zero, in compact dollars (with the decimals its step needs), at most `maxTicksLimit` ticks. */
 export function moneyAxis(p: Palette, maxTicksLimit: number): ScaleOptions<'linear'> {
   return {
     type: 'linear',
     beginAtZero: true,
     grid: { color: p.grid, drawTicks: false },
     border: { display: false },
-    ticks: { color: p.muted, font: chartFont(p), padding: 8, maxTicksLimit, callback: (value) => usdCompact(Number(value)) },
+    ticks: { color: p.muted, font: chartFont(p), padding: 8, maxTicksLimit, callback: (_value, index, ticks) => usdDistinct(ticks.map((t) => t.value))[index] ?? '' },
   };
 }
 

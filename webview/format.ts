@@ -28,6 +28,22 @@ function parts(k: string): Parts {
 export const usd = formatUsd;
 /** "$48.2k" style, for axes and dense places: the status bar's own format, so both read alike. */
 export const usdCompact = formatUsdCompact;
+/**
+ * Compact dollars for a set of amounts shown side by side (axis ticks, a legend's bounds): as
+ * `usdCompact`, but below $10 with as many decimals as it takes for two different amounts not to
+ * read alike and an amount above zero not to read "$0" ("$0.0005", "$0.0010", …).
+ */
+export function usdDistinct(values: readonly number[]): string[] {
+  const fine = (n: number, digits: number) => (n === 0 || Math.abs(n) >= 10 ? usdCompact(n) : `${n < 0 ? '-' : ''}$${Math.abs(n).toFixed(digits)}`);
+  let texts = values.map(usdCompact);
+  for (let digits = 3; digits <= 8 && clash(values, texts); digits++) texts = values.map((n) => fine(n, digits));
+  return texts;
+}
+
+/** An amount above zero that reads "$0", or two different amounts below $10 that read alike. */
+function clash(values: readonly number[], texts: readonly string[]): boolean {
+  return values.some((n, i) => (n !== 0 && /^-?\$0$/.test(texts[i] ?? '')) || values.some((m, j) => j < i && m !== n && Math.abs(m) < 10 && Math.abs(n) < 10 && texts[j] === texts[i]));
+}
 export const pct = (n: number, digits = 1): string => `${n.toFixed(digits)}%`;
 /** Token counts: "51.0M", "2.1k", "812", as in the status bar's tooltip. */
 export const compact = formatTokens;

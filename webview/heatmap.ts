@@ -6,7 +6,7 @@
  */
 import type { DashboardModel } from '../src/core/dashboardModel';
 import { el, setAttr } from './dom';
-import { daySpoken, dayLong, month, usd, usdCompact } from './format';
+import { daySpoken, dayLong, month, usd, usdDistinct } from './format';
 
 const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 
@@ -137,16 +137,18 @@ export class Heatmap {
   private renderLegend(): void {
     const t = this.model.heatmap.thresholds;
     const [t1, t2, t3] = t;
-    const items: [string, string][] =
-      t1 === undefined || t2 === undefined || t3 === undefined
-        ? [['0', 'No spend']]
-        : [
-            ['0', '$0'],
-            ['1', `up to ${usdCompact(t1)}`],
-            ['2', `${usdCompact(t1)}–${usdCompact(t2)}`],
-            ['3', `${usdCompact(t2)}–${usdCompact(t3)}`],
-            ['4', `over ${usdCompact(t3)}`],
-          ];
+    const items: [string, string][] = [];
+    if (t1 === undefined || t2 === undefined || t3 === undefined) items.push(['0', 'No spend']);
+    else {
+      // Only the text is rounded; a bucket between two equal bounds holds no day and is left out
+      // (a one-day history reads "up to $812 · over $812", not "$812–$812" twice).
+      const [a = '', b = '', c = ''] = usdDistinct([t1, t2, t3]);
+      const between = (low: string, high: string) => (low === high ? high : `${low}–${high}`);
+      items.push(['0', '$0'], ['1', `up to ${a}`]);
+      if (t2 > t1) items.push(['2', between(a, b)]);
+      if (t3 > t2) items.push(['3', between(b, c)]);
+      items.push(['4', `over ${c}`]);
+    }
     const key = items.map((x) => x.join(':')).join('|');
     if (this.legendKey === key) return;
     this.legendKey = key;

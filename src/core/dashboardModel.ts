@@ -122,7 +122,10 @@ export interface HeatmapModel {
   readonly level: readonly number[];
   /** Top model of the day as an index into `models`, -1 when none. */
   readonly top: readonly number[];
-  /** Upper bounds (USD) of buckets 1, 2 and 3; bucket 4 is above the last. Empty without spend. */
+  /**
+   * Upper bounds (USD) of buckets 1, 2 and 3; bucket 4 is above the last. Empty without spend.
+   * Not rounded: days of fractions of a cent still fall into four buckets (the legend rounds).
+   */
   readonly thresholds: readonly number[];
   /** Days with spend. */
   readonly activeDays: number;
@@ -279,11 +282,11 @@ function sumOf(entries: readonly BreakdownEntry[], key: 'inputTokens' | 'outputT
   return entries.reduce((a, e) => a + e[key], 0);
 }
 
-/** Quartile bounds of the positive costs, for the heatmap legend. */
+/** Quartile bounds of the positive costs, unrounded (rounded to cents, sub-cent days would all be "over $0"). */
 function heatmapThresholds(costs: readonly number[]): number[] {
   const positive = costs.filter((c) => c > 0).sort((a, b) => a - b);
   if (positive.length === 0) return [];
-  return [0.25, 0.5, 0.75].map((p) => round2(quantileSorted(positive, p)));
+  return [0.25, 0.5, 0.75].map((p) => quantileSorted(positive, p));
 }
 
 function levelOf(cost: number, thresholds: readonly number[]): number {

@@ -235,6 +235,22 @@ void describe('dashboard model', () => {
     assert.equal(at('2026-04-25'), -1, 'not yet');
   });
 
+  void it('shades days of fractions of a cent by their quartile too: the thresholds are not rounded to cents', () => {
+    // $0.001 … $0.004: rounded to cents, every threshold was $0 and every day "over $0".
+    const rows = [row('2026-06-01', 'gateway', 'nano', 0.004), row('2026-06-02', 'gateway', 'nano', 0.001), row('2026-06-03', 'gateway', 'nano', 0.003), row('2026-06-04', 'gateway', 'nano', 0.002)];
+    const { model: m } = build(10, rows);
+    const [q1, q2, q3] = m.heatmap.thresholds;
+    assert.ok(q1 !== undefined && q2 !== undefined && q3 !== undefined && q1 > 0 && q1 < q2 && q2 < q3 && q3 < 0.004, `${m.heatmap.thresholds.join(', ')}`);
+    const at = (day: string) => m.heatmap.level[m.days.indexOf(day)];
+    assert.deepEqual(['2026-06-02', '2026-06-04', '2026-06-03', '2026-06-01'].map(at), [1, 2, 3, 4], '$0.001 to $0.004 in four buckets');
+  });
+
+  void it('puts every day of a one-day history in the first bucket (its thresholds are that day)', () => {
+    const { model: m } = build(250_000, [row('2026-06-01', 'gateway', 'm', 812.4)]);
+    assert.deepEqual(m.heatmap.thresholds, [812.4, 812.4, 812.4]);
+    assert.equal(m.heatmap.level[m.days.indexOf('2026-06-01')], 1);
+  });
+
   void it('covers 366 days in a leap budget year', () => {
     const rows = [row('2028-01-03', 'gateway', 'm', 10)];
     const ledger = new Ledger(rows);
