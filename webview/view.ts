@@ -239,6 +239,7 @@ export class DashboardView {
     container.replaceChildren(this.root);
     setText(this.subtitle, 'Loading your budget…');
 
+    new ResizeObserver(() => this.titleCutValues()).observe(this.kpis);
     this.burnup = new BurnupChart(burnupCanvas, model, this.palette, announce);
     this.daily = new DailyChart(dailyCanvas, this.dailyLegend, model, this.palette, range, saved.hiddenSeries ?? [], (hidden) => host.saveState({ hiddenSeries: hidden }), announce);
     this.heatmap = new Heatmap(this.heatmapHost, model);
@@ -388,10 +389,12 @@ export class DashboardView {
         }),
       );
     }
+    let longest = 0;
     for (const k of m.kpis) {
       const entry = this.kpiCards.get(k.id);
       if (!entry) continue;
       const { main, detail } = kpiText(k, m);
+      longest = Math.max(longest, main.length);
       const tone = kpiTone(k, m);
       setAttr(entry.card, 'data-value', k.value);
       setAttr(entry.card, 'data-tone', tone || 'neutral');
@@ -411,6 +414,18 @@ export class DashboardView {
         entry.meter.ideal.hidden = ideal === undefined || m.budget === null || m.budget <= 0;
         if (ideal !== undefined && m.budget) entry.meter.ideal.style.left = `${Math.min(100, (ideal / m.budget) * 100).toFixed(2)}%`;
       }
+    }
+    // The values shrink to fit the longest of them (see .kpi-value); one still cut off has a title.
+    if (this.kpis.style.getPropertyValue('--kpi-chars') !== String(longest)) this.kpis.style.setProperty('--kpi-chars', String(longest));
+    this.titleCutValues();
+  }
+
+  /** Gives a headline value cut off with "…" its full text as a title (and takes it away once it fits). */
+  private titleCutValues(): void {
+    for (const { value } of this.kpiCards.values()) {
+      const cut = value.scrollWidth > value.clientWidth + 1;
+      if (cut) setAttr(value, 'title', value.textContent ?? '');
+      else value.removeAttribute('title');
     }
   }
 
