@@ -190,12 +190,16 @@ void describe('alerts across windows, one poller', { timeout: 480_000 }, () => {
       assert.equal(allowance(multi.sim).length - mark, 1, 'one fetch for the request, by the leading window');
     }));
 
-  void test('"Snooze Alerts…" is in the palette and snoozes', () =>
+  void test('"Snooze Alerts…" is in the palette and snoozes every window', () =>
     capturingFailure(multi?.pages[1], 'alerts-snooze-command', async () => {
-      const page = multi.pages[1];
-      assert.ok(page);
+      const [other, page] = multi.pages;
+      assert.ok(page && other);
       await runCommand(page, 'Token Budget: Snooze Alerts…');
       await answerQuickPick(page, 'For 1 hour');
       await waitForNotification(page, /alerts snoozed until/, 15_000);
+      // The snooze was saved for every window: another one offers to turn it off (only shown while snoozed).
+      await runCommand(other, 'Token Budget: Snooze Alerts…');
+      await answerQuickPick(other, 'Turn snooze off');
+      await waitForNotification(other, /alerts are on again/, 15_000);
     }));
 });

@@ -5,6 +5,7 @@
 //   npm run package && node --import tsx --test test/e2e/meter.test.ts
 
 import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
@@ -75,8 +76,23 @@ void describe('status bar meter fed by the allowance gateway', { timeout: 240_00
     assert.match(text, /\(demo\)/, 'simulator data is labelled as demo');
     // The demo year's projection overruns the budget: the meter carries the warning background.
     assert.ok(exp.projectedOverrun, 'the simulator history overruns its budget by year end');
+    // Away from the item (an earlier test hovered it for its tooltip): a hovered item has the hover colour.
+    await page.mouse.move(5, 5);
+    await sleep(300);
     const background = await statusBarItem(page, { id: ITEM_ID }).evaluate((e) => getComputedStyle(e).backgroundColor);
-    assert.notEqual(background, 'rgba(0, 0, 0, 0)', 'warning background shown');
+    // The theme's own colours, resolved the way the item's would be.
+    const themed = await page.evaluate(() =>
+      ['warning', 'error'].map((kind) => {
+        const probe = document.createElement('div');
+        probe.style.backgroundColor = `var(--vscode-statusBarItem-${kind}Background)`;
+        document.querySelector('.monaco-workbench')?.appendChild(probe);
+        const color = getComputedStyle(probe).backgroundColor;
+        probe.remove();
+        return color;
+      }),
+    );
+    assert.notEqual(themed[0], themed[1], `the theme tells warning from error: ${themed.join(' / ')}`);
+    assert.equal(background, themed[0], 'the warning background, not the error one');
     assert.ok((await statusBarItemNames(page)).includes('Token Budget'), 'the item is named "Token Budget"');
   }));
 
