@@ -3,7 +3,7 @@
  * its thresholds, with the median projection and its p10–p90 band to the year's end and a marker
  * on today. Everything drawn comes from the model; the chart only places it.
  */
-import type { Chart as ChartJs, ChartDataset, Plugin, TooltipItem } from 'chart.js';
+import type { Chart as ChartJs, ChartDataset, Plugin, ScaleOptions, TooltipItem } from 'chart.js';
 import type { DashboardModel } from '../src/core/dashboardModel';
 import { baseOptions, Chart, dayAxis, dayTicks, keyboardNavigation, moneyAxis, moneyLabel, tickLabel, tooltipTheme } from './chartSetup';
 import { dayLong, pct, usd, usdCompact } from './format';
@@ -53,7 +53,7 @@ export class BurnupChart {
     this.model = model;
     this.fill();
     const y = this.chart.options.scales?.y;
-    if (y) y.suggestedMax = this.suggestedMax();
+    if (y?.type === 'linear') this.setYRange(y);
     this.chart.update('none');
   }
 
@@ -139,7 +139,7 @@ export class BurnupChart {
           ...dayAxis(p, 8, () => dayTicks(this.model.days, 0, this.model.days.length), (i) => tickLabel(this.model.days[i], false)),
           grid: { color: withAlpha(p.grid, 0.6), drawTicks: false, tickLength: 0 },
         },
-        y: { ...moneyAxis(p, 8), suggestedMax: this.suggestedMax() },
+        y: this.setYRange(moneyAxis(p, 8)),
       },
       plugins: {
         tooltip: {
@@ -156,10 +156,23 @@ export class BurnupChart {
     };
   }
 
-  /** Room above the budget and the projection's p90 at year end. */
-  private suggestedMax(): number {
+  /**
+   * Room above the budget, the spend and the projection's p90 at year end; but at most 1.3 times
+   * the largest of the budget, the spend and the median at year end. After a day or two of history
+   * the p90 can be many times the budget and would press every other line into the bottom
+   * pixels: the band is then cut off at the top (where the axis has no tick of its own).
+   */
+  private setYRange<T extends ScaleOptions<'linear'>>(y: T): T {
     const m = this.model;
-    return Math.max(m.budget ?? 0, ...(m.burnup.projection?.p90.slice(-1) ?? []), m.spent) * 1.04;
+    const proj = m.burnup.projection;
+    const atYearEnd = (values: readonly number[] | undefined) => values?.[values.length - 1] ?? 0;
+    const room = Math.max(m.budget ?? 0, atYearEnd(proj?.p90), m.spent) * 1.04;
+    const cap = Math.max(m.budget ?? 0, m.spent, atYearEnd(proj?.p50)) * 1.3;
+    const capped = cap > 0 && room > cap;
+    y.suggestedMax = room;
+    y.max = capped ? cap : undefined;
+    y.ticks = { ...y.ticks, includeBounds: !capped };
+    return y;
   }
 
   private footer(i: number): string[] {
@@ -247,16 +260,30 @@ export class BurnupChart {
           ctx.fillStyle = color;
           ctx.fillText(text, tx, ty);
         };
+        // Each label is placed where it overlaps none already drawn, or left out (the legend still
+        // names the lines): "Today" first, then the budget and the thresholds at the left, where
+        // the spend is still low at the start of the year, else at the right end of their line.
+        const placed: { left: number; right: number; top: number; bottom: number }[] = [];
+        const place = (text: string, starts: readonly number[], ty: number, color: string) => {
+          const width = ctx.measureText(text).width;
+          const box = (tx: number) => ({ left: tx - 2, right: tx + width + 2, top: ty - p.fontSize - 1, bottom: ty + 1 });
+          const tx = starts.find((at) => {
+            const b = box(at);
+            return !placed.some((q) => b.left < q.right && q.left < b.right && b.top < q.bottom && q.top < b.bottom);
+          });
+          if (tx === undefined) return;
+          placed.push(box(tx));
+          halo(text, tx, ty, color);
+        };
+        const x = todayX(chart);
+        if (x !== undefined) {
+          const width = ctx.measureText('Today').width;
+          place('Today', [x > a.right - 60 ? x - 4 - width : x + 4], a.top - 6, p.foreground);
+        }
         for (const l of hLines()) {
           const py = y.getPixelForValue(l.y);
           if (py < a.top - 1 || py > a.bottom + 1) continue;
-          // At the start of the year, where the spend is still low, the labels cross no line.
-          halo(l.label, a.left + 6, py - 3, l.dash.length === 0 ? p.foreground : p.muted);
-        }
-        const x = todayX(chart);
-        if (x !== undefined) {
-          ctx.textAlign = x > a.right - 60 ? 'right' : 'left';
-          halo('Today', x + (ctx.textAlign === 'left' ? 4 : -4), a.top - 6, p.foreground);
+          place(l.label, [a.left + 6, a.right - 6 - ctx.measureText(l.label).width], py - 3, l.dash.length === 0 ? p.foreground : p.muted);
         }
         ctx.restore();
       },
