@@ -33,14 +33,21 @@ export function baseOptions() {
 }
 
 /**
- * The x axis of days: ticks at the indices `ticks()` gives (see `dayTicks`), labelled by
- * `label(index)`; read when the chart lays out, so they follow the current model.
+ * The x axis of days: ticks at the indices `ticks()` gives (see `dayTicks`), as many of them as
+ * the axis's width has room for (see `fitTicks`), labelled by `label(index)`; read when the chart
+ * lays out, so they follow the current model and the chart's size.
  */
 export function dayAxis(p: Palette, padding: number, ticks: () => readonly number[], label: (index: number) => string): ScaleOptions<'category'> {
   return {
     type: 'category',
     border: { color: p.axis },
-    afterBuildTicks: (axis) => setTicks(axis, ticks()),
+    afterBuildTicks: (axis) => {
+      const ctx = axis.ctx;
+      ctx.save();
+      ctx.font = `${p.fontSize}px ${p.fontFamily}`;
+      setTicks(axis, fitTicks(ticks(), axis.getLabels().length, axis.width, (i) => ctx.measureText(label(i)).width));
+      ctx.restore();
+    },
     ticks: { color: p.muted, font: chartFont(p), autoSkip: false, maxRotation: 0, padding, callback: (value) => label(Number(value)) },
   };
 }
@@ -71,6 +78,28 @@ export function dayTicks(days: readonly string[], from: number, to: number): num
   }
   if (ticks.length === 0 && span > 0) ticks.push(0);
   return ticks;
+}
+
+/**
+ * Of the tick `indices` on an axis of `count` days and `width` pixels, every step-th for the
+ * smallest step at which no two labels (`labelWidth(index)` pixels wide, centred on their day)
+ * come closer than `gap`: at 480 px a year's month starts are every second or third month. Counted
+ * from the widest label ("Jan 2027": the year), so that it stays.
+ */
+export function fitTicks(indices: readonly number[], count: number, width: number, labelWidth: (index: number) => number, gap = 10): number[] {
+  if (indices.length < 2 || !(width > 0)) return [...indices];
+  const perDay = width / Math.max(1, count);
+  const widths = indices.map(labelWidth);
+  const anchor = widths.indexOf(Math.max(...widths));
+  for (let step = 1; step < indices.length; step++) {
+    const kept = indices.map((index, k) => ({ index, width: widths[k] ?? 0, k })).filter(({ k }) => (k - anchor) % step === 0);
+    const fits = kept.every((t, k) => {
+      const before = kept[k - 1];
+      return !before || (t.index - before.index) * perDay >= (t.width + before.width) / 2 + gap;
+    });
+    if (fits) return kept.map((t) => t.index);
+  }
+  return [indices[anchor] ?? 0];
 }
 
 /** Replaces a category axis's ticks with `indices` (called from `afterBuildTicks`). */
