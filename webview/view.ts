@@ -33,6 +33,8 @@ function kpiText(k: Kpi, m: DashboardModel): { main: string; detail: string } {
   // An ended year: what it came to, nothing left to project or to spend per day.
   if (m.archived && k.id === 'projected') return { main: k.number === null ? '—' : usd(k.number), detail: 'the year has ended: its final spend' };
   if (m.archived && k.id === 'perWorkday') return { main: '—', detail: 'the year has ended' };
+  // Without a budget nothing remains, runs out or is left per workday.
+  if (m.budget === null && (k.id === 'remaining' || k.id === 'runout' || k.id === 'perWorkday')) return { main: '—', detail: 'no budget set' };
   // The year's first day: nothing complete to project from yet.
   if (d?.kind === 'pending') return { main: '—', detail: 'after the first full day' };
   switch (k.id) {
