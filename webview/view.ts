@@ -27,7 +27,13 @@ export interface ViewHost {
   saveState(patch: Partial<WebviewState>): void;
 }
 
-function kpiText(k: Kpi, m: DashboardModel): { main: string; detail: string } {
+/** The run-out day has come (the spend has reached the budget): it is no longer a forecast. */
+function ranOut(k: Kpi | undefined, m: DashboardModel): boolean {
+  return k?.id === 'runout' && !!k.day && k.day <= m.today;
+}
+
+/** What a headline card shows; `label` when it differs from the model's ("Ran out"). */
+function kpiText(k: Kpi, m: DashboardModel): { main: string; detail: string; label?: string } {
   const d = k.detail;
   const lastDay = m.days[m.days.length - 1];
   // An ended year: what it came to, nothing left to project or to spend per day.
@@ -35,6 +41,9 @@ function kpiText(k: Kpi, m: DashboardModel): { main: string; detail: string } {
   if (m.archived && k.id === 'perWorkday') return { main: '—', detail: 'the year has ended' };
   // Without a budget nothing remains, runs out or is left per workday.
   if (m.budget === null && (k.id === 'remaining' || k.id === 'runout' || k.id === 'perWorkday')) return { main: '—', detail: 'no budget set' };
+  // Over budget: the day it ran out, without a range; nothing left to spend per workday.
+  if (ranOut(k, m) && k.day) return { label: 'Ran out', main: day(k.day), detail: 'over budget' };
+  if (k.id === 'perWorkday' && k.number !== null && k.number < 0) return { main: usd(0), detail: 'over budget' };
   // The year's first day: nothing complete to project from yet.
   if (d?.kind === 'pending') return { main: '—', detail: 'after the first full day' };
   switch (k.id) {
@@ -75,7 +84,9 @@ function kpiTone(k: Kpi, m: DashboardModel): 'good' | 'warn' | 'bad' | '' {
     case 'projected':
       return k.detail?.kind === 'pending' ? '' : m.overrun ? 'warn' : m.budget !== null ? 'good' : '';
     case 'runout':
-      return k.detail?.kind === 'pending' ? '' : k.day ? 'warn' : m.budget !== null ? 'good' : '';
+      return k.detail?.kind === 'pending' ? '' : ranOut(k, m) ? 'bad' : k.day ? 'warn' : m.budget !== null ? 'good' : '';
+    case 'perWorkday':
+      return k.number !== null && k.number < 0 ? 'bad' : '';
     case 'pace':
       return k.number === null ? '' : k.number > 0 ? 'warn' : 'good';
     default:
@@ -104,7 +115,7 @@ export class DashboardView {
   private readonly subtitle = el('p', { class: 'subtitle' });
   private readonly banners = el('div', { class: 'banners' });
   private readonly kpis = el('section', { class: 'kpis', 'aria-label': 'Headline numbers' });
-  private readonly kpiCards = new Map<string, { card: HTMLElement; value: HTMLElement; detail: HTMLElement; icon: HTMLElement; meter?: { fill: HTMLElement; ideal: HTMLElement } }>();
+  private readonly kpiCards = new Map<string, { card: HTMLElement; label: HTMLElement; value: HTMLElement; detail: HTMLElement; icon: HTMLElement; meter?: { fill: HTMLElement; ideal: HTMLElement } }>();
   private readonly burnupSummary = el('p', { class: 'sr-only', id: 'burnup-summary' });
   private readonly burnupLegend = el('div', { class: 'legend static', 'aria-hidden': 'true' });
   private readonly dailySummary = el('p', { class: 'sr-only', id: 'daily-summary' });
@@ -378,8 +389,9 @@ export class DashboardView {
           const value = el('div', { class: 'kpi-value' });
           const detail = el('div', { class: 'kpi-detail' });
           const icon = el('span', { class: 'kpi-icon', 'aria-hidden': 'true' });
-          const card = el('div', { class: 'kpi', 'data-kpi': k.id, role: 'group' }, el('div', { class: 'kpi-label' }, el('span', {}, k.label), icon), value, detail);
-          const entry: { card: HTMLElement; value: HTMLElement; detail: HTMLElement; icon: HTMLElement; meter?: { fill: HTMLElement; ideal: HTMLElement } } = { card, value, detail, icon };
+          const label = el('span', {}, k.label);
+          const card = el('div', { class: 'kpi', 'data-kpi': k.id, role: 'group' }, el('div', { class: 'kpi-label' }, label, icon), value, detail);
+          const entry: { card: HTMLElement; label: HTMLElement; value: HTMLElement; detail: HTMLElement; icon: HTMLElement; meter?: { fill: HTMLElement; ideal: HTMLElement } } = { card, label, value, detail, icon };
           if (k.id === 'percent') {
             const fill = el('div', { class: 'meter-fill' });
             const ideal = el('div', { class: 'meter-ideal', title: 'Ideal pace today' });
@@ -395,12 +407,13 @@ export class DashboardView {
     for (const k of m.kpis) {
       const entry = this.kpiCards.get(k.id);
       if (!entry) continue;
-      const { main, detail } = kpiText(k, m);
+      const { main, detail, label = k.label } = kpiText(k, m);
       longest = Math.max(longest, main.length);
       const tone = kpiTone(k, m);
       setAttr(entry.card, 'data-value', k.value);
       setAttr(entry.card, 'data-tone', tone || 'neutral');
-      setAttr(entry.card, 'aria-label', `${k.label}: ${main}${detail ? `, ${detail}` : ''}`);
+      setAttr(entry.card, 'aria-label', `${label}: ${main}${detail ? `, ${detail}` : ''}`);
+      setText(entry.label, label);
       setText(entry.value, main);
       setText(entry.detail, detail);
       const iconName = tone === 'good' ? 'pass' : tone === 'warn' ? 'warning' : tone === 'bad' ? 'error' : '';
@@ -476,6 +489,7 @@ export class DashboardView {
     }
     const runout = k('runout');
     if (runout?.detail?.kind === 'pending') parts.push('The projection starts after the first full day of the year.');
+    else if (runout?.day && ranOut(runout, m)) parts.push(`The budget ran out on ${day(runout.day)}.`);
     else if (m.budget !== null) parts.push(runout?.day ? `At this pace the budget runs out on ${day(runout.day)}.` : 'At this pace the budget lasts the year.');
     setText(this.burnupSummary, parts.join(' '));
 
