@@ -210,7 +210,8 @@ export class BurnupChart {
     };
     const todayX = (chart: ChartJs) => {
       const i = this.model.todayIndex;
-      if (i < 0 || i >= this.model.days.length) return undefined;
+      // An ended year is shown as it stood on its last day, which is not today.
+      if (this.model.archived || i < 0 || i >= this.model.days.length) return undefined;
       return chart.scales.x?.getPixelForValue(i);
     };
     return {

@@ -82,7 +82,7 @@ export class Heatmap {
       const cell = this.cells[i];
       if (!cell) return;
       const level = h.level[i] ?? -1;
-      setAttr(cell, 'class', `cell lvl-${level < 0 ? 'future' : level}${i === model.todayIndex ? ' today' : ''}`);
+      setAttr(cell, 'class', `cell lvl-${level < 0 ? 'future' : level}${i === model.todayIndex && !model.archived ? ' today' : ''}`);
       setAttr(cell, 'aria-label', this.describe(i));
       setAttr(cell, 'data-date', d);
     });
@@ -149,13 +149,12 @@ export class Heatmap {
       if (t3 > t2) items.push(['3', between(b, c)]);
       items.push(['4', `over ${c}`]);
     }
+    // An ended year (or a year on its last day) has no day still to come.
+    if (this.model.elapsed < this.model.days.length) items.push(['future', 'Not yet']);
     const key = items.map((x) => x.join(':')).join('|');
     if (this.legendKey === key) return;
     this.legendKey = key;
-    this.legend.replaceChildren(
-      ...items.map(([lvl, text]) => el('span', { class: 'legend-entry', role: 'listitem' }, el('span', { class: `cell lvl-${lvl}`, 'aria-hidden': 'true' }), el('span', {}, text))),
-      el('span', { class: 'legend-entry', role: 'listitem' }, el('span', { class: 'cell lvl-future', 'aria-hidden': 'true' }), el('span', {}, 'Not yet')),
-    );
+    this.legend.replaceChildren(...items.map(([lvl, text]) => el('span', { class: 'legend-entry', role: 'listitem' }, el('span', { class: `cell lvl-${lvl}`, 'aria-hidden': 'true' }), el('span', {}, text))));
   }
 
   private indexOf(target: EventTarget | null): number {

@@ -39,10 +39,12 @@ function kpiText(k: Kpi, m: DashboardModel): { main: string; detail: string; lab
   // An ended year: what it came to, nothing left to project or to spend per day.
   if (m.archived && k.id === 'projected') return { main: k.number === null ? '—' : usd(k.number), detail: 'the year has ended: its final spend' };
   if (m.archived && k.id === 'perWorkday') return { main: '—', detail: 'the year has ended' };
+  if (m.archived && k.id === 'remaining' && k.number !== null && k.number >= 0) return { main: usd(k.number), detail: 'left when the year ended' };
   // Without a budget nothing remains, runs out or is left per workday.
   if (m.budget === null && (k.id === 'remaining' || k.id === 'runout' || k.id === 'perWorkday')) return { main: '—', detail: 'no budget set' };
   // Over budget: the day it ran out, without a range; nothing left to spend per workday.
   if (ranOut(k, m) && k.day) return { label: 'Ran out', main: day(k.day), detail: 'over budget' };
+  if (m.archived && k.id === 'runout' && d?.kind !== 'pending') return { main: 'Not this year', detail: 'the budget lasted the year' };
   if (k.id === 'perWorkday' && k.number !== null && k.number < 0) return { main: usd(0), detail: 'over budget' };
   // The year's first day: nothing complete to project from yet.
   if (d?.kind === 'pending') return { main: '—', detail: 'after the first full day' };
@@ -458,8 +460,9 @@ export class DashboardView {
     const projected = m.burnup.projection !== null;
     if (projected) items.push(item('swatch-dash', p.blue, 'Projection (median)'), item('swatch-band', p.blue, 'p10–p90'));
     if (m.budget !== null) items.push(item('swatch-line thin', p.green, 'Ideal pace'), item('swatch-line thin', p.red, 'Budget'), item('swatch-dash thin', p.yellow, 'Thresholds'));
-    items.push(item('swatch-dot', p.foreground, 'Today'));
-    const key = `${p.blue}${p.green}${p.red}${p.yellow}${p.foreground}${m.budget === null}${projected}`;
+    // An ended year has no today.
+    if (!m.archived) items.push(item('swatch-dot', p.foreground, 'Today'));
+    const key = `${p.blue}${p.green}${p.red}${p.yellow}${p.foreground}${m.budget === null}${projected}${m.archived}`;
     if (this.keys.legend !== key) {
       this.keys.legend = key;
       this.burnupLegend.replaceChildren(...items);
@@ -479,17 +482,19 @@ export class DashboardView {
     if (m.budget !== null) {
       parts.push(`Spent ${spent} of the ${usd(m.budget)} budget${asOf} (${pct(k('percent')?.number ?? 0)}).`);
       const pace = k('pace')?.number;
-      if (pace !== null && pace !== undefined) parts.push(`That is ${usd(Math.abs(pace))} ${pace >= 0 ? 'ahead of' : 'behind'} the ideal pace.`);
+      if (pace !== null && pace !== undefined) parts.push(`That ${m.archived ? 'was' : 'is'} ${usd(Math.abs(pace))} ${pace >= 0 ? 'ahead of' : 'behind'} the ideal pace.`);
     } else {
       parts.push(`Spent ${spent}${asOf}; no budget is set.`);
     }
     const projected = k('projected');
-    if (projected?.number !== null && projected?.number !== undefined && projected.detail?.kind === 'usdRange') {
+    // An ended year has nothing left to project: its final spend is the spend.
+    if (!m.archived && projected?.number !== null && projected?.number !== undefined && projected.detail?.kind === 'usdRange') {
       parts.push(`The median projection reaches ${usd(projected.number)} at year end (p10 ${usd(projected.detail.low)}, p90 ${usd(projected.detail.high)}).`);
     }
     const runout = k('runout');
     if (runout?.detail?.kind === 'pending') parts.push('The projection starts after the first full day of the year.');
     else if (runout?.day && ranOut(runout, m)) parts.push(`The budget ran out on ${day(runout.day)}.`);
+    else if (m.budget !== null && m.archived) parts.push('The budget lasted the year.');
     else if (m.budget !== null) parts.push(runout?.day ? `At this pace the budget runs out on ${day(runout.day)}.` : 'At this pace the budget lasts the year.');
     setText(this.burnupSummary, parts.join(' '));
 
@@ -499,13 +504,13 @@ export class DashboardView {
       this.dailySummary,
       `${w.length} days shown: ${usd(w.total)} in total, ${usd(w.mean)} a day on average.` +
         (w.peak ? ` The most expensive day was ${day(m.days[w.peak.index] ?? '')} at ${usd(w.peak.cost)}.` : ' Nothing was spent.') +
-        (top.length > 0 ? ` Top models this year: ${top.join(', ')}.` : ''),
+        (top.length > 0 ? ` Top models ${m.archived ? 'that' : 'this'} year: ${top.join(', ')}.` : ''),
     );
 
     const y = m.daily.windows.year;
     setText(
       this.heatmapSummary,
-      `Spend on ${m.heatmap.activeDays} of ${m.elapsed} days so far this budget year.` + (y.peak ? ` The most expensive day was ${day(m.days[y.peak.index] ?? '')} at ${usd(y.peak.cost)}.` : ''),
+      (m.archived ? `Spend on ${m.heatmap.activeDays} of the ${m.elapsed} days of that budget year.` : `Spend on ${m.heatmap.activeDays} of ${m.elapsed} days so far this budget year.`) + (y.peak ? ` The most expensive day was ${day(m.days[y.peak.index] ?? '')} at ${usd(y.peak.cost)}.` : ''),
     );
   }
 
