@@ -223,9 +223,10 @@ export class DashboardView {
       'vscode-tabs',
       { 'selected-index': tab === 'source' ? '1' : '0', class: 'breakdown-tabs' },
       el('vscode-tab-header', { slot: 'header' }, 'By model ', this.modelCount),
-      el('vscode-tab-panel', {}, el('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Breakdown by model' }, this.byModel.element)),
+      // One tab stop per table: the tab panel (labelled by its tab) is the one that scrolls.
+      el('vscode-tab-panel', {}, el('div', { class: 'table-wrap' }, this.byModel.element)),
       el('vscode-tab-header', { slot: 'header' }, 'By source ', this.sourceCount),
-      el('vscode-tab-panel', {}, el('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Breakdown by source' }, this.bySource.element)),
+      el('vscode-tab-panel', {}, el('div', { class: 'table-wrap' }, this.bySource.element)),
     );
     tabs.addEventListener('vsc-tabs-select', (e) => {
       const index = (e as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex;
@@ -502,7 +503,7 @@ export class DashboardView {
     const top = m.breakdown.byModel.slice(0, 3).map((r) => `${r.label} (${pct(r.share * 100)})`);
     setText(
       this.dailySummary,
-      `${w.length} days shown: ${usd(w.total)} in total, ${usd(w.mean)} a day on average.` +
+      `${w.length} day${w.length === 1 ? '' : 's'} shown: ${usd(w.total)} in total, ${usd(w.mean)} a day on average.` +
         (w.peak ? ` The most expensive day was ${day(m.days[w.peak.index] ?? '')} at ${usd(w.peak.cost)}.` : ' Nothing was spent.') +
         (top.length > 0 ? ` Top models ${m.archived ? 'that' : 'this'} year: ${top.join(', ')}.` : ''),
     );
