@@ -374,7 +374,7 @@ export function buildDashboardModel(snapshot: Snapshot, ledger: Ledger | readonl
   const grouped = models.length > topCount;
   const series = Array.from({ length: topCount + (grouped ? 1 : 0) }, () => new Array<number>(elapsed).fill(0));
   for (const row of rows) {
-    if (row.unpriced || row.cost === 0) continue;
+    if (row.cost === 0) continue; // nothing priced; a partly unpriced row has its priced part (LedgerRow.cost)
     const i = dayIndex.get(row.date);
     const m = modelIndex.get(row.model);
     if (i === undefined || i >= elapsed || m === undefined) continue;

@@ -251,6 +251,16 @@ void describe('dashboard model', () => {
     assert.equal(m.heatmap.level[m.days.indexOf('2026-06-01')], 1);
   });
 
+  void it('counts a partly unpriced row in the breakdown and the daily bars as in the spend', () => {
+    const rows = [row('2026-06-15', 'gateway', 'claude-opus-4-1', 500, { unpriced: true }), row('2026-06-15', 'gateway', 'gpt-5', 100), row('2026-06-16', 'gateway', 'gpt-5', 50)];
+    const { snapshot: s, model: m } = build(100_000, rows);
+    assert.equal(s.status.spent, 650);
+    assert.deepEqual(m.breakdown.byModel.map((r) => [r.key, r.cost, r.unpriced]), [['claude-opus-4-1', 500, true], ['gpt-5', 150, false]]);
+    const june15 = m.days.indexOf('2026-06-15');
+    assert.equal(m.daily.total[june15], 600);
+    assert.equal(m.daily.series.reduce((a, series) => a + (series.values[june15] ?? 0), 0), 600, 'the stacked bars add up to the day');
+  });
+
   void it('covers 366 days in a leap budget year', () => {
     const rows = [row('2028-01-03', 'gateway', 'm', 10)];
     const ledger = new Ledger(rows);
