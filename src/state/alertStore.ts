@@ -10,9 +10,10 @@
  * one that cannot be read (damaged, or in a shape this version does not know) is not taken for
  * empty memory, which would show again every alert already shown and forget the snooze: it is
  * kept aside (copied to `alerts.json.corrupt-<time>`, then replaced; reported through
- * `onUnreadable`, as the ledger reports its own), and the last good copy is used instead. A file from a newer version of the extension is read
- * when it still fits this version's shape, and a copy of it is kept (`alerts.json.v<N>-backup`,
- * once) before this version rewrites it without what it does not know.
+ * `onUnreadable`, as the ledger reports its own), and the last good copy is used instead. A file
+ * from a newer version of the extension is read when it still fits this version's shape, and a
+ * copy of it is kept (`alerts.json.v<N>-backup`, once) before this version rewrites it without
+ * what it does not know.
  */
 import { copyFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
