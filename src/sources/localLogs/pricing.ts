@@ -14,7 +14,7 @@
  * (model, quarter hour, tier). Where the tiers start is read once per model, day or quarter hour.
  */
 import { calcPrice } from '@pydantic/genai-prices';
-import { BASE_PROBE_INPUT, priceUsage, tierStarts } from '../../pricing/prices';
+import { BASE_PROBE_INPUT, priceInstantOfUtcDay, priceUsage, tierStarts } from '../../pricing/prices';
 
 /** Rates per token: uncached input, cache read, 5-minute write, one-hour write, output. */
 export type Rates = Float64Array;
@@ -86,7 +86,7 @@ export class RateCache {
       period = e.timed.get(when);
       if (!period) {
         // Noon UTC of the day for date-bound prices; the line's own instant for time-of-day ones.
-        period = this.period(model, e.variation === 'day' ? new Date(`${when}T12:00:00Z`) : new Date(ms));
+        period = this.period(model, e.variation === 'day' ? priceInstantOfUtcDay(when) : new Date(ms));
         e.timed.set(when, period);
       }
     }
