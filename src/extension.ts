@@ -6,7 +6,7 @@ import { loadConfig } from './config';
 import { SECTION } from './core/config';
 import type { Snapshot } from './core/snapshot';
 import { createLog } from './log';
-import { KEY_SPECS, Keys, isKeyedSource } from './secrets';
+import { Keys, isKeyedSource, keySpec } from './secrets';
 import { ADAPTERS } from './sources';
 import { HttpClient } from './sources/http';
 import { activateLocalLogs } from './sources/localLogs/vscode';
@@ -127,7 +127,7 @@ export function activate(context: vscode.ExtensionContext): TokenBudgetApi {
       coordinator.changed('settings changed');
     }),
     keys.onDidChange((source) => {
-      log.info(`Key for ${KEY_SPECS.find((s) => s.source === source)?.label ?? source} changed.`);
+      log.info(`Key for ${keySpec(source).label} changed.`);
       coordinator.changed('key changed');
     }),
   );

@@ -116,26 +116,26 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     vscode.commands.registerCommand('tokenBudget.setApiKey', async (preset?: unknown, presetKey?: unknown) => {
       const source = KEY_SPECS.some((s) => s.source === preset) ? (preset as KeyedSource) : await pickSource(keys, 'Which source is the key for?');
       if (!source) return;
-      const spec = KEY_SPECS.find((s) => s.source === source);
+      const spec = keySpec(source);
       const key = typeof presetKey === 'string' && presetKey.trim() !== '' ? presetKey : await vscode.window.showInputBox({
-        title: `Token Budget: API key for ${spec?.label ?? source}`,
-        prompt: `${spec?.hint ?? 'The key'}. It is kept in VS Code's secret storage, never in settings.`,
+        title: `Token Budget: API key for ${spec.label}`,
+        prompt: `${spec.hint}. It is kept in VS Code's secret storage, never in settings.`,
         password: true,
         ignoreFocusOut: true,
         validateInput: (value) => (value.trim() === '' ? 'Enter the key, or press Escape to cancel.' : /\s/.test(value.trim()) ? 'A key has no spaces.' : undefined),
       });
       if (key === undefined) return;
       await keys.set(source, key);
-      log.info(`Key for ${spec?.label ?? source} saved in secret storage.`);
+      log.info(`Key for ${spec.label} saved in secret storage.`);
       const how = switchOf(source);
       // The settings the fetch itself reads (user level only for these; src/config.ts).
       const on = ADAPTERS.find((a) => a.id === source)?.isEnabled(loadConfig()) ?? true;
-      const notice = keySavedNotice(spec?.label ?? source, on, how);
+      const notice = keySavedNotice(spec.label, on, how);
       if (!notice.action || !how) {
         void vscode.window.showInformationMessage(notice.message);
         return;
       }
-      log.info(`${spec?.label ?? source} is off (tokenBudget.${how.setting}); the key is kept for when it is on.`);
+      log.info(`${spec.label} is off (tokenBudget.${how.setting}); the key is kept for when it is on.`);
       // Not awaited: the command (and `executeCommand('tokenBudget.setApiKey', …)`) ends once the key is saved.
       void vscode.window.showInformationMessage(notice.message, notice.action).then(async (pick) => {
         if (pick !== notice.action) return;
@@ -150,11 +150,11 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
           }
         } catch (error) {
           const reason = error instanceof Error ? error.message : String(error);
-          log.error(`Could not turn ${spec?.label ?? source} on: ${reason}`);
-          void vscode.window.showErrorMessage(`Token Budget: could not turn ${spec?.label ?? source} on: ${reason}`);
+          log.error(`Could not turn ${spec.label} on: ${reason}`);
+          void vscode.window.showErrorMessage(`Token Budget: could not turn ${spec.label} on: ${reason}`);
           return;
         }
-        log.info(`${spec?.label ?? source} turned on after its key was saved.`);
+        log.info(`${spec.label} turned on after its key was saved.`);
         // The settings change alone makes the fetching window fetch; Refresh Now waits for that
         // fetch and says how it went (a rejected key, an unreachable URL).
         await vscode.commands.executeCommand('tokenBudget.refresh');
