@@ -26,24 +26,29 @@ export function lumpSpan(model: string): { readonly first: DayKey; readonly last
 }
 
 /**
- * `rows` as they count on `today` at `now`: a row dated after today, on a day already begun
- * somewhere (`newestDayBegun`), is counted today. Providers report UTC days (a gateway, the days
- * of its own time zone), so west of UTC the next UTC day begins while today lasts here; what was
- * spent in it has been spent, today, and must not wait for midnight to count. A row dated later
- * still cannot be real spend (a clock set wrong) and stays where it is, outside the spend so far.
+ * The day spend dated `day` counts on, `today` at `now`: a day after today, already begun
+ * somewhere (`newestDayBegun`), counts today. Providers report UTC days (a gateway, the days of its
+ * own time zone), so west of UTC the next UTC day begins while today lasts here; what was spent in
+ * it has been spent, today, and must not wait for midnight to count. A day later still cannot hold
+ * real spend (a clock set wrong) and stays where it is, outside the spend so far.
  */
-export function rowsCountedBy(rows: readonly LedgerRow[], today: DayKey, now: Date): readonly LedgerRow[] {
-  const newest = newestDayBegun(now);
-  const moved = (date: DayKey) => date > today && date <= newest;
-  return rows.some((r) => moved(r.date)) ? rows.map((r) => (moved(r.date) ? { ...r, date: today } : r)) : rows;
+function countedOn(day: DayKey, today: DayKey, newest: DayKey): DayKey {
+  return day > today && day <= newest ? today : day;
 }
 
-/** `daily` (spend per day) counted as `rowsCountedBy` counts rows. */
+/** `rows` as they count on `today` at `now` (see `countedOn`). */
+export function rowsCountedBy(rows: readonly LedgerRow[], today: DayKey, now: Date): readonly LedgerRow[] {
+  const newest = newestDayBegun(now);
+  const moved = (r: LedgerRow) => countedOn(r.date, today, newest) !== r.date;
+  return rows.some(moved) ? rows.map((r) => (moved(r) ? { ...r, date: today } : r)) : rows;
+}
+
+/** `daily` (spend per day) as it counts on `today` at `now` (see `countedOn`). */
 export function dailyCountedBy(daily: ReadonlyMap<DayKey, number>, today: DayKey, now: Date): Map<DayKey, number> {
   const newest = newestDayBegun(now);
   const out = new Map<DayKey, number>();
   for (const [day, cost] of daily) {
-    const counted = day > today && day <= newest ? today : day;
+    const counted = countedOn(day, today, newest);
     out.set(counted, (out.get(counted) ?? 0) + cost);
   }
   return out;
