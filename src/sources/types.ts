@@ -50,6 +50,30 @@ export interface SourceLimit {
   readonly resetsAt?: string;
 }
 
+/**
+ * A total the service itself reports for a span of days. The budget service holds it against the
+ * sum of the rows it keeps for this source over the same span (after this fetch's rows are
+ * stored): a gap above 1% of the total and above $1 is a mismatch, shown on the source
+ * (`data-mismatch`), in the tooltip and in the log. Never built from the rows themselves.
+ */
+export interface ServiceTotal {
+  /** What the figure is, for the tooltip and the log, e.g. "the key's spend counter". */
+  readonly what: string;
+  /** First day of the span, inclusive. */
+  readonly from: DayKey;
+  /** Last day of the span, inclusive. */
+  readonly to: DayKey;
+  /** USD, as the service reports it. */
+  readonly total: number;
+  /**
+   * The first day's rows may hold spend from before the span began (a counter reset during that
+   * day): the total then agrees with any figure between the rows without that day and with it.
+   */
+  readonly partialFirstDay?: boolean;
+  /** The service's own figure per day, when it has one: names the days that differ in the log. */
+  readonly daily?: Readonly<Record<DayKey, number>>;
+}
+
 export interface FetchOutcome {
   /** Every day fetched: their rows replace what the ledger had for this source on those days. */
   readonly days: readonly DayKey[];
@@ -63,6 +87,8 @@ export interface FetchOutcome {
   readonly limits?: readonly SourceLimit[];
   /** A caveat to show with the source's numbers, e.g. "whole organisation, no personal filter". */
   readonly note?: string;
+  /** Totals the service reports for spans of days, to reconcile with the rows (none when the rows are built from that very total). */
+  readonly totals?: readonly ServiceTotal[];
   readonly requests: number;
 }
 
