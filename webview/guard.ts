@@ -14,8 +14,15 @@ const isNumberOrNull = (x: unknown): boolean => x === null || isNumber(x);
 const isString = (x: unknown): x is string => typeof x === 'string';
 
 const isLimit = (l: unknown): boolean => isObject(l) && isString(l.label) && isNumber(l.spent) && isNumberOrNull(l.limit) && (l.resetsAt === undefined || isString(l.resetsAt));
+const isMismatch = (m: unknown): boolean => isObject(m) && isString(m.what) && isString(m.from) && isString(m.to) && isNumber(m.serviceTotal) && isNumber(m.rowsTotal) && isNumber(m.gap);
 const isSource = (s: unknown): boolean =>
-  isObject(s) && isString(s.id) && isString(s.state) && isString(s.label) && (s.note === undefined || isString(s.note)) && (s.limits === undefined || isArrayOf(s.limits, isLimit));
+  isObject(s) &&
+  isString(s.id) &&
+  isString(s.state) &&
+  isString(s.label) &&
+  (s.note === undefined || isString(s.note)) &&
+  (s.limits === undefined || isArrayOf(s.limits, isLimit)) &&
+  (s.mismatch === undefined || isMismatch(s.mismatch));
 
 const isSide = (x: unknown): boolean => isObject(x) && isNumber(x.total) && isArrayOf(x.sources, (s) => isObject(s) && isString(s.id) && isString(s.label) && isNumber(s.total));
 const isComparison = (x: unknown): boolean =>

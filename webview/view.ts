@@ -10,6 +10,7 @@ import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-radio-group/index.js';
 import '@vscode-elements/elements/dist/vscode-radio/index.js';
 import type { ComparisonModel, DashboardModel, Kpi } from '../src/core/dashboardModel';
+import type { Mismatch } from '../src/core/reconcile';
 import type { SourceLimitStatus, SourceStatus } from '../src/core/snapshot';
 import { BreakdownTable } from './breakdown';
 import { BurnupChart } from './burnup';
@@ -524,7 +525,7 @@ export class DashboardView {
       const when = s.lastSuccess ? `Updated ${instant(s.lastSuccess)}` : s.state === 'off' ? 'Not configured' : 'No data yet';
       return el(
         'li',
-        { 'data-source': s.id, 'data-state': s.state, class: `source state-${s.state}` },
+        { 'data-source': s.id, 'data-state': s.state, class: `source state-${s.state}`, ...(s.mismatch ? { 'data-mismatch': s.mismatch.gap.toFixed(2) } : {}) },
         el('span', { class: 'source-icon', 'aria-hidden': 'true' }, codicon(STATE_ICON[s.state] ?? 'circle')),
         el(
           'div',
@@ -534,6 +535,7 @@ export class DashboardView {
           s.error ? el('div', { class: 'source-error' }, s.error) : null,
           s.limits && s.limits.length > 0 ? el('ul', { class: 'source-limits', 'aria-label': `Limits of ${s.label}` }, ...s.limits.map((l) => this.limitItem(l))) : null,
           s.note ? el('p', { class: 'source-note' }, codicon('info'), el('span', {}, s.note)) : null,
+          s.mismatch ? el('p', { class: 'source-mismatch' }, codicon('warning'), el('span', {}, mismatchLine(s.mismatch))) : null,
         ),
       );
     });
@@ -613,4 +615,10 @@ export class DashboardView {
     const current = this.host.state().sort ?? {};
     this.host.saveState({ sort: { ...current, [kind]: sort } });
   }
+}
+
+/** "Does not add up: the gateway's spent for its period is $1,200.00 for 1 Apr 2026 – 6 Dec 2026; the daily rows here add up to $1,100.00 ($100.00 less)." */
+function mismatchLine(m: Mismatch): string {
+  const direction = m.gap > 0 ? `${usd(m.gap)} less` : `${usd(-m.gap)} more`;
+  return `Does not add up: ${m.what} is ${usd(m.serviceTotal)} for ${day(m.from)} – ${day(m.to)}; the daily rows here add up to ${usd(m.rowsTotal)} (${direction}). See the log for the days.`;
 }

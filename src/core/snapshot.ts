@@ -8,6 +8,7 @@ import { computeStatus } from './budget';
 import { addDaysKey, maxDay } from './dates';
 import { dailyCountedBy, type Ledger } from './ledger';
 import { project } from './projection';
+import type { Mismatch } from './reconcile';
 import type { BudgetStatus, BudgetYear, DayKey, Projection, SourceId } from './types';
 
 export type SourceState = 'ok' | 'stale' | 'error' | 'off';
@@ -35,6 +36,11 @@ export interface SourceStatus {
    * network source meters the same traffic (the dashboard shows the two side by side).
    */
   readonly estimate?: boolean;
+  /**
+   * The service's own total for a span disagrees with the rows held for it (core/reconcile.ts):
+   * the dashboard puts `data-mismatch` (the gap) on the source, the tooltip says both figures.
+   */
+  readonly mismatch?: Mismatch;
 }
 
 /** A source whose rows make up the spend: in use, and not only an estimate beside a network source. */

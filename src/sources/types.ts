@@ -108,5 +108,10 @@ export interface SourceAdapter {
   offHint?(config: TokenBudgetConfig): string | undefined;
   /** Where the data comes from (e.g. the URL): when it changes, the source's old rows are dropped. */
   identity(config: TokenBudgetConfig): string;
+  /**
+   * True when a fetch without sync state re-reads every day from the service and loses nothing:
+   * a new mismatch with the service's own total is then read again once before it is reported.
+   */
+  readonly rereadsFromScratch?: boolean;
   fetch(context: FetchContext): Promise<FetchOutcome>;
 }

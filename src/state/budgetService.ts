@@ -13,7 +13,8 @@ import { buildSnapshot, countsTowardSpend, type GatewayBudget, type Snapshot, ty
 import { resolveBudget } from '../core/budgetYear';
 import type { SourceId } from '../core/types';
 import { hideUrlCredentials, redact, SourceError, type HttpClient } from '../sources/http';
-import type { SourceAdapter } from '../sources/types';
+import type { ServiceTotal, SourceAdapter } from '../sources/types';
+import { largestMismatch, mismatchDaysText, mismatchText, reconcile, type Mismatch } from '../core/reconcile';
 import type { BudgetYearRecord, LedgerStore, SourceMemory } from './ledgerStore';
 import { recordBudgetYear, yearSnapshot } from './yearArchive';
 
@@ -205,8 +206,33 @@ export class BudgetService {
         let key: string | undefined;
         try {
           key = adapter.needsKey ? await this.deps.key(adapter.id) : undefined;
-          const outcome = await adapter.fetch({ config, http: this.deps.http, key, today, utcToday: utcDayKey(now), yearStart, sync: memory.sync, now });
+          const fetchWith = (sync: unknown) => adapter.fetch({ config, http: this.deps.http, key, today, utcToday: utcDayKey(now), yearStart, sync, now });
+          let outcome = await fetchWith(memory.sync);
           this.ledger.replaceDays(adapter.id, outcome.days, outcome.rows);
+          let mismatch = this.reconcile(adapter.id, outcome.totals);
+          // A new disagreement: a source that can re-read its span does so once before it is reported.
+          if (mismatch && memory.mismatch === undefined && adapter.rereadsFromScratch) {
+            this.deps.logger.info(`${adapter.label}: ${mismatchText(mismatch)}; reading its days again before reporting it.`);
+            try {
+              const again = await fetchWith(undefined);
+              this.ledger.replaceDays(adapter.id, again.days, again.rows);
+              outcome = { ...again, requests: outcome.requests + again.requests };
+              mismatch = this.reconcile(adapter.id, outcome.totals);
+            } catch (error) {
+              this.deps.logger.warn(`${adapter.label}: reading again failed (${error instanceof SourceError ? error.message : 'unexpected failure'}); the first answer stands.`);
+            }
+          }
+          if (mismatch) {
+            const changed = JSON.stringify(mismatch) !== JSON.stringify(memory.mismatch);
+            const line = `${adapter.label}: its own total disagrees with the daily rows. ${mismatchText(mismatch)}; ${mismatchDaysText(mismatch)}.`;
+            if (changed) this.deps.logger.warn(line);
+            else this.deps.logger.info(line);
+            const { days, ...rest } = mismatch;
+            memory.mismatch = { ...rest, ...(days ? { days: [...days] } : {}) };
+          } else {
+            if (memory.mismatch) this.deps.logger.info(`${adapter.label}: its own total and the daily rows agree again.`);
+            delete memory.mismatch;
+          }
           memory.sync = outcome.sync;
           memory.lastSuccess = this.now().toISOString();
           delete memory.error;
@@ -251,6 +277,13 @@ export class BudgetService {
     return yearMoved;
   }
 
+  /** The largest disagreement between a source's reported totals and the rows held for their spans. */
+  private reconcile(source: SourceId, totals: readonly ServiceTotal[] | undefined): Mismatch | undefined {
+    if (!totals || totals.length === 0) return undefined;
+    const only = new Set([source]);
+    return largestMismatch(totals.map((t) => reconcile(t, this.ledger.dailyTotals(t.from, addDaysKey(t.to, 1), only))));
+  }
+
   private sourceStatuses(config: TokenBudgetConfig): SourceStatus[] {
     return this.deps.adapters.map((adapter) => {
       const m = this.memory.get(adapter.id);
@@ -271,6 +304,7 @@ export class BudgetService {
         ...(m?.note ? { note: m.note } : {}),
         ...(m?.limits && m.limits.length > 0 ? { limits: m.limits } : {}),
         ...(adapter.estimateOnly?.(config) ? { estimate: true } : {}),
+        ...(m?.mismatch ? { mismatch: m.mismatch } : {}),
       };
     });
   }

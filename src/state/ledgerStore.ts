@@ -49,6 +49,10 @@ const SourceMemory = v.object({
     v.array(v.object({ label: v.string(), spent: v.number(), limit: v.nullable(v.number()), resetsAt: v.optional(v.string()) })),
   ),
   retryAt: v.optional(v.string()),
+  /** The service's own total disagreeing with the rows held (core/reconcile.ts), as last found. */
+  mismatch: v.optional(
+    v.object({ what: v.string(), from: v.string(), to: v.string(), serviceTotal: v.number(), rowsTotal: v.number(), gap: v.number(), days: v.optional(v.array(v.string())) }),
+  ),
   identity: v.optional(v.string()),
   sync: v.optional(v.unknown()),
 });

@@ -7,6 +7,7 @@ import type { StatusBarDisplay } from '../core/config';
 import { formatDayLong, formatPercent, formatTokens, formatUsd, formatUsdCompact } from '../core/format';
 import { toDayKey } from '../core/dates';
 import { projectionPending } from '../core/projection';
+import { mismatchText } from '../core/reconcile';
 import { countsTowardSpend, lastDayOf, type Level, type Snapshot, type SourceLimitStatus } from '../core/snapshot';
 
 export interface StatusBarView {
@@ -57,6 +58,7 @@ function sourceLines(s: Snapshot, now: Date): string[] {
       const extra = [
         ...(src.limits ?? []).map((l) => `  - ${escapeMd(limitText(l))}`),
         ...(src.note ? [`  - $(info) ${escapeMd(src.note)}`] : []),
+        ...(src.mismatch ? [`  - $(warning) Does not add up: ${escapeMd(mismatchText(src.mismatch))}`] : []),
       ];
       const estimate = src.estimate ? ' (estimate beside the network source, not added to the spend)' : '';
       return [`- ${icon} **${escapeMd(src.label)}**${estimate}: ${src.state}, ${when}${error}`, ...extra].join('\n');

@@ -1,0 +1,104 @@
+/**
+ * Reconciliation: a total a service reports for a span of days, held against the sum of the
+ * daily rows kept for that source over the same span. A gap above 1% of the service's total and
+ * above $1 is a mismatch (product.md, `data-mismatch`); a smaller one is rounding or lag.
+ */
+import { addDaysKey } from './dates';
+import { formatDayLong, formatUsd, round2 } from './format';
+import type { DayKey } from './types';
+
+/** A service's own figure for a span (see `ServiceTotal` in sources/types.ts, which this mirrors). */
+export interface ReportedTotal {
+  readonly what: string;
+  readonly from: DayKey;
+  readonly to: DayKey;
+  readonly total: number;
+  readonly partialFirstDay?: boolean;
+  readonly daily?: Readonly<Record<DayKey, number>>;
+}
+
+/** What the views show of a disagreement. */
+export interface Mismatch {
+  readonly what: string;
+  readonly from: DayKey;
+  readonly to: DayKey;
+  /** The service's own total (USD). */
+  readonly serviceTotal: number;
+  /** The sum of the rows held for the span (USD). */
+  readonly rowsTotal: number;
+  /** serviceTotal − the rows (the nearest figure they allow): positive when the service's total is higher. */
+  readonly gap: number;
+  /** The days whose rows differ from the service's own daily figures, when it gives them. */
+  readonly days?: readonly DayKey[];
+}
+
+/** A gap is a mismatch above both: 1% of the service's total and $1. */
+export const MISMATCH_SHARE = 0.01;
+export const MISMATCH_USD = 1;
+
+/** True when `gap` exceeds 1% of `serviceTotal` and $1. */
+export function isMismatch(gap: number, serviceTotal: number): boolean {
+  return Math.abs(gap) > MISMATCH_USD && Math.abs(gap) > MISMATCH_SHARE * Math.abs(serviceTotal);
+}
+
+/**
+ * Holds `reported` against `rowsByDay` (the source's row totals by day; days absent are $0).
+ * Returns the mismatch, or undefined when they agree within the tolerance.
+ */
+export function reconcile(reported: ReportedTotal, rowsByDay: ReadonlyMap<DayKey, number>): Mismatch | undefined {
+  let rowsTotal = 0;
+  let firstDay = 0;
+  for (const [day, cost] of rowsByDay) {
+    if (day < reported.from || day > reported.to) continue;
+    rowsTotal += cost;
+    if (day === reported.from) firstDay = cost;
+  }
+  // With a partial first day, any figure between the rows without that day and with it agrees.
+  const low = reported.partialFirstDay ? Math.min(rowsTotal - firstDay, rowsTotal) : rowsTotal;
+  const high = reported.partialFirstDay ? Math.max(rowsTotal - firstDay, rowsTotal) : rowsTotal;
+  const gap = reported.total < low ? reported.total - low : reported.total > high ? reported.total - high : 0;
+  if (!isMismatch(gap, reported.total)) return undefined;
+  const days = reported.daily ? differingDays(reported, rowsByDay) : undefined;
+  return {
+    what: reported.what,
+    from: reported.from,
+    to: reported.to,
+    serviceTotal: round2(reported.total),
+    rowsTotal: round2(rowsTotal),
+    gap: round2(gap),
+    ...(days ? { days } : {}),
+  };
+}
+
+/** Days of the span where the service's daily figure and the rows differ by a cent or more. */
+function differingDays(reported: ReportedTotal, rowsByDay: ReadonlyMap<DayKey, number>): DayKey[] {
+  const out: DayKey[] = [];
+  for (let day = reported.from; day <= reported.to; day = addDaysKey(day, 1)) {
+    const theirs = reported.daily?.[day] ?? 0;
+    const ours = rowsByDay.get(day) ?? 0;
+    if (Math.abs(theirs - ours) >= 0.01 && !(reported.partialFirstDay && day === reported.from && ours >= theirs)) out.push(day);
+  }
+  return out;
+}
+
+/** The largest of several mismatches (a source may report more than one total). */
+export function largestMismatch(found: readonly (Mismatch | undefined)[]): Mismatch | undefined {
+  let best: Mismatch | undefined;
+  for (const m of found) if (m && (!best || Math.abs(m.gap) > Math.abs(best.gap))) best = m;
+  return best;
+}
+
+/** "the gateway's spent for its period: $1,200.00 for 1 Apr 2026 – 6 Dec 2026; the daily rows held add up to $1,100.00 ($100.00 less)" */
+export function mismatchText(m: Mismatch): string {
+  const direction = m.gap > 0 ? `${formatUsd(m.gap)} less` : `${formatUsd(-m.gap)} more`;
+  return `${m.what}: ${formatUsd(m.serviceTotal)} for ${formatDayLong(m.from)} – ${formatDayLong(m.to)}; the daily rows held add up to ${formatUsd(m.rowsTotal)} (${direction})`;
+}
+
+/** The days to name in the log: those that differ, else the span. */
+export function mismatchDaysText(m: Mismatch): string {
+  if (m.days && m.days.length > 0) {
+    const shown = m.days.slice(0, 31).join(', ');
+    return `days that differ from the service's own daily figures: ${shown}${m.days.length > 31 ? ` and ${m.days.length - 31} more` : ''}`;
+  }
+  return `the service gives no daily figures; the days concerned are ${m.from} … ${m.to}`;
+}

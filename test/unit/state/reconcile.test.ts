@@ -1,0 +1,107 @@
+/**
+ * The budget service holds each source's reported totals against the rows it keeps: a new
+ * disagreement is read again once (sources that can), then shown on the source and logged with
+ * its days; it clears when they agree again. The adapter here is a scripted one, so that what
+ * the service does with each answer is what is tested (the real adapters' totals are tested in
+ * test/unit/sources/*, and the journey in the real workbench in test/e2e).
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { readConfig } from '../../../src/core/config';
+import type { DayKey, LedgerRow } from '../../../src/core/types';
+import { HttpClient } from '../../../src/sources/http';
+import type { FetchOutcome, ServiceTotal, SourceAdapter } from '../../../src/sources/types';
+import { BudgetService } from '../../../src/state/budgetService';
+import { LedgerStore } from '../../../src/state/ledgerStore';
+import { statusBarView } from '../../../src/ui/statusBarModel';
+
+const NOW = new Date('2026-11-27T12:00:00Z');
+
+const row = (date: DayKey, cost: number): LedgerRow => ({ date, source: 'gateway', model: 'm', cost, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, requests: 1 });
+
+interface Answer {
+  readonly rows: readonly LedgerRow[];
+  readonly total: number;
+}
+
+/** An adapter that answers from a script: `answers[i]` for the i-th fetch, and records the sync it was given. */
+function scripted(answers: Answer[], rereads = true) {
+  const syncs: unknown[] = [];
+  const adapter: SourceAdapter = {
+    id: 'gateway',
+    label: 'Scripted',
+    setting: 'tokenBudget.sources.gateway.url',
+    needsKey: false,
+    rereadsFromScratch: rereads,
+    isEnabled: () => true,
+    identity: () => 'scripted',
+    fetch(context): Promise<FetchOutcome> {
+      syncs.push(context.sync);
+      const answer = answers[Math.min(syncs.length - 1, answers.length - 1)];
+      assert.ok(answer);
+      const totals: ServiceTotal[] = [{ what: "the service's spent", from: '2026-11-01', to: '2026-11-27', total: answer.total }];
+      return Promise.resolve({ days: ['2026-11-01', '2026-11-02'], rows: answer.rows, sync: { fetched: syncs.length }, totals, requests: 1 });
+    },
+  };
+  return { adapter, syncs };
+}
+
+async function serviceWith(adapter: SourceAdapter) {
+  const logs: string[] = [];
+  const log = (level: string) => (m: string) => logs.push(`${level} ${m}`);
+  const svc = new BudgetService({
+    adapters: [adapter],
+    http: new HttpClient({ retries: 0, timeoutMs: 1000 }),
+    store: new LedgerStore(await mkdtemp(join(tmpdir(), 'tb-rec-'))),
+    config: () => readConfig(() => undefined),
+    key: () => Promise.resolve(undefined),
+    logger: { info: log('info'), warn: log('warn'), error: log('error') },
+    now: () => NOW,
+  });
+  return { svc, logs };
+}
+
+void describe('BudgetService reconciliation', () => {
+  void it('reads again once before reporting, and reports nothing when the second answer agrees', async () => {
+    const { adapter, syncs } = scripted([
+      { rows: [row('2026-11-01', 100)], total: 300 },
+      { rows: [row('2026-11-01', 100), row('2026-11-02', 200)], total: 300 },
+    ]);
+    const { svc } = await serviceWith(adapter);
+    await svc.refresh('test');
+    assert.deepEqual(syncs, [undefined, undefined], 'the second fetch starts from scratch');
+    assert.equal(svc.snapshot.sources[0]?.mismatch, undefined);
+    assert.equal(svc.snapshot.status.spent, 300);
+  });
+
+  void it('shows a lasting disagreement on the source, in the tooltip and the log, without reading again each refresh', async () => {
+    const { adapter, syncs } = scripted([{ rows: [row('2026-11-01', 100)], total: 250 }]);
+    const { svc, logs } = await serviceWith(adapter);
+    await svc.refresh('first');
+    const mismatch = svc.snapshot.sources[0]?.mismatch;
+    assert.deepEqual(mismatch, { what: "the service's spent", from: '2026-11-01', to: '2026-11-27', serviceTotal: 250, rowsTotal: 100, gap: 150 });
+    assert.equal(syncs.length, 2, 'read once more');
+    assert.ok(logs.some((l) => l.startsWith('warn Scripted: its own total disagrees') && l.includes('the days concerned are 2026-11-01 … 2026-11-27')), logs.join('\n'));
+    const tooltip = statusBarView(svc.snapshot, 'percent', NOW).tooltip;
+    assert.match(tooltip, /Does not add up: the service's spent: \$250\.00 for 1 Nov 2026 – 27 Nov 2026; the daily rows held add up to \$100\.00 \(\$150\.00 less\)/);
+
+    await svc.refresh('second');
+    assert.equal(syncs.length, 3, 'a known disagreement is not read again');
+    assert.deepEqual(syncs[2], { fetched: 2 });
+    assert.equal(svc.snapshot.sources[0]?.mismatch?.gap, 150);
+  });
+
+  void it('does not read again where a source cannot, and clears the mismatch once the figures agree', async () => {
+    const { adapter, syncs } = scripted([{ rows: [row('2026-11-01', 100)], total: 50 }, { rows: [row('2026-11-01', 50)], total: 50 }], false);
+    const { svc, logs } = await serviceWith(adapter);
+    await svc.refresh('first');
+    assert.equal(syncs.length, 1);
+    assert.equal(svc.snapshot.sources[0]?.mismatch?.gap, -50, 'rows higher than the service: negative');
+    await svc.refresh('second');
+    assert.equal(svc.snapshot.sources[0]?.mismatch, undefined);
+    assert.ok(logs.some((l) => l.includes('agree again')));
+  });
+});
