@@ -71,7 +71,7 @@ const orgWide = { apiKeyIds: [] as string[], claudeCodeEmail: '' };
 const near = (a: number, b: number, what: string) => assert.ok(Math.abs(a - b) < 1e-6, `${what}: ${a} vs ${b}`);
 
 void describe('Anthropic Admin source over real HTTP: usage report', () => {
-  void it('asks for the year by API key with group_by[] model, context_window and service_tier, follows next_page, and prices every part', async () => {
+  void it('asks for the year by API key with group_by[] model, context_window, service_tier and speed, follows next_page, and prices every part', async () => {
     const result = await fetchAnthropic(input({ claudeCodeEmail: 'me@example.com' }));
     const pages = since(MESSAGES);
     assert.equal(pages.length, Math.ceil(331 / 31));
