@@ -1,7 +1,13 @@
 /**
  * Schemas of the Anthropic Admin API answers this extension reads (platform.claude.com API
  * reference: usage_report/messages, cost_report, usage_report/claude_code; errors page). Only the
- * fields read are checked; others pass through.
+ * fields read are checked; others pass through. test/fixtures/anthropic/README.md names the
+ * upstream text each shape was checked against.
+ *
+ * Tolerant where the meaning is clear (a missing token count is 0, a missing cache or tool block
+ * is none, a Claude Code `date` may carry a time); loud where it is not: a `service_tier`,
+ * `speed` or `customer_type` this code does not know fails the fetch with the field and the value,
+ * because pricing it as something else would put a wrong number in the meter.
  */
 import * as v from 'valibot';
 
@@ -16,6 +22,12 @@ const page = <T extends v.GenericSchema>(item: T) =>
     /** Opaque cursor; null when has_more is false. */
     next_page: v.optional(v.nullable(v.string()), null),
   });
+
+/** The usage report's service tiers (its `service_tiers[]` filter and `service_tier` field). */
+export const SERVICE_TIERS = ['standard', 'batch', 'priority', 'priority_on_demand', 'flex', 'flex_discount'] as const;
+export type ServiceTier = (typeof SERVICE_TIERS)[number];
+/** The usage report's `speed`: fast mode or not. */
+export const SPEEDS = ['standard', 'fast'] as const;
 
 /** One row of the messages usage report. There is no total-input field: sum the four parts. */
 export const MessagesResultSchema = v.object({
@@ -34,11 +46,13 @@ export const MessagesResultSchema = v.object({
   model: v.optional(v.nullable(v.string()), null),
   /** `0-200k` | `200k-1M`; null unless grouped by context_window. */
   context_window: v.optional(v.nullable(v.string()), null),
+  /** Null unless grouped by service_tier. */
+  service_tier: v.optional(v.nullable(v.picklist(SERVICE_TIERS)), null),
   /**
-   * `standard` | `batch` | `priority` | `priority_on_demand` | `flex` | `flex_discount`; null
-   * unless grouped by service_tier. Read as a plain string so a new tier is not refused.
+   * `standard` | `fast` (research preview); null unless grouped by speed, and only sent with the
+   * `anthropic-beta: fast-mode-2026-02-01` header.
    */
-  service_tier: v.optional(v.nullable(v.string()), null),
+  speed: v.optional(v.nullable(v.picklist(SPEEDS)), null),
 });
 export type MessagesResult = v.InferOutput<typeof MessagesResultSchema>;
 
@@ -76,8 +90,15 @@ export const CostBucketSchema = v.object({
 export type CostBucket = v.InferOutput<typeof CostBucketSchema>;
 export const CostPageSchema = page(CostBucketSchema);
 
+/**
+ * Claude Code analytics `customer_type`: "api for API customers, subscription for Pro/Team
+ * customers" (a seat paid by subscription, whose `estimated_cost` is not billed per use).
+ */
+export const CUSTOMER_TYPES = ['api', 'subscription'] as const;
+
 /** Claude Code analytics: one record per actor (and terminal/customer type) per day. */
 export const ClaudeCodeRecordSchema = v.object({
+  customer_type: v.picklist(CUSTOMER_TYPES),
   actor: v.variant('type', [
     v.object({ type: v.literal('user_actor'), email_address: v.string() }),
     v.object({ type: v.literal('api_actor'), api_key_name: v.optional(v.nullable(v.string())) }),

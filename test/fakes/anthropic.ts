@@ -1,10 +1,16 @@
 /**
- * A local fake of the Anthropic Admin usage, cost and Claude Code analytics API (shapes as in
- * ../shared/docs/usage-apis.md §2), served on 127.0.0.1:
+ * A local fake of the Anthropic Admin usage, cost and Claude Code analytics API, served on
+ * 127.0.0.1. Its answers take their shape from the upstream-true fixtures in
+ * test/fixtures/anthropic/ (see the README there): every result, cost item and Claude Code record
+ * it serves has exactly the fields, in the order, of the fixture's, with the numbers and days of
+ * the records a test gives (`…FromFixture` turns the fixtures themselves into such records, moved
+ * by whole days), so the fake cannot drift from what the fixtures say the service sends.
  *
  *   GET /v1/organizations/usage_report/messages  starting_at (required, RFC 3339), ending_at,
  *       bucket_width (1d only), limit (1d: default 7, max 31), page, group_by[], api_key_ids[],
- *       workspace_ids[], models[], context_window[]
+ *       account_ids[], workspace_ids[], models[], context_window[], service_tiers[], speeds[];
+ *       grouping or filtering by speed needs `anthropic-beta: fast-mode-2026-02-01` (400 without),
+ *       and `speed` is only in the results when that header is sent
  *   GET /v1/organizations/cost_report            starting_at, ending_at, bucket_width (1d),
  *       group_by[] (workspace_id, description), limit (default 7, max 31), page
  *   GET /v1/organizations/usage_report/claude_code  starting_at (YYYY-MM-DD, one day), limit
@@ -18,8 +24,12 @@
  * Auth: `x-api-key: <adminKey>` and `anthropic-version` are required; any other key gets
  * `authentication_error: invalid x-api-key` (401).
  */
+import { fixtureBody } from '../fixtures/load';
 import type { FakeServer, LoggedRequest, Reply } from './providerFake';
 import { decodeCursor, encodeCursor, startFake, stringifyFields } from './providerFake';
+
+export const FAST_MODE_BETA = 'fast-mode-2026-02-01';
+export type FakeServiceTier = 'standard' | 'batch' | 'priority' | 'priority_on_demand' | 'flex' | 'flex_discount';
 
 export interface AnthropicUsageRecord {
   /** UTC day, YYYY-MM-DD. */
@@ -29,7 +39,9 @@ export interface AnthropicUsageRecord {
   readonly workspace_id?: string | null;
   readonly context_window?: '0-200k' | '200k-1M';
   /** The record's service tier, answered when the request groups by `service_tier`; absent = `standard`. */
-  readonly service_tier?: 'standard' | 'batch' | 'priority';
+  readonly service_tier?: FakeServiceTier;
+  /** Fast mode or not, answered when the request groups by `speed`; absent = `standard`. */
+  readonly speed?: 'standard' | 'fast';
   readonly uncached_input_tokens: number;
   readonly cache_read_input_tokens?: number;
   readonly ephemeral_5m_input_tokens?: number;
@@ -49,7 +61,14 @@ export interface AnthropicCostRecord {
 
 export interface ClaudeCodeFakeRecord {
   readonly day: string;
+  /** A user actor's e-mail; with `api_key_name` the record is an API actor's instead. */
   readonly email: string;
+  readonly api_key_name?: string;
+  /** Absent = `api`. */
+  readonly customer_type?: 'api' | 'subscription';
+  readonly subscription_type?: 'enterprise' | 'team' | null;
+  /** How `date` is written: with a time part (`2026-11-26T00:00:00Z`, the default) or the bare day. */
+  readonly dateForm?: 'time' | 'day';
   readonly models: readonly { readonly model: string; readonly cents: number; readonly input: number; readonly output: number; readonly cache_read?: number; readonly cache_creation?: number }[];
   readonly terminal_type?: string;
 }
@@ -79,11 +98,37 @@ const ERROR_TYPES: Record<number, string> = {
   500: 'api_error',
   529: 'overloaded_error',
 };
-const MESSAGES_PARAMS = new Set(['starting_at', 'ending_at', 'bucket_width', 'limit', 'page', 'group_by[]', 'api_key_ids[]', 'workspace_ids[]', 'models[]', 'context_window[]', 'service_tiers[]']);
-const MESSAGES_GROUPS = new Set(['api_key_id', 'workspace_id', 'model', 'service_tier', 'context_window', 'inference_geo', 'account_id', 'service_account_id']);
+const MESSAGES_PARAMS = new Set(['starting_at', 'ending_at', 'bucket_width', 'limit', 'page', 'group_by[]', 'api_key_ids[]', 'account_ids[]', 'workspace_ids[]', 'models[]', 'context_window[]', 'service_tiers[]', 'speeds[]', 'inference_geos[]']);
+const MESSAGES_GROUPS = new Set(['api_key_id', 'workspace_id', 'model', 'service_tier', 'context_window', 'inference_geo', 'speed', 'account_id', 'service_account_id']);
 const COST_PARAMS = new Set(['starting_at', 'ending_at', 'bucket_width', 'limit', 'page', 'group_by[]']);
 const COST_GROUPS = new Set(['workspace_id', 'description']);
 const CLAUDE_CODE_PARAMS = new Set(['starting_at', 'limit', 'page']);
+
+// The fixtures' shapes: one usage result, one (ungrouped) cost item, one Claude Code record.
+interface FixturePage {
+  readonly data: readonly { readonly starting_at?: string; readonly results?: readonly Record<string, unknown>[] }[];
+}
+const usagePage = (name: string) => fixtureBody<FixturePage>('anthropic', name);
+const MESSAGES_RESULT = templateOf(usagePage('usage-messages-page1').data.flatMap((b) => b.results ?? [])[0], 'usage-messages-page1');
+const COST_RESULT = templateOf(usagePage('cost-report').data.flatMap((b) => b.results ?? [])[0], 'cost-report');
+const CLAUDE_CODE_RECORD = templateOf(fixtureBody<{ data: readonly Record<string, unknown>[] }>('anthropic', 'claude-code-page').data[0], 'claude-code-page');
+
+function templateOf(value: Record<string, unknown> | undefined, name: string): readonly string[] {
+  if (!value) throw new Error(`test/fixtures/anthropic/${name}.json has no item to take the fake's shape from`);
+  return Object.keys(value);
+}
+
+/** `values` in the fixture's field order; a field the fixture does not have is a fake bug. */
+function shaped(keys: readonly string[], values: Record<string, unknown>, omit: ReadonlySet<string> = new Set()): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(values)) if (!keys.includes(key)) throw new Error(`the Anthropic fake serves '${key}', which the fixtures do not have`);
+  for (const key of keys) {
+    if (omit.has(key)) continue;
+    if (!(key in values)) throw new Error(`the Anthropic fake does not fill '${key}', which the fixtures have`);
+    out[key] = values[key];
+  }
+  return out;
+}
 
 let requestCounter = 0;
 export function anthropicError(status: number, message: string, type?: string): unknown {
@@ -168,16 +213,18 @@ function usageField(r: AnthropicUsageRecord, group: string): string {
       return r.context_window ?? '0-200k';
     case 'service_tier':
       return r.service_tier ?? 'standard';
+    case 'speed':
+      return r.speed ?? 'standard';
     default:
       return '';
   }
 }
 
-function messagesResult(records: readonly AnthropicUsageRecord[], grouped: readonly string[]): unknown {
+function messagesResult(records: readonly AnthropicUsageRecord[], grouped: readonly string[], fastBeta: boolean): unknown {
   const sum = (f: (r: AnthropicUsageRecord) => number | undefined) => records.reduce((s, r) => s + (f(r) ?? 0), 0);
   const first = records[0];
   const field = <K extends keyof AnthropicUsageRecord>(group: string, name: K, fallback: unknown = null) => (grouped.includes(group) ? (first?.[name] ?? fallback) : null);
-  return {
+  const values = {
     uncached_input_tokens: sum((r) => r.uncached_input_tokens),
     cache_creation: { ephemeral_1h_input_tokens: sum((r) => r.ephemeral_1h_input_tokens), ephemeral_5m_input_tokens: sum((r) => r.ephemeral_5m_input_tokens) },
     cache_read_input_tokens: sum((r) => r.cache_read_input_tokens),
@@ -189,7 +236,10 @@ function messagesResult(records: readonly AnthropicUsageRecord[], grouped: reado
     service_tier: field('service_tier', 'service_tier', 'standard'),
     context_window: field('context_window', 'context_window', '0-200k'),
     inference_geo: grouped.includes('inference_geo') ? 'global' : null,
+    speed: field('speed', 'speed', 'standard'),
   };
+  // "Only returned when the fast-mode-2026-02-01 beta header is provided."
+  return shaped(MESSAGES_RESULT, values, fastBeta ? new Set() : new Set(['speed']));
 }
 
 function sumCents(records: readonly AnthropicCostRecord[]): string {
@@ -215,6 +265,10 @@ export async function startAnthropicFake(options: AnthropicFakeOptions): Promise
         checkParams(request, MESSAGES_PARAMS);
         const grouped = request.query['group_by[]'] ?? [];
         for (const g of grouped) if (!MESSAGES_GROUPS.has(g)) throw new BadRequest(`group_by[]: '${g}' is not a valid grouping`);
+        const fastBeta = (request.headers['anthropic-beta'] ?? '').split(',').map((b) => b.trim()).includes(FAST_MODE_BETA);
+        const speeds = request.query['speeds[]'] ?? [];
+        if ((grouped.includes('speed') || speeds.length > 0) && !fastBeta) throw new BadRequest(`group_by[]: grouping or filtering by speed requires the ${FAST_MODE_BETA} beta header`);
+        const tiers = request.query['service_tiers[]'] ?? [];
         const keys = request.query['api_key_ids[]'] ?? [];
         const models = request.query['models[]'] ?? [];
         const windows = request.query['context_window[]'] ?? [];
@@ -224,10 +278,12 @@ export async function startAnthropicFake(options: AnthropicFakeOptions): Promise
             (r) =>
               (keys.length === 0 || keys.includes(r.api_key_id ?? '')) &&
               (models.length === 0 || models.includes(r.model)) &&
-              (windows.length === 0 || windows.includes(r.context_window ?? '0-200k')),
+              (windows.length === 0 || windows.includes(r.context_window ?? '0-200k')) &&
+              (tiers.length === 0 || tiers.includes(r.service_tier ?? 'standard')) &&
+              (speeds.length === 0 || speeds.includes(r.speed ?? 'standard')),
           );
           const sets = groupBy(records, (r) => grouped.map((g) => usageField(r, g)).join('|'));
-          return { starting_at: iso(start), ending_at: iso(start + DAY_MS), results: sets.map((set) => messagesResult(set, grouped)) };
+          return { starting_at: iso(start), ending_at: iso(start + DAY_MS), results: sets.map((set) => messagesResult(set, grouped, fastBeta)) };
         };
         return { status: 200, body: paged(starts, offsetOf(request), limitOf(request, 7, 31), bucket) };
       }
@@ -243,18 +299,20 @@ export async function startAnthropicFake(options: AnthropicFakeOptions): Promise
           return {
             starting_at: iso(start),
             ending_at: iso(start + DAY_MS),
-            results: sets.map((set) => ({
-              amount: sumCents(set),
-              context_window: byDescription ? '0-200k' : null,
-              cost_type: byDescription ? 'tokens' : null,
-              currency: 'USD',
-              description: byDescription ? (set[0]?.description ?? null) : null,
-              inference_geo: byDescription ? 'global' : null,
-              model: byDescription ? (set[0]?.model ?? null) : null,
-              service_tier: byDescription ? 'standard' : null,
-              token_type: byDescription ? 'uncached_input_tokens' : null,
-              workspace_id: grouped.includes('workspace_id') ? (set[0]?.workspace_id ?? null) : null,
-            })),
+            results: sets.map((set) =>
+              shaped(COST_RESULT, {
+                amount: sumCents(set),
+                context_window: byDescription ? '0-200k' : null,
+                cost_type: byDescription ? 'tokens' : null,
+                currency: 'USD',
+                description: byDescription ? (set[0]?.description ?? null) : null,
+                inference_geo: byDescription ? 'global' : null,
+                model: byDescription ? (set[0]?.model ?? null) : null,
+                service_tier: byDescription ? 'standard' : null,
+                token_type: byDescription ? 'uncached_input_tokens' : null,
+                workspace_id: grouped.includes('workspace_id') ? (set[0]?.workspace_id ?? null) : null,
+              }),
+            ),
           };
         };
         return { status: 200, body: paged(starts, offsetOf(request), limitOf(request, 7, 31), bucket) };
@@ -268,22 +326,23 @@ export async function startAnthropicFake(options: AnthropicFakeOptions): Promise
         const visibleUntil = options.now.getTime() - 3_600_000;
         const records = (options.claudeCode ?? [])
           .filter((r) => r.day === day && Date.parse(`${day}T00:00:00Z`) < visibleUntil)
-          .map((r) => ({
-            actor: { email_address: r.email, type: 'user_actor' },
-            core_metrics: { commits_by_claude_code: 1, lines_of_code: { added: 10, removed: 2 }, num_sessions: 1, pull_requests_by_claude_code: 0 },
-            customer_type: 'api',
-            date: `${day}T00:00:00Z`,
-            model_breakdown: r.models.map((m) => ({
-              estimated_cost: { amount: m.cents, currency: 'USD' },
-              model: m.model,
-              tokens: { cache_creation: m.cache_creation ?? 0, cache_read: m.cache_read ?? 0, input: m.input, output: m.output },
-            })),
-            organization_id: '12345678-1234-5678-1234-567812345678',
-            terminal_type: r.terminal_type ?? 'vscode',
-            tool_actions: { edit_tool: { accepted: 1, rejected: 0 } },
-            subscription_type: null,
-            is_remote: false,
-          }));
+          .map((r) =>
+            shaped(CLAUDE_CODE_RECORD, {
+              actor: r.api_key_name !== undefined ? { api_key_name: r.api_key_name, type: 'api_actor' } : { email_address: r.email, type: 'user_actor' },
+              core_metrics: { commits_by_claude_code: 1, lines_of_code: { added: 10, removed: 2 }, num_sessions: 1, pull_requests_by_claude_code: 0 },
+              customer_type: r.customer_type ?? 'api',
+              date: r.dateForm === 'day' ? day : `${day}T00:00:00Z`,
+              model_breakdown: r.models.map((m) => ({
+                estimated_cost: { amount: m.cents, currency: 'USD' },
+                model: m.model,
+                tokens: { cache_creation: m.cache_creation ?? 0, cache_read: m.cache_read ?? 0, input: m.input, output: m.output },
+              })),
+              organization_id: '12345678-1234-5678-1234-567812345678',
+              terminal_type: r.terminal_type ?? 'vscode',
+              tool_actions: { edit_tool: { accepted: 1, rejected: 0 } },
+              subscription_type: r.subscription_type ?? null,
+            }),
+          );
         return { status: 200, body: paged(records, offsetOf(request), limitOf(request, 20, 1000), (r) => r) };
       }
       return { status: 404, body: anthropicError(404, 'Not found') };
@@ -301,4 +360,76 @@ export async function startAnthropicFake(options: AnthropicFakeOptions): Promise
     options.port,
   );
   return Object.assign(server, { baseUrl: server.url, options });
+}
+
+/** A fixture day moved by `shiftDays` whole days. */
+function movedDay(iso: string, shiftDays: number): string {
+  return dayOf(Date.parse(`${iso.slice(0, 10)}T00:00:00Z`) + shiftDays * DAY_MS);
+}
+
+interface UsageFixtureResult {
+  readonly model: string | null;
+  readonly api_key_id?: string | null;
+  readonly workspace_id?: string | null;
+  readonly context_window?: '0-200k' | '200k-1M' | null;
+  readonly service_tier?: FakeServiceTier | null;
+  readonly speed?: 'standard' | 'fast' | null;
+  readonly uncached_input_tokens: number;
+  readonly cache_read_input_tokens: number;
+  readonly cache_creation: { readonly ephemeral_5m_input_tokens: number; readonly ephemeral_1h_input_tokens: number };
+  readonly output_tokens: number;
+  readonly server_tool_use?: { readonly web_search_requests?: number } | null;
+}
+
+/** The usage fixtures' results as records the fake serves, each day moved by `shiftDays`. */
+export function usageRecordsFromFixtures(names: readonly string[], shiftDays = 0): AnthropicUsageRecord[] {
+  return names.flatMap((name) =>
+    fixtureBody<{ data: readonly { starting_at: string; results: readonly UsageFixtureResult[] }[] }>('anthropic', name).data.flatMap((bucket) =>
+      bucket.results.map((r): AnthropicUsageRecord => ({
+        day: movedDay(bucket.starting_at, shiftDays),
+        model: r.model ?? '',
+        api_key_id: r.api_key_id ?? null,
+        workspace_id: r.workspace_id ?? null,
+        ...(r.context_window ? { context_window: r.context_window } : {}),
+        ...(r.service_tier ? { service_tier: r.service_tier } : {}),
+        ...(r.speed ? { speed: r.speed } : {}),
+        uncached_input_tokens: r.uncached_input_tokens,
+        cache_read_input_tokens: r.cache_read_input_tokens,
+        ephemeral_5m_input_tokens: r.cache_creation.ephemeral_5m_input_tokens,
+        ephemeral_1h_input_tokens: r.cache_creation.ephemeral_1h_input_tokens,
+        output_tokens: r.output_tokens,
+        web_search_requests: r.server_tool_use?.web_search_requests ?? 0,
+      })),
+    ),
+  );
+}
+
+/** The cost fixture's items as records the fake serves (days moved by `shiftDays`; empty buckets stay empty). */
+export function costRecordsFromFixture(name = 'cost-report', shiftDays = 0): AnthropicCostRecord[] {
+  return fixtureBody<{ data: readonly { starting_at: string; results: readonly { amount: string }[] }[] }>('anthropic', name).data.flatMap((bucket) =>
+    bucket.results.map((r) => ({ day: movedDay(bucket.starting_at, shiftDays), amount: r.amount })),
+  );
+}
+
+interface ClaudeCodeFixtureRecord {
+  readonly actor: { readonly type: 'user_actor'; readonly email_address: string } | { readonly type: 'api_actor'; readonly api_key_name: string };
+  readonly customer_type: 'api' | 'subscription';
+  readonly subscription_type: 'enterprise' | 'team' | null;
+  readonly date: string;
+  readonly terminal_type: string;
+  readonly model_breakdown: readonly { readonly model: string; readonly estimated_cost: { readonly amount: number }; readonly tokens: { readonly input: number; readonly output: number; readonly cache_read: number; readonly cache_creation: number } }[];
+}
+
+/** The Claude Code fixture's records as records the fake serves, each day moved by `shiftDays`. */
+export function claudeCodeRecordsFromFixture(name = 'claude-code-page', shiftDays = 0): ClaudeCodeFakeRecord[] {
+  return fixtureBody<{ data: readonly ClaudeCodeFixtureRecord[] }>('anthropic', name).data.map((r) => ({
+    day: movedDay(r.date, shiftDays),
+    email: r.actor.type === 'user_actor' ? r.actor.email_address : '',
+    ...(r.actor.type === 'api_actor' ? { api_key_name: r.actor.api_key_name } : {}),
+    customer_type: r.customer_type,
+    subscription_type: r.subscription_type,
+    dateForm: r.date.length > 10 ? 'time' : 'day',
+    terminal_type: r.terminal_type,
+    models: r.model_breakdown.map((m) => ({ model: m.model, cents: m.estimated_cost.amount, input: m.tokens.input, output: m.tokens.output, cache_read: m.tokens.cache_read, cache_creation: m.tokens.cache_creation })),
+  }));
 }

@@ -1,17 +1,31 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import * as v from 'valibot';
 import { priceInstantOfUtcDay, priceUsage } from '../../../src/pricing/prices';
 import {
   anthropicAdapter,
   ANTHROPIC_VERSION,
+  billedPerDay,
   CLAUDE_CODE_DAYS_PER_FETCH,
   fetchAnthropic,
+  messagesBucketToRows,
   STANDARD_KEY_MESSAGE,
   type AnthropicFetchInput,
 } from '../../../src/sources/anthropic';
-import type { SourceError } from '../../../src/sources/http';
+import { ClaudeCodePageSchema, CostPageSchema, MessagesPageSchema } from '../../../src/sources/anthropicSchema';
+import { describeIssues, type SourceError } from '../../../src/sources/http';
 import { OTHER_BILLED_MODEL } from '../../../src/sources/providerCommon';
-import { startAnthropicFake, type AnthropicCostRecord, type AnthropicFake, type AnthropicUsageRecord, type ClaudeCodeFakeRecord } from '../../fakes/anthropic';
+import {
+  claudeCodeRecordsFromFixture,
+  costRecordsFromFixture,
+  startAnthropicFake,
+  usageRecordsFromFixtures,
+  type AnthropicCostRecord,
+  type AnthropicFake,
+  type AnthropicUsageRecord,
+  type ClaudeCodeFakeRecord,
+} from '../../fakes/anthropic';
+import { fixtureBody, fixtureNames } from '../../fixtures/load';
 import { configOf as config, dayOf, http, inputBase, NOW, recordingWaits, rowsOn, total, useFake, WEEKDAYS as weekdays } from './adminSourceKit';
 
 const ADMIN_KEY = 'sk-ant-admin01-test-0123456789abcdef';
@@ -57,12 +71,12 @@ const orgWide = { apiKeyIds: [] as string[], claudeCodeEmail: '' };
 const near = (a: number, b: number, what: string) => assert.ok(Math.abs(a - b) < 1e-6, `${what}: ${a} vs ${b}`);
 
 void describe('Anthropic Admin source over real HTTP: usage report', () => {
-  void it('asks for the year by API key with group_by[] model, context_window and service_tier, follows next_page, and prices every part', async () => {
+  void it('asks for the year by API key with group_by[] model, context_window, service_tier and speed, follows next_page, and prices every part', async () => {
     const result = await fetchAnthropic(input({ claudeCodeEmail: 'me@example.com' }));
     const pages = since(MESSAGES);
     assert.equal(pages.length, Math.ceil(331 / 31));
     for (const [i, r] of pages.entries()) {
-      assert.deepEqual(r.query['group_by[]'], ['model', 'context_window', 'service_tier']);
+      assert.deepEqual(r.query['group_by[]'], ['model', 'context_window', 'service_tier', 'speed']);
       assert.deepEqual(r.query['api_key_ids[]'], ['apikey_me']);
       assert.deepEqual(r.query['limit'], ['31']);
       assert.deepEqual(r.query['bucket_width'], ['1d']);
@@ -111,7 +125,7 @@ void describe('Anthropic Admin source over real HTTP: usage report', () => {
       const result = await fetchAnthropic(input({ baseUrl: new URL(batchFake.baseUrl), yearStart: '2026-11-20' }));
       const asked = batchFake.requests.filter((r) => r.path === MESSAGES);
       assert.ok(asked.length > 0);
-      for (const r of asked) assert.deepEqual(r.query['group_by[]'], ['model', 'context_window', 'service_tier']);
+      for (const r of asked) assert.deepEqual(r.query['group_by[]'], ['model', 'context_window', 'service_tier', 'speed']);
       assert.match(result.note, /Batch API usage is priced at half the list price \(web searches at full price\)/);
       assert.match(result.note, /Priority Tier usage is counted at list price/);
 
@@ -324,8 +338,134 @@ void describe('anthropicAdapter', () => {
     const ctx = { config: cfg, http, key: ADMIN_KEY, today, utcToday: today, yearStart: dayOf(Date.now() - 5 * 86_400_000), sync: undefined };
     const outcome = await anthropicAdapter.fetch(ctx);
     assert.equal(outcome.days.length, 6);
+    // Key filters: the cost report cannot filter by key, so there is no service total to hold the rows against.
+    assert.equal(outcome.totals, undefined);
+    // Organisation-wide: the rows are already scaled to the billed total, which would only agree with itself.
+    const org = await anthropicAdapter.fetch({ ...ctx, config: config({ 'sources.anthropic.enabled': true, 'sources.anthropic.baseUrl': fake.baseUrl }) });
+    assert.equal(org.totals, undefined);
     assert.match(outcome.note ?? '', /apikey_me/);
     await assert.rejects(anthropicAdapter.fetch({ ...ctx, key: undefined }), (e: SourceError) => e.kind === 'auth' && /ANTHROPIC_ADMIN_KEY/.test(e.message));
+  });
+});
+
+void describe('Anthropic Admin source against the upstream-true fixtures (test/fixtures/anthropic)', () => {
+  const USAGE_PAGES = ['usage-messages-page1', 'usage-messages-page2'];
+  const OPUS = 'claude-opus-4-6';
+  const at = (day: string) => priceInstantOfUtcDay(day);
+  /** The fixtures' usage, as mine (the fixtures ask without an API key grouping). */
+  const mine = (): AnthropicUsageRecord[] => usageRecordsFromFixtures(USAGE_PAGES).map((r) => ({ ...r, api_key_id: 'apikey_me' }));
+  const week = { yearStart: '2026-11-20' };
+
+  void it('every fixture is read by the schema of its endpoint', () => {
+    const schemaOf = (name: string): v.GenericSchema => (name.startsWith('usage-messages') ? MessagesPageSchema : name.startsWith('cost') ? CostPageSchema : ClaudeCodePageSchema);
+    assert.deepEqual(fixtureNames('anthropic'), ['claude-code-page', 'cost-report', 'usage-messages-page1', 'usage-messages-page2']);
+    for (const name of fixtureNames('anthropic')) {
+      const parsed = v.safeParse(schemaOf(name), fixtureBody('anthropic', name));
+      assert.ok(parsed.success, `${name}: ${parsed.success ? '' : describeIssues(parsed.issues)}`);
+    }
+  });
+
+  void it('fast mode: asks with the fast-mode beta header and group_by[]=speed, and prices a fast row at the model\'s multiple, in a row of its own', async () => {
+    const fast = await startAnthropicFake({ adminKey: ADMIN_KEY, now: NOW, usage: [...mine(), { day: '2026-11-26', model: SONNET, api_key_id: 'apikey_me', speed: 'fast', uncached_input_tokens: 1_000_000, output_tokens: 0 }] });
+    try {
+      const result = await fetchAnthropic(input({ baseUrl: new URL(fast.baseUrl), ...week }));
+      const asked = fast.requests.filter((r) => r.path === MESSAGES);
+      assert.ok(asked.length > 0);
+      for (const r of asked) {
+        assert.equal(r.status, 200);
+        assert.match(r.headers['anthropic-beta'] ?? '', /(^|,)\s*fast-mode-2026-02-01\s*(,|$)/);
+        assert.deepEqual(r.query['group_by[]'], ['model', 'context_window', 'service_tier', 'speed']);
+      }
+      const day = rowsOn(result.rows, '2026-11-25');
+      const fastRow = day.find((r) => r.model === `${OPUS} (fast)`);
+      const standardRow = day.find((r) => r.model === OPUS);
+      assert.ok(fastRow && standardRow, day.map((r) => r.model).join(', '));
+      // Standard Opus 4.6: 100k × $5 + 400k cache reads × $0.50 + 20k × $25 = $1.20; fast mode is 6× every rate.
+      const standardPrice = priceUsage({ model: OPUS, provider: 'anthropic', inputTokens: 500_000, cacheReadTokens: 400_000, outputTokens: 20_000, at: at('2026-11-25') }).cost;
+      near(standardPrice, 1.2, 'Opus 4.6 standard price');
+      near(fastRow.cost, 6 * standardPrice, 'fast row at 6×');
+      assert.equal(fastRow.cacheReadTokens, 400_000);
+      near(standardRow.cost, 0.5 + 0.5, 'standard row at list price');
+      // A model whose fast multiple is not known: standard rates, and the note says it is an underestimate.
+      near(rowsOn(result.rows, '2026-11-26').find((r) => r.model === `${SONNET} (fast)`)?.cost ?? NaN, 3, 'unknown multiple: standard price');
+      assert.match(result.note, new RegExp(`Fast-mode usage of ${SONNET} is priced at standard rates`));
+    } finally {
+      await fast.close();
+    }
+  });
+
+  void it('Priority Tier, which the cost report leaves out, is priced from usage and not scaled to the billed total; only the rest is', async () => {
+    const org = await startAnthropicFake({ adminKey: ADMIN_KEY, now: NOW, usage: usageRecordsFromFixtures(USAGE_PAGES), costs: costRecordsFromFixture() });
+    try {
+      const result = await fetchAnthropic(input({ ...orgWide, baseUrl: new URL(org.baseUrl), ...week }));
+      // 2026-11-25: billed 1800 cents. Outside it: Sonnet 4.5 priority, 1M × $3 + 100k × $15 = $4.50.
+      near(total(rowsOn(result.rows, '2026-11-25')), 18 + 4.5, 'billed + priority');
+      // 2026-11-26: billed "123.78912" cents, far below the estimate: the rest is scaled down to it,
+      // the priority_on_demand part (200k × $3 + 20k × $15 = $0.90) is not.
+      const day = rowsOn(result.rows, '2026-11-26');
+      near(total(day), 1.2378912 + 0.9, 'scaled rest + priority on demand');
+      const haiku = day.find((r) => r.model.startsWith('claude-haiku-4-5'));
+      near(haiku?.cost ?? NaN, (1.2378912 * 4.5) / (6 + 3.225 + 4.5), 'haiku keeps its share of the billed total');
+      assert.match(result.note, /Priority Tier usage, which the cost report leaves out, is priced from token usage at list price and added/);
+      // Days with no usage and an empty cost bucket stay empty.
+      assert.deepEqual(rowsOn(result.rows, '2026-11-24'), []);
+    } finally {
+      await org.close();
+    }
+  });
+
+  void it('Claude Code analytics: a subscription seat\'s estimated cost is not spend; API records are, whatever form their date has', async () => {
+    const cc = await startAnthropicFake({ adminKey: ADMIN_KEY, now: NOW, usage: [], claudeCode: claudeCodeRecordsFromFixture() });
+    try {
+      const result = await fetchAnthropic(input({ apiKeyIds: [], claudeCodeEmail: 'me@example.com', baseUrl: new URL(cc.baseUrl), yearStart: '2026-11-26' }));
+      const served = cc.requests.filter((r) => r.path === CLAUDE_CODE && r.query['starting_at']?.[0] === '2026-11-26');
+      assert.equal(served.length, 1);
+      const day = rowsOn(result.rows, '2026-11-26');
+      assert.deepEqual(
+        day.map((r) => [r.model, r.cost]),
+        [
+          ['claude-code:claude-sonnet-4-20250514', 1.86],
+          ['claude-code:claude-3-5-haiku-20241022', 0.42],
+        ],
+        'the api record (date with a time part) counts; the subscription record (950 cents) does not',
+      );
+      assert.match(result.note, /subscription seat.*\$9\.50.*not counted/);
+    } finally {
+      await cc.close();
+    }
+  });
+
+  void it('is tolerant of what has one meaning: missing optional fields, empty buckets', () => {
+    const page = fixtureBody<{ data: { starting_at: string; results: Record<string, unknown>[] }[] }>('anthropic', 'usage-messages-page1');
+    const bucket = structuredClone(page.data[1]);
+    assert.ok(bucket?.results[3]);
+    for (const field of ['server_tool_use', 'cache_creation', 'cache_read_input_tokens', 'speed', 'inference_geo', 'api_key_id', 'workspace_id']) delete bucket.results[3][field];
+    const parsed = v.parse(MessagesPageSchema, { data: [page.data[0], bucket], has_more: false });
+    assert.deepEqual(messagesBucketToRows('2026-11-24', parsed.data[0] ?? assert.fail()), [], 'an empty bucket: no rows');
+    const rows = messagesBucketToRows('2026-11-25', parsed.data[1] ?? assert.fail());
+    near(rows.find((r) => r.model === OPUS)?.cost ?? NaN, 1, 'no speed = standard, no cache block = none');
+    const billed = billedPerDay(v.parse(CostPageSchema, fixtureBody('anthropic', 'cost-report')).data);
+    assert.deepEqual([...billed.keys()], ['2026-11-25', '2026-11-26'], 'an empty cost bucket is no billed total (not $0)');
+    near(billed.get('2026-11-26') ?? NaN, 1.2378912, 'cents as a decimal string');
+  });
+
+  void it('is loud where the meaning is unclear: an unknown speed, service tier or customer type names the field and the value', () => {
+    const usage = structuredClone(fixtureBody<{ data: { results: Record<string, unknown>[] }[] }>('anthropic', 'usage-messages-page1'));
+    const result = usage.data[1]?.results[2];
+    assert.ok(result);
+    result['speed'] = 'turbo';
+    result['service_tier'] = 'scale';
+    const bad = v.safeParse(MessagesPageSchema, usage);
+    assert.ok(!bad.success);
+    const message = describeIssues(bad.issues);
+    assert.match(message, /data\.1\.results\.2\.service_tier: expected .*"priority_on_demand".*, got "scale"/);
+    assert.match(message, /data\.1\.results\.2\.speed: expected \("standard" \| "fast"\), got "turbo"/);
+    const cc = structuredClone(fixtureBody<{ data: Record<string, unknown>[] }>('anthropic', 'claude-code-page'));
+    assert.ok(cc.data[0]);
+    cc.data[0]['customer_type'] = 'trial';
+    const badCc = v.safeParse(ClaudeCodePageSchema, cc);
+    assert.ok(!badCc.success);
+    assert.match(describeIssues(badCc.issues), /data\.0\.customer_type: expected \("api" \| "subscription"\), got "trial"/);
   });
 });
 
