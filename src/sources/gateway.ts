@@ -2,14 +2,21 @@
  * The allowance gateway source (protocol v1, docs/allowance-gateway.md): the engineer's
  * allowance from `/v1/allowance`, daily spend per model from `/v1/usage`, paged by
  * `next_cursor`. Only days not fetched before are asked for; yesterday and today always are.
+ *
+ * Which days: the budget year in force (product.md, "Which days a source covers"), all of it,
+ * whatever period the gateway reports: with `annualBudget` > 0 the year starting on
+ * `budgetYearStart`, else the gateway's period when its budget governs. Plus the days of the
+ * gateway's period that its own `spent` covers, so that the budget service can hold that total
+ * against the rows (`totals`).
  */
 import * as v from 'valibot';
-import { addDaysKey, maxDay } from '../core/dates';
+import { resolveBudget, type BudgetSettings } from '../core/budgetYear';
+import { addDaysKey, diffDaysKey, isDayKey, maxDay, minDay } from '../core/dates';
 import { extendCoverage, planFetch, type Coverage, type DayRange } from '../core/syncPlan';
 import type { DayKey, LedgerRow } from '../core/types';
 import { AllowanceSchema, UsagePageSchema, type Allowance, type UsageDay } from './gatewaySchema';
 import { joinUrl, SourceError } from './http';
-import type { KeyedFetchInput } from './types';
+import type { KeyedFetchInput, ServiceTotal } from './types';
 
 export const GATEWAY_SOURCE_NAME = 'Allowance gateway';
 /** A server that keeps paging past this is treated as broken. */
@@ -23,7 +30,23 @@ export const GatewaySyncSchema = v.object({
   coverage: v.optional(v.object({ from: v.string(), to: v.string() })),
 });
 
-export type GatewayFetchInput = KeyedFetchInput<GatewaySync>;
+export interface GatewayFetchInput extends KeyedFetchInput<GatewaySync> {
+  /**
+   * The budget settings: with `annualBudget` > 0 the settings' year (`yearStart`) is in force
+   * whatever period the gateway reports; with 0, the gateway's period when it reports a budget
+   * (read from this fetch's own `/v1/allowance`, fresher than the `yearStart` the caller knew).
+   */
+  readonly settings: BudgetSettings;
+}
+
+/** What the gateway's `spent` is, in the budget service's log and tooltip. */
+export const GATEWAY_TOTAL_WHAT = "the gateway's spent for its period";
+/**
+ * The gateway's period may start this many days before the year in force at most for its days to
+ * be fetched for the reconciliation; a period reaching further back (a misconfigured gateway) gets
+ * no total rather than years of extra pages.
+ */
+export const MAX_RECONCILE_LEAD_DAYS = 400;
 
 export interface GatewayFetchResult {
   readonly allowance: Allowance;
@@ -34,6 +57,32 @@ export interface GatewayFetchResult {
   readonly rows: LedgerRow[];
   readonly sync: GatewaySync;
   readonly requests: number;
+  /** The gateway's own `spent` over the span of its period up to today (none without a usable period). */
+  readonly totals: ServiceTotal[];
+}
+
+/**
+ * The first day of the budget year in force, by the rule the budget service and the snapshot use
+ * (`resolveBudget`), with the budget this very fetch read from the gateway.
+ */
+export function yearInForceStart(allowance: Allowance, settings: BudgetSettings, today: DayKey): DayKey {
+  const b = allowance.budget;
+  return resolveBudget(settings, b ? { amount: b.amount, periodStart: b.period_start, periodEnd: b.period_end } : null, today).year.start;
+}
+
+/**
+ * The span the gateway's `spent` covers and the rows can be held against: `period_start` to the
+ * earlier of the last day fetched and the period's last day. Undefined without a budget, with a
+ * period that is not valid or has not begun, or one starting more than
+ * {@link MAX_RECONCILE_LEAD_DAYS} before the year in force.
+ */
+export function reconcileSpan(allowance: Allowance, yearStart: DayKey, lastDay: DayKey): DayRange | undefined {
+  const b = allowance.budget;
+  if (!b || !isDayKey(b.period_start) || !isDayKey(b.period_end) || b.period_end <= b.period_start) return undefined;
+  const to = minDay(lastDay, addDaysKey(b.period_end, -1));
+  if (b.period_start > to) return undefined;
+  if (diffDaysKey(yearStart, b.period_start) > MAX_RECONCILE_LEAD_DAYS) return undefined;
+  return { from: b.period_start, to };
 }
 
 function authHeaders(key: string): Record<string, string> {
@@ -73,8 +122,12 @@ export async function fetchGateway(input: GatewayFetchInput): Promise<GatewayFet
     throw new SourceError('unexpected', `${GATEWAY_SOURCE_NAME}: reports money in ${allowance.currency}; only USD is supported.`);
   }
 
-  const wantFrom = allowance.budget?.period_start ?? input.yearStart;
+  // The year in force, and the days of the gateway's period its `spent` covers: both are fetched,
+  // so that the rows held cover the reconciled span (not only when the year starts first).
+  const yearStart = yearInForceStart(allowance, input.settings, input.today);
   const wantTo = maxDay(input.today, input.utcToday);
+  const span = reconcileSpan(allowance, yearStart, wantTo);
+  const wantFrom = span ? minDay(yearStart, span.from) : yearStart;
   const mutableFrom = addDaysKey(wantTo, -1);
   const ranges = planFetch(input.sync.coverage, wantFrom, wantTo, mutableFrom);
 
@@ -108,5 +161,6 @@ export async function fetchGateway(input: GatewayFetchInput): Promise<GatewayFet
     for (let day = range.from; day <= range.to; day = addDaysKey(day, 1)) days.push(day);
     done.push(range);
   }
-  return { allowance, demo, days, rows, sync: { coverage: extendCoverage(input.sync.coverage, done) }, requests };
+  const totals: ServiceTotal[] = span ? [{ what: GATEWAY_TOTAL_WHAT, from: span.from, to: span.to, total: allowance.spent }] : [];
+  return { allowance, demo, days, rows, sync: { coverage: extendCoverage(input.sync.coverage, done) }, requests, totals };
 }

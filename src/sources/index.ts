@@ -23,7 +23,8 @@ export const gatewayAdapter: SourceAdapter = {
       keyHint: 'Run "Token Budget: Set API Key…" or set TOKEN_BUDGET_GATEWAY_KEY.',
       syncSchema: GatewaySyncSchema,
     });
-    const result = await fetchGateway({ ...start, sync: start.sync ?? {} });
+    const { annualBudget, budgetYearStart } = context.config;
+    const result = await fetchGateway({ ...start, sync: start.sync ?? {}, settings: { annualBudget, budgetYearStart } });
     const budget = result.allowance.budget;
     return {
       days: result.days,
@@ -32,6 +33,7 @@ export const gatewayAdapter: SourceAdapter = {
       demo: result.demo,
       user: result.allowance.user,
       budget: budget ? { amount: budget.amount, periodStart: budget.period_start, periodEnd: budget.period_end } : null,
+      ...(result.totals.length > 0 ? { totals: result.totals } : {}),
       requests: result.requests,
     };
   },

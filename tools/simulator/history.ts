@@ -52,7 +52,10 @@ export interface SimData {
   timezone: 'UTC';
   currency: 'USD';
   budget: SimBudget | null;
-  /** Every calendar day from the period start up to and including today (UTC), oldest first; zero-spend days included (cost 0, no models). */
+  /**
+   * Every calendar day from the history's start (the period start, or the earlier `historyStart`)
+   * up to and including today (UTC), oldest first; zero-spend days included (cost 0, no models).
+   */
   days: UsageDay[];
   /** The instant the data describes (RFC 3339, UTC, no milliseconds); the gateway's `as_of`. */
   now: string;
@@ -69,6 +72,12 @@ export interface HistoryOptions {
   periodStart?: DayKey;
   /** Exclusive (default: one year after `periodStart`). */
   periodEnd?: DayKey;
+  /**
+   * First day of the history, on or before the period start (default: the period start). Days
+   * before the period carry spend at the period's starting level, as a gateway that metered the
+   * engineer before this period would report them (e.g. January to March for an April period).
+   */
+  historyStart?: DayKey;
   /** Default {@link DEFAULT_USER}. */
   user?: string;
   /** Multiplies every amount (default 1). */
@@ -336,6 +345,9 @@ export function generateHistory(opts: HistoryOptions = {}): SimData {
     ({ start: periodStart, end: periodEnd } = defaultPeriod(now));
   }
   if (periodStart >= periodEnd) throw new RangeError(`periodStart (${periodStart}) must be before periodEnd (${periodEnd})`);
+  if (opts.historyStart !== undefined) checkDay('historyStart', opts.historyStart);
+  const historyStart = opts.historyStart ?? periodStart;
+  if (historyStart > periodStart) throw new RangeError(`historyStart (${historyStart}) must not be after the period start (${periodStart})`);
 
   const today = toDayKey(now);
   const periodDays = daysBetween(periodStart, periodEnd);
@@ -350,7 +362,7 @@ export function generateHistory(opts: HistoryOptions = {}): SimData {
 
   const todayFraction = fractionOfUtcDay(now);
   const days: UsageDay[] = [];
-  for (let d = periodStart; d <= today; d = plusDays(d, 1)) {
+  for (let d = historyStart; d <= today; d = plusDays(d, 1)) {
     const factor = usdPerUnit * (d === today ? todayFraction : 1);
     const models = raw(d)
       .models.map((m) => (m.amount > 0 ? toModelUsage(m, m.amount * factor) : null))

@@ -3,6 +3,7 @@
  *
  *   node --import tsx tools/simulator/main.ts [--port N] [--key K] [--seed S]
  *        [--budget AMOUNT|none] [--scale X] [--now ISO-INSTANT] [--page-size N]
+ *        [--history-from YYYY-MM-DD] [--misreport-spent USD]
  *
  * Prints one line of JSON to stdout once listening, {"url": …, "key": …, "port": …}, and runs
  * until SIGINT or SIGTERM. Without --now the data is live: as_of is the time of each request and
@@ -11,11 +12,28 @@
  *   curl -X POST "$URL/__control/fault" -d '{"kind":"rate_limit","retryAfter":2,"times":1}'
  */
 import { parseArgs } from 'node:util';
-import { DEFAULT_SEED } from './history';
+import { isDayKey } from './days';
+import { DEFAULT_SEED, generateHistory } from './history';
 import type { HistoryOptions } from './history';
 import { DEFAULT_KEY, startSimulator } from './server';
+import type { SimulatorOptions } from './server';
 
-const USAGE = 'usage: node --import tsx tools/simulator/main.ts [--port N] [--key K] [--seed S] [--budget AMOUNT|none] [--scale X] [--now ISO-INSTANT] [--page-size N]';
+const USAGE = 'usage: node --import tsx tools/simulator/main.ts [--port N] [--key K] [--seed S] [--budget AMOUNT|none] [--scale X] [--now ISO-INSTANT] [--page-size N] [--history-from YYYY-MM-DD] [--misreport-spent USD]';
+
+const HELP = `${USAGE}
+
+  --port N                   port on 127.0.0.1 (default 0: any free port)
+  --key K                    the bearer key it accepts (default tb-demo-key)
+  --seed S                   seed of the simulated history (default 42)
+  --budget AMOUNT|none       the budget in USD (default 250000); none = "budget": null
+  --scale X                  multiplies every amount (default 1)
+  --now ISO-INSTANT          freeze time (default: the clock, live)
+  --page-size N              calendar days per /v1/usage page, 1-100 (default 100)
+  --history-from YYYY-MM-DD  first day of the history, on or before the period start (default:
+                             the period start); /v1/usage then has spend before the period too
+  --misreport-spent USD      add USD to the spent /v1/allowance reports (default 0; may be
+                             negative), so that it disagrees with the sum of /v1/usage
+`;
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n${USAGE}\n`);
@@ -41,6 +59,8 @@ async function main(): Promise<void> {
         scale: { type: 'string' },
         now: { type: 'string' },
         'page-size': { type: 'string' },
+        'history-from': { type: 'string' },
+        'misreport-spent': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -50,7 +70,7 @@ async function main(): Promise<void> {
     fail(err instanceof Error ? err.message : String(err));
   }
   if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
+    process.stdout.write(HELP);
     return;
   }
 
@@ -63,13 +83,25 @@ async function main(): Promise<void> {
     if (Number.isNaN(now.getTime())) fail(`invalid --now: ${values.now}`);
     history.now = now;
   }
+  if (values['history-from'] !== undefined) {
+    if (!isDayKey(values['history-from'])) fail(`invalid --history-from: ${values['history-from']}`);
+    history.historyStart = values['history-from'];
+  }
 
-  const sim = await startSimulator({
+  const options: SimulatorOptions = {
     port: numberArg('port', values.port, (n) => Number.isInteger(n) && n >= 0 && n <= 65535) ?? 0,
     key: values.key ?? DEFAULT_KEY,
     history,
     pageSize: numberArg('page-size', values['page-size'], (n) => Number.isInteger(n) && n >= 1 && n <= 100),
-  });
+    misreportSpent: numberArg('misreport-spent', values['misreport-spent'], () => true) ?? 0,
+  };
+  // Options that only generating the history can judge (e.g. --history-from after the period start).
+  try {
+    generateHistory({ ...history, now: history.now ?? new Date() });
+  } catch (err) {
+    fail(err instanceof Error ? err.message : String(err));
+  }
+  const sim = await startSimulator(options);
   process.stdout.write(`${JSON.stringify({ url: sim.url, key: sim.key, port: sim.port })}\n`);
 
   let stopping = false;

@@ -2,7 +2,7 @@
  * An allowance gateway (protocol v1, docs/allowance-gateway.md) over node:http, serving a
  * simulated history, with injectable faults for tests and a small control API.
  *
- *   GET  /v1/allowance                          the allowance now
+ *   GET  /v1/allowance                          the allowance now (`spent` off by `misreportSpent`, if set)
  *   GET  /v1/usage?from&to[&cursor]             daily usage, paged by ≤ pageSize calendar days
  *   POST /__control/fault    body: Fault | null  set or clear the fault (loopback only, no key)
  *   GET  /__control/requests                    the request log (JSON array)
@@ -104,6 +104,12 @@ export interface SimulatorOptions {
   history?: HistoryOptions;
   /** Calendar days per /v1/usage page, 1–100 (default 100, the protocol's maximum). */
   pageSize?: number;
+  /**
+   * USD added to the `spent` that /v1/allowance reports (default 0; negative lowers it, never
+   * below 0): a gateway whose own total disagrees with its /v1/usage rows, for testing clients'
+   * reconciliation. /v1/usage and `data` are not changed.
+   */
+  misreportSpent?: number;
 }
 
 export interface Simulator {
@@ -118,6 +124,8 @@ export interface Simulator {
   setFault(fault: Fault | null): void;
   /** Serve this data from now on (ends live mode). */
   setData(data: SimData): void;
+  /** Change the `misreportSpent` offset from now on (0 = report `spent` truthfully). */
+  setMisreportSpent(usd: number): void;
   close(): Promise<void>;
 }
 
@@ -159,15 +167,22 @@ function decodeCursor(cursor: string): string | null {
   return isDayKey(date) ? date : null;
 }
 
-function allowanceBody(data: SimData): Record<string, unknown> {
+/** The /v1/allowance body; `misreport` USD is added to the true `spent` (kept ≥ 0, in cents). */
+function allowanceBody(data: SimData, misreport = 0): Record<string, unknown> {
+  const spent = spentInPeriod(data);
   return {
     user: data.user,
     timezone: data.timezone,
     currency: data.currency,
     budget: data.budget,
-    spent: spentInPeriod(data),
+    spent: misreport === 0 ? spent : Math.max(0, Math.round((spent + misreport) * 100) / 100),
     as_of: data.now,
   };
+}
+
+function checkMisreport(usd: number): number {
+  if (!Number.isFinite(usd)) throw new RangeError('misreportSpent must be a finite number of USD');
+  return usd;
 }
 
 function usageReply(data: SimData, query: URLSearchParams, pageSize: number, endless: boolean): Reply {
@@ -272,6 +287,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const host = opts.host ?? '127.0.0.1';
   const pageSize = opts.pageSize ?? MAX_PAGE_DAYS;
   if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_DAYS) throw new RangeError(`pageSize must be an integer from 1 to ${MAX_PAGE_DAYS}`);
+  let misreport = checkMisreport(opts.misreportSpent ?? 0);
 
   let fixed: SimData | null = opts.data ?? (opts.history?.now ? generateHistory(opts.history) : null);
   let liveCache: { second: number; data: SimData } | null = null;
@@ -313,7 +329,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     if (method !== 'GET') return errorReply(405, 'bad_request', `${method} is not supported here; use GET.`, { Allow: 'GET' });
     if (!authorised(req)) return errorReply(401, 'invalid_key', 'Missing or invalid API key: send `Authorization: Bearer <key>`.');
     const data = currentData();
-    if (path === '/v1/allowance') return { status: 200, body: allowanceBody(data) };
+    if (path === '/v1/allowance') return { status: 200, body: allowanceBody(data, misreport) };
     return usageReply(data, query, pageSize, endless);
   };
 
@@ -440,6 +456,9 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     setData(data: SimData) {
       fixed = data;
       liveCache = null;
+    },
+    setMisreportSpent(usd: number) {
+      misreport = checkMisreport(usd);
     },
     close() {
       closing ??= new Promise<void>((resolve, reject) => {

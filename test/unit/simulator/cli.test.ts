@@ -64,8 +64,34 @@ void describe('tools/simulator/main.ts', { timeout: 30_000 }, () => {
     }
   });
 
+  void test('--misreport-spent and --history-from', async () => {
+    const child = run(['--now', '2026-11-27T12:00:00Z', '--misreport-spent', '1000', '--history-from', '2026-01-01']);
+    try {
+      const info = JSON.parse(await firstLine(child)) as { url: string; key: string };
+      const auth = { headers: { authorization: `Bearer ${info.key}` } };
+      const allowance = (await (await fetch(`${info.url}/v1/allowance`, auth)).json()) as { spent: number };
+      const data = (await (await fetch(`${info.url}/__control/data`)).json()) as { days: { date: string; cost: number }[] };
+      assert.equal(data.days[0]?.date, '2026-01-01');
+      const inPeriod = data.days.filter((d) => d.date >= '2026-04-01').reduce((a, d) => a + d.cost, 0);
+      assert.equal(allowance.spent, Math.round((inPeriod + 1000) * 100) / 100);
+      const usage = (await (await fetch(`${info.url}/v1/usage?from=2026-01-01&to=2026-03-31`, auth)).json()) as { days: unknown[] };
+      assert.ok(usage.days.length > 50);
+    } finally {
+      child.kill('SIGTERM');
+      await exited(child);
+    }
+  });
+
+  void test('--help documents every option', async () => {
+    const child = run(['--help']);
+    let stdout = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    assert.deepEqual(await exited(child), { code: 0, signal: null });
+    for (const option of ['--port', '--key', '--seed', '--budget', '--scale', '--now', '--page-size', '--history-from', '--misreport-spent']) assert.match(stdout, new RegExp(`\\n  ${option} `), option);
+  });
+
   void test('bad arguments exit with status 2 and a usage line on stderr', async () => {
-    for (const args of [['--budget', 'lots'], ['--port', '-1'], ['--nope'], ['--now', 'yesterday']]) {
+    for (const args of [['--budget', 'lots'], ['--port', '-1'], ['--nope'], ['--now', 'yesterday'], ['--misreport-spent', 'lots'], ['--history-from', '2026-13-01'], ['--history-from', '2026-05-01', '--now', '2026-11-27T12:00:00Z']]) {
       const child = run(args);
       let stderr = '';
       child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));

@@ -113,6 +113,33 @@ void describe('generateHistory: shape and determinism', () => {
   });
 });
 
+void describe('generateHistory: history before the period (historyStart)', () => {
+  const plain = generateHistory({ now: NOW });
+  const longer = generateHistory({ now: NOW, historyStart: '2025-10-01' });
+
+  void test('days from historyStart, with spend before the period; the period itself unchanged', () => {
+    assert.equal(longer.days[0]?.date, '2025-10-01');
+    assert.equal(longer.days.length, daysBetween('2025-10-01', '2026-11-27') + 1);
+    assert.deepEqual(longer.budget, plain.budget);
+    assert.deepEqual(longer.days.filter((d) => d.date >= '2026-04-01'), plain.days, 'the period’s days do not depend on where the history starts');
+    const before = longer.days.filter((d) => d.date < '2026-04-01');
+    const workdayMean = mean(before.filter((d) => !isWeekend(d.date) && d.cost > 0));
+    assert.ok(workdayMean > 0.5 * mean(plain.days.slice(0, 60).filter((d) => !isWeekend(d.date))), `pre-period workdays average ${workdayMean}`);
+    assert.ok(sum(before.filter((d) => d.date >= '2026-01-01').map((d) => d.cost)) > 20_000, 'January to March holds real spend');
+  });
+
+  void test('spentInPeriod still counts the period only', () => {
+    assert.equal(spentInPeriod(longer), spentInPeriod(plain));
+    assert.equal(spentInPeriod(longer), round2(sum(plain.days.map((d) => d.cost))));
+  });
+
+  void test('historyStart after the period start, or not a date, is refused', () => {
+    assert.throws(() => generateHistory({ now: NOW, historyStart: '2026-04-02' }), RangeError);
+    assert.throws(() => generateHistory({ now: NOW, historyStart: '2026-02-30' }), RangeError);
+    assert.equal(generateHistory({ now: NOW, historyStart: '2026-04-01' }).days[0]?.date, '2026-04-01');
+  });
+});
+
 void describe('generateHistory: a realistic year', () => {
   const yearEnd = generateHistory({ now: new Date('2027-03-31T23:59:00Z') });
   const november = generateHistory({ now: NOW });

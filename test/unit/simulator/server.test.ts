@@ -393,6 +393,45 @@ void describe('simulator: control API', () => {
   });
 });
 
+void describe('simulator: spend before the period and a misreported spent', () => {
+  void test('with history.historyStart, /v1/usage serves days before period_start; spent stays the period’s', async () => {
+    const sim = await startSimulator({ history: { now: NOW, historyStart: '2026-01-01' } });
+    try {
+      const early = await getJson<UsagePage>(sim, usagePath('2026-01-01', '2026-03-31'));
+      assert.ok(early.body.days.length > 50, `${early.body.days.length} days with spend in January–March`);
+      assert.deepEqual(early.body.days, sim.data.days.filter((d) => d.date <= '2026-03-31' && d.cost > 0));
+      const allowance = await getJson<{ spent: number; budget: { period_start: string } }>(sim, '/v1/allowance');
+      assert.equal(allowance.body.budget.period_start, '2026-04-01');
+      const inPeriod = Math.round(sim.data.days.filter((d) => d.date >= '2026-04-01').reduce((a, d) => a + d.cost, 0) * 100) / 100;
+      assert.equal(allowance.body.spent, inPeriod, 'not the history’s whole spend');
+    } finally {
+      await sim.close();
+    }
+  });
+
+  void test('misreportSpent adds to /v1/allowance spent only; setMisreportSpent changes it; never below 0', async () => {
+    const sim = await startSimulator({ history: { now: NOW }, misreportSpent: 1234.5 });
+    try {
+      const truth = spentInPeriod(sim.data);
+      const spent = async () => (await getJson<{ spent: number }>(sim, '/v1/allowance')).body.spent;
+      assert.equal(await spent(), Math.round((truth + 1234.5) * 100) / 100);
+      const pages = await followPages(sim, '2026-04-01', '2026-11-27');
+      const rows = Math.round(pages.flatMap((p) => p.days).reduce((a, d) => a + d.cost, 0) * 100) / 100;
+      assert.equal(rows, truth, '/v1/usage is untouched');
+      sim.setMisreportSpent(-500);
+      assert.equal(await spent(), Math.round((truth - 500) * 100) / 100);
+      sim.setMisreportSpent(-1e12);
+      assert.equal(await spent(), 0);
+      sim.setMisreportSpent(0);
+      assert.equal(await spent(), truth);
+      assert.throws(() => sim.setMisreportSpent(Number.NaN), RangeError);
+    } finally {
+      await sim.close();
+    }
+    await assert.rejects(startSimulator({ misreportSpent: Number.POSITIVE_INFINITY }), RangeError);
+  });
+});
+
 void describe('simulator: data sources', () => {
   void test('setData replaces what is served', async () => {
     const sim = await startSimulator({ history: { now: NOW } });
