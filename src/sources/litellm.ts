@@ -1,21 +1,29 @@
 /**
- * The LiteLLM proxy source (usage-apis.md §4). With the engineer's own virtual key:
+ * The LiteLLM proxy source (usage-apis.md §4; the upstream evidence for each shape and behaviour is
+ * listed in test/fixtures/litellm/README.md). With the engineer's own virtual key:
  *
  * - `GET /key/info`: the key itself (its `user_id`, `team_id`, `spend`, `max_budget`,
- *   `budget_duration`, `budget_reset_at`, and `litellm_budget_table`);
- * - `GET /user/info?user_id=`: the user's budget (404 for a key without user: skipped);
+ *   `budget_duration`, `budget_reset_at`, `created_at` and `litellm_budget_table`);
+ * - `GET /user/info?user_id=`: the user's budget, role and keys (404 for a key without user: skipped);
  * - `GET /team/info?team_id=`: when the key belongs to a team, the team's budget governs
  *   ("If a key belongs to a team, the team budget is applied, not the user's personal budget");
- * - `GET /user/daily/activity?start_date&end_date&user_id&page&page_size=1000`: the daily
- *   history per model. Non-admins must pass their own `user_id`. The endpoint pages over raw
- *   rows (one per day × key × model …), not over days, so one day can arrive split over two
- *   pages: the pages are summed per day and model.
+ * - `GET /user/daily/activity/aggregated?start_date&end_date&user_id`: the daily history per model
+ *   in one answer (LiteLLM since August 2025). A proxy without it (404) is read through the paged
+ *   `/user/daily/activity`, which before mid-2026 ordered rows by date only (issue #30164), so a
+ *   day cut by a page boundary could lose or repeat rows: such days are read again alone.
+ *
+ * Rows are UTC days (the daily tables bucket by UTC date; `timezone` does not move the buckets):
+ * no `timezone` is sent. Proxies before February 2026 ignore `user_id` (an admin gets every user's
+ * rows); the source then refuses rather than show the proxy's spend as the user's. The key's and
+ * the user's `spend` counters are reported as `totals` for the span they count.
  *
  * Only days not fetched before are asked for; yesterday and today always are.
  * Budgets become `limits` (never `budget`, which is the allowance gateway's annual budget).
  */
+import { createHash } from 'node:crypto';
+import { subMonths } from 'date-fns';
 import * as v from 'valibot';
-import { addDaysKey, maxDay } from '../core/dates';
+import { addDaysKey, maxDay, minDay, utcDayKey } from '../core/dates';
 import { extendCoverage, planFetch, type Coverage, type DayRange } from '../core/syncPlan';
 import type { DayKey, LedgerRow } from '../core/types';
 import { joinUrl, SourceError } from './http';
@@ -27,14 +35,17 @@ import {
   TeamInfoSchema,
   TeamRowSchema,
   UserInfoSchema,
+  UserKeySchema,
   type BudgetTable,
+  type DailyActivityPage,
+  type DailySpendData,
   type KeyInfo,
   type SpendMetrics,
   type TeamInfo,
   type TeamRow,
   type UserInfo,
 } from './litellmSchema';
-import type { FetchOutcome, KeyedFetchInput, SourceAdapter, SourceLimit } from './types';
+import type { FetchOutcome, KeyedFetchInput, ServiceTotal, SourceAdapter, SourceLimit } from './types';
 
 export const LITELLM_SOURCE_NAME = 'LiteLLM';
 export const LITELLM_SETTING = 'tokenBudget.sources.litellm.url';
@@ -43,6 +54,8 @@ export const PAGE_SIZE = 1000;
 /** A server that keeps paging past this (200 000 rows for one user) is treated as broken. */
 export const MAX_PAGES = 200;
 export const UNATTRIBUTED = '(unattributed)';
+/** Roles the proxy lets read every user's rows (others are held to their own user_id). */
+const ADMIN_ROLES = new Set(['proxy_admin', 'proxy_admin_viewer']);
 
 const AUTH_HINT = 'Set your LiteLLM virtual key with "Token Budget: Set API Key…" or the LITELLM_API_KEY environment variable.';
 
@@ -90,7 +103,8 @@ export function periodLabel(duration: string | null | undefined): string | null 
   const text = duration.trim().toLowerCase();
   if (['1d', '24h'].includes(text)) return 'today';
   if (['7d', '1w'].includes(text)) return 'this week';
-  if (['1mo', '30d', '31d'].includes(text)) return 'this month';
+  // Only these reset on the 1st (litellm_core_utils/duration_parser.py): "31d" is every 31 days.
+  if (['1mo', '30d'].includes(text)) return 'this month';
   const seconds = durationSeconds(text);
   if (seconds === undefined) return `every ${duration.trim()}`;
   return seconds < YEAR_SECONDS ? `every ${duration.trim()}` : null;
@@ -243,7 +257,9 @@ function toRow(date: DayKey, model: string, m: Metrics): LedgerRow {
     source: 'litellm',
     model,
     cost: m.spend,
-    inputTokens: m.prompt,
+    // LiteLLM's prompt_tokens already hold the cache reads and writes (the Anthropic transformation
+    // adds them; OpenAI's count its cached tokens): a row's input is the uncached rest.
+    inputTokens: Math.max(0, m.prompt - m.cacheRead - m.cacheWrite),
     outputTokens: m.completion,
     cacheReadTokens: m.cacheRead,
     cacheWriteTokens: m.cacheWrite,
@@ -297,6 +313,91 @@ function teamFromUserInfo(user: UserInfo | null, teamId: string): TeamRow | unde
   return undefined;
 }
 
+/** LiteLLM's `hash_token`: the daily tables and /user/info name a key by the SHA-256 hex of it. */
+export function hashToken(key: string): string {
+  return createHash('sha256').update(key).digest('hex');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Whose history: a proxy before user_id existed gives an admin every user's rows
+
+interface Ownership {
+  readonly userId: string;
+  /** The hashes of the user's keys that /user/info listed, and this key's. */
+  readonly keys: ReadonlySet<string>;
+  /** True for a role the proxy holds to its own rows (not an admin); undefined when /user/info did not say. */
+  readonly heldToOwnRows: boolean | undefined;
+}
+
+/**
+ * Keys in the history that are not the user's: `foreign` ones the proxy says belong to another
+ * user, `unknown` ones it names no owner for and /user/info did not list; `unlisted` when a day
+ * with spend names no keys at all.
+ */
+function strangers(results: readonly DailySpendData[], owner: Ownership): { foreign: Set<string>; unknown: Set<string>; spend: number; unlisted: boolean } {
+  const foreign = new Set<string>();
+  const unknown = new Set<string>();
+  let spend = 0;
+  let unlisted = false;
+  for (const day of results) {
+    if (!day.breakdown?.api_keys && (day.metrics?.spend ?? 0) > 0) unlisted = true;
+    for (const [hash, entry] of Object.entries(day.breakdown?.api_keys ?? {})) {
+      if (entry.owner === owner.userId || owner.keys.has(hash)) continue;
+      if (entry.owner !== undefined) foreign.add(hash);
+      else unknown.add(hash);
+      spend += entry.spend;
+    }
+  }
+  return { foreign, unknown, spend, unlisted };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Counters and their spans
+
+/** The instant of a counter's last reset: `budget_reset_at` minus `budget_duration`, as duration_parser.py lays resets out. */
+function lastReset(resetAt: Date, duration: string): Date | undefined {
+  const text = duration.trim().toLowerCase();
+  const months = /^(\d+)mo$/.exec(text);
+  if (months?.[1]) return subMonths(resetAt, Number(months[1]));
+  // "30d" resets on the 1st of each month (standardized resets); a non-standard reset is 30 days on.
+  if (text === '30d' && resetAt.getUTCDate() === 1) return subMonths(resetAt, 1);
+  const seconds = durationSeconds(text);
+  return seconds === undefined ? undefined : new Date(resetAt.getTime() - seconds * 1000);
+}
+
+interface Counter {
+  readonly what: string;
+  readonly total: number;
+  readonly from: DayKey;
+  readonly partialFirstDay: boolean;
+  /** Only this key's rows count (the key's counter), not every key of the user. */
+  readonly keyOnly: boolean;
+}
+
+/**
+ * The span a `spend` counter counts: since its last reset when a budget period resets it (the reset
+ * day partly before), else since the entity was made (`created_at`). Undefined (with a note saying
+ * which field) when that cannot be told.
+ */
+function counterOf(entity: string, total: number, budget: { duration: string | null | undefined; resetAt: string | null | undefined }, createdAt: string | null | undefined, notes: string[]): Omit<Counter, 'keyOnly'> | undefined {
+  const what = `the ${entity}'s spend counter`;
+  if (budget.duration) {
+    const resetIso = isoInstant(budget.resetAt);
+    const last = resetIso ? lastReset(new Date(resetIso), budget.duration) : undefined;
+    if (!last) {
+      notes.push(`The ${entity}'s spend counter is not reconciled: its last reset cannot be told from budget_duration "${budget.duration}" and budget_reset_at "${budget.resetAt ?? 'null'}".`);
+      return undefined;
+    }
+    return { what: `${what} since its last reset`, total, from: utcDayKey(last), partialFirstDay: true };
+  }
+  const created = isoInstant(createdAt);
+  if (!created) return undefined;
+  return { what: `${what} since it was made`, total, from: utcDayKey(new Date(created)), partialFirstDay: false };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The fetch
+
 export async function fetchLiteLLM(input: LiteLLMFetchInput): Promise<LiteLLMFetchResult> {
   const { http, baseUrl, key } = input;
   let requests = 0;
@@ -317,9 +418,9 @@ export async function fetchLiteLLM(input: LiteLLMFetchInput): Promise<LiteLLMFet
     }
   };
   /** Like `get`, but the listed statuses mean "not available" (undefined) instead of an error. */
-  const getOptional = async <T extends v.GenericSchema>(path: string, schema: T, query: Record<string, string>, statuses: readonly number[]): Promise<v.InferOutput<T> | undefined> => {
+  const getOptional = async <T extends v.GenericSchema>(path: string, schema: T, query: Record<string, string>, statuses: readonly number[], userId?: string): Promise<v.InferOutput<T> | undefined> => {
     try {
-      return await get(path, schema, query);
+      return await get(path, schema, query, userId);
     } catch (error) {
       if (error instanceof SourceError && error.details.status !== undefined && statuses.includes(error.details.status)) return undefined;
       throw error;
@@ -347,36 +448,163 @@ export async function fetchLiteLLM(input: LiteLLMFetchInput): Promise<LiteLLMFet
     if (!team) notes.push(`The key belongs to team ${teamId}, whose budget governs it, but the team could not be read (/team/info, /user/info): the team budget is not shown.`);
   }
 
+  const myHash = hashToken(key);
+  const role = user?.user_info?.user_role ?? undefined;
+  const owner: Ownership = {
+    userId,
+    keys: new Set([myHash, ...(user?.keys ?? []).flatMap((k) => {
+      const parsed = v.safeParse(UserKeySchema, k);
+      return parsed.success && parsed.output.token && (parsed.output.user_id ?? userId) === userId ? [parsed.output.token] : [];
+    })]),
+    heldToOwnRows: role === undefined ? undefined : !ADMIN_ROLES.has(role),
+  };
+
   // --- daily history
   const previous = input.sync.userId === userId ? input.sync.coverage : undefined;
   const wantTo = maxDay(input.today, input.utcToday);
   const ranges = planFetch(previous, input.yearStart, wantTo, addDaysKey(wantTo, -1));
-  const merger = new DailyActivityMerger();
+  const history: DailySpendData[] = [];
   const days: DayKey[] = [];
   const done: DayRange[] = [];
-  for (const range of ranges) {
+  /** False once the proxy answered 404 for /aggregated (LiteLLM before August 2025). */
+  let aggregated = true;
+
+  const checkRange = (results: readonly DailySpendData[], range: DayRange, path: string) => {
+    for (const result of results) {
+      if (result.date < range.from || result.date > range.to) {
+        throw new SourceError('unexpected', `${LITELLM_SOURCE_NAME}: ${path} returned ${result.date}, outside the requested ${range.from}…${range.to}.`);
+      }
+    }
+  };
+  /** One answer of /aggregated for a range, or undefined when the proxy has no such route. */
+  const readAggregated = async (range: DayRange, extra: Record<string, string> = {}): Promise<DailyActivityPage | undefined> => {
+    const path = '/user/daily/activity/aggregated';
+    const body = await getOptional('user/daily/activity/aggregated', DailyActivityPageSchema, { start_date: range.from, end_date: range.to, user_id: userId, ...extra }, [404], userId);
+    if (!body) return undefined;
+    if (body.metadata?.has_more === true || (body.metadata?.total_pages ?? 1) > 1) {
+      throw new SourceError('unexpected', `${LITELLM_SOURCE_NAME}: ${path} says more pages follow (metadata.has_more: ${String(body.metadata?.has_more)}, total_pages: ${String(body.metadata?.total_pages)}), but that endpoint answers in one piece; what it left out is unknown.`);
+    }
+    checkRange(body.results, range, path);
+    return body;
+  };
+  /** Every page of the paged endpoint for a range, each page's results apart. */
+  const readPages = async (range: DayRange): Promise<DailySpendData[][]> => {
+    const pages: DailySpendData[][] = [];
     for (let page = 1; ; page++) {
       if (page > MAX_PAGES) {
         throw new SourceError('unexpected', `${LITELLM_SOURCE_NAME}: /user/daily/activity kept paging past ${MAX_PAGES} pages of ${PAGE_SIZE} for ${range.from}…${range.to}; stopped. Its metadata.has_more looks broken.`);
       }
-      const body = await get(
-        'user/daily/activity',
-        DailyActivityPageSchema,
-        { start_date: range.from, end_date: range.to, user_id: userId, page: String(page), page_size: String(PAGE_SIZE) },
-        userId,
-      );
-      for (const result of body.results) {
-        if (result.date < range.from || result.date > range.to) {
-          throw new SourceError('unexpected', `${LITELLM_SOURCE_NAME}: /user/daily/activity returned ${result.date}, outside the requested ${range.from}…${range.to}.`);
-        }
-      }
-      merger.add(body.results);
+      const body = await get('user/daily/activity', DailyActivityPageSchema, { start_date: range.from, end_date: range.to, user_id: userId, page: String(page), page_size: String(PAGE_SIZE) }, userId);
+      checkRange(body.results, range, '/user/daily/activity');
+      pages.push(body.results);
       const meta = body.metadata;
       const more = meta?.has_more ?? (typeof meta?.total_pages === 'number' ? page < meta.total_pages : false);
-      if (!more) break;
+      if (!more) return pages;
     }
+  };
+  /** Per-day and model spend, to compare two readings of one day. */
+  const fingerprint = (results: readonly DailySpendData[]): string => {
+    const merger = new DailyActivityMerger();
+    merger.add(results);
+    return JSON.stringify(merger.rows().map((r) => [r.date, r.model, r.cost.toFixed(9), r.requests]));
+  };
+  /**
+   * The paged history of a range. Before LiteLLM's fix (PR #30167) pages were ordered by date only,
+   * so the rows of a day cut by a page boundary could come twice or never: every day that shows on
+   * two pages is read again alone (its rows then fit one page, as a page holds 1000 rows); a day
+   * that still needs several pages is read twice and must read the same.
+   */
+  const readPaged = async (range: DayRange): Promise<DailySpendData[]> => {
+    const pages = await readPages(range);
+    const seen = new Map<DayKey, number>();
+    for (const page of pages) for (const day of new Set(page.map((r) => r.date))) seen.set(day, (seen.get(day) ?? 0) + 1);
+    const cut = [...seen].filter(([, n]) => n > 1).map(([day]) => day);
+    const results = pages.flat().filter((r) => !cut.includes(r.date));
+    for (const day of cut) {
+      const alone = await readPages({ from: day, to: day });
+      if (alone.length > 1) {
+        const again = await readPages({ from: day, to: day });
+        if (fingerprint(alone.flat()) !== fingerprint(again.flat())) {
+          throw new SourceError('unexpected', `${LITELLM_SOURCE_NAME}: /user/daily/activity gave ${day} differently on two readings: this proxy orders rows by date only between pages (LiteLLM issue #30164) and that day has more than ${PAGE_SIZE} rows. Upgrade LiteLLM (its /user/daily/activity/aggregated answers in one piece).`);
+        }
+      }
+      results.push(...alone.flat());
+    }
+    return results;
+  };
+
+  for (const range of ranges) {
+    const body = aggregated ? await readAggregated(range) : undefined;
+    if (!body) aggregated = false;
+    history.push(...(body ? body.results : await readPaged(range)));
     for (let day = range.from; day <= range.to; day = addDaysKey(day, 1)) days.push(day);
     done.push(range);
+  }
+
+  // --- is it the user's own history?
+  const seen = strangers(history, owner);
+  if (seen.foreign.size > 0 || (seen.unknown.size > 0 && owner.heldToOwnRows === false)) {
+    const others = seen.foreign.size + seen.unknown.size;
+    throw new SourceError(
+      'config',
+      `${LITELLM_SOURCE_NAME}: the daily history for user_id "${userId}" is not only ${userId}'s: it holds ${others} other key${others === 1 ? '' : 's'} ($${seen.spend.toFixed(2)}). The proxy ignored user_id (LiteLLM before February 2026 has no such filter and gives a proxy admin every user's spend), so it is not shown as yours. Use a key of your own that is not a proxy admin's, or ask your admin to upgrade LiteLLM.`,
+    );
+  }
+  /** Proven when the proxy holds this role to its own rows, or every key in the rows is the user's. */
+  const proven = owner.heldToOwnRows === true || (seen.unknown.size === 0 && !seen.unlisted);
+  if (!proven) {
+    const why = seen.unknown.size > 0 ? `names ${seen.unknown.size} key${seen.unknown.size === 1 ? '' : 's'} that /user/info does not list for ${userId}` : 'names no keys';
+    const whose = owner.heldToOwnRows === false ? 'this is a proxy admin’s key' : 'the key’s role is unknown';
+    notes.push(`This may not be only ${userId}'s spend: the daily history ${why}, and ${whose} (on LiteLLM before February 2026 a proxy admin's key gets every user's spend). Spend counters are not reconciled.`);
+  }
+
+  // --- the service's own counters, to reconcile with the rows
+  const coverage = extendCoverage(previous, done);
+  const totals: ServiceTotal[] = [];
+  if (proven && coverage) {
+    const counters: Counter[] = [];
+    const kb = keyBudget(keyInfo);
+    const keyCounter = counterOf('key', keyInfo.spend, { duration: kb.duration, resetAt: kb.resetAt }, keyInfo.created_at, notes);
+    if (keyCounter) counters.push({ ...keyCounter, keyOnly: true });
+    const u = user?.user_info;
+    if (u) {
+      const userCounter = counterOf('user', u.spend, { duration: u.budget_duration, resetAt: u.budget_reset_at }, u.created_at, notes);
+      if (userCounter) counters.push({ ...userCounter, keyOnly: false });
+    }
+    const wanted = counters.filter((c) => c.from <= wantTo);
+    const spanFrom = wanted.reduce<DayKey | undefined>((a, c) => (a === undefined ? c.from : minDay(a, c.from)), undefined);
+    // One request for every counter's span (the aggregated endpoint does not page); a proxy
+    // without it reports a counter only over days the ledger holds, against its rows as they are.
+    const span = aggregated && spanFrom !== undefined ? await readAggregated({ from: spanFrom, to: wantTo }) : undefined;
+    for (const c of wanted) {
+      if (span) {
+        const inSpan = span.results.filter((r) => r.date >= c.from);
+        const daySpend = (r: DailySpendData) => (c.keyOnly ? (r.breakdown?.api_keys?.[myHash]?.spend ?? 0) : (r.metrics?.spend ?? sumModels(r)));
+        if (c.keyOnly) {
+          const otherKeys = (span.metadata?.total_api_keys ?? 0) > 1 || inSpan.some((r) => Object.entries(r.breakdown?.api_keys ?? {}).some(([hash, e]) => hash !== myHash && e.spend > 0));
+          const keysKnown = inSpan.every((r) => (r.metrics?.spend ?? 0) === 0 || r.breakdown?.api_keys !== undefined);
+          if (otherKeys || !keysKnown) continue; // the rows hold other keys' spend too: not comparable
+        }
+        if (inSpan.length === 0 && c.total >= 0.005) {
+          throw new SourceError(
+            'unexpected',
+            `${LITELLM_SOURCE_NAME}: the proxy returned no daily spend for user_id "${userId}" from ${c.from}, yet ${c.what} reads $${c.total.toFixed(2)}. Some LiteLLM setups return nothing when the history is filtered by user_id (LiteLLM issue #42460), which would read as $0; the history is not shown. Ask your LiteLLM admin to upgrade the proxy.`,
+          );
+        }
+        const daily: Record<DayKey, number> = {};
+        for (const r of span.results) if (r.date >= maxDay(c.from, coverage.from)) daily[r.date] = (daily[r.date] ?? 0) + daySpend(r);
+        if (c.from >= coverage.from) {
+          totals.push({ what: c.what, from: c.from, to: wantTo, total: c.total, ...(c.partialFirstDay ? { partialFirstDay: true } : {}), daily });
+        } else {
+          // The span began before the rows the ledger holds: what the service counted before them is
+          // taken off, so the figure is the counter's share of the days held.
+          const before = span.results.filter((r) => r.date >= c.from && r.date < coverage.from).reduce((a, r) => a + daySpend(r), 0);
+          totals.push({ what: `${c.what}, less its daily rows before ${coverage.from}`, from: coverage.from, to: wantTo, total: c.total - before, daily });
+        }
+      } else if (!c.keyOnly && c.from >= coverage.from) {
+        totals.push({ what: c.what, from: c.from, to: wantTo, total: c.total, ...(c.partialFirstDay ? { partialFirstDay: true } : {}) });
+      }
+    }
   }
 
   // --- budgets
@@ -395,16 +623,23 @@ export async function fetchLiteLLM(input: LiteLLMFetchInput): Promise<LiteLLMFet
     budgets.push({ entity: 'team member', spent: membership.spend, maxBudget: table.max_budget, duration: table.budget_duration, resetAt: table.budget_reset_at });
   }
 
+  const merger = new DailyActivityMerger();
+  merger.add(history);
   const who = user?.user_info?.user_email ?? user?.user_info?.user_alias ?? userId;
   return {
     days,
     rows: merger.rows(),
-    sync: { coverage: extendCoverage(previous, done), userId },
+    sync: { coverage, userId },
     limits: litellmLimits(budgets),
     user: who,
     ...(notes.length > 0 ? { note: notes.join(' ') } : {}),
+    ...(totals.length > 0 ? { totals } : {}),
     requests,
   };
+}
+
+function sumModels(day: DailySpendData): number {
+  return Object.values(day.breakdown?.models ?? {}).reduce((a, m) => a + m.spend, 0);
 }
 
 export const litellmAdapter: SourceAdapter = {

@@ -5,7 +5,10 @@
  * - `GET /key/info` → `{key, info: LiteLLM_VerificationToken row + litellm_budget_table}`
  * - `GET /user/info?user_id=` → `{user_id, user_info: LiteLLM_UserTable row, keys, teams}`
  * - `GET /team/info?team_id=` → `{team_id, team_info: LiteLLM_TeamTable row, keys, team_memberships}`
- * - `GET /user/daily/activity` → `{results: DailySpendData[], metadata}`
+ * - `GET /user/daily/activity` → `{results: DailySpendData[], metadata}` (one page)
+ * - `GET /user/daily/activity/aggregated` → the same shape, every day at once (metadata pinned to page 1 of 1)
+ *
+ * test/fixtures/litellm/README.md names the upstream source of each shape.
  *
  * Only the fields the source uses are declared; every other field is ignored, and most declared
  * fields may be absent or null (LiteLLM's rows are Prisma models with many nullable columns, and
@@ -13,8 +16,18 @@
  */
 import * as v from 'valibot';
 
-const dayKey = v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}$/, 'a YYYY-MM-DD date'));
+/**
+ * A day: `YYYY-MM-DD`, also with a midnight time part (`2026-11-26T00:00:00`, `… 00:00:00+00:00`),
+ * which names the same day. Any other time of day leaves the day unclear: an error.
+ */
+const dayKey = v.pipe(
+  v.string(),
+  v.regex(/^\d{4}-\d{2}-\d{2}(?:[T ]00:00(?::00(?:\.0+)?)?(?:Z|[+-]00:?00)?)?$/, 'a YYYY-MM-DD day (a time part only at midnight UTC)'),
+  v.transform((text) => text.slice(0, 10)),
+);
 const money = v.pipe(v.number(), v.finite());
+/** Spend the daily tables report: never below zero (a negative figure has no meaning we know). */
+const spendOfDay = v.pipe(v.number(), v.finite(), v.minValue(0, 'a spend of 0 or more'));
 const count = v.pipe(v.number(), v.finite(), v.minValue(0));
 /** A number that may be absent or null (SQL NULL): read as 0. */
 const countOr0 = v.nullish(count, 0);
@@ -44,6 +57,8 @@ export const KeyInfoSchema = v.object({
     spend: v.nullish(money, 0),
     ...budgetFields,
     litellm_budget_table: v.nullish(BudgetTableSchema),
+    /** When the key was made: the start of its spend counter when no budget resets it. */
+    created_at: optionalString,
   }),
 });
 export type KeyInfo = v.InferOutput<typeof KeyInfoSchema>['info'];
@@ -63,10 +78,15 @@ export const UserInfoSchema = v.object({
       user_id: optionalString,
       user_email: optionalString,
       user_alias: optionalString,
+      /** e.g. "internal_user", "proxy_admin": whether the proxy holds the caller to its own rows. */
+      user_role: optionalString,
       spend: v.nullish(money, 0),
       ...budgetFields,
+      created_at: optionalString,
     }),
   ),
+  /** The user's keys (LiteLLM_VerificationToken rows; `token` is the hash the daily rows name keys by). */
+  keys: v.nullish(v.array(v.unknown()), []),
   /** Team rows (LiteLLM_TeamTable); some versions list team ids instead: each entry is checked when used. */
   teams: v.nullish(v.array(v.unknown()), []),
 });
@@ -87,9 +107,12 @@ export const TeamInfoSchema = v.object({
 });
 export type TeamInfo = v.InferOutput<typeof TeamInfoSchema>;
 
+/** A key of the user, as far as the source needs it. */
+export const UserKeySchema = v.object({ token: optionalString, user_id: optionalString });
+
 /** `SpendMetrics`; every field but `spend` may be missing (older versions return fewer). */
 const spendMetricsFields = {
-  spend: money,
+  spend: spendOfDay,
   prompt_tokens: countOr0,
   completion_tokens: countOr0,
   cache_read_input_tokens: countOr0,
@@ -112,6 +135,22 @@ export const ModelBreakdownSchema = v.union([
   SpendMetricsSchema,
 ]);
 
+/**
+ * A `breakdown.api_keys` entry (keyed by the key's hash): its metrics and, in versions that send
+ * it, the key's owner (`metadata.user_id`, null for a key the proxy no longer knows).
+ */
+export const ApiKeyBreakdownSchema = v.union([
+  v.pipe(
+    v.object({ metrics: SpendMetricsSchema, metadata: v.nullish(v.object({ user_id: optionalString })) }),
+    v.transform((entry) => ({ spend: entry.metrics.spend, owner: entry.metadata?.user_id ?? undefined })),
+  ),
+  v.pipe(
+    SpendMetricsSchema,
+    v.transform((m) => ({ spend: m.spend, owner: undefined })),
+  ),
+]);
+export type ApiKeyBreakdown = v.InferOutput<typeof ApiKeyBreakdownSchema>;
+
 export const DailySpendDataSchema = v.object({
   date: dayKey,
   /** The day's totals; when absent, the sum of the models is used. */
@@ -119,6 +158,7 @@ export const DailySpendDataSchema = v.object({
   breakdown: v.nullish(
     v.object({
       models: v.nullish(v.record(v.string(), ModelBreakdownSchema)),
+      api_keys: v.nullish(v.record(v.string(), ApiKeyBreakdownSchema)),
     }),
   ),
 });
@@ -131,6 +171,8 @@ export const DailyActivityPageSchema = v.object({
       page: v.nullish(v.number()),
       total_pages: v.nullish(v.number()),
       has_more: v.nullish(v.boolean()),
+      /** /aggregated: how many keys spent in the range (breakdown.api_keys lists only the top ones). */
+      total_api_keys: v.nullish(count),
     }),
   ),
 });

@@ -1,21 +1,35 @@
 /**
- * A local fake of a LiteLLM proxy's management endpoints on 127.0.0.1, answering like the real
- * ones (usage-apis.md §4; `BerriAI/litellm` `key_management_endpoints.py`, `internal_user_endpoints.py`,
- * `team_endpoints.py`, `common_daily_activity.py`):
+ * A local fake of a LiteLLM proxy's management endpoints on 127.0.0.1, answering in the shapes of
+ * the upstream-true fixtures in test/fixtures/litellm/ (each names its upstream reference): the
+ * fake fills those templates with the data a test sets, so it cannot drift from them.
  *
  *   GET /key/info                 {key, info: LiteLLM_VerificationToken row + litellm_budget_table}
- *   GET /user/info?user_id=       {user_id, user_info, keys, teams}; 404 for an unknown user
+ *   GET /user/info?user_id=       {user_id, user_info, keys (with their hashed token), teams}; 404 for an unknown user
  *   GET /team/info?team_id=       {team_id, team_info, keys, team_memberships}; 403 unless the key
  *                                 belongs to the team or its user is a member
- *   GET /user/daily/activity      paged over RAW daily-spend rows (date desc, then id), each page
- *                                 aggregated per date: a day can be split over two pages, as in
- *                                 the real proxy. Non-admin keys asking for another user_id get
- *                                 403 {"detail":{"error":"Non-admin users can only view their own spend data."}}
+ *   GET /user/daily/activity      paged over RAW daily-spend rows, each page aggregated per date: a
+ *                                 day can be split over two pages, as in the real proxy. `ordering`
+ *                                 'stable' sorts by date desc then id (PR #30167); 'date-only' is the
+ *                                 older order (issue #30164): rows within a date come in another
+ *                                 order on every other page, so rows at a page boundary are
+ *                                 skipped or repeated.
+ *   GET /user/daily/activity/aggregated
+ *                                 every matching row in one answer (no paging), per-day totals, the
+ *                                 models and the top api_keys with their owner; 404 {"detail":"Not
+ *                                 Found"} when `aggregated` is false (a proxy before PR #13400).
+ *
+ * `userIdFilter` plays the proxy versions: 'honoured' (current), 'ignored' (before PR #21351: an
+ * admin gets every user's rows, others their own), 'empty' (issue #42460: nothing when user_id is
+ * given). Non-admin keys asking for another user_id get
+ * 403 {"detail":{"error":"Non-admin users can only view their own spend data."}}.
  *
  * Errors use the proxy's envelope `{"error":{"message","type","param","code"}}` (auth errors from
  * `user_api_key_auth`) or FastAPI's `{"detail":{"error":…}}` (HTTPExceptions raised by the
- * endpoints), as LiteLLM does. Faults can be set per path, for a number of requests.
+ * endpoints), as LiteLLM does. Faults can be set per path, for a number of requests; `serve` queues
+ * fixtures to answer a path verbatim.
  */
+import { createHash } from 'node:crypto';
+import { fixture, fixtureBody } from '../fixtures/load';
 import type { EndlessPaging, FaultScope, LoggedRequest, Reply, ServedRequest } from './providerFake';
 import { servedRequests, startFake } from './providerFake';
 
@@ -27,7 +41,7 @@ export interface BudgetTableRow {
 }
 
 export interface FakeKey {
-  /** The bearer secret. */
+  /** The bearer secret; the daily rows name the key by its hash (`hashToken`). */
   secret: string;
   user_id?: string | null;
   team_id?: string | null;
@@ -37,6 +51,7 @@ export interface FakeKey {
   budget_duration?: string | null;
   budget_reset_at?: string | null;
   key_alias?: string | null;
+  created_at?: string;
   litellm_budget_table?: BudgetTableRow | null;
   /** Extra fields copied into `info` as they are (e.g. wrong types). */
   extra?: Record<string, unknown>;
@@ -49,6 +64,7 @@ export interface FakeUser {
   max_budget?: number | null;
   budget_duration?: string | null;
   budget_reset_at?: string | null;
+  created_at?: string;
 }
 
 export interface FakeTeam {
@@ -62,7 +78,7 @@ export interface FakeTeam {
   memberships?: { user_id: string; spend?: number; litellm_budget_table?: BudgetTableRow | null }[];
 }
 
-/** One row of LiteLLM_DailyUserSpend. */
+/** One row of LiteLLM_DailyUserSpend. `api_key` is the hashed token (`hashToken(secret)` for a fake key). */
 export interface SpendRow {
   user_id: string;
   date: string;
@@ -92,12 +108,21 @@ export type LiteLLMFault = FaultScope &
     | { kind: 'endless_paging' }
   );
 
+export type Ordering = 'stable' | 'date-only';
+export type UserIdFilter = 'honoured' | 'ignored' | 'empty';
+
 export interface LiteLLMFakeOptions {
   data: LiteLLMFakeData;
   /** "nested" (current: breakdown values are `{metrics, metadata}`) or "flat" (older, as in the documented example). */
   shape?: 'nested' | 'flat';
   /** Leave `has_more`/`total_pages` out of the metadata (older versions). */
   legacyMetadata?: boolean;
+  /** How `/user/daily/activity` orders rows between pages; default 'stable'. */
+  ordering?: Ordering;
+  /** Whether `/user/daily/activity/aggregated` exists; default true. */
+  aggregated?: boolean;
+  /** How the proxy treats `user_id`; default 'honoured'. */
+  userIdFilter?: UserIdFilter;
 }
 
 export interface LiteLLMFake {
@@ -107,8 +132,23 @@ export interface LiteLLMFake {
   data: LiteLLMFakeData;
   shape: 'nested' | 'flat';
   legacyMetadata: boolean;
+  ordering: Ordering;
+  aggregated: boolean;
+  userIdFilter: UserIdFilter;
+  /**
+   * Answers the next requests to `path` with these fixtures (test/fixtures/litellm/<name>.json),
+   * in order, verbatim, or with a reply a test made from one (`fixtureBody` adjusted).
+   */
+  serve(path: string, ...replies: (string | Reply)[]): void;
+  /** Forgets the replies `serve` queued and not yet sent. */
+  clearServed(): void;
   setFault(fault: LiteLLMFault | null): void;
   close(): Promise<void>;
+}
+
+/** LiteLLM's `hash_token`: the SHA-256 hex digest of the key, as the daily tables name keys. */
+export function hashToken(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
 }
 
 /** The proxy's error envelope (ProxyException). */
@@ -121,34 +161,56 @@ function detailError(status: number, error: string): Reply {
   return { status, body: { detail: { error } } };
 }
 
-interface Metrics {
-  spend: number;
-  prompt_tokens: number;
-  completion_tokens: number;
-  cache_read_input_tokens: number;
-  cache_creation_input_tokens: number;
-  total_tokens: number;
-  successful_requests: number;
-  failed_requests: number;
-  api_requests: number;
-}
+// ---------------------------------------------------------------------------------------------
+// Templates from the fixtures
 
-const zero = (): Metrics => ({ spend: 0, prompt_tokens: 0, completion_tokens: 0, cache_read_input_tokens: 0, cache_creation_input_tokens: 0, total_tokens: 0, successful_requests: 0, failed_requests: 0, api_requests: 0 });
+type Json = Record<string, unknown>;
+const record = (value: unknown): Json => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : {});
+const KEY_ROW = record(fixtureBody<Json>('litellm', 'key-info')['info']);
+const USER_INFO = fixtureBody<Json>('litellm', 'user-info');
+const USER_ROW = record(USER_INFO['user_info']);
+const USER_KEY_ROW = record((USER_INFO['keys'] as unknown[])[0]);
+const TEAM_ROW = record(fixtureBody<Json>('litellm', 'team-info')['team_info']);
+const AGGREGATED = fixtureBody<{ results: { metrics: Json }[]; metadata: Json }>('litellm', 'daily-activity-aggregated');
+/** Every SpendMetrics field of a current proxy, in its order. */
+const METRIC_FIELDS = Object.keys(AGGREGATED.results[0]?.metrics ?? {});
+/** The aggregated answer's extra metadata (api_key_limit …). */
+const API_KEY_LIMIT = typeof AGGREGATED.metadata['api_key_limit'] === 'number' ? AGGREGATED.metadata['api_key_limit'] : 5;
+const NOT_FOUND = fixture('litellm', 'route-not-found');
+
+type Metrics = Record<string, number>;
+
+function zero(): Metrics {
+  return Object.fromEntries(METRIC_FIELDS.map((f) => [f, 0]));
+}
 
 function add(m: Metrics, r: SpendRow): void {
-  m.spend += r.spend;
-  m.prompt_tokens += r.prompt_tokens ?? 0;
-  m.completion_tokens += r.completion_tokens ?? 0;
-  m.cache_read_input_tokens += r.cache_read_input_tokens ?? 0;
-  m.cache_creation_input_tokens += r.cache_creation_input_tokens ?? 0;
-  m.total_tokens += (r.prompt_tokens ?? 0) + (r.completion_tokens ?? 0);
-  m.api_requests += r.api_requests ?? 0;
-  m.successful_requests += r.api_requests ?? 0;
+  const inc = (field: string, by: number) => (m[field] = (m[field] ?? 0) + by);
+  inc('spend', r.spend);
+  inc('prompt_tokens', r.prompt_tokens ?? 0);
+  inc('completion_tokens', r.completion_tokens ?? 0);
+  inc('cache_read_input_tokens', r.cache_read_input_tokens ?? 0);
+  inc('cache_creation_input_tokens', r.cache_creation_input_tokens ?? 0);
+  inc('total_tokens', (r.prompt_tokens ?? 0) + (r.completion_tokens ?? 0));
+  inc('api_requests', r.api_requests ?? 0);
+  inc('successful_requests', r.api_requests ?? 0);
 }
 
-/** Aggregates one page of raw rows per date, like `_aggregate_spend_records`. */
-function aggregatePage(rows: readonly SpendRow[], shape: 'nested' | 'flat'): unknown[] {
+interface KeyMeta {
+  key_alias: string | null;
+  team_id: string | null;
+  user_id?: string | null;
+  user_email?: string | null;
+  key_exists?: boolean;
+}
+
+/** Aggregates rows per date (newest first), like `_aggregate_spend_records` / the GROUPING SETS read. */
+function aggregateDays(rows: readonly SpendRow[], shape: 'nested' | 'flat', keyMeta: (hash: string) => KeyMeta, apiKeyLimit?: number): unknown[] {
   const byDate = new Map<string, { metrics: Metrics; models: Map<string, Metrics>; keys: Map<string, Metrics> }>();
+  const keySpend = new Map<string, number>();
+  for (const r of rows) keySpend.set(r.api_key, (keySpend.get(r.api_key) ?? 0) + r.spend);
+  // The aggregated read keeps only the top keys by spend in breakdown.api_keys.
+  const topKeys = apiKeyLimit === undefined ? undefined : new Set([...keySpend].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, apiKeyLimit).map(([k]) => k));
   for (const r of rows) {
     let day = byDate.get(r.date);
     if (!day) {
@@ -161,11 +223,12 @@ function aggregatePage(rows: readonly SpendRow[], shape: 'nested' | 'flat'): unk
       add(m, r);
       day.models.set(r.model, m);
     }
+    if (topKeys && !topKeys.has(r.api_key)) continue;
     const k = day.keys.get(r.api_key) ?? zero();
     add(k, r);
     day.keys.set(r.api_key, k);
   }
-  const wrap = (m: Metrics, metadata: Record<string, unknown>) => (shape === 'nested' ? { metrics: m, metadata, api_key_breakdown: {} } : m);
+  const wrap = (m: Metrics, metadata: object) => (shape === 'nested' ? { metrics: m, metadata, api_key_breakdown: {} } : m);
   return [...byDate]
     .sort(([a], [b]) => (a < b ? 1 : -1))
     .map(([date, day]) => ({
@@ -177,68 +240,55 @@ function aggregatePage(rows: readonly SpendRow[], shape: 'nested' | 'flat'): unk
         model_groups: {},
         providers: {},
         endpoints: {},
-        api_keys: Object.fromEntries([...day.keys].map(([key, m]) => [key, wrap(m, { key_alias: null, team_id: null })])),
+        api_keys: Object.fromEntries([...day.keys].map(([key, m]) => [key, wrap(m, keyMeta(key))])),
         entities: {},
       },
     }));
 }
 
+function totalsOf(rows: readonly SpendRow[]): Record<string, number> {
+  const t = zero();
+  for (const r of rows) add(t, r);
+  return {
+    total_spend: t['spend'] ?? 0,
+    total_prompt_tokens: t['prompt_tokens'] ?? 0,
+    total_completion_tokens: t['completion_tokens'] ?? 0,
+    total_tokens: t['total_tokens'] ?? 0,
+    total_api_requests: t['api_requests'] ?? 0,
+    total_successful_requests: t['successful_requests'] ?? 0,
+    total_failed_requests: 0,
+    total_cache_read_input_tokens: t['cache_read_input_tokens'] ?? 0,
+    total_cache_creation_input_tokens: t['cache_creation_input_tokens'] ?? 0,
+  };
+}
+
 function keyInfoRow(k: FakeKey): Record<string, unknown> {
   return {
+    ...KEY_ROW,
     key_name: `sk-...${k.secret.slice(-4)}`,
     key_alias: k.key_alias ?? null,
-    soft_budget_cooldown: false,
     spend: k.spend ?? 0,
-    expires: null,
-    models: [],
-    aliases: {},
-    config: {},
     user_id: k.user_id ?? null,
     team_id: k.team_id ?? null,
-    permissions: {},
-    max_parallel_requests: null,
-    metadata: {},
-    blocked: null,
-    tpm_limit: null,
-    rpm_limit: null,
     max_budget: k.max_budget ?? null,
     budget_duration: k.budget_duration ?? null,
     budget_reset_at: k.budget_reset_at ?? null,
-    allowed_cache_controls: [],
-    allowed_routes: [],
-    model_spend: {},
-    model_max_budget: {},
-    budget_id: null,
-    organization_id: null,
-    object_permission_id: null,
-    created_at: '2026-01-05T09:00:00.000000Z',
-    updated_at: '2026-01-05T09:00:00.000000Z',
+    created_at: k.created_at ?? '2026-01-05T09:00:00.000000Z',
     litellm_budget_table: k.litellm_budget_table ?? null,
-    object_permission: null,
     ...k.extra,
   };
 }
 
 function teamRow(t: FakeTeam): Record<string, unknown> {
   return {
+    ...TEAM_ROW,
     team_id: t.team_id,
     team_alias: t.team_alias ?? null,
-    organization_id: null,
-    admins: [],
-    members: [],
     members_with_roles: t.members.map((user_id) => ({ user_id, user_email: null, role: 'user' })),
-    metadata: {},
-    tpm_limit: null,
-    rpm_limit: null,
     max_budget: t.max_budget ?? null,
     budget_duration: t.budget_duration ?? null,
     budget_reset_at: t.budget_reset_at ?? null,
-    models: [],
-    blocked: false,
     spend: t.spend ?? 0,
-    max_parallel_requests: null,
-    model_id: null,
-    created_at: '2026-01-02T09:00:00.000000Z',
   };
 }
 
@@ -256,8 +306,17 @@ const ENDLESS_PAGES: EndlessPaging = {
 };
 
 export async function startLiteLLMFake(options: LiteLLMFakeOptions): Promise<LiteLLMFake> {
+  const queued = new Map<string, (string | Reply)[]>();
   const server = await startFake<LiteLLMFault>({
-    handle: (request) => route(fake, request),
+    handle: (request) => {
+      const next = queued.get(request.path)?.shift();
+      if (typeof next === 'string') {
+        const f = fixture('litellm', next);
+        return { status: f.status, body: structuredClone(f.body) };
+      }
+      if (next !== undefined) return next;
+      return route(fake, request);
+    },
     errorBody: (status, message, type) => proxyError(status, message, type ?? 'internal_server_error', String(status)).body,
     faultBody: (f) => (f.body !== undefined ? f.body : proxyError(f.status, f.message ?? `Simulated failure (HTTP ${f.status})`, f.type ?? (f.status >= 500 ? 'internal_server_error' : 'bad_request_error'), f.code ?? String(f.status)).body),
     wrongTypes: (reply) => {
@@ -278,6 +337,14 @@ export async function startLiteLLMFake(options: LiteLLMFakeOptions): Promise<Lit
     data: options.data,
     shape: options.shape ?? 'nested',
     legacyMetadata: options.legacyMetadata ?? false,
+    ordering: options.ordering ?? 'stable',
+    aggregated: options.aggregated ?? true,
+    userIdFilter: options.userIdFilter ?? 'honoured',
+    serve: (path, ...replies) => {
+      for (const r of replies) if (typeof r === 'string') fixture('litellm', r); // fail now on a missing fixture
+      queued.set(path, [...(queued.get(path) ?? []), ...replies]);
+    },
+    clearServed: () => queued.clear(),
     setFault: (f) => server.setFault(f),
     close: () => server.close(),
   };
@@ -313,21 +380,18 @@ function route(fake: LiteLLMFake, request: LoggedRequest): Reply {
       body: {
         user_id: userId,
         user_info: {
+          ...USER_ROW,
           user_id: userId,
-          user_alias: null,
-          team_id: null,
           teams: teams.map((t) => t['team_id']),
           user_role: key.role ?? 'internal_user',
           max_budget: user.max_budget ?? null,
           spend: user.spend ?? 0,
           user_email: user.user_email ?? null,
-          models: [],
-          metadata: {},
           budget_duration: user.budget_duration ?? null,
           budget_reset_at: user.budget_reset_at ?? null,
-          model_spend: {},
+          created_at: user.created_at ?? USER_ROW['created_at'],
         },
-        keys: fake.data.keys.filter((k) => k.user_id === userId).map(keyInfoRow),
+        keys: fake.data.keys.filter((k) => k.user_id === userId).map((k) => ({ ...USER_KEY_ROW, ...keyInfoRow(k), token: hashToken(k.secret) })),
         teams,
       },
     };
@@ -352,47 +416,52 @@ function route(fake: LiteLLMFake, request: LoggedRequest): Reply {
     };
   }
 
-  if (path === '/user/daily/activity') {
+  const aggregatedPath = path === '/user/daily/activity/aggregated';
+  if (path === '/user/daily/activity' || aggregatedPath) {
+    if (aggregatedPath && !fake.aggregated) return { status: NOT_FOUND.status, body: structuredClone(NOT_FOUND.body) };
     const start = q('start_date');
     const end = q('end_date');
     if (start === null || end === null) return detailError(400, 'Please provide start_date and end_date');
     const page = Number(q('page') ?? '1');
     const pageSize = Number(q('page_size') ?? '50');
-    if (!Number.isInteger(page) || page < 1 || !Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000) {
+    if (!aggregatedPath && (!Number.isInteger(page) || page < 1 || !Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000)) {
       return { status: 422, body: { detail: [{ type: 'less_than_equal', loc: ['query', 'page_size'], msg: 'Input should be less than or equal to 1000', input: String(pageSize) }] } };
     }
-    let userId = q('user_id');
+    // What the proxy makes of user_id (see userIdFilter).
+    const asked = fake.userIdFilter === 'ignored' ? null : q('user_id');
+    let userId = asked;
     if (!admin) {
       userId ??= key.user_id ?? null;
       if (userId !== (key.user_id ?? null)) return detailError(403, 'Non-admin users can only view their own spend data.');
     }
+    const apiKey = q('api_key');
+    const emptied = fake.userIdFilter === 'empty' && q('user_id') !== null;
     const matching = fake.data.spend
       .map((r, id) => ({ r, id }))
-      .filter(({ r }) => (userId === null || r.user_id === userId) && r.date >= start && r.date <= end)
-      .sort((a, b) => (a.r.date < b.r.date ? 1 : a.r.date > b.r.date ? -1 : a.id - b.id))
-      .map(({ r }) => r);
-    const slice = matching.slice((page - 1) * pageSize, page * pageSize);
-    const totals = zero();
-    for (const r of slice) add(totals, r);
-    const totalPages = Math.ceil(matching.length / pageSize);
-    const metadata: Record<string, unknown> = {
-      total_spend: totals.spend,
-      total_prompt_tokens: totals.prompt_tokens,
-      total_completion_tokens: totals.completion_tokens,
-      total_tokens: totals.total_tokens,
-      total_api_requests: totals.api_requests,
-      total_successful_requests: totals.successful_requests,
-      total_failed_requests: 0,
-      total_cache_read_input_tokens: totals.cache_read_input_tokens,
-      total_cache_creation_input_tokens: totals.cache_creation_input_tokens,
+      .filter(({ r }) => !emptied && (userId === null || r.user_id === userId) && (apiKey === null || r.api_key === apiKey) && r.date >= start && r.date <= end);
+    const keyMeta = (hash: string): KeyMeta => {
+      const k = fake.data.keys.find((candidate) => hashToken(candidate.secret) === hash);
+      if (fake.shape === 'flat' || fake.legacyMetadata) return { key_alias: k?.key_alias ?? null, team_id: k?.team_id ?? null };
+      const owner = k?.user_id ?? null;
+      return { key_alias: k?.key_alias ?? null, team_id: k?.team_id ?? null, user_id: owner, user_email: fake.data.users.find((u) => u.user_id === owner)?.user_email ?? null, key_exists: k !== undefined };
     };
+    if (aggregatedPath) {
+      const rows = matching.map(({ r }) => r);
+      const distinct = new Set(rows.map((r) => r.api_key)).size;
+      return { status: 200, body: { results: aggregateDays(rows, 'nested', keyMeta, API_KEY_LIMIT), metadata: { ...totalsOf(rows), total_flat_cost: 0, page: 1, total_pages: 1, has_more: false, api_key_limit: API_KEY_LIMIT, total_api_keys: distinct } } };
+    }
+    // 'date-only': within a date, every other page sees the rows in the opposite order.
+    const flip = fake.ordering === 'date-only' && page % 2 === 0;
+    const sorted = matching.sort((a, b) => (a.r.date < b.r.date ? 1 : a.r.date > b.r.date ? -1 : flip ? b.id - a.id : a.id - b.id)).map(({ r }) => r);
+    const slice = sorted.slice((page - 1) * pageSize, page * pageSize);
+    const metadata: Record<string, unknown> = totalsOf(slice);
     if (!fake.legacyMetadata) {
       metadata['page'] = page;
-      metadata['total_pages'] = totalPages;
-      metadata['has_more'] = page * pageSize < matching.length;
+      metadata['total_pages'] = Math.ceil(sorted.length / pageSize);
+      metadata['has_more'] = page * pageSize < sorted.length;
     }
-    return { status: 200, body: { results: aggregatePage(slice, fake.shape), metadata } };
+    return { status: 200, body: { results: aggregateDays(slice, fake.shape, keyMeta), metadata } };
   }
 
-  return { status: 404, body: { detail: 'Not Found' } };
+  return { status: NOT_FOUND.status, body: structuredClone(NOT_FOUND.body) };
 }

@@ -127,6 +127,9 @@ export async function startLiteLLMTarget(): Promise<Target> {
       teams: [],
       spend,
     },
+    // A proxy before /user/daily/activity/aggregated (LiteLLM PR #13400), so the faults reach the
+    // paged endpoint and its page limit; the aggregated read is tested in the source's own suite.
+    aggregated: false,
   });
   return behindProxy({
     id: 'litellm',

@@ -5,7 +5,8 @@ import { Ledger } from '../../../src/core/ledger';
 import type { LedgerRow } from '../../../src/core/types';
 import { HttpClient, SourceError } from '../../../src/sources/http';
 import { durationSeconds, fetchLiteLLM, litellmAdapter, MAX_PAGES, PAGE_SIZE, periodLabel, UNATTRIBUTED, type LiteLLMFetchInput } from '../../../src/sources/litellm';
-import { startLiteLLMFake, type LiteLLMFake, type LiteLLMFakeData, type SpendRow } from '../../fakes/litellm';
+import { hashToken, startLiteLLMFake, type LiteLLMFake, type LiteLLMFakeData, type SpendRow } from '../../fakes/litellm';
+import { fixtureBody } from '../../fixtures/load';
 
 const TODAY = '2026-11-27';
 const YEAR_START = '2026-01-01';
@@ -61,6 +62,10 @@ beforeEach(() => {
   fake.data = baseData();
   fake.shape = 'nested';
   fake.legacyMetadata = false;
+  fake.ordering = 'stable';
+  fake.aggregated = true;
+  fake.userIdFilter = 'honoured';
+  fake.clearServed();
   fake.setFault(null);
   mark = fake.requests.length;
 });
@@ -78,6 +83,8 @@ const input = (overrides: Partial<LiteLLMFetchInput> = {}): LiteLLMFetchInput =>
 
 const since = () => fake.requests.slice(mark);
 const activityQueries = () => since().filter((r) => r.path === '/user/daily/activity').map((r) => r.query);
+const aggregatedQueries = () => since().filter((r) => r.path === '/user/daily/activity/aggregated').map((r) => r.query);
+const DAILY_PATHS = ['/user/daily/activity', '/user/daily/activity/aggregated'];
 const sum = (rows: readonly LedgerRow[], pick: (r: LedgerRow) => number = (r) => r.cost) => rows.reduce((s, r) => s + pick(r), 0);
 const near = (a: number, b: number, what: string) => assert.ok(Math.abs(a - b) < 1e-6, `${what}: ${a} vs ${b}`);
 
@@ -86,9 +93,10 @@ function expectedFor(from: string, to: string, user = 'alice') {
 }
 
 void describe('LiteLLM source over real HTTP', () => {
-  void it('reads the whole year on the first run through several pages, with the own user_id and page_size=1000', async () => {
+  void it('reads the whole year on the first run through several pages, with the own user_id and page_size=1000 (a proxy without /aggregated)', async () => {
+    fake.aggregated = false;
     const result = await fetchLiteLLM(input());
-    const queries = activityQueries();
+    const queries = activityQueries().filter((q) => q['start_date'] === YEAR_START);
     assert.equal(queries.length, 3, '2709 raw rows take three pages of 1000');
     assert.deepEqual(
       queries.map((q) => q['page']),
@@ -113,7 +121,8 @@ void describe('LiteLLM source over real HTTP', () => {
         assert.equal(got.length, 1, `${day} ${model}: one row`);
         const want = raw.filter((r) => r.date === day && r.model === model);
         near(got[0]?.cost ?? NaN, want.reduce((s, r) => s + r.spend, 0), `${day} ${model} cost`);
-        assert.equal(got[0]?.inputTokens, want.reduce((s, r) => s + (r.prompt_tokens ?? 0), 0));
+        // prompt_tokens hold the cache tokens: the row's input is the uncached rest
+        assert.equal(got[0]?.inputTokens, want.reduce((s, r) => s + (r.prompt_tokens ?? 0) - (r.cache_read_input_tokens ?? 0) - (r.cache_creation_input_tokens ?? 0), 0));
         assert.equal(got[0]?.outputTokens, want.reduce((s, r) => s + (r.completion_tokens ?? 0), 0));
         assert.equal(got[0]?.cacheReadTokens, want.reduce((s, r) => s + (r.cache_read_input_tokens ?? 0), 0));
         assert.equal(got[0]?.cacheWriteTokens, want.reduce((s, r) => s + (r.cache_creation_input_tokens ?? 0), 0));
@@ -123,7 +132,16 @@ void describe('LiteLLM source over real HTTP', () => {
     assert.ok(!result.rows.some((r) => r.model === UNATTRIBUTED), 'fully attributed days have no remainder row');
     assert.deepEqual(result.sync, { coverage: { from: YEAR_START, to: TODAY }, userId: 'alice' });
     assert.equal(result.user, 'alice@example.com');
-    assert.equal(result.requests, 2 + 3);
+    // /key/info, /user/info, /aggregated (404), three pages, and the two days cut by a page boundary
+    // (1000 rows = 111 days of 9 rows and one more) read alone
+    assert.deepEqual(
+      activityQueries().filter((q) => q['start_date'] !== YEAR_START).map((q) => [q['start_date'], q['end_date']]),
+      [
+        ['2026-08-08', '2026-08-08'],
+        ['2026-04-19', '2026-04-19'],
+      ],
+    );
+    assert.equal(result.requests, 3 + 3 + 2);
   });
 
   void it('fetches only yesterday and today the next time, and the refetched days replace', async () => {
@@ -134,8 +152,8 @@ void describe('LiteLLM source over real HTTP', () => {
     mark = fake.requests.length;
     const second = await fetchLiteLLM(input({ sync: first.sync }));
     assert.deepEqual(
-      activityQueries().map((q) => [q['start_date'], q['end_date'], q['page']]),
-      [['2026-11-26', TODAY, '1']],
+      aggregatedQueries().map((q) => [q['start_date'], q['end_date']])[0],
+      ['2026-11-26', TODAY],
     );
     assert.deepEqual(second.days, ['2026-11-26', TODAY]);
     ledger.replaceDays('litellm', second.days, second.rows);
@@ -144,20 +162,23 @@ void describe('LiteLLM source over real HTTP', () => {
 
   void it('starts over when the key now belongs to another user', async () => {
     await fetchLiteLLM(input({ key: 'sk-bob-key-000000000000', sync: { coverage: { from: YEAR_START, to: TODAY }, userId: 'alice' } }));
-    const queries = activityQueries();
+    const queries = aggregatedQueries();
     assert.equal(queries[0]?.['start_date'], YEAR_START, 'the whole year again');
     assert.ok(queries.every((q) => q['user_id'] === 'bob'));
   });
 
   void it('returns the listed days empty when there is no spend', async () => {
     fake.data.spend = [];
+    for (const k of fake.data.keys) k.spend = 0;
+    for (const u of fake.data.users) u.spend = 0;
     const result = await fetchLiteLLM(input());
     assert.equal(result.rows.length, 0);
     assert.equal(result.days.length, 331, 'every day is listed, so stale rows are cleared');
-    assert.equal(activityQueries().length, 1);
+    assert.equal(aggregatedQueries()[0]?.['start_date'], YEAR_START);
   });
 
   void it('reads the older flattened breakdown and metadata without paging fields', async () => {
+    fake.aggregated = false;
     fake.shape = 'flat';
     fake.legacyMetadata = true;
     fake.data.spend = [
@@ -207,6 +228,10 @@ void describe('LiteLLM source over real HTTP', () => {
     assert.equal(result.user, 'alice');
     assert.ok(result.rows.length > 0);
     assert.deepEqual(result.limits, []);
+    // Without /user/info neither the role nor the user's keys are known: the keys in the rows
+    // (hash-a, hash-b, hash-c) cannot be proven alice's, and the source says so.
+    assert.match(result.note ?? '', /may not be only alice's spend: the daily history names 3 keys/);
+    assert.equal(result.totals, undefined);
   });
 
   void it('still works when /user/info is refused (403) for this role', async () => {
@@ -327,7 +352,7 @@ void describe('LiteLLM errors', () => {
     ['proxy envelope', { error: { message: 'Non-admin users can only view their own spend data.', type: 'auth_error', param: 'None', code: '403' } }],
   ] as const) {
     void it(`says the user_id is wrong or missing on the non-admin 403 (${shape})`, async () => {
-      fake.setFault({ kind: 'status', status: 403, paths: ['/user/daily/activity'], body });
+      fake.setFault({ kind: 'status', status: 403, paths: DAILY_PATHS, body });
       await rejects(fetchLiteLLM(input()), (e) => {
         assert.equal(e.kind, 'auth');
         assert.match(e.message, /user_id "alice"/);
@@ -369,13 +394,16 @@ void describe('LiteLLM errors', () => {
       assert.ok(wait > 3500_000 && wait < 3700_000, `retryAt about an hour away, got ${wait} ms`);
       assert.match(e.message, /Rate limit reached/);
     });
-    fake.setFault({ kind: 'status', status: 429, retryAfter: 0, times: 1, paths: ['/user/daily/activity'] });
+    fake.setFault({ kind: 'status', status: 429, retryAfter: 0, times: 1, paths: DAILY_PATHS });
     mark = fake.requests.length;
     const result = await fetchLiteLLM(input());
     assert.ok(result.rows.length > 0);
     assert.deepEqual(
-      since().filter((r) => r.path === '/user/daily/activity').map((r) => r.status),
-      [429, 200, 200, 200],
+      since()
+        .filter((r) => r.path === '/user/daily/activity/aggregated')
+        .map((r) => r.status)
+        .slice(0, 2),
+      [429, 200],
     );
   });
 
@@ -383,7 +411,7 @@ void describe('LiteLLM errors', () => {
     fake.setFault({ kind: 'status', status: 500, times: 1, paths: ['/key/info'] });
     const ok = await fetchLiteLLM(input());
     assert.ok(ok.rows.length > 0);
-    fake.setFault({ kind: 'status', status: 503, paths: ['/user/daily/activity'], message: 'Failed to fetch analytics: db down' });
+    fake.setFault({ kind: 'status', status: 503, paths: DAILY_PATHS, message: 'Failed to fetch analytics: db down' });
     await rejects(fetchLiteLLM(input()), (e) => {
       assert.equal(e.kind, 'server');
       assert.match(e.message, /HTTP 503: "Failed to fetch analytics: db down"/);
@@ -396,14 +424,14 @@ void describe('LiteLLM errors', () => {
       assert.equal(e.kind, 'unexpected');
       assert.match(e.message, /not JSON/);
     });
-    fake.setFault({ kind: 'truncated', paths: ['/user/daily/activity'] });
+    fake.setFault({ kind: 'truncated', paths: DAILY_PATHS });
     await rejects(fetchLiteLLM(input()), (e) => assert.match(e.message, /not JSON/));
     fake.setFault({ kind: 'wrong_types', paths: ['/key/info'] });
     await rejects(fetchLiteLLM(input()), (e) => {
       assert.equal(e.kind, 'unexpected');
       assert.match(e.message, /info\.spend: expected number, got "1234\.5"/);
     });
-    fake.setFault({ kind: 'wrong_types', paths: ['/user/daily/activity'] });
+    fake.setFault({ kind: 'wrong_types', paths: DAILY_PATHS });
     await rejects(fetchLiteLLM(input()), (e) => {
       assert.equal(e.kind, 'unexpected');
       assert.match(e.message, /results\.0\.metrics\.spend: expected number/);
@@ -411,6 +439,7 @@ void describe('LiteLLM errors', () => {
   });
 
   void it('stops a proxy that never stops paging', async () => {
+    fake.aggregated = false;
     fake.data.spend = fake.data.spend.slice(0, 5);
     fake.setFault({ kind: 'endless_paging', paths: ['/user/daily/activity'] });
     await rejects(fetchLiteLLM(input()), (e) => {
@@ -442,5 +471,204 @@ void describe('litellmAdapter', () => {
     const context = { http, today: TODAY, utcToday: TODAY, yearStart: YEAR_START, sync: undefined };
     await assert.rejects(litellmAdapter.fetch({ ...context, config: config(fake.url), key: undefined }), (e: SourceError) => e.kind === 'auth' && /LITELLM_API_KEY/.test(e.message));
     await assert.rejects(litellmAdapter.fetch({ ...context, config: config('http://llm.example.com'), key: SECRET }), (e: SourceError) => e.kind === 'insecure_url');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Against the real proxy's behaviour (test/fixtures/litellm/README.md names each upstream reference)
+
+const MY_HASH = hashToken(SECRET);
+const rejectsWith = (promise: Promise<unknown>, check: (e: SourceError) => void) =>
+  assert.rejects(promise, (e: unknown) => {
+    assert.ok(e instanceof SourceError, `a SourceError, got ${String(e)}`);
+    check(e);
+    return true;
+  });
+
+void describe('LiteLLM daily history: aggregated first, paging made safe', () => {
+  void it('reads the range in one /user/daily/activity/aggregated request, with user_id and no paging or timezone', async () => {
+    const result = await fetchLiteLLM(input());
+    const aggregated = since().filter((r) => r.path === '/user/daily/activity/aggregated');
+    assert.ok(aggregated.length >= 1, 'the aggregated endpoint is used');
+    const history = aggregated[0]?.query ?? {};
+    assert.equal(history['start_date'], YEAR_START);
+    assert.equal(history['end_date'], TODAY);
+    assert.equal(history['user_id'], 'alice');
+    assert.equal(history['page'], undefined);
+    assert.equal(history['timezone'], undefined, 'rows are UTC days: no timezone is sent');
+    assert.equal(activityQueries().length, 0, 'no paged request');
+    near(sum(result.rows), expectedFor(YEAR_START, TODAY).reduce((s, r) => s + r.spend, 0), 'all of alice’s spend');
+  });
+
+  void it('falls back to paging on a proxy without /aggregated (404) and stays exact under the old date-only ordering (issue #30164)', async () => {
+    fake.aggregated = false;
+    fake.ordering = 'date-only';
+    const result = await fetchLiteLLM(input());
+    const raw = expectedFor(YEAR_START, TODAY);
+    for (const day of ['2026-02-10', '2026-05-01', '2026-05-19', '2026-09-05', TODAY]) {
+      for (const model of MODELS) {
+        const got = result.rows.filter((r) => r.date === day && r.model === model);
+        near(sum(got), raw.filter((r) => r.date === day && r.model === model).reduce((s, r) => s + r.spend, 0), `${day} ${model}`);
+      }
+    }
+    near(sum(result.rows), raw.reduce((s, r) => s + r.spend, 0), 'the year, neither skipped nor repeated rows');
+  });
+
+  void it('re-reads alone a day cut by a page boundary, so a repeated row is not counted twice (fixtures)', async () => {
+    fake.aggregated = false;
+    fake.serve('/user/daily/activity', 'daily-activity-paged-p1', 'daily-activity-paged-p2-unstable', 'daily-activity-paged-day-2026-11-25');
+    const result = await fetchLiteLLM(input());
+    const day = result.rows.filter((r) => r.date === '2026-11-25').map((r) => [r.model, r.cost]);
+    assert.deepEqual(day, [
+      ['claude-sonnet-4-5', 1.1],
+      ['gpt-4o-mini', 0.2],
+    ]);
+    const reread = activityQueries().at(-1);
+    assert.equal(reread?.['start_date'], '2026-11-25');
+    assert.equal(reread?.['end_date'], '2026-11-25');
+    near(sum(result.rows.filter((r) => r.date === '2026-11-26' || r.date === '2026-11-24')), 1.2, 'the uncut days as served');
+  });
+
+  void it('counts input tokens without the cache reads and writes already inside prompt_tokens (Anthropic through LiteLLM)', async () => {
+    fake.serve('/user/daily/activity/aggregated', 'daily-activity-anthropic-cache');
+    const result = await fetchLiteLLM(input());
+    const row = result.rows.find((r) => r.date === '2026-11-20');
+    assert.deepEqual(
+      row && [row.inputTokens, row.cacheReadTokens, row.cacheWriteTokens, row.outputTokens],
+      [5000, 120000, 25000, 2000],
+    );
+    assert.equal(row && row.inputTokens + row.cacheReadTokens + row.cacheWriteTokens, 150000, 'prompt_tokens once');
+  });
+
+  void it('tolerates a date with a time part, where the day is clear', async () => {
+    const body = fixtureBody<{ results: { date: string }[] }>('litellm', 'daily-activity-aggregated');
+    for (const r of body.results) r.date = `${r.date}T00:00:00`;
+    fake.serve('/user/daily/activity/aggregated', { status: 200, body });
+    const result = await fetchLiteLLM(input());
+    assert.deepEqual([...new Set(result.rows.map((r) => r.date))], ['2026-11-25', '2026-11-26']);
+  });
+
+  void it('tolerates a missing breakdown and metadata: the day’s metrics stand as unattributed', async () => {
+    fake.serve('/user/daily/activity/aggregated', { status: 200, body: { results: [{ date: '2026-11-26', metrics: { spend: 2.5, prompt_tokens: 10 } }] } });
+    const result = await fetchLiteLLM(input());
+    assert.deepEqual(
+      result.rows.map((r) => [r.date, r.model, r.cost, r.inputTokens]),
+      [['2026-11-26', UNATTRIBUTED, 2.5, 10]],
+    );
+  });
+
+  void it('fails loudly on a negative spend, naming the field and the value', async () => {
+    const body = fixtureBody<{ results: { metrics: { spend: number } }[] }>('litellm', 'daily-activity-aggregated');
+    const first = body.results[0];
+    if (first) first.metrics.spend = -2.5;
+    fake.serve('/user/daily/activity/aggregated', { status: 200, body });
+    await rejectsWith(fetchLiteLLM(input()), (e) => {
+      assert.equal(e.kind, 'unexpected');
+      assert.match(e.message, /results\.0\.metrics\.spend/);
+      assert.match(e.message, /-2\.5/);
+    });
+  });
+
+  void it('fails loudly when the aggregated endpoint says more pages follow', async () => {
+    const body = fixtureBody<{ metadata: Record<string, unknown> }>('litellm', 'daily-activity-aggregated');
+    body.metadata['has_more'] = true;
+    body.metadata['total_pages'] = 2;
+    fake.serve('/user/daily/activity/aggregated', { status: 200, body });
+    await rejectsWith(fetchLiteLLM(input()), (e) => assert.match(e.message, /has_more/));
+  });
+});
+
+void describe('LiteLLM: whose history it is', () => {
+  void it('refuses to show every user’s spend as mine: an admin key on a proxy that ignores user_id', async () => {
+    fake.data.keys[0] = { secret: SECRET, user_id: 'alice', role: 'proxy_admin', spend: 1234.5 };
+    fake.userIdFilter = 'ignored';
+    await rejectsWith(fetchLiteLLM(input()), (e) => {
+      assert.equal(e.kind, 'config');
+      assert.match(e.message, /not only alice's/);
+      assert.match(e.message, /user_id/);
+      assert.match(e.message, /upgrade|key of your own/i);
+    });
+  });
+
+  void it('refuses the same from the fixture: other users’ keys in breakdown.api_keys', async () => {
+    fake.data.keys[0] = { secret: SECRET, user_id: 'alice', role: 'proxy_admin', spend: 1234.5 };
+    fake.serve('/user/daily/activity/aggregated', 'daily-activity-old-proxy-all-users');
+    await rejectsWith(fetchLiteLLM(input()), (e) => assert.match(e.message, /2 other keys/));
+  });
+
+  void it('trusts a non-admin key on such a proxy: it is held to its own user_id', async () => {
+    fake.userIdFilter = 'ignored';
+    const result = await fetchLiteLLM(input());
+    near(sum(result.rows), expectedFor(YEAR_START, TODAY).reduce((s, r) => s + r.spend, 0), 'alice only');
+  });
+
+  void it('says so when the proxy returns nothing for user_id while the counters say spent (issue #42460)', async () => {
+    fake.userIdFilter = 'empty';
+    await rejectsWith(fetchLiteLLM(input()), (e) => {
+      assert.match(e.message, /#42460/);
+      assert.match(e.message, /\$1234\.50/);
+    });
+  });
+});
+
+void describe('LiteLLM totals to reconcile', () => {
+  const ownRows = (): SpendRow[] =>
+    history()
+      .filter((r) => r.user_id === 'alice')
+      .map((r) => ({ ...r, api_key: MY_HASH }));
+
+  void it('reports the key’s lifetime counter from created_at and the user’s counter since its last reset, with the service’s own days', async () => {
+    fake.data.spend = ownRows();
+    fake.data.keys[0] = { secret: SECRET, user_id: 'alice', spend: 999.99, created_at: '2026-03-02T08:15:00.000000Z' };
+    const result = await fetchLiteLLM(input());
+    const totals = result.totals ?? [];
+    const key = totals.find((t) => /key/.test(t.what));
+    assert.ok(key, 'the key’s counter');
+    assert.deepEqual([key.from, key.to, key.total, key.partialFirstDay ?? false], ['2026-03-02', TODAY, 999.99, false]);
+    near(key.daily?.['2026-05-01'] ?? NaN, fake.data.spend.filter((r) => r.date === '2026-05-01').reduce((s, r) => s + r.spend, 0), 'the service’s figure for a day');
+    const user = totals.find((t) => /user/.test(t.what));
+    assert.ok(user, 'the user’s counter');
+    // 1mo, next reset 2026-12-01: the last one was 2026-11-01.
+    assert.deepEqual([user.from, user.to, user.total, user.partialFirstDay], ['2026-11-01', TODAY, 312.25, true]);
+  });
+
+  void it('takes the last reset of a key budget as budget_reset_at minus budget_duration', async () => {
+    fake.data.spend = ownRows();
+    fake.data.keys[0] = { secret: SECRET, user_id: 'alice', spend: 40, max_budget: 100, budget_duration: '7d', budget_reset_at: '2026-11-30T00:00:00+00:00' };
+    const result = await fetchLiteLLM(input());
+    const key = result.totals?.find((t) => /key/.test(t.what));
+    assert.deepEqual(key && [key.from, key.total, key.partialFirstDay], ['2026-11-23', 40, true]);
+  });
+
+  void it('reports a counter whose span began before the budget year less the service’s own rows before it', async () => {
+    fake.data.spend = [...ownRows(), { user_id: 'alice', date: '2025-12-15', api_key: MY_HASH, model: 'gpt-4o', spend: 100 }];
+    fake.data.keys[0] = { secret: SECRET, user_id: 'alice', spend: 1100, created_at: '2025-10-01T00:00:00Z' };
+    const result = await fetchLiteLLM(input());
+    const key = result.totals?.find((t) => /key/.test(t.what));
+    assert.ok(key);
+    assert.deepEqual([key.from, key.to, key.total], [YEAR_START, TODAY, 1000]);
+    assert.match(key.what, /before 2026-01-01/);
+  });
+
+  void it('leaves out the key’s counter when another key of the user spent in its span', async () => {
+    // history(): alice spends through hash-a, hash-b and hash-c, none of them this key
+    const result = await fetchLiteLLM(input());
+    assert.equal(result.totals?.some((t) => /key/.test(t.what)), false);
+    assert.equal(result.totals?.some((t) => /user/.test(t.what)), true);
+  });
+
+  void it('reports no user total when the history is not provably the user’s (no /user/info)', async () => {
+    fake.data.users = [];
+    fake.data.spend = ownRows();
+    const result = await fetchLiteLLM(input());
+    assert.equal(result.totals?.some((t) => /user/.test(t.what)), false);
+  });
+});
+
+void describe('LiteLLM budget periods (duration_parser.py)', () => {
+  void it('calls only 30d and 1mo "this month": 31d resets every 31 days', () => {
+    assert.equal(periodLabel('31d'), 'every 31d');
+    assert.equal(periodLabel('30d'), 'this month');
+    assert.equal(periodLabel('1mo'), 'this month');
   });
 });
