@@ -12,23 +12,31 @@
  *   explode: true`, and that is what OpenAI's cookbook sends.
  * - `input_tokens` already includes `input_cached_tokens` (and `input_cache_write_tokens`): it is
  *   priced as the total, with the cached part at the cache-read price, never added twice.
- * - Usage is grouped by model and batch: Batch API results (`batch: true`) are priced at
- *   `BATCH_PRICE_FACTOR` of the list price; everything else (flex and priority processing
- *   included) at list price.
+ * - Usage is grouped by model, batch and service tier: Batch API results (`batch: true`) and flex
+ *   processing (`service_tier: "flex"`, "priced at Batch API rates" per OpenAI's flex-processing
+ *   guide) are priced at `BATCH_PRICE_FACTOR` of the list price; everything else at list price.
+ *   Priority processing costs more, by a factor that differs per model and is not in the price
+ *   data: it is counted at list price and the note says so.
  * - Personal vs organisation: `user_ids`, `api_key_ids` and `project_ids` from the settings filter
  *   the usage. With none set the numbers are the whole organisation's (the outcome's note says
  *   so), and the costs endpoint's billed total becomes each day's total (see `reconcileDay`).
+ *   With only `api_key_ids` / `project_ids` set, the costs endpoint filtered by the same ids is
+ *   the service's own total for the final days fetched (`totals`), held against the priced rows
+ *   by the budget service. The costs endpoint cannot filter by user, so with `user_ids` there is
+ *   no such total.
+ * - Buckets: an empty bucket outside the asked days (the next UTC day, when `end_time` is left
+ *   out) says nothing and is ignored; one with results there is an error.
  */
 import * as v from 'valibot';
-import { addDaysKey } from '../core/dates';
+import { addDaysKey, minDay } from '../core/dates';
 import type { Coverage, DayRange } from '../core/syncPlan';
 import type { DayKey, LedgerRow } from '../core/types';
 import { BATCH_PRICE_FACTOR, priceInstantOfUtcDay, priceUsage } from '../pricing/prices';
 import { defaultErrorMessage, joinUrl, SourceError } from './http';
-import { CompletionsPageSchema, CostsPageSchema, type CompletionsBucket, type CostsBucket } from './openaiSchema';
+import { CompletionsPageSchema, CostsPageSchema, type CompletionsBucket, type CostsBucket, type CostsResult } from './openaiSchema';
 import { keyedAdapterContext } from './keyedAdapter';
 import { collectPages, CoverageSchema, coverageAfter, daysOf, planProviderFetch, reconcileDay, rowsByModel, SETTLE_MS, sortedIds, utcDayOfSeconds, utcDayStartSeconds } from './providerCommon';
-import type { KeyedFetchInput, SourceAdapter } from './types';
+import type { KeyedFetchInput, ServiceTotal, SourceAdapter } from './types';
 
 export const OPENAI_SOURCE_NAME = 'OpenAI Admin';
 /** `bucket_width=1d`: at most 31 buckets a page. */
@@ -63,10 +71,20 @@ export interface OpenAIFetchResult {
   /** True when no personal filter is set: the numbers are the whole organisation's. */
   readonly orgWide: boolean;
   readonly note: string;
+  /** The costs endpoint's billed totals for the same keys / projects, when the filters allow one (see `hasServiceTotal`). */
+  readonly totals?: ServiceTotal[];
 }
 
 export function isOrgWide(filters: OpenAIFilters): boolean {
   return filters.userIds.length === 0 && filters.apiKeyIds.length === 0 && filters.projectIds.length === 0;
+}
+
+/**
+ * True when the costs endpoint can report what the filtered rows should add up to: filtered by API
+ * keys and/or projects only (costs has no user filter; organisation-wide rows are the billed total).
+ */
+export function hasServiceTotal(filters: OpenAIFilters): boolean {
+  return filters.userIds.length === 0 && (filters.apiKeyIds.length > 0 || filters.projectIds.length > 0);
 }
 
 /** Unix-second bounds of a range of UTC days; no end when it reaches the current UTC day. */
@@ -76,9 +94,13 @@ function timeQuery(range: DayRange, utcToday: DayKey): Record<string, string> {
   return query;
 }
 
+/** Flex processing is "priced at Batch API rates" (OpenAI's flex-processing guide). */
+const HALF_PRICE_TIERS = new Set(['flex']);
+
 /**
  * One ledger row per model for one usage bucket, priced at that day's prices: a model's Batch API
- * results (`batch: true`) at `BATCH_PRICE_FACTOR` of the list price, the rest at list price.
+ * results (`batch: true`) and flex-processing results at `BATCH_PRICE_FACTOR` of the list price,
+ * the rest (priority processing included) at list price.
  */
 export function bucketToRows(day: DayKey, bucket: CompletionsBucket): LedgerRow[] {
   const at = priceInstantOfUtcDay(day);
@@ -93,7 +115,7 @@ export function bucketToRows(day: DayKey, bucket: CompletionsBucket): LedgerRow[
         date: day,
         source: 'openai',
         model,
-        cost: (r.batch === true ? BATCH_PRICE_FACTOR : 1) * price.cost,
+        cost: (r.batch === true || HALF_PRICE_TIERS.has(r.service_tier ?? '') ? BATCH_PRICE_FACTOR : 1) * price.cost,
         inputTokens: uncached,
         outputTokens: r.output_tokens,
         cacheReadTokens: cached,
@@ -105,20 +127,44 @@ export function bucketToRows(day: DayKey, bucket: CompletionsBucket): LedgerRow[
   );
 }
 
+/** USD of one costs result; a result without an amount is refused by name (the spec allows it but does not say what it means). */
+function resultUsd(r: CostsResult, day: DayKey): number {
+  if (r.amount === undefined || r.amount === null) {
+    throw new SourceError('unexpected', `${OPENAI_SOURCE_NAME}: /organization/costs returned a result without amount for ${day}; the API does not say what that means, so the billed cost of that day is unknown.`);
+  }
+  if (r.amount.value === undefined || r.amount.value === null) {
+    throw new SourceError('unexpected', `${OPENAI_SOURCE_NAME}: /organization/costs returned a result without amount.value for ${day}; the billed cost of that day is unknown.`);
+  }
+  if (r.amount.currency.toLowerCase() !== 'usd') {
+    throw new SourceError('unexpected', `${OPENAI_SOURCE_NAME}: /organization/costs reports money in ${r.amount.currency}; only USD is supported.`);
+  }
+  return r.amount.value;
+}
+
 /** USD billed per UTC day; a day whose bucket has no results is left out (unknown, not $0). */
 export function billedPerDay(buckets: readonly CostsBucket[]): Map<DayKey, number> {
   const out = new Map<DayKey, number>();
   for (const bucket of buckets) {
     if (bucket.results.length === 0) continue;
-    let sum = 0;
-    for (const r of bucket.results) {
-      if (r.amount.currency.toLowerCase() !== 'usd') {
-        throw new SourceError('unexpected', `${OPENAI_SOURCE_NAME}: /organization/costs reports money in ${r.amount.currency}; only USD is supported.`);
-      }
-      sum += r.amount.value;
-    }
     const day = utcDayOfSeconds(bucket.start_time);
+    let sum = 0;
+    for (const r of bucket.results) sum += resultUsd(r, day);
     out.set(day, (out.get(day) ?? 0) + sum);
+  }
+  return out;
+}
+
+/**
+ * The buckets of the asked days. An empty bucket outside them (the live API answers one for the
+ * next UTC day when `end_time` is left out) says nothing and is dropped; one with results there
+ * is an error.
+ */
+function bucketsWithin<B extends { readonly start_time: number; readonly results: readonly unknown[] }>(what: string, buckets: readonly B[], range: DayRange): B[] {
+  const out: B[] = [];
+  for (const bucket of buckets) {
+    const day = utcDayOfSeconds(bucket.start_time);
+    if (day >= range.from && day <= range.to) out.push(bucket);
+    else if (bucket.results.length > 0) throw outsideRange(what, day, range);
   }
   return out;
 }
@@ -153,11 +199,16 @@ export async function fetchOpenAI(input: OpenAIFetchInput): Promise<OpenAIFetchR
     }
   };
 
+  const costsPages = (query: Record<string, string | readonly string[]>) =>
+    collectPages(OPENAI_SOURCE_NAME, '/organization/costs', (page) => get('organization/costs', { ...query, bucket_width: '1d', limit: String(COSTS_PAGE_LIMIT), ...(page ? { page } : {}) }, CostsPageSchema));
+
   const plan = planProviderFetch(input.sync.coverage, input.yearStart, input.today, utcToday, input.now, SETTLE_MS.openai);
   const days: DayKey[] = [];
   const rows: LedgerRow[] = [];
   const done: DayRange[] = [];
+  const totals: ServiceTotal[] = [];
   const unpricedModels = new Set<string>();
+  const tiers = new Set<string>();
   for (const range of plan.ranges) {
     const rangeDays = daysOf(range);
     const asked: DayRange = { from: range.from, to: range.to < utcToday ? range.to : utcToday };
@@ -171,7 +222,7 @@ export async function fetchOpenAI(input: OpenAIFetchInput): Promise<OpenAIFetchR
           {
             ...time,
             bucket_width: '1d',
-            group_by: ['model', 'batch'],
+            group_by: ['model', 'batch', 'service_tier'],
             user_ids: filters.userIds,
             api_key_ids: filters.apiKeyIds,
             project_ids: filters.projectIds,
@@ -181,20 +232,21 @@ export async function fetchOpenAI(input: OpenAIFetchInput): Promise<OpenAIFetchR
           CompletionsPageSchema,
         ),
       );
-      for (const bucket of buckets) {
+      for (const bucket of bucketsWithin('/organization/usage/completions', buckets, range)) {
         const day = utcDayOfSeconds(bucket.start_time);
-        if (day < range.from || day > range.to) throw outsideRange('/organization/usage/completions', day, range);
+        for (const r of bucket.results) if (r.service_tier) tiers.add(r.service_tier);
         byDay.set(day, [...(byDay.get(day) ?? []), ...bucketToRows(day, bucket)]);
       }
       if (orgWide) {
-        const costBuckets = await collectPages(OPENAI_SOURCE_NAME, '/organization/costs', (page) =>
-          get('organization/costs', { ...time, bucket_width: '1d', limit: String(COSTS_PAGE_LIMIT), ...(page ? { page } : {}) }, CostsPageSchema),
-        );
-        for (const bucket of costBuckets) {
-          const day = utcDayOfSeconds(bucket.start_time);
-          if (day < range.from || day > range.to) throw outsideRange('/organization/costs', day, range);
-        }
+        const costBuckets = bucketsWithin('/organization/costs', await costsPages(time), range);
         for (const [day, usd] of billedPerDay(costBuckets)) billed.set(day, usd);
+      }
+      // The service's own total for the final days of this range, filtered by the same keys / projects.
+      const span: DayRange = { from: asked.from, to: minDay(asked.to, plan.lastFinal) };
+      if (hasServiceTotal(filters) && span.from <= span.to) {
+        const query = { ...timeQuery(span, utcToday), api_key_ids: filters.apiKeyIds, project_ids: filters.projectIds };
+        const costBuckets = bucketsWithin('/organization/costs', await costsPages(query), span);
+        totals.push(serviceTotal(filters, span, costBuckets));
       }
     }
     for (const day of rangeDays) {
@@ -205,16 +257,29 @@ export async function fetchOpenAI(input: OpenAIFetchInput): Promise<OpenAIFetchR
     days.push(...rangeDays);
     done.push(range);
   }
-  const note = describe(filters, orgWide, [...unpricedModels].sort());
-  return { days, rows, sync: { coverage: coverageAfter(input.sync.coverage, done, plan.lastFinal) }, requests, orgWide, note };
+  const note = describe(filters, orgWide, [...unpricedModels].sort(), tiers.has('priority'));
+  return { days, rows, sync: { coverage: coverageAfter(input.sync.coverage, done, plan.lastFinal) }, requests, orgWide, note, ...(totals.length > 0 ? { totals } : {}) };
 }
 
-function describe(filters: OpenAIFilters, orgWide: boolean, unpriced: readonly string[]): string {
+/** What the costs endpoint billed over `span` for the filtered keys / projects, per day (a day with an empty bucket billed $0). */
+function serviceTotal(filters: OpenAIFilters, span: DayRange, buckets: readonly CostsBucket[]): ServiceTotal {
+  const daily: Record<DayKey, number> = {};
+  for (const day of daysOf(span)) daily[day] = 0;
+  for (const bucket of buckets) {
+    const day = utcDayOfSeconds(bucket.start_time);
+    for (const r of bucket.results) daily[day] = (daily[day] ?? 0) + resultUsd(r, day);
+  }
+  const whose = [filters.apiKeyIds.length > 0 ? `API keys ${filters.apiKeyIds.join(', ')}` : '', filters.projectIds.length > 0 ? `projects ${filters.projectIds.join(', ')}` : ''].filter((p) => p !== '');
+  return { what: `the costs endpoint (billed), filtered to ${whose.join('; ')}`, from: span.from, to: span.to, total: Object.values(daily).reduce((a, b) => a + b, 0), daily };
+}
+
+function describe(filters: OpenAIFilters, orgWide: boolean, unpriced: readonly string[], priority: boolean): string {
   const unpricedText = unpriced.length > 0 ? ` No price is known for ${unpriced.join(', ')}: listed as unpriced${orgWide ? ' (their billed cost is inside "(other billed costs)")' : ', not counted'}.` : '';
+  const priorityText = priority ? ' Some usage ran on priority processing, which costs more than list price by a per-model factor the price data does not have.' : '';
   if (orgWide) {
     return (
       'Whole organisation: no personal filter is set (tokenBudget.sources.openai.userIds, apiKeyIds or projectIds), so these are the whole OpenAI organisation\'s numbers, not yours. ' +
-      'Day totals are the costs endpoint\'s billed amounts; the split by model is priced from token usage, Batch API usage at half the list price. Days are UTC days.' +
+      'Day totals are the costs endpoint\'s billed amounts; the split by model is priced from token usage, Batch API and flex processing usage at half the list price. Days are UTC days.' +
       unpricedText
     );
   }
@@ -223,7 +288,13 @@ function describe(filters: OpenAIFilters, orgWide: boolean, unpriced: readonly s
     filters.apiKeyIds.length > 0 ? `API keys ${filters.apiKeyIds.join(', ')}` : '',
     filters.projectIds.length > 0 ? `projects ${filters.projectIds.join(', ')}` : '',
   ].filter((p) => p !== '');
-  return `Filtered to ${parts.join('; ')}. Estimated from completions token usage at list prices; Batch API usage is priced at half the list price. Flex discounts are not included (flex and priority processing are counted at list price), nor is non-chat usage such as embeddings and images. Days are UTC days.${unpricedText}`;
+  const check = hasServiceTotal(filters)
+    ? ' Held against the costs endpoint\'s billed amounts for the same keys and projects (final days).'
+    : ' The costs endpoint cannot filter by user, so these estimates are not checked against billed amounts.';
+  return (
+    `Filtered to ${parts.join('; ')}. Estimated from completions token usage at list prices; Batch API and flex processing usage at half the list price, priority processing at list price. ` +
+    `Non-chat usage such as embeddings and images is not included. Days are UTC days.${check}${priorityText}${unpricedText}`
+  );
 }
 
 /** A rejected project key (or one missing `api.usage.read`) gets a message that says what to do. */
@@ -253,6 +324,6 @@ export const openaiAdapter: SourceAdapter = {
     const o = context.config.sources.openai;
     const start = keyedAdapterContext(context, { name: OPENAI_SOURCE_NAME, url: o.baseUrl, urlSetting: 'tokenBudget.sources.openai.baseUrl', keyHint: ADMIN_KEY_HINT, syncSchema: OpenAISyncSchema });
     const result = await fetchOpenAI({ ...start, filters: { userIds: o.userIds, apiKeyIds: o.apiKeyIds, projectIds: o.projectIds }, sync: start.sync ?? {} });
-    return { days: result.days, rows: result.rows, sync: result.sync, note: result.note, requests: result.requests };
+    return { days: result.days, rows: result.rows, sync: result.sync, note: result.note, requests: result.requests, ...(result.totals ? { totals: result.totals } : {}) };
   },
 };

@@ -22,6 +22,8 @@ export const CompletionsResultSchema = v.object({
   model: v.optional(v.nullable(v.string()), null),
   /** True for Batch API usage; null unless grouped by batch. */
   batch: v.optional(v.nullable(v.boolean()), null),
+  /** "default", "flex", "scale", "priority", …; null unless grouped by service_tier. */
+  service_tier: v.optional(v.nullable(v.string()), null),
 });
 export type CompletionsResult = v.InferOutput<typeof CompletionsResultSchema>;
 
@@ -56,11 +58,20 @@ export const AmountValueSchema = v.union([
   ),
 ]);
 
+/**
+ * `CostsResult`: the spec requires only `object`, so `amount` (and its `value`) may be absent; what
+ * an absent amount means is not said, so the source refuses it by name rather than read it as $0
+ * (see `billedPerDay`). A missing `currency` is read as USD, as in every example of the spec.
+ */
 export const CostsResultSchema = v.object({
-  amount: v.object({
-    value: AmountValueSchema,
-    currency: v.optional(v.string(), 'usd'),
-  }),
+  amount: v.optional(
+    v.nullable(
+      v.object({
+        value: v.optional(v.nullable(AmountValueSchema)),
+        currency: v.optional(v.string(), 'usd'),
+      }),
+    ),
+  ),
 });
 export type CostsResult = v.InferOutput<typeof CostsResultSchema>;
 

@@ -35,9 +35,16 @@
  *     implies) is dropped rather than trusted.
  *
  * Each refresh emits the days from the previous reading's day to today (on a fresh start: from
- * the 1st of the month). With a management key, `GET {baseUrl}/activity` (the last 30 completed
- * UTC days, per model, for the whole account) replaces those days with per-model rows; what a lump
- * still holds beyond the activity's days stays as a (smaller) lump.
+ * the 1st of the month).
+ *
+ * A management key cannot make completions (openrouter.ai docs, "Management API Keys"), so its own
+ * `/key` usage is always 0 and is never made into rows. Its days come from `GET {baseUrl}/activity`
+ * alone: the last 30 completed UTC days, per model, for the whole account, or for one key when its
+ * `api_key_hash` is given (`apiKeyHash`). Today is not known with a management key until
+ * `/activity` reports it the next day.
+ *
+ * No service totals are reported for reconciliation: the rows are built from the very figures
+ * (`/key` readings, `/activity` rows) a total would be checked against.
  */
 import { createHash } from 'node:crypto';
 import * as v from 'valibot';
@@ -258,68 +265,24 @@ function row(date: DayKey, model: string, cost: number, extra: Partial<LedgerRow
 }
 
 /**
- * The days to replace and their rows: every day from `emitFrom` to `emitTo`, the activity's days,
- * and where a lump that activity partly explains now lands.
- * `oldestDerivable`: the first day whose rows the retained readings fully explain.
+ * The days to replace and their rows: every day from `emitFrom` to `emitTo`, with the exact day
+ * amounts and the lumps that land on them (a gap on its last day, "before tracking" on its first).
  */
-export function buildDays(pieces: Pieces, emitFrom: DayKey, emitTo: DayKey, oldestDerivable: DayKey, activity?: ActivityFill): { days: DayKey[]; rows: LedgerRow[] } {
+export function buildDays(pieces: Pieces, emitFrom: DayKey, emitTo: DayKey): { days: DayKey[]; rows: LedgerRow[] } {
   const emitted = new Set(eachUtcDay(emitFrom, emitTo));
-  const covered = activity?.covered ?? new Set<DayKey>();
-  const rows: LedgerRow[] = [...(activity?.rows ?? [])];
-
-  // What activity says a covered day spent beyond the exact pieces already known for it: the share
-  // of lumps that fall on that day.
-  const unexplained = new Map<DayKey, number>();
-  if (activity) {
-    const totals = new Map<DayKey, number>();
-    for (const r of activity.rows) totals.set(r.date, (totals.get(r.date) ?? 0) + r.cost);
-    for (const d of covered) unexplained.set(d, Math.max(0, (totals.get(d) ?? 0) - (pieces.exact.get(d) ?? 0)));
+  const rows: LedgerRow[] = [];
+  for (const lump of pieces.lumps) {
+    const day = lump.kind === 'gap' ? lump.to : lump.from;
+    if (!emitted.has(day) || lump.amount <= EPS) continue;
+    rows.push(row(day, lump.kind === 'before' ? beforeTrackingLabel(lump.from, lump.to) : gapLabel(lump.from, lump.to), round6(lump.amount)));
   }
 
-  const placed: { day: DayKey; amount: number; model: string }[] = [];
-  const handled = new Set<Lump>();
-  const placementOf = (lump: Lump): DayKey => (lump.kind === 'gap' ? lump.to : lump.from);
-  const place = (lump: Lump): void => {
-    handled.add(lump);
-    const span = eachUtcDay(lump.from, lump.to);
-    let remaining = lump.amount;
-    for (const d of span) {
-      if (!covered.has(d)) continue;
-      const take = Math.min(unexplained.get(d) ?? 0, remaining);
-      unexplained.set(d, (unexplained.get(d) ?? 0) - take);
-      remaining -= take;
-    }
-    const uncovered = span.filter((d) => !covered.has(d));
-    const first = uncovered[0];
-    const last = uncovered[uncovered.length - 1];
-    if (remaining <= EPS || first === undefined || last === undefined) return;
-    const day = lump.kind === 'gap' ? last : first;
-    // Days before tracking hold nothing else of this source; other days must be fully derivable.
-    if (!emitted.has(day) && lump.kind !== 'before' && day < oldestDerivable) return;
-    emitted.add(day);
-    const model = uncovered.length === 1 ? ALL_MODELS : lump.kind === 'before' ? beforeTrackingLabel(first, last) : gapLabel(first, last);
-    placed.push({ day, amount: remaining, model });
-  };
-  const lumps = [...pieces.lumps].sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0));
-  // Lumps landing on emitted days, and lumps that activity now partly explains …
-  for (const lump of lumps) {
-    if (emitted.has(placementOf(lump)) || eachUtcDay(lump.from, lump.to).some((d) => covered.has(d))) place(lump);
-  }
-  // … then any other lump landing on a day the first pass added.
-  for (const lump of lumps) if (!handled.has(lump) && emitted.has(placementOf(lump)) && !covered.has(placementOf(lump))) place(lump);
-
-  const allModels = new Map<DayKey, number>();
   for (const d of emitted) {
-    const amount = covered.has(d) ? undefined : pieces.exact.get(d);
-    if (amount !== undefined) allModels.set(d, (allModels.get(d) ?? 0) + amount);
+    const amount = pieces.exact.get(d) ?? 0;
+    if (amount > EPS) rows.push(row(d, ALL_MODELS, round6(amount)));
   }
-  for (const p of placed) {
-    if (p.model === ALL_MODELS) allModels.set(p.day, (allModels.get(p.day) ?? 0) + p.amount);
-    else rows.push(row(p.day, p.model, round6(p.amount)));
-  }
-  for (const [d, amount] of allModels) if (amount > EPS) rows.push(row(d, ALL_MODELS, round6(amount)));
 
-  const days = [...new Set([...emitted, ...covered])].sort();
+  const days = [...emitted].sort();
   rows.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.model < b.model ? -1 : a.model > b.model ? 1 : 0));
   return { days, rows };
 }
@@ -395,6 +358,11 @@ export interface OpenRouterFetchInput {
   readonly now: Date;
   /** The previous sync state, validated (undefined: none, or not valid: start over). */
   readonly sync: OpenRouterSync | undefined;
+  /**
+   * With a management key: the `api_key_hash` (SHA-256 hex, as the keys API returns it) of the key
+   * whose spend is wanted; without it, `/activity` is the whole account's.
+   */
+  readonly apiKeyHash?: string;
 }
 
 export interface OpenRouterFetchResult extends FetchOutcome {
@@ -413,6 +381,34 @@ function readingOf(data: KeyData, now: Date): Reading {
   if (typeof data.usage_weekly === 'number') r.usage_weekly = data.usage_weekly;
   if (typeof data.usage_monthly === 'number') r.usage_monthly = data.usage_monthly;
   return r;
+}
+
+type RequestCommon = Omit<Parameters<HttpClient['getJson']>[0], 'url' | 'schema'>;
+
+/**
+ * The days and rows of a management key: what `/activity` reports for the last 30 completed UTC
+ * days, filtered to `apiKeyHash` when given. A management key cannot make completions, so its own
+ * `/key` usage is always 0 and says nothing about spend: its readings are not made into rows
+ * (today is not known until `/activity` reports it, the next day).
+ */
+async function fromActivity(http: HttpClient, common: RequestCommon, baseUrl: URL, today: DayKey, apiKeyHash: string | undefined): Promise<{ days: DayKey[]; rows: LedgerRow[]; note: string }> {
+  const whose = apiKeyHash ? `key ${apiKeyHash.slice(0, 12)}… only` : 'the whole account: every key, not only yours';
+  const own = 'This is a management key, which cannot make completions: its own usage is always 0 and is not counted.';
+  let entries: readonly ActivityEntry[];
+  try {
+    const url = joinUrl(baseUrl, 'activity', apiKeyHash ? { api_key_hash: apiKeyHash } : undefined);
+    entries = (await http.getJson({ ...common, url, schema: ActivitySchema })).data;
+  } catch (error) {
+    if (!(error instanceof SourceError) || ![401, 403, 404].includes(error.details.status ?? 0)) throw error;
+    return { days: [], rows: [], note: `${own} /activity was refused (HTTP ${error.details.status}), so nothing is recorded.` };
+  }
+  const fill = activityFill(entries, today);
+  const rows = [...fill.rows].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.model < b.model ? -1 : a.model > b.model ? 1 : 0));
+  return {
+    days: [...fill.covered].sort(),
+    rows,
+    note: `${own} Per-model spend of the last 30 completed UTC days comes from /activity (${whose}); today's appears tomorrow.`,
+  };
 }
 
 export async function fetchOpenRouter(input: OpenRouterFetchInput): Promise<OpenRouterFetchResult> {
@@ -466,23 +462,13 @@ export async function fetchOpenRouter(input: OpenRouterFetchInput): Promise<Open
     emitFrom = last.utcDay < today ? last.utcDay : today;
   }
 
-  // --- per-model history with a management key
-  let activity: ActivityFill | undefined;
+  const sync: OpenRouterSync = { v: 1, key: fingerprint, first, untracked, readings: compactReadings(readings) };
   if (data.is_management_key === true) {
-    requests++;
-    try {
-      const body = await http.getJson({ ...common, url: joinUrl(baseUrl, 'activity'), schema: ActivitySchema });
-      activity = activityFill(body.data, today);
-      notes.push('Per-model spend of the last 30 completed UTC days comes from /activity (the whole account); today\'s appears tomorrow.');
-    } catch (error) {
-      if (!(error instanceof SourceError) || ![401, 403, 404].includes(error.details.status ?? 0)) throw error;
-      notes.push(`/activity was refused (HTTP ${error.details.status}): no per-model history; daily totals come from this key's readings.`);
-    }
+    return { ...(await fromActivity(http, common, baseUrl, today, input.apiKeyHash)), sync, limits, key: data, requests: requests + 1 };
   }
 
   const pieces = piecesFromReadings(readings, first);
-  const oldestDerivable = (readings[0] as Reading).utcDay;
-  const { days, rows } = buildDays(pieces, emitFrom, today, oldestDerivable, activity);
+  const { days, rows } = buildDays(pieces, emitFrom, today);
 
   if (reading.usage_daily === undefined) {
     notes.push('This endpoint reports only lifetime usage (no daily or monthly windows): days are built from the growth between readings, and growth across midnight is shown as a labelled lump.');
@@ -498,7 +484,7 @@ export async function fetchOpenRouter(input: OpenRouterFetchInput): Promise<Open
   return {
     days,
     rows,
-    sync: { v: 1, key: fingerprint, first, untracked, readings: compactReadings(readings) },
+    sync,
     limits,
     key: data,
     note: notes.join(' '),

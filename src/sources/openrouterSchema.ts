@@ -7,13 +7,32 @@
  *   (`{data: {label, usage, limit, is_free_tier, rate_limit}}`) validates too: only `usage` is
  *   required.
  * - `GET /api/v1/activity` (management key) → `{data: [{date, model, usage, prompt_tokens,
- *   completion_tokens, requests, …}]}`: one entry per day × model × endpoint.
+ *   completion_tokens, requests, …}]}`: one entry per day × model × endpoint. The spec documents
+ *   `date` as `YYYY-MM-DD`; live answers send `"2026-08-23 00:00:00"` (steipete/CodexBar issue
+ *   3174). Both are read as the UTC day of their date part; anything else is an error naming the
+ *   field and the value.
  *
  * Money is USD as JSON numbers. A field present with the wrong type is an error.
  */
 import * as v from 'valibot';
 
-const dayKey = v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}$/, 'a YYYY-MM-DD date'));
+const ACTIVITY_DATE = /^(\d{4})-(\d{2})-(\d{2})(?: ([01]\d|2[0-3]):[0-5]\d:[0-5]\d)?$/;
+
+/** True for a real calendar day (no 30 February). */
+function isCalendarDay(y: number, m: number, d: number): boolean {
+  const t = new Date(Date.UTC(y, m - 1, d));
+  return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
+}
+
+/** `YYYY-MM-DD` or `YYYY-MM-DD HH:MM:SS` (a UTC day; the time part says nothing more), read as the day. */
+const activityDay = v.pipe(
+  v.string(),
+  v.check((s) => {
+    const m = ACTIVITY_DATE.exec(s);
+    return m !== null && isCalendarDay(Number(m[1]), Number(m[2]), Number(m[3]));
+  }, 'a YYYY-MM-DD date, optionally followed by " HH:MM:SS"'),
+  v.transform((s) => s.slice(0, 10)),
+);
 const money = v.pipe(v.number(), v.finite());
 const count = v.pipe(v.number(), v.finite(), v.minValue(0));
 const optionalMoney = v.nullish(money);
@@ -48,7 +67,7 @@ export type KeyData = v.InferOutput<typeof KeySchema>['data'];
 export const ActivitySchema = v.object({
   data: v.array(
     v.object({
-      date: dayKey,
+      date: activityDay,
       model: v.string(),
       usage: money,
       prompt_tokens: v.nullish(count, 0),

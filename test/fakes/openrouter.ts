@@ -1,55 +1,47 @@
 /**
- * A local fake of OpenRouter's key endpoints on 127.0.0.1, answering like the real ones
- * (usage-apis.md §3; the `OpenRouterTeam/typescript-sdk` OpenAPI spec):
+ * A local fake of OpenRouter's key endpoints on 127.0.0.1, answering like the real ones. Its
+ * bodies are built from the fixtures in test/fixtures/openrouter (see the README there for each
+ * one's upstream reference), so the fake cannot drift from what the tests were written against:
  *
- *   GET /api/v1/key         {data: {label, usage, usage_daily, usage_weekly, usage_monthly, limit, …}}
+ *   GET /api/v1/key         `key.json` (a normal key) or whatever the test sets (`keyData`)
  *   GET /api/v1/auth/key    the same (legacy alias)
- *   GET /api/v1/activity    {data: [{date, model, usage, prompt_tokens, …}]}; management keys only,
- *                           otherwise 403 "Only management keys can perform this operation"
+ *   GET /api/v1/activity    management keys only: `{data: [...]}`, each entry the test sets laid
+ *                           over a row of `activity.json` and dated as live answers date it
+ *                           ("2026-08-23 00:00:00"); otherwise 403 as `credits-403.json`
+ *   GET /api/v1/credits     management keys only (`{data: {total_credits, total_usage}}`);
+ *                           otherwise `credits-403.json`
  *
- * Errors use OpenRouter's `{"error":{"code":<int>,"message":"…","metadata"?}}`. The key's data
- * is whatever the test sets (`setKey`), so a test can play a sequence of readings.
+ * Errors use OpenRouter's `{"error":{"code":<int>,"message":"…","metadata"?}}`. A test can play a
+ * sequence of readings by replacing `keyData`.
  */
+import { fixture, fixtureBody } from '../fixtures/load';
 import type { FaultScope, LoggedRequest, Reply, ServedRequest } from './providerFake';
 import { servedRequests, startFake } from './providerFake';
 
-/** The documented `/key` 200 example (spec), values unchanged. */
-export const DOCUMENTED_KEY_DATA = {
-  byok_usage: 17.38,
-  byok_usage_daily: 17.38,
-  byok_usage_monthly: 17.38,
-  byok_usage_weekly: 17.38,
-  creator_user_id: 'user_2dHFtVWx2n56w6HkM0000000000',
-  expires_at: '2027-12-31T23:59:59Z',
-  include_byok_in_limit: false,
-  is_free_tier: false,
-  is_management_key: false,
-  is_provisioning_key: false,
-  label: 'sk-or-v1-au7...890',
-  limit: 100,
-  limit_remaining: 74.5,
-  limit_reset: 'monthly',
-  rate_limit: { interval: '1h', note: 'This field is deprecated and safe to ignore.', requests: 1000 },
-  usage: 25.5,
-  usage_daily: 25.5,
-  usage_monthly: 25.5,
-  usage_weekly: 25.5,
-} as const;
+type Json = Readonly<Record<string, unknown>>;
 
-/** The documented `/activity` example entry (spec). */
-export const DOCUMENTED_ACTIVITY_ENTRY = {
-  byok_usage_inference: 0.012,
-  completion_tokens: 125,
-  date: '2025-08-24',
-  endpoint_id: '550e8400-e29b-41d4-a716-446655440000',
-  model: 'openai/gpt-4.1',
-  model_permaslug: 'openai/gpt-4.1-2025-04-14',
-  prompt_tokens: 50,
-  provider_name: 'OpenAI',
-  reasoning_tokens: 25,
-  requests: 5,
-  usage: 0.015,
-} as const;
+function keyDataOf(name: string): Json {
+  const body = fixtureBody<{ data: Json }>('openrouter', name);
+  return body.data;
+}
+
+/** The documented `/key` 200 example (the spec's, `key.json`). */
+export const DOCUMENTED_KEY_DATA: Json = keyDataOf('key');
+/** `/key` as a management key reads it (`key-management.json`): its own usage is always 0. */
+export const MANAGEMENT_KEY_DATA: Json = keyDataOf('key-management');
+/** The documented `/activity` example entry (the spec's, `activity-spec.json`: a bare YYYY-MM-DD date). */
+export const DOCUMENTED_ACTIVITY_ENTRY: Json = fixtureBody<{ data: Json[] }>('openrouter', 'activity-spec').data[0] ?? {};
+/** An `/activity` row as live answers send it (`activity.json`): the template of every row the fake serves. */
+export const LIVE_ACTIVITY_ENTRY: Json = fixtureBody<{ data: Json[] }>('openrouter', 'activity').data[0] ?? {};
+/** The time part live `/activity` dates carry after the day (" 00:00:00" in `activity.json`). */
+export const LIVE_ACTIVITY_TIME = /^\d{4}-\d{2}-\d{2}(.*)$/.exec(String(LIVE_ACTIVITY_ENTRY['date']))?.[1] ?? '';
+
+/** An `/activity` entry as the fake serves it: a live row with these fields, a bare date given the live time part. */
+export function liveActivityEntry(entry: Json): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...LIVE_ACTIVITY_ENTRY, ...entry };
+  if (typeof out['date'] === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(out['date'])) out['date'] = `${out['date']}${LIVE_ACTIVITY_TIME}`;
+  return out;
+}
 
 export type OpenRouterFault = FaultScope &
   (
@@ -68,8 +60,15 @@ export interface OpenRouterFake {
   key: string;
   /** What `/key` returns in `data` (replace it to play the next reading). */
   keyData: Record<string, unknown>;
-  /** What `/activity` returns in `data`. */
+  /**
+   * The entries `/activity` returns in `data`, each laid over a live row (`liveActivityEntry`): a
+   * bare `YYYY-MM-DD` date is served with the live time part. Set `rawActivity` to serve entries as given.
+   */
   activity: Record<string, unknown>[];
+  /** When true, `activity` is served exactly as set (e.g. the spec's bare-date example, or a broken date). */
+  rawActivity: boolean;
+  /** What `/credits` returns in `data` to a management key. */
+  credits: { total_credits: number; total_usage: number };
   setFault(fault: OpenRouterFault | null): void;
   close(): Promise<void>;
 }
@@ -103,6 +102,8 @@ export async function startOpenRouterFake(options: { key: string; keyData?: Reco
     key: options.key,
     keyData: options.keyData ?? { ...DOCUMENTED_KEY_DATA },
     activity: options.activity ?? [],
+    rawActivity: false,
+    credits: { total_credits: 100.5, total_usage: 25.75 },
     setFault: (f) => server.setFault(f),
     close: () => server.close(),
   };
@@ -115,9 +116,21 @@ function route(fake: OpenRouterFake, request: LoggedRequest): Reply {
   if (auth === undefined) return openrouterError(401, 'Missing Authentication header');
   if (auth !== `Bearer ${fake.key}`) return openrouterError(401, 'User not found.');
   if (path === '/api/v1/key' || path === '/api/v1/auth/key') return { status: 200, body: { data: fake.keyData } };
-  if (path === '/api/v1/activity') {
-    if (fake.keyData['is_management_key'] !== true) return openrouterError(403, 'Only management keys can perform this operation');
-    return { status: 200, body: { data: fake.activity } };
+  if (path === '/api/v1/activity' || path === '/api/v1/credits') {
+    if (fake.keyData['is_management_key'] !== true) {
+      const refused = fixture('openrouter', 'credits-403');
+      return { status: refused.status, body: refused.body };
+    }
+    if (path === '/api/v1/credits') return { status: 200, body: { data: fake.credits } };
+    const hash = request.query['api_key_hash']?.at(-1);
+    const entries = fake.activity.filter((e) => hash === undefined || e['api_key_hash'] === undefined || e['api_key_hash'] === hash);
+    return { status: 200, body: { data: fake.rawActivity ? entries : entries.map((e) => liveActivityEntry(withoutHash(e))) } };
   }
   return openrouterError(404, 'Not Found');
+}
+
+/** An entry without the fake's own `api_key_hash` tag (which key made it; not a field OpenRouter returns). */
+function withoutHash(entry: Record<string, unknown>): Record<string, unknown> {
+  const { api_key_hash: _hash, ...rest } = entry;
+  return rest;
 }

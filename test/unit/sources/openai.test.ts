@@ -1,11 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import * as v from 'valibot';
 import { Ledger } from '../../../src/core/ledger';
 import { priceInstantOfUtcDay, priceUsage } from '../../../src/pricing/prices';
 import type { SourceError } from '../../../src/sources/http';
 import { COSTS_PAGE_LIMIT, fetchOpenAI, openaiAdapter, PROJECT_KEY_MESSAGE, USAGE_PAGE_LIMIT, type OpenAIFetchInput } from '../../../src/sources/openai';
+import { CompletionsPageSchema } from '../../../src/sources/openaiSchema';
 import { MAX_PAGES, OTHER_BILLED_MODEL } from '../../../src/sources/providerCommon';
-import { startOpenAIFake, type OpenAICostRecord, type OpenAIFake, type OpenAIUsageRecord } from '../../fakes/openai';
+import { fixture } from '../../fixtures/load';
+import { openaiError, startOpenAIFake, type OpenAICostRecord, type OpenAIFake, type OpenAIUsageRecord } from '../../fakes/openai';
+import { startFake, type FakeServer } from '../../fakes/providerFake';
 import { configOf as config, http, inputBase, NOW, recordingWaits, rowsOn, total, useFake, WEEKDAYS } from './adminSourceKit';
 
 const ADMIN_KEY = 'sk-admin-test-0123456789abcdef';
@@ -55,7 +59,7 @@ void describe('OpenAI Admin source over real HTTP', () => {
     assert.equal(pages.length, Math.ceil(331 / USAGE_PAGE_LIMIT), 'a year of 1d buckets at 31 a page');
     for (const [i, r] of pages.entries()) {
       assert.deepEqual(r.query['user_ids'], ['user_me']);
-      assert.deepEqual(r.query['group_by'], ['model', 'batch']);
+      assert.deepEqual(r.query['group_by'], ['model', 'batch', 'service_tier']);
       assert.deepEqual(r.query['bucket_width'], ['1d']);
       assert.deepEqual(r.query['limit'], ['31']);
       assert.deepEqual(r.query['start_time'], [unix('2026-01-01')]);
@@ -63,7 +67,8 @@ void describe('OpenAI Admin source over real HTTP', () => {
       assert.equal(r.query['page'] === undefined, i === 0, 'later pages carry the cursor');
       assert.equal(r.headers['authorization'], `Bearer ${ADMIN_KEY}`);
     }
-    assert.equal(since(COSTS_PATH).length, 0, 'a personal view does not read the organisation costs');
+    assert.equal(since(COSTS_PATH).length, 0, 'filtered by user only: the costs endpoint cannot filter by user, so it is not read');
+    assert.equal(result.totals, undefined, 'no service total to hold the rows against');
     assert.equal(result.requests, pages.length);
     assert.equal(result.orgWide, false);
     assert.match(result.note, /Filtered to users user_me/);
@@ -99,9 +104,8 @@ void describe('OpenAI Admin source over real HTTP', () => {
       const result = await fetchOpenAI(input({ baseUrl: new URL(batchFake.baseUrl), yearStart: '2026-11-20' }));
       const asked = batchFake.requests.filter((r) => r.path === USAGE_PATH);
       assert.ok(asked.length > 0);
-      for (const r of asked) assert.deepEqual(r.query['group_by'], ['model', 'batch']);
-      assert.match(result.note, /Batch API usage is priced at half the list price/);
-      assert.match(result.note, /Flex discounts are not included/);
+      for (const r of asked) assert.deepEqual(r.query['group_by'], ['model', 'batch', 'service_tier']);
+      assert.match(result.note, /Batch API and flex processing usage at half the list price/);
 
       const rows = rowsOn(result.rows, '2026-11-26');
       assert.equal(rows.length, 1, 'the batch and the non-batch result of a model make one row');
@@ -138,7 +142,12 @@ void describe('OpenAI Admin source over real HTTP', () => {
     assert.equal(first.query['user_ids'], undefined);
     assert.equal(first.query['api_key_ids[]'], undefined);
     assert.ok(result.rows.every((r) => r.model !== 'gpt-4o-mini'), 'only the filtered key');
-    assert.equal(since(COSTS_PATH).length, 0);
+    const costs = since(COSTS_PATH);
+    assert.ok(costs.length > 0, 'the billed total of the same keys and projects is read to hold the rows against');
+    for (const r of costs) {
+      assert.deepEqual(r.query['api_key_ids'], ['key_me', 'key_spare']);
+      assert.deepEqual(r.query['project_ids'], ['proj_a']);
+    }
   });
 
   void it('without a personal filter says it is the whole organisation, and makes each day add up to the billed cost', async () => {
@@ -283,6 +292,199 @@ void describe('OpenAI Admin source over real HTTP', () => {
     fake.setFault({ kind: 'endless_paging' });
     await assert.rejects(fetchOpenAI(input()), (e: SourceError) => e.kind === 'unexpected' && /paging/.test(e.message));
     assert.ok(since(USAGE_PATH).length <= MAX_PAGES);
+  });
+});
+
+/** A server that answers each path with a fixture's body, as it is. */
+async function serveFixtures(bodies: Record<string, string>): Promise<FakeServer> {
+  return startFake({
+    handle: (request) => {
+      const name = bodies[request.path];
+      if (name === undefined) return { status: 404, body: openaiError(404, `Invalid URL (GET ${request.path})`) };
+      const f = fixture('openai', name);
+      return { status: f.status, body: f.body };
+    },
+    errorBody: (status, message) => openaiError(status, message),
+    wrongTypes: (body) => body,
+  });
+}
+
+void describe('OpenAI Admin source against the services\' own shapes', () => {
+  const fixtureDay = '2024-11-01'; // the day of the fixtures' first bucket
+  const fixtureInput = (baseUrl: string, filters = { userIds: ['user_me'], apiKeyIds: [], projectIds: [] }): OpenAIFetchInput => ({
+    ...inputBase(`${baseUrl}/v1`, ADMIN_KEY),
+    yearStart: fixtureDay,
+    today: fixtureDay,
+    utcToday: fixtureDay,
+    now: new Date(`${fixtureDay}T12:00:00Z`),
+    filters,
+  });
+
+  void it('ignores an empty bucket past the asked range (usage-empty-bucket-past-range.json)', async () => {
+    const server = await serveFixtures({ [USAGE_PATH]: 'usage-empty-bucket-past-range' });
+    try {
+      const result = await fetchOpenAI(fixtureInput(server.url));
+      assert.equal(server.requests[0]?.query['end_time'], undefined, 'asked up to now, without end_time');
+      assert.deepEqual(result.days, [fixtureDay]);
+      assert.deepEqual(
+        result.rows.map((r) => [r.date, r.model, r.inputTokens, r.cacheReadTokens]),
+        [[fixtureDay, 'gpt-4o-2024-08-06', 600, 400]],
+      );
+    } finally {
+      await server.close();
+    }
+  });
+
+  void it('ignores the empty next-day bucket the fake answers when end_time is left out, for usage and costs', async () => {
+    const result = await fetchOpenAI(input({ yearStart: '2026-11-20', filters: { userIds: [], apiKeyIds: [], projectIds: [] } }));
+    assert.equal(result.days.at(-1), '2026-11-27');
+    assert.deepEqual(rowsOn(result.rows, '2026-11-28'), []);
+  });
+
+  void it('still refuses a bucket with usage outside the asked range', async () => {
+    const ahead = await startOpenAIFake({ adminKey: ADMIN_KEY, now: new Date('2026-11-29T12:00:00Z'), usage: [{ day: '2026-11-28', model: 'gpt-4o-mini', user_id: 'user_me', input_tokens: 10, output_tokens: 1, num_model_requests: 1 }] });
+    try {
+      await assert.rejects(fetchOpenAI(input({ baseUrl: new URL(ahead.baseUrl), yearStart: '2026-11-20' })), (e: SourceError) => e.kind === 'unexpected' && /bucket for 2026-11-28, outside the requested 2026-11-20…2026-11-27/.test(e.message));
+    } finally {
+      await ahead.close();
+    }
+  });
+
+  void it('reads a string amount.value as dollars (costs-page.json)', async () => {
+    const server = await serveFixtures({ [USAGE_PATH]: 'usage-empty-bucket-past-range', [COSTS_PATH]: 'costs-page' });
+    try {
+      const result = await fetchOpenAI(fixtureInput(server.url, { userIds: [], apiKeyIds: [], projectIds: [] }));
+      assert.ok(Math.abs(total(rowsOn(result.rows, fixtureDay)) - 12.5) < 1e-9);
+    } finally {
+      await server.close();
+    }
+  });
+
+  void it('fails loudly on a costs result without amount (costs-result-without-amount.json), naming the field and the day', async () => {
+    const server = await serveFixtures({ [USAGE_PATH]: 'usage-empty-bucket-past-range', [COSTS_PATH]: 'costs-result-without-amount' });
+    try {
+      await assert.rejects(fetchOpenAI(fixtureInput(server.url, { userIds: [], apiKeyIds: [], projectIds: [] })), (e: SourceError) => {
+        assert.equal(e.kind, 'unexpected');
+        assert.match(e.message, /\/organization\/costs returned a result without amount for 2024-11-01/);
+        assert.ok(!e.message.includes(ADMIN_KEY));
+        return true;
+      });
+    } finally {
+      await server.close();
+    }
+  });
+
+  void it('reads a completions result that has only the spec\'s required fields', () => {
+    const page = v.parse(CompletionsPageSchema, { object: 'page', data: [{ object: 'bucket', start_time: 1730419200, end_time: 1730505600, results: [{ object: 'organization.usage.completions.result', input_tokens: 10, output_tokens: 2, num_model_requests: 1 }] }], has_more: false });
+    const [result] = page.data[0]?.results ?? [];
+    assert.ok(result);
+    assert.equal(result.input_cached_tokens, null);
+    assert.equal(result.model, null);
+    assert.equal(result.service_tier, null);
+  });
+
+  void it('prices flex processing at Batch rates, priority at list price (said in the note)', async () => {
+    const tiers = await startOpenAIFake({
+      adminKey: ADMIN_KEY,
+      now: NOW,
+      usage: [
+        { day: '2026-11-26', model: 'gpt-4o-2024-08-06', user_id: 'user_me', input_tokens: 1_000_000, input_cached_tokens: 200_000, output_tokens: 100_000, num_model_requests: 100 },
+        { day: '2026-11-26', model: 'gpt-4o-2024-08-06', user_id: 'user_me', service_tier: 'flex', input_tokens: 1_000_000, input_cached_tokens: 200_000, output_tokens: 100_000, num_model_requests: 10 },
+        { day: '2026-11-26', model: 'gpt-4o-2024-08-06', user_id: 'user_me', service_tier: 'priority', input_tokens: 1_000_000, input_cached_tokens: 200_000, output_tokens: 100_000, num_model_requests: 1 },
+      ],
+    });
+    try {
+      const result = await fetchOpenAI(input({ baseUrl: new URL(tiers.baseUrl), yearStart: '2026-11-20' }));
+      const [row] = rowsOn(result.rows, '2026-11-26');
+      assert.ok(row);
+      assert.equal(row.requests, 111);
+      // $3.25 each at list price: default and priority at list, flex at half.
+      assert.ok(Math.abs(row.cost - (3.25 + 3.25 / 2 + 3.25)) < 1e-9, `costs ${row.cost}`);
+      assert.match(result.note, /priority processing at list price/);
+    } finally {
+      await tiers.close();
+    }
+  });
+});
+
+void describe('OpenAI Admin service totals (reconciliation)', () => {
+  /** My key and someone else's; billed 1.1× my estimate on my key. */
+  const keyed = (): { usage: OpenAIUsageRecord[]; costs: OpenAICostRecord[] } => {
+    const usage: OpenAIUsageRecord[] = [];
+    const costs: OpenAICostRecord[] = [];
+    for (const d of ['2026-11-23', '2026-11-24', '2026-11-25', '2026-11-26', '2026-11-27']) {
+      usage.push({ day: d, model: 'gpt-4o-2024-08-06', user_id: 'user_me', api_key_id: 'key_me', project_id: 'proj_a', input_tokens: 1_000_000, input_cached_tokens: 200_000, output_tokens: 100_000, num_model_requests: 100 });
+      usage.push({ day: d, model: 'gpt-4o-mini', user_id: 'user_other', api_key_id: 'key_other', project_id: 'proj_a', input_tokens: 2_000_000, output_tokens: 200_000, num_model_requests: 50 });
+      costs.push({ day: d, value: d === '2026-11-24' ? '3.575' : 3.575, api_key_id: 'key_me', project_id: 'proj_a' });
+      costs.push({ day: d, value: 0.72, api_key_id: 'key_other', project_id: 'proj_a' });
+    }
+    return { usage, costs };
+  };
+
+  void it('with api_key_ids, reads the costs filtered by the same keys over the final days fetched, and reports them per day', async () => {
+    const server = await startOpenAIFake({ adminKey: ADMIN_KEY, now: NOW, ...keyed() });
+    try {
+      const result = await fetchOpenAI(input({ baseUrl: new URL(server.baseUrl), yearStart: '2026-11-23', filters: { userIds: [], apiKeyIds: ['key_me'], projectIds: [] } }));
+      const costs = server.requests.filter((r) => r.path === COSTS_PATH);
+      assert.ok(costs.length > 0, 'the costs endpoint is read');
+      for (const r of costs) {
+        assert.deepEqual(r.query['api_key_ids'], ['key_me']);
+        assert.equal(r.query['project_ids'], undefined);
+        assert.equal(r.query['group_by'], undefined);
+      }
+      assert.deepEqual(result.totals, [
+        {
+          what: 'the costs endpoint (billed), filtered to API keys key_me',
+          from: '2026-11-23',
+          to: '2026-11-25',
+          total: 3 * 3.575,
+          daily: { '2026-11-23': 3.575, '2026-11-24': 3.575, '2026-11-25': 3.575 },
+        },
+      ]);
+      assert.ok(result.rows.every((r) => r.model !== OTHER_BILLED_MODEL), 'rows stay the priced estimate: the total is held against them, not folded in');
+    } finally {
+      await server.close();
+    }
+  });
+
+  void it('with project_ids, the same, filtered by project', async () => {
+    const server = await startOpenAIFake({ adminKey: ADMIN_KEY, now: NOW, ...keyed() });
+    try {
+      const result = await fetchOpenAI(input({ baseUrl: new URL(server.baseUrl), yearStart: '2026-11-23', filters: { userIds: [], apiKeyIds: [], projectIds: ['proj_a'] } }));
+      const [totalOf] = result.totals ?? [];
+      assert.ok(totalOf);
+      assert.ok(Math.abs(totalOf.total - 3 * (3.575 + 0.72)) < 1e-9, `total ${totalOf.total}`);
+      assert.match(totalOf.what, /projects proj_a/);
+      assert.deepEqual(server.requests.find((r) => r.path === COSTS_PATH)?.query['project_ids'], ['proj_a']);
+    } finally {
+      await server.close();
+    }
+  });
+
+  void it('reports none with user_ids (costs cannot filter by user), none organisation-wide (rows are the billed total), none without a final day', async () => {
+    const server = await startOpenAIFake({ adminKey: ADMIN_KEY, now: NOW, ...keyed() });
+    try {
+      const withUser = await fetchOpenAI(input({ baseUrl: new URL(server.baseUrl), yearStart: '2026-11-23', filters: { userIds: ['user_me'], apiKeyIds: ['key_me'], projectIds: [] } }));
+      assert.equal(withUser.totals, undefined);
+      assert.equal(server.requests.filter((r) => r.path === COSTS_PATH).length, 0);
+      const orgWide = await fetchOpenAI(input({ baseUrl: new URL(server.baseUrl), yearStart: '2026-11-23', filters: { userIds: [], apiKeyIds: [], projectIds: [] } }));
+      assert.equal(orgWide.totals, undefined);
+      const recent = await fetchOpenAI(input({ baseUrl: new URL(server.baseUrl), yearStart: '2026-11-26', filters: { userIds: [], apiKeyIds: ['key_me'], projectIds: [] } }));
+      assert.equal(recent.totals, undefined, 'yesterday and today are not final: no total to hold them against yet');
+    } finally {
+      await server.close();
+    }
+  });
+
+  void it('the adapter passes the totals on in its outcome', async () => {
+    const server = await startOpenAIFake({ adminKey: ADMIN_KEY, now: NOW, ...keyed() });
+    try {
+      const cfg = config({ 'sources.openai.enabled': true, 'sources.openai.baseUrl': server.baseUrl, 'sources.openai.apiKeyIds': ['key_me'] });
+      const outcome = await openaiAdapter.fetch({ config: cfg, http, key: ADMIN_KEY, today: '2026-11-27', utcToday: '2026-11-27', yearStart: '2026-11-23', now: NOW, sync: undefined });
+      assert.equal(outcome.totals?.[0]?.to, '2026-11-25');
+    } finally {
+      await server.close();
+    }
   });
 });
 

@@ -16,7 +16,8 @@ import {
   type OpenRouterFetchResult,
   type OpenRouterSync,
 } from '../../../src/sources/openrouter';
-import { DOCUMENTED_ACTIVITY_ENTRY, DOCUMENTED_KEY_DATA, startOpenRouterFake, type OpenRouterFake } from '../../fakes/openrouter';
+import { fixture, fixtureBody } from '../../fixtures/load';
+import { DOCUMENTED_ACTIVITY_ENTRY, DOCUMENTED_KEY_DATA, MANAGEMENT_KEY_DATA, startOpenRouterFake, type OpenRouterFake } from '../../fakes/openrouter';
 
 const KEY = 'sk-or-v1-alice-0123456789abcdef';
 const http = new HttpClient({ retries: 1, baseDelayMs: 1, maxDelayMs: 2, timeoutMs: 2000 });
@@ -30,6 +31,7 @@ beforeEach(() => {
   fake.key = KEY;
   fake.keyData = { ...DOCUMENTED_KEY_DATA };
   fake.activity = [];
+  fake.rawActivity = false;
   fake.setFault(null);
 });
 
@@ -63,9 +65,9 @@ class Player {
   sync: OpenRouterSync | undefined;
   last: OpenRouterFetchResult | undefined;
 
-  async read(at: string, data: Record<string, unknown>, key = KEY): Promise<OpenRouterFetchResult> {
+  async read(at: string, data: Record<string, unknown>, key = KEY, apiKeyHash?: string): Promise<OpenRouterFetchResult> {
     fake.keyData = data;
-    const result = await fetchOpenRouter({ http, baseUrl: new URL(fake.baseUrl), key, now: new Date(at), sync: this.sync });
+    const result = await fetchOpenRouter({ http, baseUrl: new URL(fake.baseUrl), key, now: new Date(at), sync: this.sync, ...(apiKeyHash ? { apiKeyHash } : {}) });
     this.ledger.replaceDays('openrouter', result.days, result.rows);
     this.sync = result.sync;
     this.last = result;
@@ -249,6 +251,21 @@ void describe('OpenRouter shapes', () => {
     assert.equal(fake.requests.filter((q) => q.path === '/api/v1/activity').length, 0, 'a normal key does not ask for /activity');
   });
 
+  void it('returns no service totals for a normal key: its rows are built from the very /key total', async () => {
+    const p = new Player();
+    await p.read('2026-11-18T10:00:00Z', keyData(100, 4, 12, 30));
+    const r = await p.read('2026-11-19T09:00:00Z', keyData(110, 5, 22, 40));
+    assert.equal(r.totals, undefined);
+    assert.equal((await openrouterAdapter.fetch({ config: readConfig((k) => ({ 'sources.openrouter.enabled': true, 'sources.openrouter.baseUrl': fake.baseUrl })[k]), http, key: KEY, today: '2026-11-19', utcToday: '2026-11-19', yearStart: '2026-01-01', sync: undefined })).totals, undefined);
+  });
+
+  void it('is refused /credits with a normal key, as credits-403.json says', async () => {
+    const refused = fixture('openrouter', 'credits-403');
+    const response = await fetch(`${fake.baseUrl}/credits`, { headers: { Authorization: `Bearer ${KEY}` } });
+    assert.equal(response.status, refused.status);
+    assert.deepEqual(await response.json(), refused.body);
+  });
+
   void it('accepts the older /auth/key shape with only label, usage and limit', async () => {
     const p = new Player();
     const legacy = (usage: number) => ({ label: 'sk-or-v1-ali...def', usage, limit: 50, is_free_tier: false, rate_limit: { requests: 200, interval: '10s' } });
@@ -287,7 +304,7 @@ void describe('OpenRouter shapes', () => {
 });
 
 void describe('OpenRouter with a management key', () => {
-  const management = (extra: Record<string, unknown> = {}) => keyData(0, 0, 0, 0, { is_management_key: true, label: 'mgmt', ...extra });
+  const management = (extra: Record<string, unknown> = {}) => ({ ...MANAGEMENT_KEY_DATA, ...extra });
   const entry = (date: string, model: string, usage: number, provider = 'OpenAI') => ({ ...DOCUMENTED_ACTIVITY_ENTRY, date, model, usage, provider_name: provider, prompt_tokens: 1000, completion_tokens: 100, requests: 2 });
 
   void it('fills the last 30 completed days per model from /activity', async () => {
@@ -302,7 +319,7 @@ void describe('OpenRouter with a management key', () => {
     const r = await p.read('2026-11-27T12:00:00Z', management());
     assert.ok(fake.requests.some((q) => q.path === '/api/v1/activity'));
     assert.equal(r.days[0], '2026-10-28');
-    assert.equal(r.days.at(-1), '2026-11-27');
+    assert.equal(r.days.at(-1), '2026-11-26');
     assert.deepEqual(
       r.rows.map((x) => [x.date, x.model, x.cost, x.inputTokens, x.outputTokens, x.requests]),
       [
@@ -314,37 +331,82 @@ void describe('OpenRouter with a management key', () => {
     assert.match(r.note ?? '', /last 30 completed UTC days comes from \/activity/);
   });
 
-  void it('leaves yesterday to the readings until /activity has it, and keeps what activity does not explain as a smaller lump', async () => {
-    // A (hypothetical) management key with usage of its own, read on 20 October, then on 27 November.
-    const p = new Player();
-    await p.read('2026-10-20T10:00:00Z', management({ usage: 100, usage_daily: 4, usage_weekly: 12, usage_monthly: 30 }));
-    fake.activity = [entry('2026-10-29', 'm/a', 3), entry('2026-11-10', 'm/a', 8)];
-    // On Friday 27 November: lifetime 150, 6 today (144 at midnight), the week began at 130, the month at 110.
-    const r = await p.read('2026-11-27T12:00:00Z', management({ usage: 150, usage_daily: 6, usage_weekly: 20, usage_monthly: 40 }));
-    // Activity covers 28 October … 25 November (nothing for the 26th yet, so the 26th stays on the readings).
-    // Gap 20…31 October (10): activity explains 3 of it (the 29th); 7 stays, on the last uncovered day.
-    // Gap 1…22 November (20): all covered, activity is authoritative. Gap 23…26 (14): only the 26th is uncovered.
+  void it('accepts /activity dates with a time part, as live answers send them (activity.json)', async () => {
+    const live = fixtureBody<{ data: Record<string, unknown>[] }>('openrouter', 'activity');
+    fake.rawActivity = true;
+    fake.activity = live.data;
+    const r = await new Player().read('2026-08-24T12:00:00Z', management());
     assert.deepEqual(rowsOf(r.rows), [
-      ['2026-10-20', ALL_MODELS, 4],
-      ['2026-10-27', gapLabel('2026-10-20', '2026-10-27'), 7],
-      ['2026-10-29', 'm/a', 3],
-      ['2026-11-10', 'm/a', 8],
-      ['2026-11-26', ALL_MODELS, 14],
-      ['2026-11-27', ALL_MODELS, 6],
+      ['2026-08-22', 'anthropic/claude-sonnet-4.5', 0.015],
+      ['2026-08-23', 'openai/gpt-4.1', 4.12],
     ]);
-    assert.equal(r.days[0], '2026-10-20');
-    assert.equal(r.days.at(-1), '2026-11-27');
+    assert.equal(r.rows.find((x) => x.model === 'openai/gpt-4.1')?.inputTokens, 8321745);
+    assert.equal(r.days.at(-1), '2026-08-23', 'the date part is the UTC day');
   });
 
-  void it('carries on without per-model history when /activity is refused (403)', async () => {
+  void it('accepts the spec’s bare YYYY-MM-DD dates too (activity-spec.json)', async () => {
+    fake.rawActivity = true;
+    fake.activity = fixtureBody<{ data: Record<string, unknown>[] }>('openrouter', 'activity-spec').data;
+    const r = await new Player().read('2025-08-25T12:00:00Z', management());
+    assert.deepEqual(rowsOf(r.rows), [['2025-08-24', 'openai/gpt-4.1', 0.015]]);
+  });
+
+  void it('refuses an /activity date that is neither, naming the field and the value', async () => {
+    fake.rawActivity = true;
+    for (const date of ['24/08/2026', '2026-08-24T00:00:00Z', '2026-02-30 00:00:00', '2026-08-24 25:00:00']) {
+      fake.activity = [{ ...DOCUMENTED_ACTIVITY_ENTRY, date }];
+      await assert.rejects(new Player().read('2026-08-25T12:00:00Z', management()), (e: unknown) => {
+        assert.ok(e instanceof SourceError, String(e));
+        assert.equal(e.kind, 'unexpected');
+        assert.ok(e.message.includes('data.0.date') && e.message.includes(JSON.stringify(date)), e.message);
+        return true;
+      });
+    }
+  });
+
+  void it('records no $0 readings of its own /key usage as spend: only the days /activity covers, the whole account’s', async () => {
+    // A management key cannot make completions, so its /key usage is always 0 (key-management.json).
+    fake.activity = [entry('2026-11-20', 'm/a', 3)];
+    const p = new Player();
+    await p.read('2026-11-26T10:00:00Z', management());
+    const r = await p.read('2026-11-27T12:00:00Z', management());
+    assert.ok(!r.days.includes('2026-11-27'), 'today is unknown until /activity has it: not replaced with $0');
+    assert.ok(!r.days.includes('2026-11-26'), 'nor yesterday, until /activity has it');
+    assert.deepEqual(r.days[0], '2026-10-28');
+    assert.deepEqual(rowsOf(r.rows), [['2026-11-20', 'm/a', 3]]);
+    assert.ok(r.rows.every((x) => x.model === 'm/a'), 'no readings rows or lumps from a management key');
+    assert.match(r.note ?? '', /whole account/);
+    assert.doesNotMatch(r.note ?? '', /built from this key's readings/);
+    assert.deepEqual(p.table(), [['2026-11-20', 'm/a', 3]]);
+  });
+
+  void it('filters /activity by the key hash the user names, and says so', async () => {
+    const hash = 'c56454edb818d6b14bc0d61c46025f1450b0f4012d12304ab40aacb519fcbc93';
+    fake.activity = [
+      { ...entry('2026-11-20', 'm/a', 3), api_key_hash: hash },
+      { ...entry('2026-11-20', 'm/a', 40), api_key_hash: 'someone-else' },
+    ];
+    const r = await new Player().read('2026-11-27T12:00:00Z', management(), KEY, hash);
+    const asked = fake.requests.filter((q) => q.path === '/api/v1/activity');
+    assert.equal(asked.at(-1)?.query['api_key_hash'], hash);
+    assert.deepEqual(rowsOf(r.rows), [['2026-11-20', 'm/a', 3]]);
+    assert.match(r.note ?? '', /key c56454edb818/);
+    assert.doesNotMatch(r.note ?? '', /whole account/);
+  });
+
+  void it('records nothing when /activity is refused (403): its own usage says nothing about spend', async () => {
     fake.setFault({ kind: 'status', status: 403, paths: ['/api/v1/activity'], message: 'Only management keys can perform this operation' });
     const p = new Player();
-    const r = await p.read('2026-11-27T12:00:00Z', management({ usage: 3, usage_daily: 1, usage_monthly: 3 }));
+    const r = await p.read('2026-11-27T12:00:00Z', management());
     assert.match(r.note ?? '', /\/activity was refused \(HTTP 403\)/);
-    assert.deepEqual(rowsOf(r.rows), [
-      ['2026-11-01', beforeTrackingLabel('2026-11-01', '2026-11-26'), 2],
-      ['2026-11-27', ALL_MODELS, 1],
-    ]);
+    assert.deepEqual(r.days, []);
+    assert.deepEqual(r.rows, []);
+  });
+
+  void it('returns no service totals: the rows are the service’s own figures', async () => {
+    fake.activity = [entry('2026-11-20', 'm/a', 3)];
+    const r = await new Player().read('2026-11-27T12:00:00Z', management());
+    assert.equal(r.totals, undefined);
   });
 });
 
