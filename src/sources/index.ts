@@ -13,6 +13,8 @@ export const gatewayAdapter: SourceAdapter = {
   label: GATEWAY_SOURCE_NAME,
   setting: 'tokenBudget.sources.gateway.url',
   needsKey: true,
+  // Its sync state is only which days were fetched: without it every day is read again.
+  rereadsFromScratch: true,
   isEnabled: (config) => config.sources.gateway.url !== '',
   identity: (config) => config.sources.gateway.url.replace(/\/+$/, ''),
   async fetch(context) {

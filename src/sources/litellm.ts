@@ -647,6 +647,8 @@ export const litellmAdapter: SourceAdapter = {
   label: LITELLM_SOURCE_NAME,
   setting: LITELLM_SETTING,
   needsKey: true,
+  // Its sync state is only which days were fetched: without it every day is read again.
+  rereadsFromScratch: true,
   isEnabled: (config) => config.sources.litellm.url !== '',
   identity: (config) => config.sources.litellm.url.replace(/\/+$/, ''),
   async fetch(context) {

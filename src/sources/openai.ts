@@ -315,6 +315,8 @@ export const openaiAdapter: SourceAdapter = {
   label: OPENAI_SOURCE_NAME,
   setting: 'tokenBudget.sources.openai.enabled',
   needsKey: true,
+  // Its sync state is only which days were fetched: without it every day is read again.
+  rereadsFromScratch: true,
   isEnabled: (config) => config.sources.openai.enabled,
   identity: (config) => {
     const o = config.sources.openai;

@@ -31,7 +31,7 @@ export interface KeyedFetchInput<S> {
   /** e.g. https://api.openai.com/v1 */
   readonly baseUrl: URL;
   readonly key: string;
-  /** First day wanted (the budget year's start; the gateway's own period when it reports one). */
+  /** First day wanted: the budget year in force (the settings' year, or the gateway's period when that governs). */
   readonly yearStart: DayKey;
   /** Today in the local calendar and as a UTC date: the later of the two is asked for. */
   readonly today: DayKey;

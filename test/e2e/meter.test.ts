@@ -124,6 +124,25 @@ void describe('status bar meter fed by the allowance gateway', { timeout: 240_00
     await screenshot(page, 'meter-dashboard');
   }));
 
+  void test("a gateway whose own spent disagrees with its daily rows is marked data-mismatch; agreeing, it is not", () => capturingFailure(page, 'meter-a-gateway-whose-own-spent-disagrees', async () => {
+    // The dashboard is open (previous test): its source agrees with the simulator's rows.
+    const agreeing = await findInWebviews(page, '[data-source="gateway"][data-state="ok"]', 30_000);
+    assert.equal(await agreeing.getAttribute('[data-source="gateway"]', 'data-mismatch'), null, 'no data-mismatch while the figures agree');
+
+    sim.setMisreportSpent(12345.67); // above 1% of the demo year's spent (about $180k)
+    await runCommand(page, 'Token Budget: Refresh Now');
+    const frame = await findInWebviews(page, '[data-source="gateway"][data-mismatch]', 60_000);
+    assert.equal(await frame.getAttribute('[data-source="gateway"]', 'data-mismatch'), '12345.67', 'the service total minus the rows');
+    assert.match(await frame.innerText('[data-source="gateway"] .source-mismatch'), /Does not add up: the gateway's spent for its period is \$[\d,.]+ for .* the daily rows here add up to \$[\d,.]+ \(\$12,345\.67 less\)/);
+    const tip = await hoverTooltip(page, statusBarItem(page, { id: ITEM_ID }));
+    assert.match(tip, /Does not add up/);
+    await screenshot(page, 'meter-mismatch');
+
+    sim.setMisreportSpent(0);
+    await runCommand(page, 'Token Budget: Refresh Now');
+    await (await findInWebviews(page, '[data-source="gateway"]:not([data-mismatch])', 60_000)).waitForSelector('[data-source="gateway"]:not([data-mismatch])');
+  }));
+
   void test('when the gateway fails, the last numbers stay with the stale marker; it recovers', () => capturingFailure(page, 'meter-when-the-gateway-fails-the-last-numbers-', async () => {
     const before = (await statusBarItem(page, { id: ITEM_ID }).innerText()).trim();
     sim.setFault({ kind: 'status', status: 500 });

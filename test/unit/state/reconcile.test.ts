@@ -17,6 +17,8 @@ import type { FetchOutcome, ServiceTotal, SourceAdapter } from '../../../src/sou
 import { BudgetService } from '../../../src/state/budgetService';
 import { LedgerStore } from '../../../src/state/ledgerStore';
 import { statusBarView } from '../../../src/ui/statusBarModel';
+import { ADAPTERS } from '../../../src/sources';
+import { startSimulator } from '../../../tools/simulator/server';
 
 const NOW = new Date('2026-11-27T12:00:00Z');
 
@@ -103,5 +105,41 @@ void describe('BudgetService reconciliation', () => {
     await svc.refresh('second');
     assert.equal(svc.snapshot.sources[0]?.mismatch, undefined);
     assert.ok(logs.some((l) => l.includes('agree again')));
+  });
+});
+
+void describe('BudgetService reconciliation with the gateway simulator (real HTTP)', () => {
+  void it("marks the gateway when its own spent disagrees with its daily rows, and clears it when it agrees", async () => {
+    const sim = await startSimulator({ port: 0, key: 'rec-key-000000001', history: { seed: 5, now: NOW } });
+    try {
+      const logs: string[] = [];
+      const svc = new BudgetService({
+        adapters: ADAPTERS,
+        http: new HttpClient({ retries: 0, timeoutMs: 2000 }),
+        store: new LedgerStore(await mkdtemp(join(tmpdir(), 'tb-rec-'))),
+        config: () => readConfig((k) => (k === 'sources.gateway.url' ? sim.url : undefined)),
+        key: () => Promise.resolve('rec-key-000000001'),
+        logger: { info: (m) => logs.push(m), warn: (m) => logs.push(`warn ${m}`), error: (m) => logs.push(m) },
+        now: () => NOW,
+      });
+      await svc.refresh('agreeing');
+      assert.equal(svc.snapshot.sources.find((s) => s.id === 'gateway')?.mismatch, undefined);
+
+      sim.setMisreportSpent(2500);
+      const usageBefore = sim.requests.filter((r) => r.path === '/v1/usage').length;
+      await svc.refresh('misreporting');
+      const m = svc.snapshot.sources.find((s) => s.id === 'gateway')?.mismatch;
+      assert.ok(m, 'a mismatch');
+      assert.equal(m.gap, 2500);
+      assert.equal(m.from, sim.data.budget?.period_start);
+      assert.ok(sim.requests.filter((r) => r.path === '/v1/usage').length - usageBefore > 2, 'the period was read again before reporting');
+      assert.ok(logs.some((l) => l.startsWith('warn Allowance gateway: its own total disagrees')));
+
+      sim.setMisreportSpent(0);
+      await svc.refresh('agreeing again');
+      assert.equal(svc.snapshot.sources.find((s) => s.id === 'gateway')?.mismatch, undefined);
+    } finally {
+      await sim.close();
+    }
   });
 });
