@@ -193,6 +193,7 @@ export class BudgetService {
           this.ledger.replaceDays(adapter.id, this.ledger.daysWithData(adapter.id), []);
           delete memory.sync;
           delete memory.lastSuccess;
+          delete memory.mismatch;
           if (adapter.id === 'gateway') this.gatewayBudget = null;
         }
         memory.identity = identity;
@@ -213,11 +214,24 @@ export class BudgetService {
           // A new disagreement: a source that can re-read its span does so once before it is reported.
           if (mismatch && memory.mismatch === undefined && adapter.rereadsFromScratch) {
             this.deps.logger.info(`${adapter.label}: ${mismatchText(mismatch)}; reading its days again before reporting it.`);
+            // What the ledger held, to put back when reading again does not bring the figures closer
+            // (a service that has dropped older days would otherwise take them from the ledger).
+            const held = this.ledger.rows({ source: adapter.id });
+            const heldDays = this.ledger.daysWithData(adapter.id);
             try {
               const again = await fetchWith(undefined);
-              this.ledger.replaceDays(adapter.id, again.days, again.rows);
-              outcome = { ...again, requests: outcome.requests + again.requests };
-              mismatch = this.reconcile(adapter.id, outcome.totals);
+              // Days the second reading has no rows for keep what was held: a service may have dropped
+              // older days (a retention limit), and what was fetched once is not lost.
+              const answered = new Set(again.rows.map((r) => r.date));
+              this.ledger.replaceDays(adapter.id, again.days.filter((d) => answered.has(d) || !heldDays.has(d)), again.rows);
+              const second = this.reconcile(adapter.id, again.totals);
+              if (second === undefined || Math.abs(second.gap) < Math.abs(mismatch.gap)) {
+                outcome = { ...again, requests: outcome.requests + again.requests };
+                mismatch = second;
+              } else {
+                this.ledger.replaceDays(adapter.id, new Set([...heldDays, ...again.days]), held);
+                this.deps.logger.info(`${adapter.label}: reading again did not bring the figures closer; the rows held before are kept.`);
+              }
             } catch (error) {
               this.deps.logger.warn(`${adapter.label}: reading again failed (${error instanceof SourceError ? error.message : 'unexpected failure'}); the first answer stands.`);
             }
@@ -229,10 +243,11 @@ export class BudgetService {
             else this.deps.logger.info(line);
             const { days, ...rest } = mismatch;
             memory.mismatch = { ...rest, ...(days ? { days: [...days] } : {}) };
-          } else {
+          } else if (outcome.totals && outcome.totals.length > 0) {
             if (memory.mismatch) this.deps.logger.info(`${adapter.label}: its own total and the daily rows agree again.`);
             delete memory.mismatch;
           }
+          // A fetch that reports no total (e.g. only the last days were asked for) leaves the last finding as it was.
           memory.sync = outcome.sync;
           memory.lastSuccess = this.now().toISOString();
           delete memory.error;

@@ -92,7 +92,7 @@ void describe('BudgetService reconciliation', () => {
 
     await svc.refresh('second');
     assert.equal(syncs.length, 3, 'a known disagreement is not read again');
-    assert.deepEqual(syncs[2], { fetched: 2 });
+    assert.deepEqual(syncs[2], { fetched: 1 }, 'the second reading changed nothing, so the first answer (and its sync state) stands');
     assert.equal(svc.snapshot.sources[0]?.mismatch?.gap, 150);
   });
 
@@ -141,5 +141,37 @@ void describe('BudgetService reconciliation with the gateway simulator (real HTT
     } finally {
       await sim.close();
     }
+  });
+});
+
+void describe('BudgetService reconciliation across fetches without a total', () => {
+  void it('keeps the last finding while a fetch reports no total, and drops it when the source changes', async () => {
+    let withTotal = true;
+    let identity = 'first';
+    const adapter: SourceAdapter = {
+      id: 'gateway',
+      label: 'Scripted',
+      setting: 'tokenBudget.sources.gateway.url',
+      needsKey: false,
+      isEnabled: () => true,
+      identity: () => identity,
+      fetch: () =>
+        Promise.resolve({
+          days: ['2026-11-01'],
+          rows: [row('2026-11-01', 100)],
+          sync: {},
+          requests: 1,
+          ...(withTotal ? { totals: [{ what: 'w', from: '2026-11-01', to: '2026-11-01', total: 200 }] } : {}),
+        }),
+    };
+    const { svc } = await serviceWith(adapter);
+    await svc.refresh('with a total');
+    assert.equal(svc.snapshot.sources[0]?.mismatch?.gap, 100);
+    withTotal = false;
+    await svc.refresh('without');
+    assert.equal(svc.snapshot.sources[0]?.mismatch?.gap, 100, 'no total this time: the finding stands');
+    identity = 'second';
+    await svc.refresh('another source');
+    assert.equal(svc.snapshot.sources[0]?.mismatch, undefined, 'a changed source starts over');
   });
 });
