@@ -7,9 +7,9 @@ import { SECTION } from './core/config';
 import type { Snapshot } from './core/snapshot';
 import { createLog } from './log';
 import { Keys, isKeyedSource, keySpec } from './secrets';
-import { ADAPTERS } from './sources';
 import { HttpClient } from './sources/http';
-import { activateLocalLogs } from './sources/localLogs/vscode';
+import { createSources, type Sources } from './sources/registry';
+import { startSources } from './sources/vscode';
 import { AlertStore } from './state/alertStore';
 import { BudgetService } from './state/budgetService';
 import { Coordinator } from './state/coordinator';
@@ -34,13 +34,18 @@ export interface TokenBudgetApi {
   refresh(): Promise<void>;
 }
 
+/** The running extension's sources, for `deactivate` to await their stop. */
+let running: Sources | undefined;
+
 export function activate(context: vscode.ExtensionContext): TokenBudgetApi {
   const log = createLog();
+  const sources = createSources();
+  running = sources;
   const keys = new Keys(context.secrets);
   let config = loadConfig();
   const http = new HttpClient({ logger: { debug: (m) => log.debug(m), warn: (m) => log.warn(m) } });
   const service = new BudgetService({
-    adapters: ADAPTERS,
+    adapters: sources.adapters,
     http,
     store: new LedgerStore(context.globalStorageUri.fsPath),
     config: () => config,
@@ -74,9 +79,9 @@ export function activate(context: vscode.ExtensionContext): TokenBudgetApi {
       log.warn(`Could not coordinate the refresh with other windows (${(error as Error).message}); this window fetches on its own.`);
       await service.refresh(reason);
     });
-  // Local agent logs: scan state under global storage, a refresh when the logs change (by the
-  // window that fetches for all), progress in the status bar for long scans.
-  context.subscriptions.push(activateLocalLogs(context, (reason) => coordinator.changed(reason)));
+  // The sources' own files under global storage (the agents' scan state), a refresh when watched
+  // logs change (by the window that fetches for all), progress in the status bar for long scans.
+  context.subscriptions.push(startSources(context, sources, (reason) => coordinator.changed(reason)));
   const alertStore = new AlertStore(context.globalStorageUri.fsPath, {
     // Told like an unreadable ledger: logged, and a warning saying where the file was kept.
     onUnreadable: (notice) => {
@@ -154,6 +159,9 @@ export function activate(context: vscode.ExtensionContext): TokenBudgetApi {
   };
 }
 
-export function deactivate(): void {
-  // Everything is disposed through context.subscriptions.
+/** Everything else is disposed through context.subscriptions; the sources' stop is awaited (the scan worker saves its state). */
+export async function deactivate(): Promise<void> {
+  const sources = running;
+  running = undefined;
+  await sources?.stopAll();
 }

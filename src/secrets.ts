@@ -3,34 +3,31 @@
  * source's environment variable. Keys are never written to settings or logs.
  */
 import * as vscode from 'vscode';
-import type { SourceId } from './core/types';
+import { secretKeyOf } from './sources/descriptor';
+import { KEYED_SOURCES, keyedSourceOf, type KeyedSource } from './sources/registry';
 
-export type KeyedSource = 'gateway' | 'litellm' | 'openrouter' | 'openai' | 'anthropic';
+export { isKeyedSource, type KeyedSource } from './sources/registry';
 
+/** What "Set API Key…" and "Clear API Key…" say about a source's key; derived from its descriptor. */
 export interface KeySpec {
   readonly source: KeyedSource;
   readonly label: string;
   readonly envVar: string;
   readonly secretKey: string;
+  /** The key, as the input box asks for it: "Your LiteLLM virtual key (sk-…)". */
   readonly hint: string;
 }
 
-export const KEY_SPECS: readonly KeySpec[] = [
-  { source: 'gateway', label: 'Allowance gateway', envVar: 'TOKEN_BUDGET_GATEWAY_KEY', secretKey: 'tokenBudget.key.gateway', hint: 'The key your company gateway issued to you' },
-  { source: 'litellm', label: 'LiteLLM proxy', envVar: 'LITELLM_API_KEY', secretKey: 'tokenBudget.key.litellm', hint: 'Your LiteLLM virtual key (sk-…)' },
-  { source: 'openrouter', label: 'OpenRouter', envVar: 'OPENROUTER_API_KEY', secretKey: 'tokenBudget.key.openrouter', hint: 'An OpenRouter API key (sk-or-v1-…)' },
-  { source: 'openai', label: 'OpenAI (Admin)', envVar: 'OPENAI_ADMIN_KEY', secretKey: 'tokenBudget.key.openai', hint: 'An OpenAI Admin key (sk-admin-…)' },
-  { source: 'anthropic', label: 'Anthropic (Admin)', envVar: 'ANTHROPIC_ADMIN_KEY', secretKey: 'tokenBudget.key.anthropic', hint: 'An Anthropic Admin key (sk-ant-admin01-…)' },
-];
-
-export function keySpec(source: KeyedSource): KeySpec {
-  const spec = KEY_SPECS.find((s) => s.source === source);
-  if (!spec) throw new Error(`no key spec for ${source}`);
-  return spec;
+function specOf(d: (typeof KEYED_SOURCES)[number]): KeySpec {
+  const { what, envVar } = d.key;
+  return { source: d.id, label: d.label, envVar, secretKey: secretKeyOf(d), hint: what.charAt(0).toUpperCase() + what.slice(1) };
 }
 
-export function isKeyedSource(id: SourceId): id is KeyedSource {
-  return KEY_SPECS.some((s) => s.source === id);
+/** One per keyed source, in registry order. */
+export const KEY_SPECS: readonly KeySpec[] = KEYED_SOURCES.map(specOf);
+
+export function keySpec(source: KeyedSource): KeySpec {
+  return specOf(keyedSourceOf(source));
 }
 
 export interface ResolvedKey {

@@ -9,10 +9,16 @@
 /** A calendar day, `YYYY-MM-DD`. */
 export type DayKey = string;
 
-/** Identifiers of the data sources (public contract). */
-export type SourceId = 'gateway' | 'litellm' | 'openrouter' | 'openai' | 'anthropic' | 'claudeCode' | 'codex';
+/**
+ * Identifiers of the data sources (public contract), in the order every list shows them. The
+ * source registry (src/sources/registry.ts) has one descriptor per id, and checks it at compile
+ * time; adding a source adds its id here and its line there.
+ */
+const IDS = ['gateway', 'litellm', 'openrouter', 'openai', 'anthropic', 'claudeCode', 'codex'] as const;
 
-export const SOURCE_IDS: readonly SourceId[] = ['gateway', 'litellm', 'openrouter', 'openai', 'anthropic', 'claudeCode', 'codex'];
+export type SourceId = (typeof IDS)[number];
+
+export const SOURCE_IDS: readonly SourceId[] = IDS;
 
 /** The budget year: `start` inclusive, `end` exclusive. */
 export interface BudgetYear {

@@ -61,9 +61,25 @@ import {
 } from './anthropicSchema';
 import { keyedAdapterContext } from './keyedAdapter';
 import { collectPages, CoverageSchema, coverageAfter, daysOf, planProviderFetch, reconcileDay, rowsByModel, SETTLE_MS, sortedIds, utcDayStartIso } from './providerCommon';
+import { defineSource, keyHint, settingKey } from './descriptor';
 import type { KeyedFetchInput, SourceAdapter } from './types';
 
-export const ANTHROPIC_SOURCE_NAME = 'Anthropic Admin';
+export const ANTHROPIC = defineSource({
+  id: 'anthropic',
+  label: 'Anthropic Admin',
+  group: 'provider',
+  settings: { enabled: 'application', baseUrl: 'application', apiKeyIds: 'application', claudeCodeEmail: 'application' },
+  switch: { type: 'toggle', setting: 'enabled' },
+  // "it starts with sk-ant-admin": worded so the HTTP client's key redaction (which masks anything
+  // shaped like `sk-xxxxxx…`) leaves the hint readable in error messages.
+  key: { envVar: 'ANTHROPIC_ADMIN_KEY', what: 'an Anthropic Admin key (it starts with sk-ant-admin)', help: 'Admin keys are made in the Console under Settings → Admin keys (organisation admins only).' },
+  pick: { icon: 'organization', detail: 'An Admin key (sk-ant-admin01-…) and your API key IDs or Claude Code e-mail' },
+  ownFilters: ['apiKeyIds', 'claudeCodeEmail'],
+  carriesAgentTraffic: true,
+  create: () => anthropicAdapter,
+});
+
+export const ANTHROPIC_SOURCE_NAME = ANTHROPIC.label;
 export const ANTHROPIC_VERSION = '2023-06-01';
 export const USAGE_PAGE_LIMIT = 31;
 export const COST_PAGE_LIMIT = 31;
@@ -81,8 +97,7 @@ export const FAST_MODE_BETA = 'fast-mode-2026-02-01';
 /** Marks the row of a model's fast-mode usage: `claude-opus-4-6 (fast)`. */
 export const FAST_MODEL_SUFFIX = ' (fast)';
 
-// Worded so the HTTP client's key redaction (which masks anything shaped like `sk-xxxxxx…`) leaves it readable.
-const ADMIN_KEY_HINT = 'Set an Anthropic Admin key (it starts with sk-ant-admin; Console → Settings → Admin keys) with "Token Budget: Set API Key…" or ANTHROPIC_ADMIN_KEY.';
+const ADMIN_KEY_HINT = keyHint(ANTHROPIC);
 export const STANDARD_KEY_MESSAGE = 'this endpoint needs an Admin key (sk-ant-admin01-…), the key given is a standard API key';
 
 export type AnthropicMode = 'apiKeys' | 'claudeCode' | 'organisation';
@@ -421,15 +436,15 @@ function explainKeyError(error: unknown, key: string): unknown {
   const status = error.details.status;
   return new SourceError(
     'auth',
-    `${ANTHROPIC_SOURCE_NAME}: ${STANDARD_KEY_MESSAGE}${status ? ` (HTTP ${status})` : ''}. Create an Admin key in the Console (Settings → Admin keys; organisation admins only) and set it with "Token Budget: Set API Key…" or ANTHROPIC_ADMIN_KEY.`,
+    `${ANTHROPIC_SOURCE_NAME}: ${STANDARD_KEY_MESSAGE}${status ? ` (HTTP ${status})` : ''}. ${ADMIN_KEY_HINT}`,
     error.details,
   );
 }
 
 export const anthropicAdapter: SourceAdapter = {
-  id: 'anthropic',
-  label: ANTHROPIC_SOURCE_NAME,
-  setting: 'tokenBudget.sources.anthropic.enabled',
+  id: ANTHROPIC.id,
+  label: ANTHROPIC.label,
+  setting: settingKey(ANTHROPIC, 'enabled'),
   needsKey: true,
   isEnabled: (config) => config.sources.anthropic.enabled,
   identity: (config) => {
@@ -438,7 +453,7 @@ export const anthropicAdapter: SourceAdapter = {
   },
   async fetch(context) {
     const a = context.config.sources.anthropic;
-    const start = keyedAdapterContext(context, { name: ANTHROPIC_SOURCE_NAME, url: a.baseUrl, urlSetting: 'tokenBudget.sources.anthropic.baseUrl', keyHint: ADMIN_KEY_HINT, syncSchema: AnthropicSyncSchema });
+    const start = keyedAdapterContext(context, { name: ANTHROPIC_SOURCE_NAME, url: a.baseUrl, urlSetting: settingKey(ANTHROPIC, 'baseUrl'), keyHint: ADMIN_KEY_HINT, syncSchema: AnthropicSyncSchema });
     const result = await fetchAnthropic({ ...start, apiKeyIds: a.apiKeyIds, claudeCodeEmail: a.claudeCodeEmail, sync: start.sync ?? {} });
     return { days: result.days, rows: result.rows, sync: result.sync, note: result.note, requests: result.requests };
   },

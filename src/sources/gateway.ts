@@ -16,9 +16,24 @@ import { extendCoverage, planFetch, type Coverage, type DayRange } from '../core
 import type { DayKey, LedgerRow } from '../core/types';
 import { AllowanceSchema, UsagePageSchema, type Allowance, type UsageDay } from './gatewaySchema';
 import { joinUrl, SourceError } from './http';
-import type { KeyedFetchInput, ServiceTotal } from './types';
+import { defineSource, keyHint, settingKey } from './descriptor';
+import { keyedAdapterContext } from './keyedAdapter';
+import type { KeyedFetchInput, ServiceTotal, SourceAdapter } from './types';
 
-export const GATEWAY_SOURCE_NAME = 'Allowance gateway';
+export const GATEWAY = defineSource({
+  id: 'gateway',
+  label: 'Allowance gateway',
+  group: 'gateway',
+  settings: { url: 'application' },
+  switch: { type: 'url', setting: 'url', example: 'https://ai-gateway.example.com' },
+  key: { envVar: 'TOKEN_BUDGET_GATEWAY_KEY', what: 'the key your company gateway issued to you' },
+  pick: { icon: 'server', detail: "Your company's gateway (protocol v1): URL and the key it issued you" },
+  carriesAgentTraffic: true,
+  create: () => gatewayAdapter,
+});
+
+export const GATEWAY_SOURCE_NAME = GATEWAY.label;
+const URL_SETTING = settingKey(GATEWAY, 'url');
 /** A server that keeps paging past this is treated as broken. */
 export const MAX_PAGES = 60;
 
@@ -164,3 +179,36 @@ export async function fetchGateway(input: GatewayFetchInput): Promise<GatewayFet
   const totals: ServiceTotal[] = span ? [{ what: GATEWAY_TOTAL_WHAT, from: span.from, to: span.to, total: allowance.spent }] : [];
   return { allowance, demo, days, rows, sync: { coverage: extendCoverage(input.sync.coverage, done) }, requests, totals };
 }
+
+export const gatewayAdapter: SourceAdapter = {
+  id: GATEWAY.id,
+  label: GATEWAY.label,
+  setting: URL_SETTING,
+  needsKey: true,
+  // Its sync state is only which days were fetched: without it every day is read again.
+  rereadsFromScratch: true,
+  isEnabled: (config) => config.sources.gateway.url !== '',
+  identity: (config) => config.sources.gateway.url.replace(/\/+$/, ''),
+  async fetch(context) {
+    const start = keyedAdapterContext(context, {
+      name: GATEWAY.label,
+      url: context.config.sources.gateway.url,
+      urlSetting: URL_SETTING,
+      keyHint: keyHint(GATEWAY),
+      syncSchema: GatewaySyncSchema,
+    });
+    const { annualBudget, budgetYearStart } = context.config;
+    const result = await fetchGateway({ ...start, sync: start.sync ?? {}, settings: { annualBudget, budgetYearStart } });
+    const budget = result.allowance.budget;
+    return {
+      days: result.days,
+      rows: result.rows,
+      sync: result.sync,
+      demo: result.demo,
+      user: result.allowance.user,
+      budget: budget ? { amount: budget.amount, periodStart: budget.period_start, periodEnd: budget.period_end } : null,
+      ...(result.totals.length > 0 ? { totals: result.totals } : {}),
+      requests: result.requests,
+    };
+  },
+};

@@ -45,10 +45,23 @@ import {
   type TeamRow,
   type UserInfo,
 } from './litellmSchema';
+import { defineSource, keyHint, settingKey } from './descriptor';
 import type { FetchOutcome, KeyedFetchInput, ServiceTotal, SourceAdapter, SourceLimit } from './types';
 
-export const LITELLM_SOURCE_NAME = 'LiteLLM';
-export const LITELLM_SETTING = 'tokenBudget.sources.litellm.url';
+export const LITELLM = defineSource({
+  id: 'litellm',
+  label: 'LiteLLM proxy',
+  group: 'gateway',
+  settings: { url: 'application' },
+  switch: { type: 'url', setting: 'url', example: 'https://litellm.example.com' },
+  key: { envVar: 'LITELLM_API_KEY', what: 'your LiteLLM virtual key (sk-…)' },
+  pick: { icon: 'server-process', detail: 'Proxy URL and your virtual key (sk-…)' },
+  carriesAgentTraffic: true,
+  create: () => litellmAdapter,
+});
+
+export const LITELLM_SOURCE_NAME = LITELLM.label;
+export const LITELLM_SETTING = settingKey(LITELLM, 'url');
 /** LiteLLM's maximum `page_size` for `/user/daily/activity`. */
 export const PAGE_SIZE = 1000;
 /** A server that keeps paging past this (200 000 rows for one user) is treated as broken. */
@@ -57,7 +70,7 @@ export const UNATTRIBUTED = '(unattributed)';
 /** Roles the proxy lets read every user's rows (others are held to their own user_id). */
 const ADMIN_ROLES = new Set(['proxy_admin', 'proxy_admin_viewer']);
 
-const AUTH_HINT = 'Set your LiteLLM virtual key with "Token Budget: Set API Key…" or the LITELLM_API_KEY environment variable.';
+const AUTH_HINT = keyHint(LITELLM);
 
 export interface LiteLLMSync {
   readonly coverage?: Coverage;
@@ -643,7 +656,7 @@ function sumModels(day: DailySpendData): number {
 }
 
 export const litellmAdapter: SourceAdapter = {
-  id: 'litellm',
+  id: LITELLM.id,
   label: LITELLM_SOURCE_NAME,
   setting: LITELLM_SETTING,
   needsKey: true,

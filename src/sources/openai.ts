@@ -36,15 +36,29 @@ import { defaultErrorMessage, joinUrl, SourceError } from './http';
 import { CompletionsPageSchema, CostsPageSchema, type CompletionsBucket, type CostsBucket, type CostsResult } from './openaiSchema';
 import { keyedAdapterContext } from './keyedAdapter';
 import { collectPages, CoverageSchema, coverageAfter, daysOf, planProviderFetch, reconcileDay, rowsByModel, SETTLE_MS, sortedIds, utcDayOfSeconds, utcDayStartSeconds } from './providerCommon';
+import { defineSource, keyHint, settingKey } from './descriptor';
 import type { KeyedFetchInput, ServiceTotal, SourceAdapter } from './types';
 
-export const OPENAI_SOURCE_NAME = 'OpenAI Admin';
+export const OPENAI = defineSource({
+  id: 'openai',
+  label: 'OpenAI Admin',
+  group: 'provider',
+  settings: { enabled: 'application', baseUrl: 'application', userIds: 'application', apiKeyIds: 'application', projectIds: 'application' },
+  switch: { type: 'toggle', setting: 'enabled' },
+  key: { envVar: 'OPENAI_ADMIN_KEY', what: 'an OpenAI Admin key (sk-admin-…)', help: 'Admin keys are made under Organization settings → Admin keys.' },
+  pick: { icon: 'organization', detail: 'An Admin key (sk-admin-…) and your user or API key IDs' },
+  ownFilters: ['userIds', 'apiKeyIds'],
+  carriesAgentTraffic: true,
+  create: () => openaiAdapter,
+});
+
+export const OPENAI_SOURCE_NAME = OPENAI.label;
 /** `bucket_width=1d`: at most 31 buckets a page. */
 export const USAGE_PAGE_LIMIT = 31;
 /** Costs: "Limit can range between 1 and 180". */
 export const COSTS_PAGE_LIMIT = 180;
 
-const ADMIN_KEY_HINT = 'Set an OpenAI Admin key (sk-admin-…, Organization settings → Admin keys) with "Token Budget: Set API Key…" or OPENAI_ADMIN_KEY.';
+const ADMIN_KEY_HINT = keyHint(OPENAI);
 export const PROJECT_KEY_MESSAGE = 'this endpoint needs an Admin key (sk-admin-…), the key given is a project key';
 
 export const OpenAISyncSchema = v.object({ coverage: v.optional(CoverageSchema) });
@@ -305,15 +319,15 @@ function explainKeyError(error: unknown, key: string, serverSaid: string | undef
   const status = error.details.status;
   return new SourceError(
     'auth',
-    `${OPENAI_SOURCE_NAME}: ${PROJECT_KEY_MESSAGE}${status ? ` (HTTP ${status})` : ''}. Create an Admin key under Organization settings → Admin keys and set it with "Token Budget: Set API Key…" or OPENAI_ADMIN_KEY.`,
+    `${OPENAI_SOURCE_NAME}: ${PROJECT_KEY_MESSAGE}${status ? ` (HTTP ${status})` : ''}. ${ADMIN_KEY_HINT}`,
     error.details,
   );
 }
 
 export const openaiAdapter: SourceAdapter = {
-  id: 'openai',
-  label: OPENAI_SOURCE_NAME,
-  setting: 'tokenBudget.sources.openai.enabled',
+  id: OPENAI.id,
+  label: OPENAI.label,
+  setting: settingKey(OPENAI, 'enabled'),
   needsKey: true,
   // Its sync state is only which days were fetched: without it every day is read again.
   rereadsFromScratch: true,
@@ -324,7 +338,7 @@ export const openaiAdapter: SourceAdapter = {
   },
   async fetch(context) {
     const o = context.config.sources.openai;
-    const start = keyedAdapterContext(context, { name: OPENAI_SOURCE_NAME, url: o.baseUrl, urlSetting: 'tokenBudget.sources.openai.baseUrl', keyHint: ADMIN_KEY_HINT, syncSchema: OpenAISyncSchema });
+    const start = keyedAdapterContext(context, { name: OPENAI_SOURCE_NAME, url: o.baseUrl, urlSetting: settingKey(OPENAI, 'baseUrl'), keyHint: ADMIN_KEY_HINT, syncSchema: OpenAISyncSchema });
     const result = await fetchOpenAI({ ...start, filters: { userIds: o.userIds, apiKeyIds: o.apiKeyIds, projectIds: o.projectIds }, sync: start.sync ?? {} });
     return { days: result.days, rows: result.rows, sync: result.sync, note: result.note, requests: result.requests, ...(result.totals ? { totals: result.totals } : {}) };
   },

@@ -53,10 +53,23 @@ import type { DayKey, LedgerRow } from '../core/types';
 import { joinUrl, SourceError, type HttpClient } from './http';
 import { keyedAdapterContext } from './keyedAdapter';
 import { ActivitySchema, KeySchema, openrouterErrorMessage, type ActivityEntry, type KeyData } from './openrouterSchema';
+import { defineSource, keyHint, settingKey } from './descriptor';
 import type { FetchOutcome, SourceAdapter, SourceLimit } from './types';
 
-export const OPENROUTER_SOURCE_NAME = 'OpenRouter';
-export const OPENROUTER_SETTING = 'tokenBudget.sources.openrouter.enabled';
+export const OPENROUTER = defineSource({
+  id: 'openrouter',
+  label: 'OpenRouter',
+  group: 'gateway',
+  settings: { enabled: 'application', baseUrl: 'application' },
+  switch: { type: 'toggle', setting: 'enabled' },
+  key: { envVar: 'OPENROUTER_API_KEY', what: 'your OpenRouter API key (sk-or-v1-…)', help: 'A normal inference key can read its own usage.' },
+  pick: { icon: 'globe', detail: 'Your OpenRouter API key (sk-or-v1-…)' },
+  carriesAgentTraffic: true,
+  create: () => openrouterAdapter,
+});
+
+export const OPENROUTER_SOURCE_NAME = OPENROUTER.label;
+export const OPENROUTER_SETTING = settingKey(OPENROUTER, 'enabled');
 export const ALL_MODELS = 'openrouter (all models)';
 /** The lumps' model names (core `lumpLabel`: a projection spreads them over their days). */
 export const gapLabel = (from: DayKey, to: DayKey): string => lumpLabel('gap', from, to);
@@ -66,7 +79,7 @@ export const RETAINED_DAYS = 7;
 /** How many completed UTC days `/activity` reports. */
 export const ACTIVITY_DAYS = 30;
 
-const AUTH_HINT = 'Set your OpenRouter API key with "Token Budget: Set API Key…" or the OPENROUTER_API_KEY environment variable (a normal sk-or-v1-… inference key can read its own usage).';
+const AUTH_HINT = keyHint(OPENROUTER);
 /** Below a millionth of a dollar, a difference is float noise. */
 const EPS = 1e-6;
 
@@ -493,14 +506,14 @@ export async function fetchOpenRouter(input: OpenRouterFetchInput): Promise<Open
 }
 
 export const openrouterAdapter: SourceAdapter = {
-  id: 'openrouter',
+  id: OPENROUTER.id,
   label: OPENROUTER_SOURCE_NAME,
   setting: OPENROUTER_SETTING,
   needsKey: true,
   isEnabled: (config) => config.sources.openrouter.enabled,
   identity: (config) => config.sources.openrouter.baseUrl.trim().replace(/\/+$/, ''),
   async fetch(context) {
-    const start = keyedAdapterContext(context, { name: OPENROUTER_SOURCE_NAME, url: context.config.sources.openrouter.baseUrl, urlSetting: 'tokenBudget.sources.openrouter.baseUrl', keyHint: AUTH_HINT, syncSchema: OpenRouterSyncSchema });
+    const start = keyedAdapterContext(context, { name: OPENROUTER_SOURCE_NAME, url: context.config.sources.openrouter.baseUrl, urlSetting: settingKey(OPENROUTER, 'baseUrl'), keyHint: AUTH_HINT, syncSchema: OpenRouterSyncSchema });
     const result = await fetchOpenRouter(start);
     const { key: _key, ...outcome } = result;
     return outcome;

@@ -92,6 +92,24 @@ export interface FetchOutcome {
   readonly requests: number;
 }
 
+/** Long work of a source (a first scan of a large log history), for a progress indicator. */
+export interface SourceProgress {
+  readonly source: SourceId;
+  readonly phase: 'start' | 'progress' | 'end';
+  readonly bytesDone: number;
+  readonly bytesTotal: number;
+}
+
+/** What an adapter's `start` is given by its owner (the extension): all optional, so tests may start bare. */
+export interface SourceStartContext {
+  /** A folder for the source's own files (the extension's global storage); omitted = memory only. */
+  readonly stateDir?: string;
+  /** Asks for a refresh, e.g. when watched logs changed; omitted = no watching, the refresh interval only. */
+  readonly requestRefresh?: (reason: string) => void;
+  /** Progress of long work. */
+  readonly onProgress?: (p: SourceProgress) => void;
+}
+
 export interface SourceAdapter {
   readonly id: SourceId;
   readonly label: string;
@@ -114,4 +132,8 @@ export interface SourceAdapter {
    */
   readonly rereadsFromScratch?: boolean;
   fetch(context: FetchContext): Promise<FetchOutcome>;
+  /** Called by the adapter's owner before the first fetch (watchers, state files). */
+  start?(context: SourceStartContext): void;
+  /** Called by the owner when it lets go (deactivation): resolves once the adapter has saved and let go. */
+  stop?(): Promise<void>;
 }

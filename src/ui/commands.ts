@@ -3,10 +3,25 @@ import * as vscode from 'vscode';
 import { loadConfig } from '../config';
 import { SECTION } from '../core/config';
 import type { Snapshot } from '../core/snapshot';
-import { ADAPTERS } from '../sources';
+import { switchedOn, switchKey } from '../sources/descriptor';
 import { parseSourceUrl, SourceError } from '../sources/http';
+import { isKeyedSource, keyedSourceOf } from '../sources/registry';
 import { KEY_SPECS, keySpec, type KeyedSource, type Keys } from '../secrets';
-import { budgetLevel, budgetSetMessage, CONFIGURE_SOURCE, keyClearedMessage, keySavedNotice, readAmount, refreshNotice, SET_API_KEY, SHOW_LOG } from './commandsModel';
+import {
+  agentLogsOnMessage,
+  budgetLevel,
+  budgetSetMessage,
+  CONFIGURE_SOURCE,
+  keyClearedMessage,
+  keySavedNotice,
+  ownFilterAdvice,
+  readAmount,
+  refreshNotice,
+  SET_API_KEY,
+  SHOW_LOG,
+  sourceChoices,
+  switchOf,
+} from './commandsModel';
 
 export interface CommandDeps {
   readonly keys: Keys;
@@ -33,35 +48,6 @@ async function pickSource(keys: Keys, placeHolder: string, onlyStored = false): 
   }
   return (await vscode.window.showQuickPick(choices, { placeHolder, ignoreFocusOut: true }))?.source;
 }
-
-type SourceChoice = vscode.QuickPickItem &
-  (
-    | { id: 'gateway' | 'litellm'; type: 'url'; setting: string; example: string }
-    | { id: 'openrouter' | 'openai' | 'anthropic'; type: 'toggle'; setting: string }
-    | { id: 'claudeCode' | 'codex'; type: 'local'; setting: string }
-    | { id: 'settings'; type: 'settings' }
-  );
-
-const SOURCE_CHOICES: SourceChoice[] = [
-  { id: 'gateway', type: 'url', setting: 'sources.gateway.url', example: 'https://ai-gateway.example.com', label: '$(server) Allowance gateway', detail: "Your company's gateway (protocol v1): URL and the key it issued you" },
-  { id: 'litellm', type: 'url', setting: 'sources.litellm.url', example: 'https://litellm.example.com', label: '$(server-process) LiteLLM proxy', detail: 'Proxy URL and your virtual key (sk-…)' },
-  { id: 'openrouter', type: 'toggle', setting: 'sources.openrouter.enabled', label: '$(globe) OpenRouter', detail: 'Your OpenRouter API key (sk-or-v1-…)' },
-  { id: 'openai', type: 'toggle', setting: 'sources.openai.enabled', label: '$(organization) OpenAI Admin usage API', detail: 'An Admin key (sk-admin-…) and your user or API key IDs' },
-  { id: 'anthropic', type: 'toggle', setting: 'sources.anthropic.enabled', label: '$(organization) Anthropic Admin usage API', detail: 'An Admin key (sk-ant-admin01-…) and your API key IDs or Claude Code e-mail' },
-  { id: 'claudeCode', type: 'local', setting: 'sources.claudeCode.enabled', label: '$(terminal) Claude Code logs on this machine', detail: 'No key: reads ~/.claude / ~/.config/claude' },
-  { id: 'codex', type: 'local', setting: 'sources.codex.enabled', label: '$(terminal) Codex CLI logs on this machine', detail: 'No key: reads ~/.codex' },
-  { id: 'settings', type: 'settings', label: '$(gear) Open all Token Budget settings', detail: 'Budget, workdays, filters, alerts' },
-];
-
-type SwitchChoice = Extract<SourceChoice, { type: 'url' | 'toggle' }>;
-
-/** The entry of a keyed source: how it is switched on (its URL or its `enabled` flag). */
-function switchOf(source: KeyedSource): SwitchChoice | undefined {
-  return SOURCE_CHOICES.find((c): c is SwitchChoice => c.id === source && (c.type === 'url' || c.type === 'toggle'));
-}
-
-/** "$(server) Allowance gateway" → "Allowance gateway". */
-const plainLabel = (choice: SourceChoice) => choice.label.replace(/^\$\([^)]*\)\s*/, '');
 
 async function askUrl(section: vscode.WorkspaceConfiguration, setting: string, what: string, example: string): Promise<string | undefined> {
   const url = await vscode.window.showInputBox({
@@ -114,7 +100,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
 
     // With (source) it asks only for the key; with (source, key), from a walkthrough or a test, it stores it directly.
     vscode.commands.registerCommand('tokenBudget.setApiKey', async (preset?: unknown, presetKey?: unknown) => {
-      const source = KEY_SPECS.some((s) => s.source === preset) ? (preset as KeyedSource) : await pickSource(keys, 'Which source is the key for?');
+      const source = isKeyedSource(preset) ? preset : await pickSource(keys, 'Which source is the key for?');
       if (!source) return;
       const spec = keySpec(source);
       const key = typeof presetKey === 'string' && presetKey.trim() !== '' ? presetKey : await vscode.window.showInputBox({
@@ -127,9 +113,10 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       if (key === undefined) return;
       await keys.set(source, key);
       log.info(`Key for ${spec.label} saved in secret storage.`);
-      const how = switchOf(source);
+      const descriptor = keyedSourceOf(source);
+      const how = switchOf(descriptor);
       // The settings the fetch itself reads (user level only for these; src/config.ts).
-      const on = ADAPTERS.find((a) => a.id === source)?.isEnabled(loadConfig()) ?? true;
+      const on = switchedOn(descriptor, loadConfig());
       const notice = keySavedNotice(spec.label, on, how);
       if (!notice.action || !how) {
         void vscode.window.showInformationMessage(notice.message);
@@ -142,7 +129,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         try {
           const section = vscode.workspace.getConfiguration(SECTION);
           if (how.type === 'url') {
-            const url = await askUrl(section, how.setting, plainLabel(how), how.example);
+            const url = await askUrl(section, how.setting, spec.label, how.example ?? '');
             if (!url) return; // cancelled, or left empty: still off
             await section.update(how.setting, url, vscode.ConfigurationTarget.Global);
           } else {
@@ -162,7 +149,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     }),
 
     vscode.commands.registerCommand('tokenBudget.clearApiKey', async (preset?: unknown) => {
-      const source = KEY_SPECS.some((s) => s.source === preset) ? (preset as KeyedSource) : await pickSource(keys, 'Clear the stored key of which source?', true);
+      const source = isKeyedSource(preset) ? preset : await pickSource(keys, 'Clear the stored key of which source?', true);
       if (!source) return;
       await keys.clear(source);
       const spec = keySpec(source);
@@ -203,33 +190,33 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     }),
 
     vscode.commands.registerCommand('tokenBudget.configure', async () => {
-      const choice = await vscode.window.showQuickPick(SOURCE_CHOICES, { placeHolder: 'Where is your AI spend metered?', ignoreFocusOut: true, matchOnDetail: true });
+      const choice = await vscode.window.showQuickPick(sourceChoices(), { placeHolder: 'Where is your AI spend metered?', ignoreFocusOut: true, matchOnDetail: true });
       if (!choice) return;
       const section = vscode.workspace.getConfiguration(SECTION);
-      if (choice.id === 'settings') {
+      const source = choice.source;
+      if (!source) {
         await vscode.commands.executeCommand('workbench.action.openSettings', '@ext:token-budget.token-budget');
         return;
       }
-      if (choice.type === 'url') {
-        const url = await askUrl(section, choice.setting, plainLabel(choice), choice.example);
+      const setting = switchKey(source).replace(/^tokenBudget\./, '');
+      if (source.switch.type === 'url') {
+        const url = await askUrl(section, setting, source.label, source.switch.example);
         if (url === undefined) return;
-        await section.update(choice.setting, url, vscode.ConfigurationTarget.Global);
+        await section.update(setting, url, vscode.ConfigurationTarget.Global);
         if (url === '') return;
-      } else if (choice.type === 'toggle') {
-        await section.update(choice.setting, true, vscode.ConfigurationTarget.Global);
+      } else if (source.switch.type === 'toggle') {
+        await section.update(setting, true, vscode.ConfigurationTarget.Global);
       } else {
-        await section.update(choice.setting, 'on', vscode.ConfigurationTarget.Global);
-        void vscode.window.showInformationMessage(`Token Budget: reading local ${choice.id === 'claudeCode' ? 'Claude Code' : 'Codex'} logs on this machine.`);
+        await section.update(setting, 'on', vscode.ConfigurationTarget.Global);
+        void vscode.window.showInformationMessage(agentLogsOnMessage(source.label));
         return;
       }
-      if (!(await keys.get(choice.id))) {
-        await vscode.commands.executeCommand('tokenBudget.setApiKey', choice.id);
+      if (isKeyedSource(source.id) && !(await keys.get(source.id))) {
+        await vscode.commands.executeCommand('tokenBudget.setApiKey', source.id);
       }
-      if (choice.id === 'openai' || choice.id === 'anthropic') {
-        void vscode.window.showInformationMessage(
-          `Token Budget: to count only your own usage, set ${choice.id === 'openai' ? 'tokenBudget.sources.openai.userIds or .apiKeyIds' : 'tokenBudget.sources.anthropic.apiKeyIds or .claudeCodeEmail'}; without a filter the numbers are the whole organisation's.`,
-          'Open Settings',
-        ).then((pick) => pick && vscode.commands.executeCommand('workbench.action.openSettings', `tokenBudget.sources.${choice.id}`));
+      const advice = ownFilterAdvice(source);
+      if (advice) {
+        void vscode.window.showInformationMessage(advice, 'Open Settings').then((pick) => pick && vscode.commands.executeCommand('workbench.action.openSettings', `tokenBudget.sources.${source.id}`));
       }
     }),
   ];

@@ -5,6 +5,8 @@
 import { formatUsd } from '../core/format';
 import type { Snapshot, SourceStatus } from '../core/snapshot';
 import type { SourceId } from '../core/types';
+import { settingKey, type SourceDescriptor } from '../sources/descriptor';
+import { SOURCES } from '../sources/registry';
 
 /** The largest annual budget accepted: a larger one is a typo (a few zeros too many), not an allowance. */
 export const MAX_ANNUAL_BUDGET = 1_000_000_000;
@@ -101,6 +103,40 @@ export function budgetSetMessage(amount: number, level: SettingsLevel): string {
 export interface SourceSwitch {
   readonly type: 'url' | 'toggle';
   readonly setting: string;
+}
+
+/** The switch of a source that has a key, from its descriptor (none for an `auto` | `on` | `off` source). */
+export function switchOf(source: Pick<SourceDescriptor, 'id' | 'switch'>): (SourceSwitch & { readonly example?: string }) | undefined {
+  const how = source.switch;
+  if (how.type === 'tristate') return undefined;
+  return { type: how.type, setting: `sources.${source.id}.${how.setting}`, ...(how.type === 'url' ? { example: how.example } : {}) };
+}
+
+/** One entry of "Configure a Source…": a registered source, or all the settings. */
+export type SourceChoice = { readonly label: string; readonly detail: string } & ({ readonly source: SourceDescriptor } | { readonly source?: undefined });
+
+/** "Configure a Source…": every registered source in registry order (its codicon, its label, what it needs), then all settings. */
+export function sourceChoices(): SourceChoice[] {
+  return [
+    ...SOURCES.map((source) => ({ source, label: `$(${source.pick.icon}) ${source.label}`, detail: source.pick.detail })),
+    { label: '$(gear) Open all Token Budget settings', detail: 'Budget, workdays, filters, alerts' },
+  ];
+}
+
+/** What "Configure a Source…" says once a source read from this machine's logs is on. */
+export function agentLogsOnMessage(label: string): string {
+  return `Token Budget: ${label} is on: reading its logs on this machine.`;
+}
+
+/**
+ * What "Configure a Source…" says once a source is on whose numbers are the whole organisation's
+ * unless its filters name the user's own (OpenAI, Anthropic); nothing for other sources.
+ */
+export function ownFilterAdvice(source: Pick<SourceDescriptor, 'id' | 'ownFilters'>): string | undefined {
+  const [first, ...rest] = source.ownFilters ?? [];
+  if (first === undefined) return undefined;
+  const names = [settingKey(source, first), ...rest.map((name) => `.${name}`)].join(' or ');
+  return `Token Budget: to count only your own usage, set ${names}; without a filter the numbers are the whole organisation's.`;
 }
 
 export const TURN_ON = 'Turn On';

@@ -8,8 +8,9 @@
  * - Codex: the `paths` setting, else every root in `CODEX_HOME` (comma list), else `~/.codex`.
  *   Scanned: `sessions/` and `archived_sessions/`; a root with neither is scanned itself.
  *
- * `auto` (the default) is on only when no network source is configured, so gateway traffic is not
- * counted twice, and only when one of the roots exists on this machine.
+ * `auto` (the default) is on only when no network source that may carry the agents' traffic is
+ * configured (src/sources/registry.ts), so gateway traffic is not counted twice, and only when one
+ * of the roots exists on this machine.
  */
 import { existsSync, statSync } from 'node:fs';
 import os from 'node:os';
@@ -80,12 +81,6 @@ export function configuredPaths(source: LocalSourceId, config: TokenBudgetConfig
   return config.sources[source].paths;
 }
 
-/** True when a network source is configured (then `auto` keeps the local sources off). */
-export function networkSourceConfigured(config: TokenBudgetConfig): boolean {
-  const s = config.sources;
-  return s.gateway.url !== '' || s.litellm.url !== '' || s.openrouter.enabled || s.openai.enabled || s.anthropic.enabled;
-}
-
 const EXISTS_TTL_MS = 30_000;
 const existsCache = new Map<string, { at: number; value: boolean }>();
 
@@ -99,11 +94,14 @@ export function logsPresent(source: LocalSourceId, roots: readonly string[], now
   return value;
 }
 
-/** The contract: `on`, `off`, or `auto` = on only when no network source is configured and the logs exist here. */
-export function localSourceEnabled(source: LocalSourceId, config: TokenBudgetConfig, env: Env = process.env, home: string = os.homedir()): boolean {
+/**
+ * The contract: `on`, `off`, or `auto` = on only when no network source is configured (`network`:
+ * the registry's `networkSourceConfigured`) and the logs exist here.
+ */
+export function localSourceEnabled(source: LocalSourceId, config: TokenBudgetConfig, network: boolean, env: Env = process.env, home: string = os.homedir()): boolean {
   const mode = config.sources[source].enabled;
   if (mode === 'on') return true;
   if (mode === 'off') return false;
-  if (networkSourceConfigured(config)) return false;
+  if (network) return false;
   return logsPresent(source, candidateRoots(source, configuredPaths(source, config), env, home));
 }

@@ -5,10 +5,11 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { readConfig } from '../../../src/core/config';
 import { HttpClient, SourceError } from '../../../src/sources/http';
-import { ADAPTERS } from '../../../src/sources';
-import { claudeCodeAdapter, codexAdapter, configureLocalLogs, stateFileOf } from '../../../src/sources/localLogs/adapter';
+import { stateFileOf } from '../../../src/sources/localLogs/adapter';
 import { CODEX_ASSUMED_LABEL } from '../../../src/sources/localLogs/codex';
 import { InProcessRunner } from '../../../src/sources/localLogs/runner';
+import { createSources, type Sources } from '../../../src/sources/registry';
+import type { SourceAdapter } from '../../../src/sources/types';
 import { BudgetService } from '../../../src/state/budgetService';
 import { LedgerStore } from '../../../src/state/ledgerStore';
 import { claudeAssistantLine as assistant, CLAUDE_MODELS, codexTokenCountLine, codexTurnContextLine } from '../../fakes/agentLogs';
@@ -18,18 +19,26 @@ const today = new Date();
 const iso = (daysAgo: number) => new Date(today.getTime() - daysAgo * 86_400_000).toISOString();
 const U = { input: 10, output: 900, cacheRead: 60_000, write5m: 3_000 };
 
-let handle: { dispose(): Promise<void> } | undefined;
-after(async () => handle?.dispose());
+let sources: Sources | undefined;
+after(async () => sources?.stopAll());
 
-function setup(home: string, stateDir?: string) {
-  void handle?.dispose();
-  handle = configureLocalLogs({ env: {}, home, runner: new InProcessRunner({ saveIntervalMs: 0 }), ...(stateDir ? { stateDir } : {}) });
+/** A set of adapters whose agents' logs are under `home`, started with `stateDir` when given. */
+function setup(home: string, stateDir?: string): { claudeCodeAdapter: SourceAdapter; codexAdapter: SourceAdapter } {
+  void sources?.stopAll();
+  sources = createSources({ agentLogs: { env: {}, home, runner: () => new InProcessRunner({ saveIntervalMs: 0 }) } });
+  if (stateDir) sources.start({ stateDir });
+  const adapter = (id: string) => {
+    const found = sources?.adapters.find((a) => a.id === id);
+    assert.ok(found, id);
+    return found;
+  };
+  return { claudeCodeAdapter: adapter('claudeCode'), codexAdapter: adapter('codex') };
 }
 
 function service(settings: Record<string, unknown> = {}) {
   const dir = tempHome('tb-ledger-');
   return new BudgetService({
-    adapters: ADAPTERS,
+    adapters: sources?.adapters ?? [],
     http: new HttpClient({ retries: 0 }),
     store: new LedgerStore(dir),
     config: () => readConfig((k) => ({ annualBudget: 1000, ...settings })[k]),
@@ -40,11 +49,11 @@ function service(settings: Record<string, unknown> = {}) {
 
 void describe('local-log sources', () => {
   void it('are registered last, need no key, and are on by default (auto) where the logs are', () => {
-    assert.deepEqual(ADAPTERS.slice(-2).map((a) => a.id), ['claudeCode', 'codex']);
-    assert.equal(claudeCodeAdapter.needsKey, false);
     const home = tempHome();
     write(claudeFile(home, 'p/a.jsonl'), []);
-    setup(home);
+    const { claudeCodeAdapter, codexAdapter } = setup(home);
+    assert.deepEqual(sources?.adapters.slice(-2).map((a) => a.id), ['claudeCode', 'codex']);
+    assert.equal(claudeCodeAdapter.needsKey, false);
     const config = readConfig(() => undefined);
     assert.equal(claudeCodeAdapter.isEnabled(config), true);
     assert.equal(codexAdapter.isEnabled(config), false);
@@ -78,7 +87,7 @@ void describe('local-log sources', () => {
 
   void it('"on" beside a network source: read as an estimate, kept in the ledger, not added to the spend', async () => {
     const home = tempHome();
-    setup(home);
+    const { claudeCodeAdapter } = setup(home);
     write(claudeFile(home, 'p/a.jsonl'), [assistant({ timestamp: iso(1), messageId: 'm1', requestId: 'r1', model: CLAUDE_MODELS.sonnet, usage: U })]);
     const network = { 'sources.openrouter.enabled': true };
     assert.equal(claudeCodeAdapter.estimateOnly?.(readConfig((k) => ({ ...network, 'sources.claudeCode.enabled': 'on' })[k])), true);
@@ -108,8 +117,77 @@ void describe('local-log sources', () => {
 
   void it('"on" with no logs anywhere is an error that says where it looked', async () => {
     const home = tempHome();
-    setup(home);
+    const { claudeCodeAdapter } = setup(home);
     const config = readConfig((k) => ({ 'sources.claudeCode.enabled': 'on' })[k]);
     await assert.rejects(claudeCodeAdapter.fetch({ config, http: new HttpClient(), key: undefined, today: '2026-11-20', utcToday: '2026-11-20', yearStart: '2026-01-01', sync: undefined }), (e: unknown) => e instanceof SourceError && /no logs found/.test(e.message) && e.message.includes(path.join(home, '.claude', 'projects')));
+  });
+});
+
+void describe('local-log sources: start and stop', () => {
+  const context = (config: ReturnType<typeof readConfig>) => ({ config, http: new HttpClient(), key: undefined, today: '2026-11-20', utcToday: '2026-11-20', yearStart: '2026-01-01', sync: undefined });
+
+  void it('every agent shares one runner, made on the first scan; stopAll lets it go once, and a later scan makes another', async () => {
+    const home = tempHome();
+    write(claudeFile(home, 'p/a.jsonl'), [assistant({ timestamp: iso(1), messageId: 'm1', requestId: 'r1', model: CLAUDE_MODELS.sonnet, usage: U })]);
+    write(codexFile(home, 'sessions/x/rollout-1.jsonl'), [codexTurnContextLine(iso(1), null), codexTokenCountLine(iso(1), { input: 50, cached: 0, output: 3, reasoning: 0 }, { input: 50, cached: 0, output: 3, reasoning: 0 })]);
+    const made: string[] = [];
+    let disposed = 0;
+    const set = createSources({
+      agentLogs: {
+        env: {},
+        home,
+        runner: (stateDir) => {
+          made.push(stateDir ?? '(memory)');
+          const runner = new InProcessRunner({ saveIntervalMs: 0 });
+          return { scan: (r, p) => runner.scan(r, p), flush: () => runner.flush(), dispose: () => ((disposed += 1), runner.dispose()) };
+        },
+      },
+    });
+    const stateDir = tempHome('tb-state-');
+    set.start({ stateDir });
+    const config = readConfig(() => undefined);
+    for (const id of ['claudeCode', 'codex']) await set.adapters.find((a) => a.id === id)?.fetch(context(config));
+    assert.deepEqual(made, [stateDir], 'one runner for both agents, told where the state goes');
+    await Promise.all([set.stopAll(), set.stopAll()]);
+    assert.equal(disposed, 1);
+    await set.stopAll();
+    assert.equal(disposed, 1, 'stopping again does nothing');
+    await set.adapters.find((a) => a.id === 'claudeCode')?.fetch(context(config));
+    assert.equal(made.length, 2, 'a scan after the stop makes a runner again (memory only now)');
+    assert.equal(made[1], '(memory)');
+    await set.stopAll();
+    assert.equal(disposed, 2, 'and the next stop lets that one go');
+  });
+
+  void it('started with requestRefresh, a log written after a scan asks for a refresh; stopped, it watches no more', async () => {
+    const home = tempHome();
+    const file = claudeFile(home, 'p/a.jsonl');
+    write(file, [assistant({ timestamp: iso(1), messageId: 'm1', requestId: 'r1', model: CLAUDE_MODELS.sonnet, usage: U })]);
+    const set = createSources({ agentLogs: { env: {}, home, runner: () => new InProcessRunner({ saveIntervalMs: 0 }), watcher: { debounceMs: 20, minIntervalMs: 0, recursive: false } } });
+    const reasons: string[] = [];
+    let changed: () => void = () => {};
+    // The watcher keeps nothing alive (persistent: false): this timer does, failing after 20 s.
+    let timer: NodeJS.Timeout | undefined;
+    const asked = new Promise<void>((resolve, reject) => {
+      changed = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      timer = setTimeout(() => reject(new Error('no refresh asked for within 20 s')), 20_000);
+    });
+    set.start({
+      requestRefresh: (reason) => {
+        reasons.push(reason);
+        changed();
+      },
+    });
+    await set.adapters.find((a) => a.id === 'claudeCode')?.fetch(context(readConfig(() => undefined)));
+    write(file, [assistant({ timestamp: iso(0), messageId: 'm2', requestId: 'r2', model: CLAUDE_MODELS.sonnet, usage: U })]);
+    await asked;
+    assert.deepEqual(reasons, ['local logs changed (claudeCode)']);
+    await set.stopAll();
+    write(file, [assistant({ timestamp: iso(0), messageId: 'm3', requestId: 'r3', model: CLAUDE_MODELS.sonnet, usage: U })]);
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(reasons.length, 1, 'no refresh asked for after the stop');
   });
 });

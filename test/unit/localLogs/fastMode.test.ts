@@ -5,10 +5,10 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { readConfig } from '../../../src/core/config';
 import { HttpClient } from '../../../src/sources/http';
-import { claudeCodeAdapter, configureLocalLogs } from '../../../src/sources/localLogs/adapter';
 import { parseClaudeLine, parseClaudeLineSlow } from '../../../src/sources/localLogs/claude';
 import { InProcessRunner } from '../../../src/sources/localLogs/runner';
 import { Scanner } from '../../../src/sources/localLogs/scanner';
+import { createSources } from '../../../src/sources/registry';
 import { claudeAssistantLine as assistant, CLAUDE_MODELS, type ClaudeUsage } from '../../fakes/agentLogs';
 import { claudeCost, claudeFile, close, Session, tempHome, totals, write } from './helpers';
 
@@ -128,8 +128,10 @@ void describe('Claude Code fast mode', () => {
   void it('the source note says which models are priced at standard rates for want of a multiplier', async () => {
     const home = tempHome('tb-fast-');
     write(claudeFile(home, 'p/a.jsonl'), [assistant({ timestamp: new Date().toISOString(), messageId: 'msg_1', requestId: 'req_1', model: CLAUDE_MODELS.sonnet, usage: { ...U, speed: 'fast' } })]);
-    const handle = configureLocalLogs({ env: {}, home, runner: new InProcessRunner() });
-    after(() => handle.dispose());
+    const sources = createSources({ agentLogs: { env: {}, home, runner: () => new InProcessRunner() } });
+    after(() => sources.stopAll());
+    const claudeCodeAdapter = sources.adapters.find((a) => a.id === 'claudeCode');
+    assert.ok(claudeCodeAdapter);
     const today = new Date().toISOString().slice(0, 10);
     const out = await claudeCodeAdapter.fetch({ config: readConfig(() => undefined), http: new HttpClient({ retries: 0 }), key: undefined, today, utcToday: today, yearStart: `${today.slice(0, 4)}-01-01`, sync: undefined });
     assert.match(out.note ?? '', new RegExp(`Fast-mode requests of ${CLAUDE_MODELS.sonnet} are priced at standard rates`));

@@ -3,7 +3,8 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { readConfig } from '../../../src/core/config';
-import { candidateRoots, localSourceEnabled, networkSourceConfigured, scanDirs } from '../../../src/sources/localLogs/paths';
+import { candidateRoots, localSourceEnabled, scanDirs } from '../../../src/sources/localLogs/paths';
+import { networkSourceConfigured } from '../../../src/sources/registry';
 import { tempHome } from './helpers';
 
 const config = (settings: Record<string, unknown> = {}) => readConfig((k) => settings[k]);
@@ -41,14 +42,16 @@ void describe('log locations', () => {
     const home = tempHome();
     mkdirSync(path.join(home, '.claude', 'projects'), { recursive: true });
     const env = {};
-    assert.equal(localSourceEnabled('claudeCode', config(), env, home), true);
-    assert.equal(localSourceEnabled('codex', config(), env, home), false, 'no ~/.codex here');
+    const enabled = (source: 'claudeCode' | 'codex', c: ReturnType<typeof config>) => localSourceEnabled(source, c, networkSourceConfigured(c), env, home);
+    assert.equal(enabled('claudeCode', config()), true);
+    assert.equal(enabled('codex', config()), false, 'no ~/.codex here');
     for (const network of [{ 'sources.gateway.url': 'https://gw.example.com' }, { 'sources.litellm.url': 'https://l.example.com' }, { 'sources.openrouter.enabled': true }, { 'sources.openai.enabled': true }, { 'sources.anthropic.enabled': true }]) {
       assert.equal(networkSourceConfigured(config(network)), true);
-      assert.equal(localSourceEnabled('claudeCode', config(network), env, home), false, JSON.stringify(network));
-      assert.equal(localSourceEnabled('claudeCode', config({ ...network, 'sources.claudeCode.enabled': 'on' }), env, home), true);
+      assert.equal(enabled('claudeCode', config(network)), false, JSON.stringify(network));
+      assert.equal(enabled('claudeCode', config({ ...network, 'sources.claudeCode.enabled': 'on' })), true);
     }
-    assert.equal(localSourceEnabled('claudeCode', config({ 'sources.claudeCode.enabled': 'off' }), env, home), false);
-    assert.equal(localSourceEnabled('codex', config({ 'sources.codex.enabled': 'on' }), env, home), true);
+    assert.equal(networkSourceConfigured(config({ 'sources.claudeCode.enabled': 'on', 'sources.openai.baseUrl': 'https://api.openai.com/v1' })), false, 'an agent, or a provider that is off, is no network source');
+    assert.equal(enabled('claudeCode', config({ 'sources.claudeCode.enabled': 'off' })), false);
+    assert.equal(enabled('codex', config({ 'sources.codex.enabled': 'on' })), true);
   });
 });

@@ -275,7 +275,7 @@ void describe('Anthropic Admin source over real HTTP: failures', () => {
     await assert.rejects(fetchAnthropic(input({ key: 'sk-ant-admin01-wrong-000000000000' })), (e: SourceError) => {
       assert.equal(e.kind, 'auth');
       assert.match(e.message, /HTTP 401: "authentication_error: invalid x-api-key"/);
-      assert.match(e.message, /Anthropic Admin key \(it starts with sk-ant-admin;/);
+      assert.match(e.message, /Set an Anthropic Admin key \(it starts with sk-ant-admin\) with "Token Budget: Set API Key…" or the ANTHROPIC_ADMIN_KEY environment variable\./, 'the hint survives redaction');
       return true;
     });
     fake.setFault({ kind: 'status', status: 403, message: 'This API key does not have permission to use the Admin API' });
