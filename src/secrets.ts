@@ -3,32 +3,9 @@
  * source's environment variable. Keys are never written to settings or logs.
  */
 import * as vscode from 'vscode';
-import { secretKeyOf } from './sources/descriptor';
-import { KEYED_SOURCES, keyedSourceOf, type KeyedSource } from './sources/registry';
+import { keySpec, KEY_SPECS, type KeyedSource } from './sources/registry';
 
-export { isKeyedSource, type KeyedSource } from './sources/registry';
-
-/** What "Set API Key…" and "Clear API Key…" say about a source's key; derived from its descriptor. */
-export interface KeySpec {
-  readonly source: KeyedSource;
-  readonly label: string;
-  readonly envVar: string;
-  readonly secretKey: string;
-  /** The key, as the input box asks for it: "Your LiteLLM virtual key (sk-…)". */
-  readonly hint: string;
-}
-
-function specOf(d: (typeof KEYED_SOURCES)[number]): KeySpec {
-  const { what, envVar } = d.key;
-  return { source: d.id, label: d.label, envVar, secretKey: secretKeyOf(d), hint: what.charAt(0).toUpperCase() + what.slice(1) };
-}
-
-/** One per keyed source, in registry order. */
-export const KEY_SPECS: readonly KeySpec[] = KEYED_SOURCES.map(specOf);
-
-export function keySpec(source: KeyedSource): KeySpec {
-  return specOf(keyedSourceOf(source));
-}
+export { isKeyedSource, keySpec, KEY_SPECS, type KeyedSource, type KeyEntry as KeySpec } from './sources/registry';
 
 export interface ResolvedKey {
   readonly key: string;

@@ -10,7 +10,7 @@
 import type { TokenBudgetConfig } from '../core/config';
 import type { SourceId } from '../core/types';
 import { ANTHROPIC } from './anthropic';
-import { switchedOn, type KeySpec, type SourceDescriptor } from './descriptor';
+import { secretKeyOf, switchedOn, type KeySpec, type SourceDescriptor } from './descriptor';
 import { GATEWAY } from './gateway';
 import { LITELLM } from './litellm';
 import { AgentLogs, type AgentLogsOptions } from './localLogs/adapter';
@@ -59,6 +59,29 @@ export function keyedSourceOf(id: KeyedSource): KeyedDescriptor {
   const found = KEYED_SOURCES.find((d) => d.id === id);
   if (!found) throw new Error(`no keyed source ${id}`);
   return found;
+}
+
+/** What "Set API Key…" and "Clear API Key…" show and use for a source's key. */
+export interface KeyEntry {
+  readonly source: KeyedSource;
+  readonly label: string;
+  readonly envVar: string;
+  /** Where SecretStorage keeps it: `tokenBudget.key.<id>`. */
+  readonly secretKey: string;
+  /** The key, as the input box asks for it: "Your LiteLLM virtual key (sk-…)". */
+  readonly hint: string;
+}
+
+function keyEntryOf(d: KeyedDescriptor): KeyEntry {
+  const { what, envVar } = d.key;
+  return { source: d.id, label: d.label, envVar, secretKey: secretKeyOf(d), hint: what.charAt(0).toUpperCase() + what.slice(1) };
+}
+
+/** One per keyed source, in registry order: the "Set API Key…" list. */
+export const KEY_SPECS: readonly KeyEntry[] = KEYED_SOURCES.map(keyEntryOf);
+
+export function keySpec(source: KeyedSource): KeyEntry {
+  return keyEntryOf(keyedSourceOf(source));
 }
 
 /** True when a source that may carry the coding agents' traffic is on: agent logs on `auto` then stay off, and logs turned `on` are an estimate beside it. */

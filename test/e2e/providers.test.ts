@@ -114,7 +114,7 @@ const percentOf = (text: string): number => Number(/(\d+)%/.exec(text)?.[1]);
       const queries = fake.requests.filter((r) => r.path === '/user/daily/activity').map((r) => r.query);
       assert.ok(queries.length > 0 && queries.every((q) => q['user_id'] === 'alice'), 'the own user_id is sent');
       const tip = await hoverTooltip(page, statusBarItem(page, { id: ITEM_ID }));
-      assert.match(tip, /LiteLLM: ok/);
+      assert.match(tip, /LiteLLM proxy: ok/);
       assert.match(tip, /this month: \$250\.00 of \$1,000\.00, resets on/);
       const frame = await openDashboard(page);
       assert.ok(Math.abs((await kpi(frame, 'spent')) - expectedSpent) < 0.006, `spent ${await kpi(frame, 'spent')} vs ${expectedSpent}`);

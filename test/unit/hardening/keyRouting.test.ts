@@ -15,6 +15,8 @@ import * as v from 'valibot';
 import { readConfig } from '../../../src/core/config';
 import { utcDayKey } from '../../../src/core/dates';
 import { ADAPTERS, gatewayAdapter } from '../../../src/sources';
+import { settingKey } from '../../../src/sources/descriptor';
+import { isKeyedSource, KEYED_SOURCES, keyedSourceOf } from '../../../src/sources/registry';
 import { HttpClient, parseSourceUrl, publicKeyPrefix, redact, SourceError } from '../../../src/sources/http';
 import type { SourceAdapter } from '../../../src/sources/types';
 import { BudgetService } from '../../../src/state/budgetService';
@@ -29,28 +31,12 @@ interface Setting {
 const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { contributes: { configuration: { properties: Record<string, Setting> }[] } };
 const settings: Record<string, Setting> = Object.assign({}, ...manifest.contributes.configuration.map((c) => c.properties)) as Record<string, Setting>;
 
-/** Settings that say where a key goes or whose data is read with it. */
-const KEY_ROUTING = /^tokenBudget\.sources\.(gateway|litellm|openrouter|openai|anthropic)\.(url|baseUrl|enabled|userIds|apiKeyIds|projectIds|claudeCodeEmail)$/;
-
 void describe('settings that route a key', () => {
-  const routing = Object.keys(settings).filter((k) => KEY_ROUTING.test(k));
+  /** Every setting of a source that sends a key says where the key goes or whose data is read with it (src/sources/registry.ts). */
+  const routing = KEYED_SOURCES.flatMap((d) => Object.keys(d.settings).map((name) => settingKey(d, name)));
 
   void it('are all in the manifest, every one with scope "application"', () => {
-    assert.deepEqual(routing.sort(), [
-      'tokenBudget.sources.anthropic.apiKeyIds',
-      'tokenBudget.sources.anthropic.baseUrl',
-      'tokenBudget.sources.anthropic.claudeCodeEmail',
-      'tokenBudget.sources.anthropic.enabled',
-      'tokenBudget.sources.gateway.url',
-      'tokenBudget.sources.litellm.url',
-      'tokenBudget.sources.openai.apiKeyIds',
-      'tokenBudget.sources.openai.baseUrl',
-      'tokenBudget.sources.openai.enabled',
-      'tokenBudget.sources.openai.projectIds',
-      'tokenBudget.sources.openai.userIds',
-      'tokenBudget.sources.openrouter.baseUrl',
-      'tokenBudget.sources.openrouter.enabled',
-    ]);
+    assert.ok(routing.includes('tokenBudget.sources.gateway.url') && routing.includes('tokenBudget.sources.openai.baseUrl'), routing.join(', '));
     for (const key of routing) assert.equal(settings[key]?.scope, 'application', `${key} is application-scoped`);
   });
 
@@ -91,22 +77,15 @@ void describe('settings that route a key', () => {
   });
 });
 
-/** Settings that turn `adapter` on with `url` as its address. */
+/** Settings that turn `adapter` on with `url` as its address: its URL switch, or its flag and `baseUrl` (and its first own-usage filter). */
 function settingsFor(adapter: SourceAdapter, url: string): Record<string, unknown> {
-  switch (adapter.id) {
-    case 'gateway':
-      return { 'sources.gateway.url': url };
-    case 'litellm':
-      return { 'sources.litellm.url': url };
-    case 'openrouter':
-      return { 'sources.openrouter.enabled': true, 'sources.openrouter.baseUrl': url };
-    case 'openai':
-      return { 'sources.openai.enabled': true, 'sources.openai.baseUrl': url, 'sources.openai.userIds': ['user_me'] };
-    case 'anthropic':
-      return { 'sources.anthropic.enabled': true, 'sources.anthropic.baseUrl': url, 'sources.anthropic.apiKeyIds': ['apikey_me'] };
-    default:
-      throw new Error(`no settings for ${adapter.id}: add it to this test`);
-  }
+  if (!isKeyedSource(adapter.id)) throw new Error(`${adapter.id} sends no key`);
+  const d = keyedSourceOf(adapter.id);
+  const at = (name: string) => `sources.${d.id}.${name}`;
+  if (d.switch.type === 'url') return { [at(d.switch.setting)]: url };
+  assert.ok('baseUrl' in d.settings, `${d.id}: a flag-switched source sends its key to its baseUrl`);
+  const filter = 'ownFilters' in d ? d.ownFilters[0] : undefined;
+  return { [at(d.switch.setting)]: true, [at('baseUrl')]: url, ...(filter ? { [at(filter)]: ['me'] } : {}) };
 }
 
 const KEY = 'sk-admin-ROUTING-x9Y8z7W6v5U4t3';
@@ -139,7 +118,8 @@ void describe('keys travel only over https, or to loopback', () => {
   });
 
   void it('covers every adapter that sends a key', () => {
-    assert.deepEqual(keyed.map((a) => a.id).sort(), ['anthropic', 'gateway', 'litellm', 'openai', 'openrouter']);
+    assert.deepEqual(keyed.map((a) => a.id), KEYED_SOURCES.map((d) => d.id));
+    assert.deepEqual([...keyed.map((a) => a.id)].sort(), ['anthropic', 'gateway', 'litellm', 'openai', 'openrouter']);
   });
 
   for (const url of ['http://usage.example.com', 'http://10.0.0.7:4000', 'http://localhost.example.com', 'http://127.0.0.1.nip.io', 'http://0.0.0.0:8080', 'http://[::ffff:127.0.0.1]:9']) {

@@ -6,12 +6,13 @@ import { describe, it } from 'node:test';
 import { readConfig } from '../../../src/core/config';
 import { Ledger } from '../../../src/core/ledger';
 import { buildSnapshot, type SourceStatus } from '../../../src/core/snapshot';
-import { ADAPTERS } from '../../../src/sources';
 import { HttpClient, SourceError } from '../../../src/sources/http';
+import { SOURCES } from '../../../src/sources/registry';
 import type { SourceAdapter } from '../../../src/sources/types';
 import { BudgetService } from '../../../src/state/budgetService';
 import { LedgerStore } from '../../../src/state/ledgerStore';
 import {
+  agentLogsOnMessage,
   budgetLevel,
   budgetSetMessage,
   CONFIGURE_SOURCE,
@@ -19,6 +20,7 @@ import {
   keyClearedMessage,
   keySavedNotice,
   MAX_ANNUAL_BUDGET,
+  ownFilterAdvice,
   parseAmount,
   readAmount,
   REFRESH_NOW,
@@ -26,6 +28,8 @@ import {
   SET_API_KEY,
   SET_URL,
   SHOW_LOG,
+  sourceChoices,
+  switchOf,
   TURN_ON,
 } from '../../../src/ui/commandsModel';
 
@@ -142,15 +146,37 @@ void describe('Set API Key…: what it says once the key is saved', () => {
     assert.equal(notice.action, SET_URL);
   });
 
-  void it('every keyed source is off by default and on with its one switch (a URL or an enabled flag)', () => {
-    const keyed = ADAPTERS.filter((a) => a.needsKey);
-    assert.deepEqual(keyed.map((a) => a.id).sort(), ['anthropic', 'gateway', 'litellm', 'openai', 'openrouter']);
-    for (const adapter of keyed) {
-      const setting = adapter.setting.replace(/^tokenBudget\./, '');
-      assert.equal(adapter.isEnabled(readConfig(() => undefined)), false, `${adapter.id} is off by default`);
-      const value = setting.endsWith('.url') ? 'https://usage.example.com' : true;
-      assert.equal(adapter.isEnabled(readConfig((key) => (key === setting ? value : undefined))), true, `${adapter.id} is on with ${setting}`);
-    }
+  void it('offers what turns the source on: its URL (with an example) or its flag, from its descriptor', () => {
+    const by = (id: string) => SOURCES.find((d) => d.id === id) ?? assert.fail(id);
+    assert.deepEqual(switchOf(by('litellm')), { type: 'url', setting: 'sources.litellm.url', example: 'https://litellm.example.com' });
+    assert.deepEqual(switchOf(by('openai')), { type: 'toggle', setting: 'sources.openai.enabled' });
+    assert.equal(switchOf(by('claudeCode')), undefined, 'auto | on | off: no key to save for it');
+  });
+});
+
+void describe('Configure a Source…: its list and what it says', () => {
+  void it('lists every registered source in registry order under its one label, then all settings', () => {
+    const choices = sourceChoices();
+    assert.deepEqual(
+      choices.map((c) => c.source?.id ?? 'settings'),
+      [...SOURCES.map((d) => d.id), 'settings'],
+    );
+    assert.deepEqual(
+      choices.slice(0, 5).map((c) => c.label),
+      ['$(server) Allowance gateway', '$(server-process) LiteLLM proxy', '$(globe) OpenRouter', '$(organization) OpenAI Admin', '$(organization) Anthropic Admin'],
+    );
+    assert.ok(choices.every((c) => c.detail !== ''));
+  });
+
+  void it('after an admin API, says which settings narrow the numbers to the user; nothing after the others', () => {
+    const advice = Object.fromEntries(SOURCES.map((d) => [d.id, ownFilterAdvice(d)]));
+    assert.equal(advice.openai, "Token Budget: to count only your own usage, set tokenBudget.sources.openai.userIds or .apiKeyIds; without a filter the numbers are the whole organisation's.");
+    assert.equal(advice.anthropic, "Token Budget: to count only your own usage, set tokenBudget.sources.anthropic.apiKeyIds or .claudeCodeEmail; without a filter the numbers are the whole organisation's.");
+    for (const id of ['gateway', 'litellm', 'openrouter', 'claudeCode', 'codex']) assert.equal(advice[id], undefined, id);
+  });
+
+  void it("says an agent's logs are read once it is on", () => {
+    assert.equal(agentLogsOnMessage('Codex (local logs)'), 'Token Budget: Codex (local logs) is on: reading its logs on this machine.');
   });
 });
 
