@@ -1,5 +1,5 @@
 /** Display formatting in the webview (numbers arrive computed; this only writes them). */
-import { formatDayLong, formatDayShort, formatDaySpoken, formatDayWithWeekday, formatMonth, formatTokens, formatUsd, formatUsdCompact, localDayOf as coreLocalDayOf } from '../src/core/format';
+import { formatDayLong, formatDayShort, formatDaySpoken, formatDayWithWeekday, formatMonth, formatTokens, formatUsd, formatUsdCompact } from '../src/core/format';
 
 const intFmt = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 // Instants (last update) are shown in the user's own time zone.
@@ -49,9 +49,6 @@ export const instant = (iso: string): string => {
   const d = new Date(iso);
   return Number.isNaN(d.getTime()) ? iso : instantFmt.format(d);
 };
-
-/** The local calendar day of an instant, as a day key; undefined when it is not a date. */
-export const localDayOf = coreLocalDayOf;
 
 /** Formats once with every formatter, so their locale data is loaded before the first model arrives. */
 export function warmUpFormats(): void {
