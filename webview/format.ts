@@ -1,28 +1,9 @@
 /** Display formatting in the webview (numbers arrive computed; this only writes them). */
-import { formatTokens, formatUsd, formatUsdCompact } from '../src/core/format';
+import { formatDayLong, formatDayShort, formatDaySpoken, formatDayWithWeekday, formatMonth, formatTokens, formatUsd, formatUsdCompact } from '../src/core/format';
 
 const intFmt = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-// Day keys are calendar days, written by hand from their digits (no time zone can shift them, and
-// the month abbreviations stay "Sep", whatever the ICU version's English calls it).
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const MONTHS_LONG = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
-const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-const WEEKDAYS_LONG = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 // Instants (last update) are shown in the user's own time zone.
 const instantFmt = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hour12: false });
-
-interface Parts {
-  readonly y: number;
-  readonly m: number;
-  readonly d: number;
-  readonly weekday: number;
-}
-function parts(k: string): Parts {
-  const y = Number(k.slice(0, 4));
-  const m = Number(k.slice(5, 7));
-  const d = Number(k.slice(8, 10));
-  return { y, m, d, weekday: new Date(Date.UTC(y, m - 1, d)).getUTCDay() };
-}
 
 /** "$48,213.55", "-$12.00". */
 export const usd = formatUsd;
@@ -48,41 +29,25 @@ export const pct = (n: number, digits = 1): string => `${n.toFixed(digits)}%`;
 /** Token counts: "51.0M", "2.1k", "812", as in the status bar's tooltip. */
 export const compact = formatTokens;
 export const integer = (n: number): string => intFmt.format(n);
-/** "14 Sep 2026". */
-export const day = (k: string): string => {
-  const p = parts(k);
-  return `${p.d} ${MONTHS[p.m - 1] ?? ''} ${p.y}`;
-};
+/** "14 Sep 2026" (the host's formatter: days read alike everywhere). */
+export const day = formatDayLong;
 /** "14 Sep". */
-export const dayShort = (k: string): string => {
-  const p = parts(k);
-  return `${p.d} ${MONTHS[p.m - 1] ?? ''}`;
-};
+export const dayShort = formatDayShort;
 /** "Mon 14 Sep 2026". */
-export const dayLong = (k: string): string => `${WEEKDAYS[parts(k).weekday] ?? ''} ${day(k)}`;
+export const dayLong = formatDayWithWeekday;
 /** "Monday 14 September 2026", for screen readers. */
-export const daySpoken = (k: string): string => {
-  const p = parts(k);
-  return `${WEEKDAYS_LONG[p.weekday] ?? ''} ${p.d} ${MONTHS_LONG[p.m - 1] ?? ''} ${p.y}`;
-};
+export const daySpoken = formatDaySpoken;
 /** "Sep", or "Jan 2027" when `withYear`. */
-export const month = (k: string, withYear = false): string => {
-  const p = parts(k);
-  return `${MONTHS[p.m - 1] ?? ''}${withYear ? ` ${p.y}` : ''}`;
+export const month = formatMonth;
+/** ISO weekday (1 = Monday … 7 = Sunday) of a day key, for calendar layout (from its digits). */
+export const isoWeekday = (k: string): number => {
+  const weekday = new Date(Date.UTC(Number(k.slice(0, 4)), Number(k.slice(5, 7)) - 1, Number(k.slice(8, 10)))).getUTCDay();
+  return ((weekday + 6) % 7) + 1;
 };
-/** ISO weekday (1 = Monday … 7 = Sunday) of a day key, for calendar layout. */
-export const isoWeekday = (k: string): number => ((parts(k).weekday + 6) % 7) + 1;
 /** A local date and time: "27 Nov, 07:57". */
 export const instant = (iso: string): string => {
   const d = new Date(iso);
   return Number.isNaN(d.getTime()) ? iso : instantFmt.format(d);
-};
-
-/** The local calendar day of an instant, as a day key ("2026-12-01"); undefined when it is not a date. */
-export const localDayOf = (iso: string): string | undefined => {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return undefined;
-  return `${String(d.getFullYear()).padStart(4, '0')}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 };
 
 /** Formats once with every formatter, so their locale data is loaded before the first model arrives. */

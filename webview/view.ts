@@ -9,14 +9,14 @@ import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-radio-group/index.js';
 import '@vscode-elements/elements/dist/vscode-radio/index.js';
-import type { ComparisonModel, DashboardModel, Kpi } from '../src/core/dashboardModel';
-import type { Mismatch } from '../src/core/reconcile';
+import type { ComparisonModel, DashboardModel } from '../src/core/dashboardModel';
 import type { SourceLimitStatus, SourceStatus } from '../src/core/snapshot';
+import { burnupSummary, dashboardKpiContext, kpiWording, limitText, mismatchLine } from '../src/core/wording';
 import { BreakdownTable } from './breakdown';
 import { BurnupChart } from './burnup';
 import { DailyChart } from './daily';
 import { codicon, el, setAttr, setText } from './dom';
-import { compact, day, dayShort, instant, localDayOf, pct, usd, usdCompact } from './format';
+import { compact, day, instant, pct, usd } from './format';
 import { Heatmap } from './heatmap';
 import type { BreakdownTab, DailyRange, SortState, WebviewMessage, WebviewState } from './protocol';
 import { EMPTY_MODEL, WARMUP_MODEL } from './empty';
@@ -26,83 +26,6 @@ export interface ViewHost {
   post(message: WebviewMessage): void;
   state(): WebviewState;
   saveState(patch: Partial<WebviewState>): void;
-}
-
-/** The run-out day has come (the spend has reached the budget): it is no longer a forecast. */
-function ranOut(k: Kpi | undefined, m: DashboardModel): boolean {
-  return k?.id === 'runout' && !!k.day && k.day <= m.today;
-}
-
-/** What a headline card shows; `label` when it differs from the model's ("Ran out"). */
-function kpiText(k: Kpi, m: DashboardModel): { main: string; detail: string; label?: string } {
-  const d = k.detail;
-  const lastDay = m.days[m.days.length - 1];
-  // An ended year: what it came to, nothing left to project or to spend per day.
-  if (m.archived && k.id === 'projected') return { main: k.number === null ? '—' : usd(k.number), detail: 'the year has ended: its final spend' };
-  if (m.archived && k.id === 'perWorkday') return { main: '—', detail: 'the year has ended' };
-  if (m.archived && k.id === 'remaining' && k.number !== null && k.number >= 0) return { main: usd(k.number), detail: 'left when the year ended' };
-  // Without a budget nothing remains, runs out or is left per workday.
-  if (m.budget === null && (k.id === 'remaining' || k.id === 'runout' || k.id === 'perWorkday')) return { main: '—', detail: 'no budget set' };
-  // Over budget: the day it ran out, without a range; nothing left to spend per workday.
-  if (ranOut(k, m) && k.day) return { label: 'Ran out', main: day(k.day), detail: 'over budget' };
-  if (m.archived && k.id === 'runout' && d?.kind !== 'pending') return { main: 'Not this year', detail: 'the budget lasted the year' };
-  if (k.id === 'perWorkday' && k.number !== null && k.number < 0) return { main: usd(0), detail: 'over budget' };
-  // The year's first day: nothing complete to project from yet.
-  if (d?.kind === 'pending') return { main: '—', detail: 'after the first full day' };
-  switch (k.id) {
-    case 'spent':
-      return { main: k.number === null ? '—' : usd(k.number), detail: m.breakdown.to ? `${day(m.breakdown.from)} – ${day(m.breakdown.to)}` : 'the budget year has not started' };
-    case 'budget':
-      return { main: k.number === null ? 'Not set' : usd(k.number), detail: m.budgetOrigin === 'gateway' ? 'reported by the gateway' : m.budgetOrigin === 'setting' ? 'from your settings' : 'set one to see your pace' };
-    case 'remaining':
-      return { main: k.number === null ? '—' : usd(k.number), detail: k.number !== null && k.number < 0 ? 'over budget' : lastDay ? `until ${day(lastDay)}` : '' };
-    case 'percent':
-      return { main: k.number === null ? '—' : pct(k.number), detail: k.number === null ? 'no budget set' : 'of the budget' };
-    case 'runout':
-      return {
-        main: k.day ? day(k.day) : k.value === 'none' ? 'Not this year' : '—',
-        detail: d?.kind === 'dayRange' && (d.low || d.high) ? `p10–p90 ${d.low ? dayShort(d.low) : '—'} – ${d.high ? dayShort(d.high) : 'after year end'}` : k.value === 'none' ? 'at the projected pace' : '',
-      };
-    case 'pace': {
-      if (k.number === null) return { main: '—', detail: 'no budget set' };
-      const direction = k.number >= 0 ? 'ahead of pace' : 'behind pace';
-      const rel = d?.kind === 'pacePercent' && d.percent !== null ? ` (${d.percent >= 0 ? '+' : '−'}${pct(Math.abs(d.percent))})` : '';
-      return { main: usd(Math.abs(k.number)), detail: `${direction}${rel}` };
-    }
-    default:
-      return {
-        main: k.number === null ? '—' : usd(k.number),
-        detail: d?.kind === 'usdRange' ? `p10–p90 ${usdCompact(d.low)} – ${usdCompact(d.high)}` : d?.kind === 'workdays' ? `over ${d.count} workday${d.count === 1 ? '' : 's'}` : '',
-      };
-  }
-}
-
-/** Good, neutral or worrying, shown with an icon and a colour (never the colour alone). */
-function kpiTone(k: Kpi, m: DashboardModel): 'good' | 'warn' | 'bad' | '' {
-  switch (k.id) {
-    case 'percent':
-      return m.level === 'error' ? 'bad' : m.level === 'warning' ? 'warn' : '';
-    case 'remaining':
-      return k.number !== null && k.number < 0 ? 'bad' : '';
-    case 'projected':
-      return k.detail?.kind === 'pending' ? '' : m.overrun ? 'warn' : m.budget !== null ? 'good' : '';
-    case 'runout':
-      return k.detail?.kind === 'pending' ? '' : ranOut(k, m) ? 'bad' : k.day ? 'warn' : m.budget !== null ? 'good' : '';
-    case 'perWorkday':
-      return k.number !== null && k.number < 0 ? 'bad' : '';
-    case 'pace':
-      return k.number === null ? '' : k.number > 0 ? 'warn' : 'good';
-    default:
-      return '';
-  }
-}
-
-/** "this month: $412.50 of $1,000.00, resets on 1 Dec 2026" (the reset day in the local time zone). */
-export function limitText(l: SourceLimitStatus): string {
-  const of = l.limit === null ? ' (no limit)' : ` of ${usd(l.limit)}`;
-  const resetDay = l.resetsAt ? localDayOf(l.resetsAt) : undefined;
-  const reset = resetDay ? `, resets on ${day(resetDay)}` : '';
-  return `${l.label}: ${usd(l.spent)}${of}${reset}`;
 }
 
 const STATE_ICON: Record<SourceStatus['state'], string> = { ok: 'pass', stale: 'warning', error: 'error', off: 'circle-slash' };
@@ -408,14 +331,14 @@ export class DashboardView {
       );
     }
     let longest = 0;
+    const context = dashboardKpiContext(m);
     for (const k of m.kpis) {
       const entry = this.kpiCards.get(k.id);
       if (!entry) continue;
-      const { main, detail, label = k.label } = kpiText(k, m);
+      const { label, main, detail, tone } = kpiWording(k, context);
       longest = Math.max(longest, main.length);
-      const tone = kpiTone(k, m);
       setAttr(entry.card, 'data-value', k.value);
-      setAttr(entry.card, 'data-tone', tone || 'neutral');
+      setAttr(entry.card, 'data-tone', tone);
       setAttr(entry.card, 'aria-label', `${label}: ${main}${detail ? `, ${detail}` : ''}`);
       setText(entry.label, label);
       setText(entry.value, main);
@@ -477,28 +400,7 @@ export class DashboardView {
   /** The text alternatives of the charts, from the host's numbers. */
   private updateSummaries(): void {
     const m = this.model;
-    const k = (id: string) => m.kpis.find((x) => x.id === id);
-    const spent = usd(m.spent);
-    const asOf = m.breakdown.to ? ` by ${day(m.breakdown.to)}` : '';
-    const parts: string[] = [];
-    if (m.budget !== null) {
-      parts.push(`Spent ${spent} of the ${usd(m.budget)} budget${asOf} (${pct(k('percent')?.number ?? 0)}).`);
-      const pace = k('pace')?.number;
-      if (pace !== null && pace !== undefined) parts.push(`That ${m.archived ? 'was' : 'is'} ${usd(Math.abs(pace))} ${pace >= 0 ? 'ahead of' : 'behind'} the ideal pace.`);
-    } else {
-      parts.push(`Spent ${spent}${asOf}; no budget is set.`);
-    }
-    const projected = k('projected');
-    // An ended year has nothing left to project: its final spend is the spend.
-    if (!m.archived && projected?.number !== null && projected?.number !== undefined && projected.detail?.kind === 'usdRange') {
-      parts.push(`The median projection reaches ${usd(projected.number)} at year end (p10 ${usd(projected.detail.low)}, p90 ${usd(projected.detail.high)}).`);
-    }
-    const runout = k('runout');
-    if (runout?.detail?.kind === 'pending') parts.push('The projection starts after the first full day of the year.');
-    else if (runout?.day && ranOut(runout, m)) parts.push(`The budget ran out on ${day(runout.day)}.`);
-    else if (m.budget !== null && m.archived) parts.push('The budget lasted the year.');
-    else if (m.budget !== null) parts.push(runout?.day ? `At this pace the budget runs out on ${day(runout.day)}.` : 'At this pace the budget lasts the year.');
-    setText(this.burnupSummary, parts.join(' '));
+    setText(this.burnupSummary, burnupSummary(m));
 
     const w = this.daily.window();
     const top = m.breakdown.byModel.slice(0, 3).map((r) => `${r.label} (${pct(r.share * 100)})`);
@@ -615,10 +517,4 @@ export class DashboardView {
     const current = this.host.state().sort ?? {};
     this.host.saveState({ sort: { ...current, [kind]: sort } });
   }
-}
-
-/** "Does not add up: the gateway's spent for its period is $1,200.00 for 1 Apr 2026 – 6 Dec 2026; the daily rows here add up to $1,100.00 ($100.00 less)." */
-function mismatchLine(m: Mismatch): string {
-  const direction = m.gap > 0 ? `${usd(m.gap)} less` : `${usd(-m.gap)} more`;
-  return `Does not add up: ${m.what} is ${usd(m.serviceTotal)} for ${day(m.from)} – ${day(m.to)}; the daily rows here add up to ${usd(m.rowsTotal)} (${direction}). See the log for the days.`;
 }

@@ -25,9 +25,9 @@
  */
 import { addDays, addHours, addWeeks, startOfDay } from 'date-fns';
 import { addDaysKey, diffDaysKey, eachDayInfo } from './dates';
-import { formatDayShort, formatPercent, formatUsd } from './format';
 import type { Snapshot } from './snapshot';
 import type { Band, BudgetYear, DayKey } from './types';
+import { paceAlertText, spikeAlertText, thresholdAlertText } from './wording';
 import { normalizeWorkdays } from './workdays';
 
 export type AlertKind = 'threshold' | 'pace' | 'spike';
@@ -203,39 +203,18 @@ function median(sample: readonly number[]): number {
   return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
-/** Whole or half months, weeks or days: "3.5 months", "5 weeks", "9 days". */
-export function formatEarly(days: number): string {
-  if (days < 14) return `${days} ${days === 1 ? 'day' : 'days'}`;
-  if (days < 56) return `${Math.round(days / 7)} weeks`;
-  const months = Math.round((days / (365.25 / 12)) * 2) / 2;
-  return `${months} months`;
-}
-
 // ---------------------------------------------------------------------------------------------
 // The rules
 
-function thresholdMessage(threshold: number, spent: number, budget: number): string {
-  const left = budget - spent;
-  const rest = left >= 0 ? `${formatUsd(left)} left` : `${formatUsd(-left)} over`;
-  // "passed 50%", not "used 50%": on a first start at 71% only the 50% alert may be due.
-  const what = threshold === 100 ? 'used all of your annual allowance (100%)' : `passed ${threshold}% of your annual allowance`;
-  return `Token Budget: you have ${what}: ${formatUsd(spent)} of ${formatUsd(budget)} (${formatPercent((spent / budget) * 100, 1)}), ${rest}.`;
-}
+// The messages are worded in core/wording.ts, with the status bar and the dashboard.
 
 function paceMessage(input: AlertInput, runOut: DayKey): string {
-  const early = formatEarly(diffDaysKey(input.year.end, runOut));
-  const { p10, p90 } = input.runOut;
-  const from = formatDayShort(p10 ?? runOut);
-  const to = p90 === null ? 'after the year ends' : formatDayShort(p90);
-  return `Token Budget: At this pace your allowance runs out on ${formatDayShort(runOut)}, ${early} early (range ${from} – ${to}).`;
+  return paceAlertText(runOut, input.runOut, diffDaysKey(input.year.end, runOut));
 }
 
 function spikeMessage(input: AlertInput, day: DayKey, spend: number, usual: number): string {
-  const when = day === input.today ? 'today' : day === addDaysKey(input.today, -1) ? 'yesterday' : `on ${formatDayShort(day)}`;
-  const sofar = day === input.today ? ' so far' : '';
-  const times = usual > 0 ? `${(spend / usual).toFixed(1)}× your usual workday (${formatUsd(usual)})` : 'while your usual workday spends nothing';
-  const model = input.topModel.get(day);
-  return `Token Budget: spending spike ${when}: ${formatUsd(spend)}${sofar}, ${times}.${model ? ` Top model: ${model}.` : ''}`;
+  const relative = day === input.today ? 'today' : day === addDaysKey(input.today, -1) ? 'yesterday' : null;
+  return spikeAlertText(day, relative, spend, usual, input.topModel.get(day));
 }
 
 /** The spend of `day` if it is a spike (see the module comment), else undefined. */
@@ -276,7 +255,7 @@ export function evaluateAlerts(input: AlertInput): AlertDecision {
           id: `threshold:${yearStart}:${highest}`,
           kind: 'threshold',
           severity: highest >= 100 ? 'error' : 'warning',
-          message: thresholdMessage(highest, input.spent, budget),
+          message: thresholdAlertText(highest, input.spent, budget),
           yearStart,
           threshold: highest,
         });

@@ -1,9 +1,13 @@
 /**
  * Formatting of money, percentages, token counts and days for display, and rounding of machine
  * values. Negative amounts use an ASCII hyphen-minus: "-$12.00".
+ *
+ * Shared by the extension host and the dashboard webview (which bundles it), so it stays small:
+ * days are written from their key's digits with our own month names, not with date-fns `format`
+ * and its locale (heavy in the webview bundle); a day key names a calendar day, so no time zone
+ * can shift it, and "Sep" stays "Sep" whatever the ICU version.
  */
-import { format } from 'date-fns';
-import { fromDayKey } from './dates';
+import { getDay, isValid, lightFormat } from 'date-fns';
 import type { DayKey } from './types';
 
 const USD = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
@@ -79,14 +83,52 @@ export function formatPercent(n: number, digits = 0): string {
   return `${sign(n, Number(text))}${text}%`;
 }
 
-/** "14 Sep". */
-export function formatDayShort(k: DayKey): string {
-  return format(fromDayKey(k), 'd MMM');
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const MONTHS_LONG = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const WEEKDAYS_LONG = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+
+/** The fields of a day key, read from its digits; `weekday` 0 = Sunday. */
+function dayFields(k: DayKey): { y: number; m: number; d: number; weekday: number } {
+  const y = Number(k.slice(0, 4));
+  const m = Number(k.slice(5, 7));
+  const d = Number(k.slice(8, 10));
+  return { y, m, d, weekday: getDay(new Date(y, m - 1, d)) };
 }
 
-/** "14 Sep 2026". */
+/** "14 Sep". */
+export function formatDayShort(k: DayKey): string {
+  const f = dayFields(k);
+  return `${f.d} ${MONTHS[f.m - 1] ?? ''}`;
+}
+
+/** "14 Sep 2026": the one way a day is written, in the status bar, the alerts and the dashboard. */
 export function formatDayLong(k: DayKey): string {
-  return format(fromDayKey(k), 'd MMM yyyy');
+  const f = dayFields(k);
+  return `${f.d} ${MONTHS[f.m - 1] ?? ''} ${f.y}`;
+}
+
+/** "Mon 14 Sep 2026". */
+export function formatDayWithWeekday(k: DayKey): string {
+  return `${WEEKDAYS[dayFields(k).weekday] ?? ''} ${formatDayLong(k)}`;
+}
+
+/** "Monday 14 September 2026", for screen readers. */
+export function formatDaySpoken(k: DayKey): string {
+  const f = dayFields(k);
+  return `${WEEKDAYS_LONG[f.weekday] ?? ''} ${f.d} ${MONTHS_LONG[f.m - 1] ?? ''} ${f.y}`;
+}
+
+/** "Sep", or "Jan 2027" when `withYear`. */
+export function formatMonth(k: DayKey, withYear = false): string {
+  const f = dayFields(k);
+  return `${MONTHS[f.m - 1] ?? ''}${withYear ? ` ${f.y}` : ''}`;
+}
+
+/** The local calendar day of an instant, as a day key ("2026-12-01"); undefined when it is not a date. */
+export function localDayOf(iso: string): DayKey | undefined {
+  const d = new Date(iso);
+  return isValid(d) ? lightFormat(d, 'yyyy-MM-dd') : undefined;
 }
 
 /** Token counts: "51.0M", "2.1k", "812". */

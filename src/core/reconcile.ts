@@ -4,7 +4,7 @@
  * above $1 is a mismatch (product.md, `data-mismatch`); a smaller one is rounding or lag.
  */
 import { addDaysKey } from './dates';
-import { formatDayLong, formatUsd, round2 } from './format';
+import { round2 } from './format';
 import type { DayKey } from './types';
 
 /** A service's own figure for a span (see `ServiceTotal` in sources/types.ts, which this mirrors). */
@@ -88,11 +88,8 @@ export function largestMismatch(found: readonly (Mismatch | undefined)[]): Misma
   return best;
 }
 
-/** "the gateway's spent for its period: $1,200.00 for 1 Apr 2026 – 6 Dec 2026; the daily rows held add up to $1,100.00 ($100.00 less)" */
-export function mismatchText(m: Mismatch): string {
-  const direction = m.gap > 0 ? `${formatUsd(m.gap)} less` : `${formatUsd(-m.gap)} more`;
-  return `${m.what}: ${formatUsd(m.serviceTotal)} for ${formatDayLong(m.from)} – ${formatDayLong(m.to)}; the daily rows held add up to ${formatUsd(m.rowsTotal)} (${direction})`;
-}
+/** The mismatch in words (for the log; the views add "Does not add up"): worded in core/wording.ts. */
+export { mismatchText } from './wording';
 
 /** The days to name in the log: those that differ, else the span. */
 export function mismatchDaysText(m: Mismatch): string {

@@ -4,11 +4,12 @@
  */
 import { formatDistanceStrict } from 'date-fns';
 import type { StatusBarDisplay } from '../core/config';
+import { elapsedEnd } from '../core/budget';
+import { buildKpis, type KpiId } from '../core/dashboardModel';
+import { addDaysKey } from '../core/dates';
 import { formatDayLong, formatPercent, formatTokens, formatUsd, formatUsdCompact } from '../core/format';
-import { toDayKey } from '../core/dates';
-import { projectionPending } from '../core/projection';
-import { mismatchText } from '../core/reconcile';
-import { countsTowardSpend, lastDayOf, type Level, type Snapshot, type SourceLimitStatus } from '../core/snapshot';
+import { countsTowardSpend, lastDayOf, type Level, type Snapshot } from '../core/snapshot';
+import { kpiWording, leftText, limitText, mismatchLine, NO_BUDGET, type KpiContext } from '../core/wording';
 
 export interface StatusBarView {
   readonly text: string;
@@ -34,18 +35,20 @@ function escapeMd(text: string): string {
   return text.replace(/[\\`*_[\]|<>]/g, (c) => `\\${c}`);
 }
 
-function paceText(pace: number, pacePercent: number | null): string {
-  const direction = pace >= 0 ? 'ahead of' : 'behind';
-  const pct = pacePercent === null ? '' : ` (${pacePercent >= 0 ? '+' : '−'}${formatPercent(Math.abs(pacePercent), 1)})`;
-  return `${formatUsd(Math.abs(pace))} ${direction} pace${pct}`;
-}
-
-function runOutText(s: Snapshot): string {
-  const r = s.projection.runOut;
-  if (s.status.budget === null) return 'no budget set';
-  if (r.p50 === null) return r.p10 === null ? 'not within this year' : `not within this year (could be as early as ${formatDayLong(r.p10)})`;
-  const range = r.p10 !== null && r.p90 !== null && r.p10 !== r.p90 ? ` (range ${formatDayLong(r.p10)} – ${formatDayLong(r.p90)})` : r.p90 === null && r.p10 !== null && r.p10 !== r.p50 ? ` (range ${formatDayLong(r.p10)} – after year end)` : '';
-  return `${formatDayLong(r.p50)}${range}`;
+/** The snapshot as the headline numbers' wording sees it (a snapshot is always of the current year). */
+function kpiContext(s: Snapshot): KpiContext {
+  const until = elapsedEnd(s.year, s.today);
+  return {
+    today: s.today,
+    budget: s.status.budget,
+    budgetOrigin: s.budgetOrigin,
+    level: s.level,
+    overrun: s.overrun,
+    ended: false,
+    lastDay: lastDayOf(s.year),
+    spentFrom: s.year.start,
+    spentTo: until > s.year.start ? addDaysKey(until, -1) : null,
+  };
 }
 
 function sourceLines(s: Snapshot, now: Date): string[] {
@@ -58,18 +61,11 @@ function sourceLines(s: Snapshot, now: Date): string[] {
       const extra = [
         ...(src.limits ?? []).map((l) => `  - ${escapeMd(limitText(l))}`),
         ...(src.note ? [`  - $(info) ${escapeMd(src.note)}`] : []),
-        ...(src.mismatch ? [`  - $(warning) Does not add up: ${escapeMd(mismatchText(src.mismatch))}`] : []),
+        ...(src.mismatch ? [`  - $(warning) ${escapeMd(mismatchLine(src.mismatch))}`] : []),
       ];
       const estimate = src.estimate ? ' (estimate beside the network source, not added to the spend)' : '';
       return [`- ${icon} **${escapeMd(src.label)}**${estimate}: ${src.state}, ${when}${error}`, ...extra].join('\n');
     });
-}
-
-/** "this month: $412.50 of $1,000.00, resets on 1 Dec 2026" */
-export function limitText(l: SourceLimitStatus): string {
-  const of = l.limit === null ? ' (no limit)' : ` of ${formatUsd(l.limit)}`;
-  const reset = l.resetsAt ? `, resets on ${formatDayLong(toDayKey(new Date(l.resetsAt)))}` : '';
-  return `${l.label}: ${formatUsd(l.spent)}${of}${reset}`;
 }
 
 function unpricedLine(s: Snapshot): string[] {
@@ -128,7 +124,7 @@ export function statusBarView(s: Snapshot, display: StatusBarDisplay, now: Date)
   } else {
     const pct = formatPercent(st.percent);
     if (display === 'spent') text = `${stale}$(pulse) ${spent} · ${pct}${demo}`;
-    else if (display === 'remaining') text = `${stale}$(pulse) ${formatUsdCompact(st.remaining ?? 0)} left · ${pct} · ${spent}${demo}`;
+    else if (display === 'remaining') text = `${stale}$(pulse) ${leftText(st.remaining ?? 0, formatUsdCompact)} · ${pct} · ${spent}${demo}`;
     else text = `${stale}$(pulse) ${pct} · ${spent}${demo}`;
   }
 
@@ -140,19 +136,25 @@ export function statusBarView(s: Snapshot, display: StatusBarDisplay, now: Date)
     const age = s.lastUpdated ? `, from ${ago(s.lastUpdated, now)}` : '';
     lines.push(`$(warning) **Stale**: the last refresh failed; showing the last good numbers${age}.`, '');
   }
-  const p = s.projection.yearEnd;
   const rows: [string, string][] = [['Spent', formatUsd(st.spent) + (st.percent !== null ? ` (${formatPercent(st.percent, 1)})` : '')]];
+  // The rest as the dashboard's cards word them, on one line each.
+  const context = kpiContext(s);
+  const kpis = new Map(buildKpis(s).map((k) => [k.id, k]));
+  const row = (id: KpiId) => {
+    const k = kpis.get(id);
+    if (!k) return;
+    const w = kpiWording(k, context);
+    rows.push([w.label, w.inline]);
+  };
   if (st.budget !== null) {
     rows.push(['Budget', formatUsd(st.budget)]);
     rows.push(['Remaining', formatUsd(st.remaining ?? 0)]);
-    if (st.pace !== null) rows.push(['Pace', paceText(st.pace, st.pacePercent)]);
+    row('pace');
   }
-  // The year's first day: nothing complete to project from yet, so no forecast of zero width.
-  const pending = projectionPending(s.projection) ? 'after the first full day' : undefined;
-  rows.push(['Projected year-end', pending ?? `${formatUsd(p.p50)} (range ${formatUsdCompact(p.p10)} – ${formatUsdCompact(p.p90)})`]);
+  row('projected');
   if (st.budget !== null) {
-    rows.push(['Runs out', pending ?? runOutText(s)]);
-    rows.push(['Per workday left', st.perWorkdayLeft === null ? '—' : `${formatUsd(st.perWorkdayLeft)} over ${st.workdaysRemaining} workdays`]);
+    row('runout');
+    row('perWorkday');
   }
   lines.push('| | |', '|:--|--:|', ...rows.map(([k, v]) => `| ${k} | ${escapeMd(v)} |`), '');
   if (st.budget === null) lines.push('No budget set: [$(edit) Set Annual Budget…](command:tokenBudget.setAnnualBudget)', '');
@@ -163,7 +165,7 @@ export function statusBarView(s: Snapshot, display: StatusBarDisplay, now: Date)
 
   const a11y = [
     'Token Budget',
-    st.percent !== null ? `${formatPercent(st.percent)} of budget used` : 'no budget set',
+    st.percent !== null ? `${formatPercent(st.percent)} of budget used` : NO_BUDGET,
     `${formatUsd(st.spent)} spent`,
     s.stale ? 'data is stale' : '',
     s.demo ? 'demo data' : '',

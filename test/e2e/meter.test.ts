@@ -133,7 +133,7 @@ void describe('status bar meter fed by the allowance gateway', { timeout: 240_00
     await runCommand(page, 'Token Budget: Refresh Now');
     const frame = await findInWebviews(page, '[data-source="gateway"][data-mismatch]', 60_000);
     assert.equal(await frame.getAttribute('[data-source="gateway"]', 'data-mismatch'), '12345.67', 'the service total minus the rows');
-    assert.match(await frame.innerText('[data-source="gateway"] .source-mismatch'), /Does not add up: the gateway's spent for its period is \$[\d,.]+ for .* the daily rows here add up to \$[\d,.]+ \(\$12,345\.67 less\)/);
+    assert.match(await frame.innerText('[data-source="gateway"] .source-mismatch'), /Does not add up: the gateway's spent for its period is \$[\d,.]+ for .* the daily rows held add up to \$[\d,.]+ \(\$12,345\.67 less\)/);
     const tip = await hoverTooltip(page, statusBarItem(page, { id: ITEM_ID }));
     assert.match(tip, /Does not add up/);
     await screenshot(page, 'meter-mismatch');

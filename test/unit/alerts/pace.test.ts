@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { evaluateAlerts, formatEarly, yearMemory, type AlertInput } from '../../../src/core/alerts';
+import { evaluateAlerts, yearMemory, type AlertInput } from '../../../src/core/alerts';
+import { formatEarly } from '../../../src/core/wording';
 import { input, later, NOW, sequence, YEAR } from './helpers';
 
 /** A projection that runs out on 14 Sep (range 28 Aug – 2 Oct) of a calendar year. */
@@ -30,7 +31,7 @@ void describe('pace alerts', () => {
 
   void it('name the open end of the range when some paths never run out', () => {
     const d = evaluateAlerts(input({ ...OVERRUN, runOut: { p10: '2026-11-20', p50: '2026-12-10', p90: null } }));
-    assert.equal(d.alerts[0]?.message, 'Token Budget: At this pace your allowance runs out on 10 Dec, 3 weeks early (range 20 Nov – after the year ends).');
+    assert.equal(d.alerts[0]?.message, 'Token Budget: At this pace your allowance runs out on 10 Dec, 3 weeks early (range 20 Nov – after year end).');
   });
 
   void it('stay quiet while the projection is under the budget', () => {

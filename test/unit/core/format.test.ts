@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatDayLong, formatDayShort, formatPercent, formatTokens, formatUsd, formatUsdCompact, round2 } from '../../../src/core/format';
+import { formatDayLong, formatDayShort, formatDaySpoken, formatDayWithWeekday, formatMonth, formatPercent, formatTokens, formatUsd, formatUsdCompact, localDayOf, round2 } from '../../../src/core/format';
 
 void describe('format', () => {
   void it('writes dollars with cents', () => {
@@ -55,6 +55,17 @@ void describe('format', () => {
     assert.equal(formatDayShort('2026-09-14'), '14 Sep');
     assert.equal(formatDayLong('2026-09-14'), '14 Sep 2026');
     assert.equal(formatDayShort('2028-02-29'), '29 Feb');
+    assert.equal(formatDayLong('2027-01-05'), '5 Jan 2027');
+    assert.equal(formatDayWithWeekday('2026-09-14'), 'Mon 14 Sep 2026');
+    assert.equal(formatDaySpoken('2026-09-14'), 'Monday 14 September 2026');
+    assert.equal(formatMonth('2026-09-14'), 'Sep');
+    assert.equal(formatMonth('2027-01-05', true), 'Jan 2027');
+  });
+
+  void it('names the local calendar day of an instant', () => {
+    assert.equal(localDayOf(new Date(2026, 11, 1, 0, 30).toISOString()), '2026-12-01');
+    assert.equal(localDayOf(new Date(2026, 10, 30, 23, 59).toISOString()), '2026-11-30');
+    assert.equal(localDayOf('not a date'), undefined);
   });
 
   void it('writes token counts', () => {

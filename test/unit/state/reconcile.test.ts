@@ -88,7 +88,7 @@ void describe('BudgetService reconciliation', () => {
     assert.equal(syncs.length, 2, 'read once more');
     assert.ok(logs.some((l) => l.startsWith('warn Scripted: its own total disagrees') && l.includes('the days concerned are 2026-11-01 … 2026-11-27')), logs.join('\n'));
     const tooltip = statusBarView(svc.snapshot, 'percent', NOW).tooltip;
-    assert.match(tooltip, /Does not add up: the service's spent: \$250\.00 for 1 Nov 2026 – 27 Nov 2026; the daily rows held add up to \$100\.00 \(\$150\.00 less\)/);
+    assert.match(tooltip, /Does not add up: the service's spent is \$250\.00 for 1 Nov 2026 – 27 Nov 2026; the daily rows held add up to \$100\.00 \(\$150\.00 less\)/);
 
     await svc.refresh('second');
     assert.equal(syncs.length, 3, 'a known disagreement is not read again');

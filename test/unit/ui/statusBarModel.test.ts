@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { buildDashboardModel } from '../../../src/core/dashboardModel';
 import { Ledger, lumpLabel } from '../../../src/core/ledger';
 import { buildSnapshot, type SourceStatus } from '../../../src/core/snapshot';
 import type { LedgerRow } from '../../../src/core/types';
+import { dashboardKpiContext, kpiWording } from '../../../src/core/wording';
 import { statusBarView } from '../../../src/ui/statusBarModel';
 
 const now = new Date(2026, 10, 27, 12, 0, 0);
@@ -81,6 +83,26 @@ void describe('status bar view', () => {
     assert.doesNotMatch(view.text, /\$0|0%/);
     assert.match(view.tooltip, /key was rejected/);
     assert.equal(view.level, 'error');
+  });
+
+  void it('words pace, projection, run-out and per workday left as the dashboard cards do', () => {
+    for (const total of [19_290, 50_000, 130_000]) {
+      const s = snap(total);
+      const tooltip = statusBarView(s, 'percent', now).tooltip;
+      const model = buildDashboardModel(s, ledgerWith(total), settings.workdays);
+      const context = dashboardKpiContext(model);
+      for (const k of model.kpis.filter((x) => ['pace', 'projected', 'runout', 'perWorkday'].includes(x.id))) {
+        const w = kpiWording(k, context);
+        assert.ok(tooltip.includes(`| ${w.label} | ${w.inline.replace(/[\\`*_[\]|<>]/g, (c) => `\\${c}`)} |`), `${total}: ${w.label} | ${w.inline}\n${tooltip}`);
+      }
+    }
+  });
+
+  void it('over budget: what is over, the day it ran out, nothing left per workday', () => {
+    const view = statusBarView(snap(130_000), 'remaining', now);
+    assert.equal(view.text, '$(pulse) $30k over · 130% · $130k');
+    assert.match(view.tooltip, /\| Ran out \| \d+ \w{3} 2026 \(over budget\) \|/);
+    assert.match(view.tooltip, /\| Per workday left \| \$0\.00 \(over budget\) \|/);
   });
 
   void it('shows spend only and offers to set a budget when there is none', () => {
