@@ -1,11 +1,17 @@
 /**
- * Day keys (`YYYY-MM-DD`) and the only place where they turn into `Date`s and back.
+ * The day module: day keys (`YYYY-MM-DD`), local and UTC, and the only place where they turn into
+ * `Date`s, instants and back. Nothing outside this file does calendar arithmetic by hand
+ * (test/unit/core/purity.test.ts checks src/core, src/sources and webview for it).
  *
- * A day key names a calendar day in the local time zone. Every calendar computation goes through
- * `date-fns`, which works on local calendar fields, so days stay whole across DST transitions
- * (a day of 23 or 25 hours is still one day).
+ * A day key names a calendar day: in the local time zone (the ledger's days, the budget year), or
+ * in UTC where a provider buckets by UTC days (the `utc…` functions). Calendar arithmetic on keys
+ * (`addDaysKey`, `eachDayKey`, `diffDaysKey`, `isoWeekday`, `addMonthsKey`) is the same for both:
+ * a calendar is a calendar. Every calendar computation goes through `date-fns`, which works on
+ * local calendar fields, so days stay whole across DST transitions (a day of 23 or 25 hours is
+ * still one day). Two hot paths of the log scanner read instants without it: `localDayKeyOfMs`
+ * (and its per-quarter-hour cache, `LocalDayKeyCache`) and `utcMsOfFields`.
  */
-import { addDays, differenceInCalendarDays, eachDayOfInterval, format, getISODay, getYear, isValid, parse } from 'date-fns';
+import { addDays, addMonths, differenceInCalendarDays, eachDayOfInterval, format, getISODay, getYear, isValid, parse, startOfMonth } from 'date-fns';
 import type { DayKey } from './types';
 
 const DAY_KEY_FORMAT = 'yyyy-MM-dd';
@@ -96,6 +102,74 @@ export function utcDayKey(d: Date): DayKey {
     throw new RangeError('Invalid date');
   }
   return d.toISOString().slice(0, 10);
+}
+
+/** The UTC calendar day of the instant `ms` (epoch milliseconds); `utcDayKey` without a `Date` to hand. */
+export function utcDayKeyOfMs(ms: number): DayKey {
+  return utcDayKey(new Date(ms));
+}
+
+/** The instant (epoch milliseconds) at which UTC day `k` begins, 00:00Z. */
+export function utcDayStartMs(k: DayKey): number {
+  return Date.parse(`${k}T00:00:00Z`);
+}
+
+/**
+ * The instant of a UTC date and time given by its fields (month 1–12), as `Date.UTC` reads them:
+ * for the log scanner's timestamps, read from their digits.
+ */
+export function utcMsOfFields(year: number, month: number, day: number, hour: number, minute: number, second: number, ms: number): number {
+  return Date.UTC(year, month - 1, day, hour, minute, second, ms);
+}
+
+/**
+ * The local calendar day of the instant `ms` (epoch milliseconds): `toDayKey(new Date(ms))`
+ * without date-fns' cost (one `Date`, three fields).
+ */
+export function localDayKeyOfMs(ms: number): DayKey {
+  const d = new Date(ms);
+  const y = d.getFullYear();
+  const m = d.getMonth() + 1;
+  const day = d.getDate();
+  return `${y < 1000 ? String(y).padStart(4, '0') : y}-${m < 10 ? '0' : ''}${m}-${day < 10 ? '0' : ''}${day}`;
+}
+
+/** Every time zone's offset, and every DST change, is a whole number of quarter hours. */
+const QUARTER_HOUR_MS = 900_000;
+
+/**
+ * `localDayKeyOfMs` for hot loops (a scan buckets hundreds of thousands of instants): remembers
+ * the day of each quarter hour, within which the local day cannot change. It does not notice a
+ * change of time zone (`process.env.TZ`): make a new one, or `clear` it, after one.
+ */
+export class LocalDayKeyCache {
+  private readonly days = new Map<number, DayKey>();
+
+  /** The local calendar day of the instant `ms`. */
+  of(ms: number): DayKey {
+    const block = Math.floor(ms / QUARTER_HOUR_MS);
+    let d = this.days.get(block);
+    if (d === undefined) {
+      d = localDayKeyOfMs(block * QUARTER_HOUR_MS);
+      if (this.days.size > 50_000) this.days.clear();
+      this.days.set(block, d);
+    }
+    return d;
+  }
+
+  clear(): void {
+    this.days.clear();
+  }
+}
+
+/** The first day of the month of `k`. */
+export function monthStartKey(k: DayKey): DayKey {
+  return toDayKey(startOfMonth(fromDayKey(k)));
+}
+
+/** The day `n` calendar months after `k` (the month's last day where `k`'s day does not exist). */
+export function addMonthsKey(k: DayKey, n: number): DayKey {
+  return toDayKey(addMonths(fromDayKey(k), n));
 }
 
 /** The earliest UTC offset in use (UTC+14, Kiribati), in milliseconds. */

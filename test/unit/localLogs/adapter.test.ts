@@ -7,7 +7,7 @@ import { readConfig } from '../../../src/core/config';
 import { HttpClient, SourceError } from '../../../src/sources/http';
 import { ADAPTERS } from '../../../src/sources';
 import { claudeCodeAdapter, codexAdapter, configureLocalLogs, stateFileOf } from '../../../src/sources/localLogs/adapter';
-import { CODEX_ASSUMED_LABEL } from '../../../src/sources/localLogs/codex';
+import { CODEX_ASSUMED_LABEL } from '../../../src/sources/localLogs/parsers/codex';
 import { InProcessRunner } from '../../../src/sources/localLogs/runner';
 import { BudgetService } from '../../../src/state/budgetService';
 import { LedgerStore } from '../../../src/state/ledgerStore';

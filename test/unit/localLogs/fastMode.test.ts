@@ -6,7 +6,7 @@ import { after, describe, it } from 'node:test';
 import { readConfig } from '../../../src/core/config';
 import { HttpClient } from '../../../src/sources/http';
 import { claudeCodeAdapter, configureLocalLogs } from '../../../src/sources/localLogs/adapter';
-import { parseClaudeLine, parseClaudeLineSlow } from '../../../src/sources/localLogs/claude';
+import { parseClaudeLine, parseClaudeLineSlow } from '../../../src/sources/localLogs/parsers/claude';
 import { InProcessRunner } from '../../../src/sources/localLogs/runner';
 import { Scanner } from '../../../src/sources/localLogs/scanner';
 import { claudeAssistantLine as assistant, CLAUDE_MODELS, type ClaudeUsage } from '../../fakes/agentLogs';
