@@ -1,4 +1,5 @@
 /** Display formatting in the webview (numbers arrive computed; this only writes them). */
+import { isoWeekday as dayModuleIsoWeekday, localDayKeyOfMs } from '../src/core/dates';
 import { formatTokens, formatUsd, formatUsdCompact } from '../src/core/format';
 
 const intFmt = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
@@ -21,7 +22,13 @@ function parts(k: string): Parts {
   const y = Number(k.slice(0, 4));
   const m = Number(k.slice(5, 7));
   const d = Number(k.slice(8, 10));
-  return { y, m, d, weekday: new Date(Date.UTC(y, m - 1, d)).getUTCDay() };
+  let weekday = Number.NaN; // 0 = Sunday, as WEEKDAYS; none for a key that is no day
+  try {
+    weekday = dayModuleIsoWeekday(k) % 7;
+  } catch {
+    // not a day key: written without its weekday
+  }
+  return { y, m, d, weekday };
 }
 
 /** "$48,213.55", "-$12.00". */
@@ -82,7 +89,7 @@ export const instant = (iso: string): string => {
 export const localDayOf = (iso: string): string | undefined => {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return undefined;
-  return `${String(d.getFullYear()).padStart(4, '0')}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+  return localDayKeyOfMs(d.getTime());
 };
 
 /** Formats once with every formatter, so their locale data is loaded before the first model arrives. */

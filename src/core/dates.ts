@@ -11,7 +11,7 @@
  * still one day). Two hot paths of the log scanner read instants without it: `localDayKeyOfMs`
  * (and its per-quarter-hour cache, `LocalDayKeyCache`) and `utcMsOfFields`.
  */
-import { addDays, addMonths, differenceInCalendarDays, eachDayOfInterval, format, getISODay, getYear, isValid, parse, startOfMonth } from 'date-fns';
+import { addDays, addMonths, differenceInCalendarDays, eachDayOfInterval, format, getISODay, getYear, isValid, parse, startOfISOWeek, startOfMonth } from 'date-fns';
 import type { DayKey } from './types';
 
 const DAY_KEY_FORMAT = 'yyyy-MM-dd';
@@ -83,9 +83,30 @@ export function diffDaysKey(a: DayKey, b: DayKey): number {
   return differenceInCalendarDays(fromDayKey(a), fromDayKey(b));
 }
 
-/** ISO weekday of `k`: 1 = Monday … 7 = Sunday. */
+/**
+ * ISO weekday of `k`: 1 = Monday … 7 = Sunday. Read from the key's digits, not through date-fns'
+ * `parse`, so the webview can use it without bundling the parser.
+ * @throws RangeError when `k` is not a valid day key.
+ */
 export function isoWeekday(k: DayKey): number {
-  return getISODay(fromDayKey(k));
+  const t = utcMidnightOfKey(k);
+  if (Number.isNaN(t)) {
+    throw new RangeError(`Not a day key (YYYY-MM-DD): ${JSON.stringify(k)}`);
+  }
+  return ((new Date(t).getUTCDay() + 6) % 7) + 1;
+}
+
+/** Midnight UTC of day `k`, from its digits; NaN when `k` is not a real calendar day. */
+function utcMidnightOfKey(k: string): number {
+  if (!DAY_KEY_SHAPE.test(k)) {
+    return Number.NaN;
+  }
+  const y = Number(k.slice(0, 4));
+  const m = Number(k.slice(5, 7)) - 1;
+  const d = Number(k.slice(8, 10));
+  const t = new Date(0);
+  t.setUTCFullYear(y, m, d); // not Date.UTC, which reads years 0–99 as 1900–1999
+  return t.getUTCFullYear() === y && t.getUTCMonth() === m && t.getUTCDate() === d ? t.getTime() : Number.NaN;
 }
 
 /** Today's local day key. */
@@ -93,25 +114,26 @@ export function todayKey(now: Date = new Date()): DayKey {
   return toDayKey(now);
 }
 
-/**
- * The UTC calendar day of the instant `d`, for provider buckets, which are UTC days.
- * (The ISO string of an instant is always in UTC, so its first ten characters are the UTC day.)
- */
+/** The UTC calendar day of the instant `d`, for provider buckets, which are UTC days. */
 export function utcDayKey(d: Date): DayKey {
   if (!isValid(d)) {
     throw new RangeError('Invalid date');
   }
-  return d.toISOString().slice(0, 10);
+  return utcDayKeyOfMs(d.getTime());
 }
 
-/** The UTC calendar day of the instant `ms` (epoch milliseconds); `utcDayKey` without a `Date` to hand. */
+/**
+ * The UTC calendar day of the instant `ms` (epoch milliseconds). The ISO string of an instant is
+ * always in UTC, so its first ten characters are the UTC day.
+ * @throws RangeError when `ms` is not a time value.
+ */
 export function utcDayKeyOfMs(ms: number): DayKey {
-  return utcDayKey(new Date(ms));
+  return new Date(ms).toISOString().slice(0, 10);
 }
 
-/** The instant (epoch milliseconds) at which UTC day `k` begins, 00:00Z. */
+/** The instant (epoch milliseconds) at which UTC day `k` begins, 00:00Z; NaN when `k` is not a valid day key. */
 export function utcDayStartMs(k: DayKey): number {
-  return Date.parse(`${k}T00:00:00Z`);
+  return utcMidnightOfKey(k);
 }
 
 /**
@@ -165,6 +187,11 @@ export class LocalDayKeyCache {
 /** The first day of the month of `k`. */
 export function monthStartKey(k: DayKey): DayKey {
   return toDayKey(startOfMonth(fromDayKey(k)));
+}
+
+/** The Monday of the ISO week (Monday to Sunday) of `k`. */
+export function isoWeekStartKey(k: DayKey): DayKey {
+  return toDayKey(startOfISOWeek(fromDayKey(k)));
 }
 
 /** The day `n` calendar months after `k` (the month's last day where `k`'s day does not exist). */
