@@ -1,4 +1,5 @@
 /** Display formatting in the webview (numbers arrive computed; this only writes them). */
+import { isoWeekday as dayModuleIsoWeekday } from '../src/core/dates';
 import { formatDayLong, formatDayShort, formatDaySpoken, formatDayWithWeekday, formatMonth, formatTokens, formatUsd, formatUsdCompact } from '../src/core/format';
 
 const intFmt = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
@@ -40,10 +41,7 @@ export const daySpoken = formatDaySpoken;
 /** "Sep", or "Jan 2027" when `withYear`. */
 export const month = formatMonth;
 /** ISO weekday (1 = Monday … 7 = Sunday) of a day key, for calendar layout (from its digits). */
-export const isoWeekday = (k: string): number => {
-  const weekday = new Date(Date.UTC(Number(k.slice(0, 4)), Number(k.slice(5, 7)) - 1, Number(k.slice(8, 10)))).getUTCDay();
-  return ((weekday + 6) % 7) + 1;
-};
+export const isoWeekday = (k: string): number => dayModuleIsoWeekday(k);
 /** A local date and time: "27 Nov, 07:57". */
 export const instant = (iso: string): string => {
   const d = new Date(iso);

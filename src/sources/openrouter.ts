@@ -48,6 +48,7 @@
  */
 import { createHash } from 'node:crypto';
 import * as v from 'valibot';
+import { addDaysKey, addMonthsKey, eachDayKey, isoWeekStartKey, monthStartKey, utcDayKeyOfMs, utcDayStartMs } from '../core/dates';
 import { lumpLabel } from '../core/ledger';
 import type { DayKey, LedgerRow } from '../core/types';
 import { joinUrl, SourceError, type HttpClient } from './http';
@@ -84,39 +85,15 @@ const AUTH_HINT = keyHint(OPENROUTER);
 const EPS = 1e-6;
 
 // ---------------------------------------------------------------------------------------------
-// UTC calendar helpers (OpenRouter's windows are UTC days, Monday-start weeks and UTC months)
+// OpenRouter's windows are UTC days, Monday-start weeks and UTC months: day keys of UTC days,
+// with core/dates' calendar arithmetic (a calendar is a calendar) and UTC instants.
 
-const DAY_MS = 86_400_000;
-
-function utcMidnight(day: DayKey): number {
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  return Date.UTC(y, m - 1, d);
-}
-
-export function utcDayOf(ms: number): DayKey {
-  return new Date(ms).toISOString().slice(0, 10);
-}
-
-export function addUtcDays(day: DayKey, n: number): DayKey {
-  return utcDayOf(utcMidnight(day) + n * DAY_MS);
-}
-
-function monthStartMs(day: DayKey): number {
-  const [y, m] = day.split('-').map(Number) as [number, number];
-  return Date.UTC(y, m - 1, 1);
-}
-
-function weekStartMs(day: DayKey): number {
-  const t = utcMidnight(day);
-  return t - ((new Date(t).getUTCDay() + 6) % 7) * DAY_MS;
-}
-
+/** The instant a UTC week (Monday-start) begins. */
+const weekStartMs = (day: DayKey): number => utcDayStartMs(isoWeekStartKey(day));
+/** The instant a UTC month begins. */
+const monthStartMs = (day: DayKey): number => utcDayStartMs(monthStartKey(day));
 /** Every UTC day from `from` to `to`, both inclusive. */
-export function eachUtcDay(from: DayKey, to: DayKey): DayKey[] {
-  const out: DayKey[] = [];
-  for (let t = utcMidnight(from), end = utcMidnight(to); t <= end; t += DAY_MS) out.push(utcDayOf(t));
-  return out;
-}
+const eachUtcDay = (from: DayKey, to: DayKey): DayKey[] => eachDayKey(from, addDaysKey(to, 1));
 
 const round6 = (x: number): number => Math.round(x * 1e6) / 1e6;
 
@@ -192,8 +169,8 @@ interface Point {
 export function curvePoints(readings: readonly Reading[], sinceMs: number): Point[] {
   if (readings.length === 0) return [];
   const sorted = [...readings].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
-  const oldestDayStart = utcMidnight((sorted[0] as Reading).utcDay);
-  const sinceDayStart = utcMidnight(utcDayOf(sinceMs));
+  const oldestDayStart = utcDayStartMs((sorted[0] as Reading).utcDay);
+  const sinceDayStart = utcDayStartMs(utcDayKeyOfMs(sinceMs));
   const derived = new Map<number, number>();
   const readingPoints: Point[] = [];
   for (const r of sorted) {
@@ -204,7 +181,7 @@ export function curvePoints(readings: readonly Reading[], sinceMs: number): Poin
       if (t < oldestDayStart || (t < sinceMs && t !== sinceDayStart) || value < -EPS) return;
       derived.set(t, value); // the latest reading's value wins
     };
-    if (r.usage_daily !== undefined) add(utcMidnight(r.utcDay), r.usage - r.usage_daily);
+    if (r.usage_daily !== undefined) add(utcDayStartMs(r.utcDay), r.usage - r.usage_daily);
     if (r.usage_weekly !== undefined) add(weekStartMs(r.utcDay), r.usage - r.usage_weekly);
     if (r.usage_monthly !== undefined) add(monthStartMs(r.utcDay), r.usage - r.usage_monthly);
   }
@@ -229,8 +206,8 @@ export function curvePoints(readings: readonly Reading[], sinceMs: number): Poin
 /** The "before tracking" lump from the first reading: the month's total minus that day's. */
 export function beforeTrackingPiece(first: Reading): Lump | undefined {
   if (first.usage_monthly === undefined) return undefined;
-  const from = utcDayOf(monthStartMs(first.utcDay));
-  const to = first.usage_daily !== undefined ? addUtcDays(first.utcDay, -1) : first.utcDay;
+  const from = monthStartKey(first.utcDay);
+  const to = first.usage_daily !== undefined ? addDaysKey(first.utcDay, -1) : first.utcDay;
   const amount = first.usage_monthly - (first.usage_daily ?? 0);
   if (to < from || amount <= EPS) return undefined;
   return { from, to, amount, kind: 'before' };
@@ -255,8 +232,8 @@ export function piecesFromReadings(readings: readonly Reading[], first: Reading)
     const q = points[i] as Point;
     const amount = q.v - p.v;
     if (amount <= EPS) continue;
-    const from = utcDayOf(p.t);
-    const to = utcDayOf(q.t - 1); // the interval is [p, q)
+    const from = utcDayKeyOfMs(p.t);
+    const to = utcDayKeyOfMs(q.t - 1); // the interval is [p, q)
     if (from === to) addExact(from, amount);
     else lumps.push({ from, to, amount, kind: 'gap' });
   }
@@ -305,9 +282,9 @@ export function buildDays(pieces: Pieces, emitFrom: DayKey, emitTo: DayKey): { d
  * (it may lag just after midnight; until then yesterday stays on the readings).
  */
 export function activityFill(entries: readonly ActivityEntry[], utcToday: DayKey): ActivityFill {
-  const yesterday = addUtcDays(utcToday, -1);
-  const last = entries.some((e) => e.date === yesterday) ? yesterday : addUtcDays(utcToday, -2);
-  const covered = new Set(eachUtcDay(addUtcDays(utcToday, -ACTIVITY_DAYS), last));
+  const yesterday = addDaysKey(utcToday, -1);
+  const last = entries.some((e) => e.date === yesterday) ? yesterday : addDaysKey(utcToday, -2);
+  const covered = new Set(eachUtcDay(addDaysKey(utcToday, -ACTIVITY_DAYS), last));
   const byKey = new Map<string, LedgerRow>();
   for (const e of entries) {
     if (!covered.has(e.date)) continue;
@@ -330,15 +307,14 @@ export function activityFill(entries: readonly ActivityEntry[], utcToday: DayKey
 
 /** The next reset of a `limit_reset` window after `now` (midnight UTC; Monday; the 1st). */
 export function nextReset(limitReset: string, now: Date): string | undefined {
-  const day = utcDayOf(now.getTime());
-  const [y, m] = day.split('-').map(Number) as [number, number];
+  const day = utcDayKeyOfMs(now.getTime());
   switch (limitReset) {
     case 'daily':
-      return new Date(utcMidnight(day) + DAY_MS).toISOString();
+      return new Date(utcDayStartMs(addDaysKey(day, 1))).toISOString();
     case 'weekly':
-      return new Date(weekStartMs(day) + 7 * DAY_MS).toISOString();
+      return new Date(utcDayStartMs(addDaysKey(isoWeekStartKey(day), 7))).toISOString();
     case 'monthly':
-      return new Date(Date.UTC(y, m, 1)).toISOString();
+      return new Date(utcDayStartMs(addMonthsKey(monthStartKey(day), 1))).toISOString();
     default:
       return undefined;
   }
@@ -389,7 +365,7 @@ export interface OpenRouterFetchResult extends FetchOutcome {
 const money = (x: number): string => `$${x.toFixed(2)}`;
 
 function readingOf(data: KeyData, now: Date): Reading {
-  const r: { -readonly [K in keyof Reading]: Reading[K] } = { at: now.toISOString(), utcDay: utcDayOf(now.getTime()), usage: data.usage };
+  const r: { -readonly [K in keyof Reading]: Reading[K] } = { at: now.toISOString(), utcDay: utcDayKeyOfMs(now.getTime()), usage: data.usage };
   if (typeof data.usage_daily === 'number') r.usage_daily = data.usage_daily;
   if (typeof data.usage_weekly === 'number') r.usage_weekly = data.usage_weekly;
   if (typeof data.usage_monthly === 'number') r.usage_monthly = data.usage_monthly;
@@ -467,7 +443,7 @@ export async function fetchOpenRouter(input: OpenRouterFetchInput): Promise<Open
     first = reading;
     untracked = reading.usage - (reading.usage_monthly ?? reading.usage_daily ?? 0);
     readings = [reading];
-    emitFrom = reading.usage_monthly !== undefined ? utcDayOf(monthStartMs(today)) : today;
+    emitFrom = reading.usage_monthly !== undefined ? monthStartKey(today) : today;
   } else {
     first = previous.first;
     untracked = previous.untracked;

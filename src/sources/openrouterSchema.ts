@@ -15,21 +15,15 @@
  * Money is USD as JSON numbers. A field present with the wrong type is an error.
  */
 import * as v from 'valibot';
+import { isDayKey } from '../core/dates';
 
-const ACTIVITY_DATE = /^(\d{4})-(\d{2})-(\d{2})(?: ([01]\d|2[0-3]):[0-5]\d:[0-5]\d)?$/;
-
-/** True for a real calendar day (no 30 February). */
-function isCalendarDay(y: number, m: number, d: number): boolean {
-  const t = new Date(Date.UTC(y, m - 1, d));
-  return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
-}
+const ACTIVITY_DATE = /^\d{4}-\d{2}-\d{2}(?: (?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d)?$/;
 
 /** `YYYY-MM-DD` or `YYYY-MM-DD HH:MM:SS` (a UTC day; the time part says nothing more), read as the day. */
 const activityDay = v.pipe(
   v.string(),
   v.check((s) => {
-    const m = ACTIVITY_DATE.exec(s);
-    return m !== null && isCalendarDay(Number(m[1]), Number(m[2]), Number(m[3]));
+    return ACTIVITY_DATE.test(s) && isDayKey(s.slice(0, 10)); // a real calendar day (no 30 February)
   }, 'a YYYY-MM-DD date, optionally followed by " HH:MM:SS"'),
   v.transform((s) => s.slice(0, 10)),
 );

@@ -1,13 +1,13 @@
 /**
- * What the provider admin-API sources (OpenAI, Anthropic) share: UTC-day arithmetic for their
- * daily buckets, the fetch plan, the paging loop, and the reconciliation of priced token usage
+ * What the provider admin-API sources (OpenAI, Anthropic) share: their daily buckets' UTC days
+ * (through core/dates), the fetch plan, the paging loop, and the reconciliation of priced token usage
  * with the provider's billed daily cost.
  *
  * Provider daily buckets are UTC days: a ledger row dated 2026-11-26 from these sources holds
  * what the provider billed between 2026-11-26T00:00Z and 2026-11-27T00:00Z.
  */
 import * as v from 'valibot';
-import { addDaysKey, maxDay, minDay, utcDayKey } from '../core/dates';
+import { addDaysKey, eachDayKey, maxDay, minDay, utcDayKeyOfMs, utcDayStartMs } from '../core/dates';
 import { extendCoverage, planFetch, type Coverage, type DayRange } from '../core/syncPlan';
 import { sumRows } from '../core/ledger';
 import type { DayKey, LedgerRow } from '../core/types';
@@ -47,7 +47,7 @@ export function rowsByModel(rows: Iterable<LedgerRow>): LedgerRow[] {
 
 /** Unix seconds of the start (00:00Z) of a UTC day. */
 export function utcDayStartSeconds(day: DayKey): number {
-  return Date.parse(`${day}T00:00:00Z`) / 1000;
+  return utcDayStartMs(day) / 1000;
 }
 
 /** RFC 3339 start of a UTC day, e.g. `2026-11-26T00:00:00Z`. */
@@ -57,12 +57,12 @@ export function utcDayStartIso(day: DayKey): string {
 
 /** The UTC day a bucket starting at `unixSeconds` belongs to. */
 export function utcDayOfSeconds(unixSeconds: number): DayKey {
-  return utcDayKey(new Date(unixSeconds * 1000));
+  return utcDayKeyOfMs(unixSeconds * 1000);
 }
 
 /** The last UTC day whose data is final at `now`: its end plus `settleMs` has passed. */
 export function lastFinalUtcDay(now: Date, settleMs: number): DayKey {
-  return addDaysKey(utcDayKey(new Date(now.getTime() - settleMs)), -1);
+  return addDaysKey(utcDayKeyOfMs(now.getTime() - settleMs), -1);
 }
 
 export interface ProviderPlan {
@@ -94,9 +94,7 @@ export function coverageAfter(coverage: Coverage | undefined, done: readonly Day
 
 /** Every day of a range, in order. */
 export function daysOf(range: DayRange): DayKey[] {
-  const out: DayKey[] = [];
-  for (let day = range.from; day <= range.to; day = addDaysKey(day, 1)) out.push(day);
-  return out;
+  return eachDayKey(range.from, addDaysKey(range.to, 1));
 }
 
 export interface Page<T> {

@@ -18,7 +18,7 @@ import path from 'node:path';
 import type { TokenBudgetConfig } from '../../core/config';
 import { SourceError } from '../http';
 import type { FetchContext, FetchOutcome, SourceAdapter, SourceStartContext } from '../types';
-import { CODEX_ASSUMED_LABEL, CODEX_FALLBACK_MODEL } from './codex';
+import { CODEX_ASSUMED_LABEL, CODEX_FALLBACK_MODEL } from './parsers/codex';
 import { candidateRoots, localSourceEnabled, logsPresent, scanDirs, type Env, type LocalSourceId } from './paths';
 import { bundledWorkerFile, InProcessRunner, WorkerRunner, type ScanRunner } from './runner';
 import type { ScanProgress, ScanResult } from './scanner';

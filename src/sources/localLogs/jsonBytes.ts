@@ -1,5 +1,5 @@
 /**
- * Byte-level JSON reading shared by the Claude Code and Codex line readers (claude.ts, codex.ts).
+ * Byte-level JSON reading shared by the agents' line readers (parsers/claude.ts, parsers/codex.ts).
  *
  * Compact JSON only (no white space between tokens: what both agents write), read straight from
  * the file buffer with no string made: keys are compared byte by byte, values skipped or read in
@@ -8,6 +8,7 @@
  * Results other than an index go to module scratch (`keyStart`, `count`): no allocation per
  * line. Read them right after the call.
  */
+import { utcMsOfFields } from '../../core/dates';
 
 export const QUOTE = 34;
 export const BACKSLASH = 92;
@@ -180,7 +181,7 @@ export function timestampAt(buf: Buffer, a: number, b: number): number {
     ms = Math.floor(ms);
   }
   if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60) return NaN;
-  return Date.UTC(year, month - 1, day, hour, minute, second, ms);
+  return utcMsOfFields(year, month, day, hour, minute, second, ms);
 }
 
 /** The instant of the timestamp text buf[a, b): the usual shape read from bytes, any other through Date.parse (NaN when none). */

@@ -14,6 +14,7 @@
  * (model, quarter hour, tier). Where the tiers start is read once per model, day or quarter hour.
  */
 import { calcPrice } from '@pydantic/genai-prices';
+import { utcDayKeyOfMs } from '../../core/dates';
 import { BASE_PROBE_INPUT, priceInstantOfUtcDay, priceUsage, tierStarts } from '../../pricing/prices';
 
 /** Rates per token: uncached input, cache read, 5-minute write, one-hour write, output. */
@@ -82,7 +83,7 @@ export class RateCache {
     let period: Period | undefined;
     if (e.variation === 'none') period = e.fixed ??= this.period(model, new Date(ms));
     else {
-      const when = e.variation === 'day' ? new Date(ms).toISOString().slice(0, 10) : String(Math.floor(ms / QUARTER_HOUR_MS));
+      const when = e.variation === 'day' ? utcDayKeyOfMs(ms) : String(Math.floor(ms / QUARTER_HOUR_MS));
       period = e.timed.get(when);
       if (!period) {
         // Noon UTC of the day for date-bound prices; the line's own instant for time-of-day ones.

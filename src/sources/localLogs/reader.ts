@@ -1,91 +1,28 @@
 /**
  * Reading one log file from an offset into compact usage entries: no scan state is touched, so a
  * second thread can read files while the scan worker reads others (parser.ts). The scanner then
- * applies the entries to its state in path order (dedupe, days, prices).
+ * has the source's parser count the entries into its state in path order (dedupe, days, prices).
  *
  * Reading streams through one buffer: fs.readSync in 1 MB chunks, lines found with Buffer.indexOf
- * of the source's marker (`"usage":{` for Claude Code, `"type":"t` for Codex), so lines without
- * it cost only the search; an unterminated last line is not consumed (it is read again, complete,
+ * of the parser's needle (`"usage"` for Claude Code, `"type":"t` for Codex), so lines without
+ * it cost only the search; the parser reads each line found (parsers/types.ts); an unterminated last line is not consumed (it is read again, complete,
  * next time) unless it is a whole JSON object (see `read`); a line longer than MAX_LINE_BYTES is
  * skipped.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
-import { line, parseClaudeLine, USAGE_NEEDLE, usageObjectAt, type ParseCounters } from './claude';
-import { CODEX_NEEDLE, newCodexState, parseCodexLine, parseCodexMeta, type CodexFileState } from './codex';
 import { LBRACE, parseJsonLine, RBRACE } from './jsonBytes';
 import type { LocalSourceId } from './paths';
+import { parserOf } from './parsers';
+import { Entries, type LogParser, type ParseCounters, type ParsedFile } from './parsers/types';
 import { hashBytes } from './state';
+
+export type { ParsedFile } from './parsers/types';
 
 /** Bytes before the read offset whose hash is kept, to notice a file rewritten in place. */
 export const FINGERPRINT_BYTES = 64;
 /** A line longer than this is skipped (it cannot be a usage line). */
 export const MAX_LINE_BYTES = 64 * 1024 * 1024;
 export const CHUNK_BYTES = 1 << 20;
-
-/** Numbers per entry. */
-export const ENTRY = 10;
-// Claude Code: [ms, hExact, hMsg, flags, input, output, cacheRead, write5m, write1h, model]
-export const E_FLAG_KEYED = 1;
-export const E_FLAG_SIDECHAIN = 2;
-/** `speed: "fast"`: priced at the model's fast-mode multiple. */
-export const E_FLAG_FAST = 4;
-// Codex: [ms, model, priceAs, assumed, input, cached, output, reasoning, total, index of the turn in its rollout]
-
-export interface ParsedFile {
-  /** Offset after the last complete line (its newline, or its end when it is the file's last and a whole object). */
-  readonly consumed: number;
-  /** Fingerprint of the bytes before `consumed`. */
-  readonly tail: number;
-  readonly bytesRead: number;
-  readonly fingerprintBytes: number;
-  readonly lines: number;
-  readonly fast: number;
-  readonly slow: number;
-  /** `count` entries of ENTRY numbers. */
-  readonly entries: Float64Array;
-  readonly count: number;
-  /** Model names the entries point to. */
-  readonly models: string[];
-  /** Codex: the file's state after the read. */
-  readonly codex?: CodexFileState;
-}
-
-/** A growable list of entries with a small model table. */
-class Entries {
-  data = new Float64Array(ENTRY * 256);
-  count = 0;
-  readonly models: string[] = [];
-  private readonly index = new Map<string, number>();
-  private lastModel = '';
-  private lastIndex = -1;
-
-  model(name: string): number {
-    if (name === this.lastModel && this.lastIndex >= 0) return this.lastIndex;
-    let i = this.index.get(name);
-    if (i === undefined) {
-      i = this.models.length;
-      this.models.push(name);
-      this.index.set(name, i);
-    }
-    this.lastModel = name;
-    this.lastIndex = i;
-    return i;
-  }
-
-  next(): number {
-    if ((this.count + 1) * ENTRY > this.data.length) {
-      const bigger = new Float64Array(this.data.length * 2);
-      bigger.set(this.data);
-      this.data = bigger;
-    }
-    return this.count++ * ENTRY;
-  }
-
-  /** A right-sized copy (transferable). */
-  take(): Float64Array {
-    return this.data.slice(0, this.count * ENTRY);
-  }
-}
 
 /** Whether buf[0, end) is one whole JSON object, white space around it allowed. */
 function wholeObject(buf: Buffer, end: number): boolean {
@@ -114,14 +51,13 @@ export class FileReader {
     this.buf = Buffer.allocUnsafe(chunkBytes);
   }
 
-  /** Reads `fd` from `from` to its end. `codex` is the file's state at `from` (Codex only; not modified). */
-  read(source: LocalSourceId, fd: number, from: number, codex?: CodexFileState): ParsedFile {
-    const claude = source === 'claudeCode';
-    const needle = claude ? USAGE_NEEDLE : CODEX_NEEDLE;
+  /** Reads `fd` from `from` to its end with `parser`. `state` is the parser's state of the file at `from` (not modified). */
+  read<S>(parser: LogParser<S>, fd: number, from: number, state: S | undefined): ParsedFile {
+    const needle = parser.needle;
     const out = new Entries();
     const counters: ParseCounters = { fast: 0, slow: 0 };
-    const codexState: CodexFileState = codex ? { ...codex, total: codex.total ? [...codex.total] : null } : newCodexState();
-    let head = !claude && from === 0; // a rollout read from its start: its first line is its session_meta
+    const st: S = state !== undefined ? parser.copy(state) : parser.initial();
+    let head = parser.head !== undefined && from === 0; // read from its start: its first line is handed to `head`
     let buf = this.buf;
     let pos = from; // file position of the next read
     let base = from; // file offset of buf[0]
@@ -168,7 +104,7 @@ export class FileReader {
       }
       if (head) {
         head = false;
-        if (!skipping) codexState.meta = parseCodexMeta(buf, 0, buf.indexOf(10)); // an over-long first line is no session_meta
+        if (!skipping) parser.head?.(buf, 0, buf.indexOf(10), st); // an over-long first line is no head
       }
       let from0 = 0;
       if (skipping) {
@@ -180,48 +116,13 @@ export class FileReader {
       for (;;) {
         const u = view.indexOf(needle, i);
         if (u < 0) break;
-        if (claude && !usageObjectAt(buf, u)) {
-          i = u + needle.length; // "usage" as a value or a key of something else
+        if (parser.accepts !== undefined && !parser.accepts(buf, u)) {
+          i = u + needle.length; // e.g. "usage" as a value or a key of something else
           continue;
         }
         const s = u === 0 ? 0 : Math.max(from0, view.lastIndexOf(10, u) + 1);
         lines++;
-        let e: number;
-        if (claude) {
-          const entry = parseClaudeLine(buf, s, lastNl + 1, u, counters);
-          e = line.end;
-          if (entry && entry.input + entry.output + entry.cacheRead + entry.write5m + entry.write1h > 0) {
-            const o = out.next();
-            const d = out.data;
-            d[o] = entry.ms;
-            d[o + 1] = entry.hExact;
-            d[o + 2] = entry.hMsg;
-            d[o + 3] = (entry.keyed ? E_FLAG_KEYED : 0) | (entry.sidechain ? E_FLAG_SIDECHAIN : 0) | (entry.fast ? E_FLAG_FAST : 0);
-            d[o + 4] = entry.input;
-            d[o + 5] = entry.output;
-            d[o + 6] = entry.cacheRead;
-            d[o + 7] = entry.write5m;
-            d[o + 8] = entry.write1h;
-            d[o + 9] = out.model(entry.model);
-          }
-        } else {
-          e = view.indexOf(10, u);
-          const turn = parseCodexLine(buf, s, e, u, codexState);
-          if (turn) {
-            const o = out.next();
-            const d = out.data;
-            d[o] = turn.ms;
-            d[o + 1] = out.model(turn.model);
-            d[o + 2] = out.model(turn.priceAs);
-            d[o + 3] = turn.assumed ? 1 : 0;
-            d[o + 4] = turn.input;
-            d[o + 5] = turn.cached;
-            d[o + 6] = turn.output;
-            d[o + 7] = turn.reasoning;
-            d[o + 8] = turn.total;
-            d[o + 9] = turn.index;
-          }
-        }
+        const e = parser.parseLine(buf, s, lastNl + 1, u, st, out, counters);
         i = e + 1;
       }
       if (unterminated) {
@@ -248,7 +149,7 @@ export class FileReader {
       entries: out.take(),
       count: out.count,
       models: out.models,
-      ...(claude ? {} : { codex: codexState }),
+      ...(st !== undefined ? { state: st } : {}),
     };
   }
 }
@@ -261,7 +162,8 @@ export interface ParseJob {
   readonly source: LocalSourceId;
   readonly path: string;
   readonly from: number;
-  readonly codex?: CodexFileState;
+  /** The parser's state of the file at `from`. */
+  readonly state?: unknown;
 }
 
 export type ToParser = { readonly type: 'parse'; readonly jobs: readonly ParseJob[] };
@@ -276,7 +178,7 @@ export function runJob(reader: FileReader, job: ParseJob): ParsedFile | null {
     return null;
   }
   try {
-    return reader.read(job.source, fd, job.from, job.codex);
+    return reader.read(parserOf(job.source), fd, job.from, job.state);
   } finally {
     closeSync(fd);
   }

@@ -26,7 +26,7 @@
  */
 import { closeSync, openSync, readFileSync, renameSync, writeSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { CodexFileState } from './codex';
+import type { CodexFileState } from './parsers/codex';
 import type { LocalSourceId } from './paths';
 
 /** Fields of an aggregate. */
@@ -68,7 +68,7 @@ export interface FileState {
   tail: number;
   codex?: CodexFileState;
   /**
-   * Codex: where a fork is in the history it replayed (scanner.ts, addCodex). 'parent': each of
+   * Codex: where a fork is in the history it replayed (parsers/codex.ts, replayed). 'parent': each of
    * its turns so far equalled its parent's turn of the same index; a number: it is inside a burst of
    * replayed turns, the last one skipped written at that instant. Absent once past the replayed
    * history, and for a rollout that is not a fork.

@@ -2,17 +2,25 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   addDaysKey,
+  addMonthsKey,
   diffDaysKey,
   eachDayInfo,
   eachDayKey,
   fromDayKey,
   isDayKey,
   isoWeekday,
+  isoWeekStartKey,
+  LocalDayKeyCache,
+  localDayKeyOfMs,
   maxDay,
   minDay,
+  monthStartKey,
   toDayKey,
   todayKey,
   utcDayKey,
+  utcDayKeyOfMs,
+  utcDayStartMs,
+  utcMsOfFields,
 } from '../../../src/core/dates';
 
 void describe('day keys', () => {
@@ -88,5 +96,42 @@ void describe('day keys', () => {
   void it('orders day keys', () => {
     assert.equal(minDay('2026-02-01', '2026-01-31'), '2026-01-31');
     assert.equal(maxDay('2026-02-01', '2026-01-31'), '2026-02-01');
+  });
+
+  void it('reads weekdays from the digits, strictly', () => {
+    assert.equal(isoWeekday('0050-01-01'), 6); // not 1950
+    assert.throws(() => isoWeekday('2026-02-30'), RangeError);
+    assert.throws(() => isoWeekday('2026-1-1'), RangeError);
+  });
+
+  void it('finds the Monday of a week and the first of a month, and adds months', () => {
+    assert.equal(isoWeekStartKey('2026-11-29'), '2026-11-23');
+    assert.equal(isoWeekStartKey('2026-11-30'), '2026-11-30');
+    assert.equal(isoWeekStartKey('2027-01-01'), '2026-12-28');
+    assert.equal(monthStartKey('2026-11-27'), '2026-11-01');
+    assert.equal(addMonthsKey('2026-12-01', 1), '2027-01-01');
+    assert.equal(addMonthsKey('2026-01-31', 1), '2026-02-28');
+  });
+
+  void it('turns instants into UTC days and UTC days into instants', () => {
+    assert.equal(utcDayKeyOfMs(Date.parse('2026-11-27T23:59:59.999Z')), '2026-11-27');
+    assert.throws(() => utcDayKeyOfMs(Number.NaN), RangeError);
+    assert.equal(utcDayStartMs('2026-11-27'), Date.parse('2026-11-27T00:00:00Z'));
+    assert.ok(Number.isNaN(utcDayStartMs('2026-02-30')));
+    assert.equal(utcMsOfFields(2026, 11, 27, 23, 59, 58, 125), Date.parse('2026-11-27T23:59:58.125Z'));
+  });
+
+  void it('gives the local day of an instant as toDayKey does, cached or not', () => {
+    const cache = new LocalDayKeyCache();
+    // Every 7 minutes 30 over three days around the 2026 autumn DST change, in this process's zone.
+    for (let ms = Date.parse('2026-10-23T00:00:00Z'); ms < Date.parse('2026-10-27T00:00:00Z'); ms += 450_000) {
+      const expected = toDayKey(new Date(ms));
+      assert.equal(localDayKeyOfMs(ms), expected);
+      assert.equal(cache.of(ms), expected);
+      assert.equal(cache.of(ms - 1), toDayKey(new Date(ms - 1)));
+    }
+    const early = new Date(2000, 0, 1);
+    early.setFullYear(50);
+    assert.equal(localDayKeyOfMs(early.getTime()), '0050-01-01');
   });
 });

@@ -6,7 +6,7 @@ import { after, describe, it } from 'node:test';
 import { readConfig } from '../../../src/core/config';
 import { HttpClient, SourceError } from '../../../src/sources/http';
 import { stateFileOf } from '../../../src/sources/localLogs/adapter';
-import { CODEX_ASSUMED_LABEL } from '../../../src/sources/localLogs/codex';
+import { CODEX_ASSUMED_LABEL } from '../../../src/sources/localLogs/parsers/codex';
 import { InProcessRunner } from '../../../src/sources/localLogs/runner';
 import { createSources, type Sources } from '../../../src/sources/registry';
 import type { SourceAdapter } from '../../../src/sources/types';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { parseClaudeLine, parseClaudeLineSlow, USAGE_NEEDLE, usageObjectAt } from '../../../src/sources/localLogs/claude';
+import { parseClaudeLine, parseClaudeLineSlow, USAGE_NEEDLE, usageObjectAt } from '../../../src/sources/localLogs/parsers/claude';
 import { Scanner } from '../../../src/sources/localLogs/scanner';
 import {
   claudeAssistantLine as assistant,

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { readFileSync } from 'node:fs';
 import { calcPrice } from '@pydantic/genai-prices';
-import { CODEX_ASSUMED_LABEL, CODEX_NEEDLE, newCodexState, parseCodexLine, parseCodexLineSlow, type CodexFileState } from '../../../src/sources/localLogs/codex';
+import { CODEX_ASSUMED_LABEL, CODEX_NEEDLE, newCodexState, parseCodexLine, parseCodexLineSlow, type CodexFileState } from '../../../src/sources/localLogs/parsers/codex';
 import { generateCorpus } from '../../fakes/agentLogs';
 import { Scanner } from '../../../src/sources/localLogs/scanner';
 import {

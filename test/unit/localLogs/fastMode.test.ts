@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { readConfig } from '../../../src/core/config';
 import { HttpClient } from '../../../src/sources/http';
-import { parseClaudeLine, parseClaudeLineSlow } from '../../../src/sources/localLogs/claude';
+import { parseClaudeLine, parseClaudeLineSlow } from '../../../src/sources/localLogs/parsers/claude';
 import { InProcessRunner } from '../../../src/sources/localLogs/runner';
 import { Scanner } from '../../../src/sources/localLogs/scanner';
 import { createSources } from '../../../src/sources/registry';

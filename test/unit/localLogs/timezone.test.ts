@@ -2,7 +2,8 @@
 // this process before anything reads the clock (each test file runs in its own process).
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { localDayKey, Scanner } from '../../../src/sources/localLogs/scanner';
+import { Scanner } from '../../../src/sources/localLogs/scanner';
+import { localDayKeyOfMs as localDayKey } from '../../../src/core/dates';
 import { toDayKey } from '../../../src/core/dates';
 import { claudeAssistantLine as assistant, CLAUDE_MODELS, codexTokenCountLine, codexTurnContextLine } from '../../fakes/agentLogs';
 import { claudeFile, codexFile, Session, tempHome, write } from './helpers';

@@ -1,5 +1,5 @@
 /**
- * Codex CLI rollout lines → per-turn usage.
+ * Codex CLI: rollout lines → per-turn usage, and its counting, each turn once.
  *
  * - `{"type":"turn_context","payload":{"model":…}}` sets the model of the turns that follow.
  * - `{"type":"event_msg","payload":{"type":"token_count","info":{"last_token_usage":…,"total_token_usage":…}}}`
@@ -14,13 +14,15 @@
  *   names the session and, for a fork or a spawned sub-agent
  *   (`source.subagent.thread_spawn.parent_thread_id`), the session whose history it starts by
  *   replaying. Each turn gets its index in the rollout, and the instants of the first two
- *   token_counts are noted: the scanner skips the replayed turns with these (scanner.ts, addCodex).
+ *   token_counts are noted: the counting skips the replayed turns with these (`replayed` below).
  *
  * The scanner hands over only lines containing `"type":"t` (both markers start so). As for Claude
  * Code, a byte-level reader takes the fields from the lines it expects and leaves anything else to
  * JSON.parse.
  */
-import { bytes, closedAt, count, countOf, instantAt, keyIs, keyStart, LBRACE, nextKey, parseJsonLine, plainString, QUOTE, readCount, skipValue, takeString } from './jsonBytes';
+import { hash53, secondOf, type FileState } from '../state';
+import { ENTRY, type CountContext, type Entries, type LogParser } from './types';
+import { bytes, closedAt, count, countOf, instantAt, keyIs, keyStart, LBRACE, nextKey, parseJsonLine, plainString, QUOTE, readCount, skipValue, takeString } from '../jsonBytes';
 
 export const CODEX_NEEDLE = Buffer.from('"type":"t');
 const OKEN_COUNT = Buffer.from('oken_count"');
@@ -378,3 +380,131 @@ function applyRaw(raw: Raw, state: CodexFileState): CodexTurn | null {
     total: sum,
   };
 }
+
+// ---------------------------------------------------------------------------------------------
+// The parser: entries, and their counting
+
+// An entry: [ms, model, priceAs, assumed, input, cached, output, reasoning, total, index of the turn in its rollout]
+
+/** The turn of the line at `start` (its `"type":"t` at `marker`) as an entry of `out`; returns the index of its newline. */
+function parseLine(buf: Buffer, start: number, _limit: number, marker: number, state: CodexFileState, out: Entries): number {
+  const e = buf.indexOf(10, marker);
+  const turn = parseCodexLine(buf, start, e, marker, state);
+  if (turn) {
+    const o = out.next();
+    const d = out.data;
+    d[o] = turn.ms;
+    d[o + 1] = out.model(turn.model);
+    d[o + 2] = out.model(turn.priceAs);
+    d[o + 3] = turn.assumed ? 1 : 0;
+    d[o + 4] = turn.input;
+    d[o + 5] = turn.cached;
+    d[o + 6] = turn.output;
+    d[o + 7] = turn.reasoning;
+    d[o + 8] = turn.total;
+    d[o + 9] = turn.index;
+  }
+  return e;
+}
+
+/**
+ * One turn (entry `o` of `d`, of the rollout `f`, whose state after the read is `codex`) into the
+ * state, unless it is history a fork replayed, or the same turn was counted from another copy of
+ * the rollout.
+ */
+function addTurn(ctx: CountContext, f: FileState, codex: CodexFileState, d: Float64Array, o: number, models: readonly string[]): void {
+  const state = ctx.state;
+  const fileId = f.id;
+  const ms = d[o] as number;
+  const model = models[d[o + 1] as number] as string;
+  const priceAs = models[d[o + 2] as number] as string;
+  const input = d[o + 4] as number;
+  const cached = d[o + 5] as number;
+  const output = d[o + 6] as number;
+  const index = d[o + 9] as number;
+  const tokens = `${input}|${cached}|${output}|${d[o + 7] as number}|${d[o + 8] as number}`;
+  const replay = f.replay !== undefined && replayed(ctx, f, codex, index, tokens, ms);
+  // Every turn, replayed or not, is a turn of this session that a fork of it may replay.
+  const session = codex.meta?.id;
+  if (session) state.sessionTurns.set(hash53(`${session}\u0000${index}|${tokens}`), secondOf(ms));
+  if (replay) return;
+  const h = hash53(`${ms}|${priceAs}|${tokens}`);
+  if (state.events.has(h)) return; // the same turn in another copy of the rollout
+  state.events.set(h, fileId);
+  ctx.counters.entries++;
+  if (d[o + 3] === 1) ctx.counters.assumed++;
+  const day = ctx.day(ms);
+  const uncached = input - cached;
+  const rates = ctx.prices.rates(priceAs, ms, input);
+  const cost = rates ? uncached * (rates[0] as number) + cached * (rates[1] as number) + output * (rates[4] as number) : 0;
+  state.add(fileId, ctx.bucket(day, model), 1, cost, uncached, output, cached, 0, 1, rates ? 0 : 1);
+  ctx.changed.add(day);
+}
+
+/**
+ * Whether turn `index` of the fork `f` is history it replayed; moves `f.replay` on. A fork (or a
+ * spawned sub-agent) opens with its parent's turns, written again at the moment of the fork. As
+ * ccusage 20 decides: while each turn equals the parent's turn of the same index (recorded before
+ * the fork), it was replayed; at the first that does not, the fork's own turns begin. When not
+ * even the first turn is the parent's (the parent's rollout was deleted before it was ever read,
+ * or Codex rewrote the copied history), the burst the rollout opens with is taken for the replay,
+ * if its first two token_counts came within REPLAY_BURST_MS: every turn within that of the one
+ * before it. Whether they did is known once both are written: Codex writes the replay in one go.
+ * The running total was kept through the skipped turns (applyRaw), so the next difference is right.
+ */
+function replayed(ctx: CountContext, f: FileState, codex: CodexFileState, index: number, tokens: string, ms: number): boolean {
+  const meta = codex.meta;
+  if (f.replay === 'parent') {
+    const parent = meta?.parent;
+    if (parent && parent !== meta.id) {
+      const at = ctx.state.sessionTurns.get(hash53(`${parent}\u0000${index}|${tokens}`));
+      if (at >= 0 && (meta.ms === null || at <= secondOf(meta.ms))) return true;
+    }
+    if (index === 0 && codex.burst === true && codex.firstMs !== null) f.replay = codex.firstMs;
+    else {
+      delete f.replay;
+      return false;
+    }
+  }
+  const last = f.replay;
+  if (typeof last === 'number' && ms >= last && ms - last <= REPLAY_BURST_MS) {
+    f.replay = ms;
+    return true;
+  }
+  delete f.replay;
+  return false;
+}
+
+/**
+ * Codex rollouts (`sessions/` and `archived_sessions/`, `*.jsonl`): `token_count` lines, one
+ * entry per turn, with the model of the `turn_context` before; per file the running total, the
+ * model and the session (from the first line). A turn is counted once across copies of a
+ * rollout, and a fork's replay of its parent's history is not counted again.
+ */
+export const codexParser: LogParser<CodexFileState> = {
+  source: 'codex',
+  isLog: (name) => name.endsWith('.jsonl'),
+  needle: CODEX_NEEDLE,
+  initial: newCodexState,
+  copy: (s) => ({ ...s, total: s.total ? [...s.total] : null }),
+  head(buf, start, end, state) {
+    state.meta = parseCodexMeta(buf, start, end);
+  },
+  parseLine,
+  count(ctx, f, parsed, codex, fromStart) {
+    // Read from the start: a fork first goes through the history it replayed.
+    if (fromStart) {
+      if (codex.meta?.parent) f.replay = 'parent';
+      else delete f.replay;
+    }
+    const d = parsed.entries;
+    for (let k = 0; k < parsed.count; k++) addTurn(ctx, f, codex, d, k * ENTRY, parsed.models);
+  },
+  // A fork read from its start waits for the end of the scan, so that its parent's turns are known
+  // whatever the paths' order (a fork moved to archived_sessions is listed before its parent under sessions).
+  defer: (_parsed, codex) => Boolean(codex.meta?.parent),
+  forget(f) {
+    delete f.replay;
+  },
+  assumedModel: CODEX_ASSUMED_LABEL,
+};

@@ -1,5 +1,5 @@
 /**
- * Claude Code transcript lines → usage entries.
+ * Claude Code: transcript lines → usage entries, and their counting, each response once.
  *
  * A usage line is an assistant line: top-level `timestamp`, `requestId`, `isSidechain`, and
  * `message.{id, model, usage}` (`usage.speed: "fast"` marks fast mode, priced by the scanner at
@@ -15,8 +15,10 @@
  * it needs, a non-integer count) sends the line to `JSON.parse`, which decides. A line that is not
  * JSON (torn, garbled) is skipped without noise.
  */
-import { bytes, COLON, COMMA, count, countOf, instantAt, keyIs, LBRACE, N_NULL, parseJsonLine, plainString, QUOTE, RBRACE, readCount, readDigits, skipValue, takeString } from './jsonBytes';
-import { hash53, hashBytes } from './state';
+import { bytes, COLON, COMMA, count, countOf, instantAt, keyIs, LBRACE, N_NULL, parseJsonLine, plainString, QUOTE, RBRACE, readCount, readDigits, skipValue, takeString } from '../jsonBytes';
+import { fastModeMultiplier } from '../../../pricing/fastMode';
+import { FLAG_SIDECHAIN, FLAG_UNPRICED, hash53, hashBytes, R_BUCKET, R_COST, R_FILE, R_FLAGS, R_INPUT, R_OUTPUT, R_READ, R_WRITE, RECORD, type SourceState } from '../state';
+import { ENTRY, type CountContext, type Entries, type LogParser, type ParseCounters } from './types';
 
 /** One response's usage. Reused between lines by the fast path: copy what you keep. */
 export interface ClaudeEntry {
@@ -391,11 +393,6 @@ export function parseClaudeObject(o: unknown): ClaudeEntry | null {
   };
 }
 
-export interface ParseCounters {
-  fast: number;
-  slow: number;
-}
-
 /** Parses through JSON.parse only (the reference the fast path must agree with). */
 export function parseClaudeLineSlow(buf: Buffer, start: number, end: number): ClaudeEntry | null {
   return parseClaudeObject(parseJsonLine(buf, start, end)); // not JSON (a torn or garbled line): skipped without noise
@@ -425,3 +422,130 @@ export function parseClaudeLine(buf: Buffer, start: number, limit: number, first
   if (counters) counters.slow++;
   return parseClaudeLineSlow(buf, start, line.end);
 }
+
+// ---------------------------------------------------------------------------------------------
+// The parser: entries, and their counting
+
+// An entry: [ms, hExact, hMsg, flags, input, output, cacheRead, write5m, write1h, model]
+export const E_FLAG_KEYED = 1;
+export const E_FLAG_SIDECHAIN = 2;
+/** `speed: "fast"`: priced at the model's fast-mode multiple. */
+export const E_FLAG_FAST = 4;
+
+/** The usage of the line at `start` (its `"usage"` at `marker`) as an entry of `out`; returns the index of its newline. */
+function parseLine(buf: Buffer, start: number, limit: number, marker: number, _state: undefined, out: Entries, counters: ParseCounters): number {
+  const entry = parseClaudeLine(buf, start, limit, marker, counters);
+  if (entry && entry.input + entry.output + entry.cacheRead + entry.write5m + entry.write1h > 0) {
+    const o = out.next();
+    const d = out.data;
+    d[o] = entry.ms;
+    d[o + 1] = entry.hExact;
+    d[o + 2] = entry.hMsg;
+    d[o + 3] = (entry.keyed ? E_FLAG_KEYED : 0) | (entry.sidechain ? E_FLAG_SIDECHAIN : 0) | (entry.fast ? E_FLAG_FAST : 0);
+    d[o + 4] = entry.input;
+    d[o + 5] = entry.output;
+    d[o + 6] = entry.cacheRead;
+    d[o + 7] = entry.write5m;
+    d[o + 8] = entry.write1h;
+    d[o + 9] = out.model(entry.model);
+  }
+  return line.end;
+}
+
+/** One response (entry `o` of `d`) into the state, deduplicated. */
+function addResponse(ctx: CountContext, fileId: number, d: Float64Array, o: number, models: readonly string[]): void {
+  const state = ctx.state;
+  const ms = d[o] as number;
+  const flags = d[o + 3] as number;
+  const input = d[o + 4] as number;
+  const output = d[o + 5] as number;
+  const read = d[o + 6] as number;
+  const w5 = d[o + 7] as number;
+  const w1 = d[o + 8] as number;
+  const model = models[d[o + 9] as number] as string;
+  const sidechain = (flags & E_FLAG_SIDECHAIN) !== 0;
+  const write = w5 + w1;
+  const total = input + output + read + write;
+  if (total === 0) return;
+  ctx.counters.entries++;
+  const day = ctx.day(ms);
+  const rates = ctx.prices.rates(model, ms, input + read + write);
+  let cost = rates ? input * (rates[0] as number) + read * (rates[1] as number) + w5 * (rates[2] as number) + w1 * (rates[3] as number) + output * (rates[4] as number) : 0;
+  if (rates && (flags & E_FLAG_FAST) !== 0) {
+    // Fast mode: every rate times the model's multiplier; unknown → standard rates, flagged.
+    const k = fastModeMultiplier(model);
+    if (k !== null) cost *= k;
+    else state.fastUnknown.add(model);
+  }
+  const unpriced = rates ? 0 : 1;
+  const bucket = ctx.bucket(day, model);
+  if ((flags & E_FLAG_KEYED) === 0) {
+    state.add(fileId, bucket, 1, cost, input, output, read, write, 1, unpriced);
+    ctx.changed.add(day);
+    return;
+  }
+  const hExact = d[o + 1] as number;
+  const hMsg = d[o + 2] as number;
+  let r = state.exact.get(hExact);
+  if (r < 0) {
+    const m = state.byMsg.get(hMsg);
+    // A sidechain copy of a message (e.g. /btw replays the parent's with a new request id) is the same response.
+    if (m >= 0 && (sidechain || ((state.records[m * RECORD + R_FLAGS] as number) & FLAG_SIDECHAIN) !== 0)) r = m;
+  }
+  if (r >= 0) {
+    const rec = state.records;
+    const q = r * RECORD;
+    const existingSide = ((rec[q + R_FLAGS] as number) & FLAG_SIDECHAIN) !== 0;
+    const existingTotal = (rec[q + R_INPUT] as number) + (rec[q + R_OUTPUT] as number) + (rec[q + R_READ] as number) + (rec[q + R_WRITE] as number);
+    // Keep the main-chain copy over a sidechain one, else the copy with the most tokens (the last streaming snapshot).
+    const replace = sidechain !== existingSide ? existingSide : total > existingTotal;
+    if (replace) {
+      const oldBucket = rec[q + R_BUCKET] as number;
+      state.add(rec[q + R_FILE] as number, oldBucket, -1, rec[q + R_COST] as number, rec[q + R_INPUT] as number, rec[q + R_OUTPUT] as number, rec[q + R_READ] as number, rec[q + R_WRITE] as number, 1, ((rec[q + R_FLAGS] as number) & FLAG_UNPRICED) !== 0 ? 1 : 0);
+      ctx.changed.add(state.bucketDay[oldBucket] as string);
+      writeRecord(state, r, fileId, bucket, sidechain, input, output, read, write, cost, unpriced);
+      state.add(fileId, bucket, 1, cost, input, output, read, write, 1, unpriced);
+      ctx.changed.add(day);
+    }
+    state.exact.set(hExact, r);
+    return;
+  }
+  r = state.newRecord();
+  writeRecord(state, r, fileId, bucket, sidechain, input, output, read, write, cost, unpriced);
+  state.add(fileId, bucket, 1, cost, input, output, read, write, 1, unpriced);
+  state.exact.set(hExact, r);
+  if (!state.byMsg.has(hMsg)) state.byMsg.set(hMsg, r);
+  ctx.changed.add(day);
+}
+
+function writeRecord(state: SourceState, r: number, fileId: number, bucket: number, sidechain: boolean, input: number, output: number, read: number, write: number, cost: number, unpriced: number): void {
+  const rec = state.records;
+  const o = r * RECORD;
+  rec[o + R_FILE] = fileId;
+  rec[o + R_BUCKET] = bucket;
+  rec[o + R_FLAGS] = (sidechain ? FLAG_SIDECHAIN : 0) | (unpriced ? FLAG_UNPRICED : 0);
+  rec[o + R_INPUT] = input;
+  rec[o + R_OUTPUT] = output;
+  rec[o + R_READ] = read;
+  rec[o + R_WRITE] = write;
+  rec[o + R_COST] = cost;
+}
+
+/**
+ * Claude Code transcripts (`*.jsonl` under `projects/`): lines with `"usage":{`, one entry per
+ * response; the same response written again (streaming snapshots, resumed and forked sessions, a
+ * sidechain's replay) is counted once, as its main-chain copy with the most tokens.
+ */
+export const claudeParser: LogParser = {
+  source: 'claudeCode',
+  isLog: (name) => name.endsWith('.jsonl'),
+  needle: USAGE_NEEDLE,
+  accepts: usageObjectAt,
+  initial: () => undefined,
+  copy: () => undefined,
+  parseLine,
+  count(ctx, f, parsed) {
+    const d = parsed.entries;
+    for (let k = 0; k < parsed.count; k++) addResponse(ctx, f.id, d, k * ENTRY, parsed.models);
+  },
+};

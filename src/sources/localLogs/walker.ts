@@ -1,0 +1,191 @@
+/**
+ * Which log files to read, and from where: the scan's file side, the same for every agent.
+ *
+ * 1. List the files: a full walk of the scan folders for the parser's log files (sorted by path,
+ *    as ccusage does, so ties in the dedupe resolve the same way), or only the paths a watcher
+ *    reported.
+ * 2. Per file, compare with what is remembered: unchanged → nothing read; grown → only the bytes
+ *    after the remembered offset are read (after checking a fingerprint of the bytes just before
+ *    it, so a file rewritten in place is noticed); shorter or rewritten → what the file contributed
+ *    is taken out and it is read again from the start; a new inode at the same path (rotation) →
+ *    the old file counts as deleted and the new one is read; the same inode at a new path
+ *    (renamed, e.g. Codex archiving) → its state moves with it; a file gone → what it contributed
+ *    stays.
+ */
+import { closeSync, openSync, readdirSync, statSync, type Stats } from 'node:fs';
+import path from 'node:path';
+import type { DayKey } from '../../core/types';
+import { keepParseState, parseStateOf, type LogParser } from './parsers/types';
+import { fingerprintAt } from './reader';
+import { sameFile, type FileState, type SourceState } from './state';
+
+/** What the walk counts, for the scan's stats. */
+export interface WalkCounters {
+  /** Files looked at (stat). */
+  files: number;
+  fingerprintBytes: number;
+  truncated: number;
+  rotated: number;
+  renamed: number;
+  deleted: number;
+}
+
+/** A file found, with its stat. */
+export interface Found {
+  readonly path: string;
+  readonly st: Stats;
+}
+
+/** A file to read: its state, its stat, and the offset to read from. */
+export interface Job {
+  readonly f: FileState;
+  readonly st: Stats;
+  readonly from: number;
+}
+
+function listLogs(dir: string, parser: LogParser<unknown>, out: string[]): void {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const e of entries) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) listLogs(p, parser, out);
+    else if (e.isFile() && parser.isLog(e.name)) out.push(p);
+  }
+}
+
+function statOrUndefined(p: string): Stats | undefined {
+  try {
+    return statSync(p);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A remembered file with the identity of `st` at another path. */
+function sameFileElsewhere(state: SourceState, p: string, st: Stats): FileState | undefined {
+  for (const f of state.files.values()) if (f.path !== p && sameFile(f, st)) return f;
+  return undefined;
+}
+
+function move(state: SourceState, f: FileState, to: string, c: WalkCounters): void {
+  state.files.delete(f.path);
+  f.path = to;
+  state.files.set(to, f);
+  c.renamed++;
+}
+
+/** Every log file under `dirs`, in path order; notes renamed and deleted files in `state`. */
+export function walk(state: SourceState, dirs: readonly string[], parser: LogParser<unknown>, c: WalkCounters): Found[] {
+  const found: string[] = [];
+  for (const d of dirs) listLogs(d, parser, found);
+  found.sort();
+  const stats = new Map<string, Stats>();
+  for (const p of found) {
+    const st = statOrUndefined(p);
+    if (st) stats.set(p, st);
+  }
+  c.files += stats.size;
+  const work: Found[] = [];
+  for (const [p, st] of stats) {
+    const known = state.files.get(p);
+    if (known && sameFile(known, st)) {
+      work.push({ path: p, st });
+      continue;
+    }
+    const other = sameFileElsewhere(state, p, st);
+    if (other) {
+      const there = stats.get(other.path);
+      if (there && sameFile(other, there)) continue; // the same file under a second name: read once
+      move(state, other, p, c); // renamed (e.g. archived): its state moves with it
+    }
+    work.push({ path: p, st });
+  }
+  const reading = new Set(work.map((w) => w.path));
+  for (const p of [...state.files.keys()]) {
+    if (!reading.has(p)) {
+      // Deleted: what it contributed stays in the totals.
+      state.files.delete(p);
+      c.deleted++;
+    }
+  }
+  return work;
+}
+
+/** Only `paths` (a watcher's report), those that are log files inside `dirs`, in path order. */
+export function targeted(state: SourceState, paths: readonly string[], dirs: readonly string[], parser: LogParser<unknown>, c: WalkCounters): Found[] {
+  const inside = (p: string) => dirs.some((d) => p.startsWith(d.endsWith(path.sep) ? d : d + path.sep));
+  const work: Found[] = [];
+  const unique = [...new Set(paths.map((p) => path.resolve(p)))].filter((p) => parser.isLog(path.basename(p)) && inside(p)).sort();
+  for (const p of unique) {
+    const st = statOrUndefined(p);
+    if (!st || !st.isFile()) continue; // gone: the next full walk notes it (what it contributed stays)
+    c.files++;
+    const known = state.files.get(p);
+    if (!known || !sameFile(known, st)) {
+      const other = sameFileElsewhere(state, p, st);
+      if (other) {
+        const there = statOrUndefined(other.path);
+        if (there && sameFile(other, there)) continue; // an alias of a file already read
+        move(state, other, p, c);
+      }
+    }
+    work.push({ path: p, st });
+  }
+  return work;
+}
+
+/**
+ * What to read of a file: nothing (unchanged), from its offset, or from the start (new, rotated,
+ * truncated, rewritten). A file read again from the start first gives back what it contributed
+ * (its days go to `changed`).
+ */
+export function plan(state: SourceState, p: string, st: Stats, parser: LogParser<unknown>, c: WalkCounters, changed: Set<DayKey>): Job | null {
+  let f = state.files.get(p);
+  if (f && !sameFile(f, st)) {
+    // A new file at the same path (rotation): the old one counts as deleted.
+    state.files.delete(p);
+    c.rotated++;
+    f = undefined;
+  }
+  if (!f) {
+    f = { id: state.nextFileId++, path: p, dev: st.dev, ino: st.ino, birth: st.birthtimeMs, size: 0, mtimeMs: 0, offset: 0, tail: 0 };
+    keepParseState(f, parser.initial());
+    state.files.set(p, f);
+  }
+  if (st.size === f.offset && st.mtimeMs === f.mtimeMs) {
+    f.size = st.size;
+    return null;
+  }
+  if (st.size < f.offset || (f.offset > 0 && !fingerprintMatches(f, c))) {
+    c.truncated++;
+    forget(state, f, parser, changed);
+  }
+  return { f, st, from: f.offset };
+}
+
+function fingerprintMatches(f: FileState, c: WalkCounters): boolean {
+  let fd: number;
+  try {
+    fd = openSync(f.path, 'r');
+  } catch {
+    return true; // gone meanwhile: nothing will be read
+  }
+  try {
+    return fingerprintAt(fd, f.offset, c) === f.tail;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Takes out what a file contributed and what is remembered of it: it is read again from its start. */
+function forget(state: SourceState, f: FileState, parser: LogParser<unknown>, changed: Set<DayKey>): void {
+  for (const b of state.dropFile(f.id)) changed.add(state.bucketDay[b] as string);
+  f.offset = 0;
+  f.tail = 0;
+  if (parseStateOf(f) !== undefined) keepParseState(f, parser.initial());
+  parser.forget?.(f);
+}
