@@ -8,6 +8,7 @@ export interface ZipEntry {
 }
 export declare const MAX_PACKED_BYTES: number;
 export declare const MAX_TAGS: number;
+export declare const MAX_LISTING_IMAGE_BYTES: number;
 export declare const LIMITS: Readonly<{ bundle: number; image: number; other: number }>;
 export declare function readZip(buf: Buffer): ZipEntry[];
 export declare function checkVsix(

@@ -20,6 +20,8 @@ import zlib from 'node:zlib';
 
 export const MAX_PACKED_BYTES = 1024 * 1024; // 1 MB
 export const MAX_TAGS = 30;
+/** A screenshot the README shows on the listing page (from the repository, not the package). */
+export const MAX_LISTING_IMAGE_BYTES = 400 * 1024;
 /** Uncompressed size limits by kind of file. */
 export const LIMITS = Object.freeze({
   bundle: 1536 * 1024, // dist/*.js produced by esbuild
@@ -173,7 +175,11 @@ export function checkVsix(entries, { packedBytes, repoRoot }) {
     for (const m of readme.matchAll(re)) {
       const rel = decodeURIComponent(m[1]);
       links.push(rel);
-      if (!existsSync(path.join(repoRoot, rel))) problems.push(`the README links ${rel}, which is not in the repository`);
+      const file = path.join(repoRoot, rel);
+      if (!existsSync(file)) problems.push(`the README links ${rel}, which is not in the repository`);
+      else if (/\.(png|jpe?g|gif|webp)$/i.test(rel) && statSync(file).size > MAX_LISTING_IMAGE_BYTES) {
+        problems.push(`the README's image ${rel} is ${KB(statSync(file).size)}: over ${KB(MAX_LISTING_IMAGE_BYTES)} for the listing page`);
+      }
     }
   }
   return { problems, listing, tags, links };
