@@ -43,8 +43,8 @@ const ALLOW_SCRIPTS = {
  * The editors this harness can install, by code-server version: the Node release it runs on
  * and the VS Code it is built on. Each is cached in its own folder (see editorPaths()).
  *
- * Releases before code-server 4.9x carry no `allowScripts` lists in lib/vscode, and npm 11
- * runs no dependency's install script without one; for those the recipe installs code-server
+ * Older releases (4.20.0 here) carry no `allowScripts` lists in lib/vscode, and npm 11 runs
+ * no dependency's install script without one; for those the recipe installs code-server
  * without its postinstall, writes `vscodeAllowScripts` into lib/vscode/package.json and
  * lib/vscode/extensions/package.json, and then runs code-server's postinstall.sh itself
  * (npm on the machine's Node, native modules built against the old Node's headers).
@@ -56,7 +56,7 @@ export const EDITOR_VERSIONS = Object.freeze({
   [OLDEST_CODE_SERVER_VERSION]: Object.freeze({
     node: '18.15.0', // VS Code 1.85's own (its server's Node); 18.20's headers break the old node-addon-api in kerberos 2.0
     vscode: '1.85.1',
-    // no --idle-timeout-seconds before code-server 4.9x: only the exit handlers stop an orphan
+    // 4.20.0 has no --idle-timeout-seconds: only the exit handlers stop an orphaned editor
     idleTimeoutFlag: false,
     vscodeAllowScripts: Object.freeze({
       kerberos: true,
