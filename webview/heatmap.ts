@@ -109,7 +109,9 @@ export class Heatmap {
       el(
         'div',
         { class: 'heatmap-row', role: 'row' },
-        el('div', { class: 'weekday', role: 'rowheader', 'aria-label': WEEKDAYS[r] }, r % 2 === 0 ? (WEEKDAYS[r] ?? '') : ''),
+        // every row header holds its weekday as text; every other one is shown (room), the rest
+        // are for screen readers only
+        el('div', { class: 'weekday', role: 'rowheader' }, r % 2 === 0 ? (WEEKDAYS[r] ?? '') : el('span', { class: 'sr-only' }, WEEKDAYS[r] ?? '')),
         ...cols.map((i) => (i >= 0 ? (this.cells[i] ?? null) : el('div', { class: 'cell blank', role: 'gridcell', 'aria-hidden': 'true' }))),
       ),
     );

@@ -4,25 +4,40 @@ export type Log = (line: string) => void;
 
 export declare const CODE_SERVER_VERSION: string;
 export declare const NODE_VERSION: string;
+/** The code-server release built on the oldest VS Code that engines.vscode names (4.20.0 = VS Code 1.85.1). */
+export declare const OLDEST_CODE_SERVER_VERSION: string;
+/** The editors the harness can install, by code-server version. */
+export declare const EDITOR_VERSIONS: Readonly<
+  Record<string, Readonly<{ node: string; vscode: string; idleTimeoutFlag: boolean; vscodeAllowScripts?: Readonly<Record<string, boolean>>; extensionsAllowScripts?: Readonly<Record<string, boolean>> }>>
+>;
 /** Settings every launched editor starts with (LaunchOptions.userSettings override them). */
 export declare const DEFAULT_TEST_SETTINGS: Readonly<Record<string, unknown>>;
 
 export interface EditorInstall {
   /** code-server's entry script (out/node/entry.js); run it with `nodeBin`. */
   codeServerBin: string;
-  /** The Node 24 binary code-server needs. */
+  /** The Node binary that code-server release needs (Node 24 for the current one). */
   nodeBin: string;
   /** Debian's Chromium (or $TOKEN_BUDGET_CHROMIUM). */
   chromiumPath: string;
+  codeServerVersion: string;
+  /** The VS Code that code-server release is built on. */
+  vscodeVersion: string;
 }
 
 /** $TOKEN_BUDGET_CACHE, else $XDG_CACHE_HOME/token-budget, else ~/.cache/token-budget. */
 export declare function editorCacheDir(): string;
 
-/** Installs Chromium, Node 24 and code-server when missing; fast when cached. */
-export declare function ensureEditor(opts?: { log?: Log }): Promise<EditorInstall>;
+/**
+ * Installs Chromium, the right Node and code-server when missing; fast when cached.
+ * `codeServerVersion`: one of EDITOR_VERSIONS (default CODE_SERVER_VERSION), each cached in its
+ * own folder (`editor/` for the current one, `editor-<version>/` for the others).
+ */
+export declare function ensureEditor(opts?: { log?: Log; codeServerVersion?: string }): Promise<EditorInstall>;
 
 export interface LaunchOptions {
+  /** Which code-server (one of EDITOR_VERSIONS); default CODE_SERVER_VERSION. */
+  codeServerVersion?: string;
   /** .vsix file(s) installed with `--install-extension` before start. */
   vsixPath?: string | string[];
   /** Written to User/settings.json over DEFAULT_TEST_SETTINGS. */

@@ -15,6 +15,11 @@ import path from 'node:path';
 
 export const CODE_SERVER_VERSION = '4.139.1';
 export const NODE_VERSION = '24.21.0';
+/**
+ * The code-server release built on the oldest VS Code that package.json's `engines.vscode`
+ * names (code-server 4.20.0 = VS Code 1.85.1, which requires Node 18).
+ */
+export const OLDEST_CODE_SERVER_VERSION = '4.20.0';
 /** Bump when the layout of the cache or the install recipe changes. */
 const RECIPE_VERSION = 1;
 const STAMP_FILE = '.token-budget-editor.json';
@@ -33,6 +38,56 @@ const ALLOW_SCRIPTS = {
   [`code-server@${CODE_SERVER_VERSION}`]: true, // postinstall.sh: npm install in lib/vscode
   argon2: true, // install: node-gyp-build (uses its prebuilt linux-x64 binary)
 };
+
+/**
+ * The editors this harness can install, by code-server version: the Node release it runs on
+ * and the VS Code it is built on. Each is cached in its own folder (see editorPaths()).
+ *
+ * Older releases (4.20.0 here) carry no `allowScripts` lists in lib/vscode, and npm 11 runs
+ * no dependency's install script without one; for those the recipe installs code-server
+ * without its postinstall, writes `vscodeAllowScripts` into lib/vscode/package.json and
+ * lib/vscode/extensions/package.json, and then runs code-server's postinstall.sh itself
+ * (npm on the machine's Node, native modules built against the old Node's headers).
+ * `@vscode/ripgrep` stays denied: its postinstall downloads from GitHub, which these machines
+ * cannot reach (the workbench runs without it; only text search needs it).
+ */
+export const EDITOR_VERSIONS = Object.freeze({
+  [CODE_SERVER_VERSION]: Object.freeze({ node: NODE_VERSION, vscode: '1.139.1', idleTimeoutFlag: true }),
+  [OLDEST_CODE_SERVER_VERSION]: Object.freeze({
+    node: '18.15.0', // VS Code 1.85's own (its server's Node); 18.20's headers break the old node-addon-api in kerberos 2.0
+    vscode: '1.85.1',
+    // 4.20.0 has no --idle-timeout-seconds: only the exit handlers stop an orphaned editor
+    idleTimeoutFlag: false,
+    vscodeAllowScripts: Object.freeze({
+      kerberos: true,
+      'node-pty': true,
+      '@vscode/spdlog': true,
+      'native-watchdog': true,
+      '@parcel/watcher': true,
+      '@vscode/ripgrep': false,
+      '@vscode/windows-process-tree': false,
+      '@vscode/windows-registry': false,
+    }),
+    extensionsAllowScripts: Object.freeze({ '@parcel/watcher': true, esbuild: true }),
+  }),
+});
+
+function recipeFor(codeServerVersion = CODE_SERVER_VERSION) {
+  const r = EDITOR_VERSIONS[codeServerVersion];
+  if (!r) {
+    throw new Error(
+      `[editor] no install recipe for code-server ${codeServerVersion} (known: ${Object.keys(EDITOR_VERSIONS).join(', ')})`,
+    );
+  }
+  const isDefault = codeServerVersion === CODE_SERVER_VERSION;
+  return {
+    ...r,
+    codeServer: codeServerVersion,
+    // the current editor keeps the folder names it always had, so existing caches stay valid
+    dirName: isDefault ? 'editor' : `editor-${codeServerVersion}`,
+    patched: Boolean(r.vscodeAllowScripts),
+  };
+}
 
 /** Settings every launched editor gets (userSettings override them). */
 export const DEFAULT_TEST_SETTINGS = Object.freeze({
@@ -74,8 +129,8 @@ function nodePackageName() {
   return `node-linux-${process.arch}`;
 }
 
-function editorPaths(cacheDir = editorCacheDir()) {
-  const root = path.join(cacheDir, 'editor');
+function editorPaths(cacheDir = editorCacheDir(), recipe = recipeFor()) {
+  const root = path.join(cacheDir, recipe.dirName);
   return layout(root);
 }
 
@@ -94,11 +149,11 @@ function chromiumPath() {
   return process.env.TOKEN_BUDGET_CHROMIUM || DEFAULT_CHROMIUM;
 }
 
-function expectedStamp() {
+function expectedStamp(recipe = recipeFor()) {
   return {
     recipe: RECIPE_VERSION,
-    codeServer: CODE_SERVER_VERSION,
-    node: NODE_VERSION,
+    codeServer: recipe.codeServer,
+    node: recipe.node,
     nodePackage: nodePackageName(),
   };
 }
@@ -111,10 +166,10 @@ async function readJson(file) {
   }
 }
 
-async function cacheIsValid(p) {
+async function cacheIsValid(p, recipe) {
   const stamp = await readJson(p.stamp);
   if (!stamp) return false;
-  const want = expectedStamp();
+  const want = expectedStamp(recipe);
   for (const [k, v] of Object.entries(want)) if (stamp[k] !== v) return false;
   return existsSync(p.nodeBin) && existsSync(p.codeServerBin);
 }
@@ -325,8 +380,8 @@ function pidAlive(pid) {
   }
 }
 
-async function withLock(cacheDir, log, fn) {
-  const lockDir = path.join(cacheDir, 'editor.lock');
+async function withLock(cacheDir, log, fn, name = 'editor') {
+  const lockDir = path.join(cacheDir, `${name}.lock`);
   const started = Date.now();
   let announced = false;
   for (;;) {
@@ -367,36 +422,46 @@ async function withLock(cacheDir, log, fn) {
 // ensureEditor
 
 /**
- * Makes sure Chromium, Node 24 and code-server are available; installs what is missing.
+ * Makes sure Chromium, the right Node and code-server are available; installs what is missing.
  * Fast (a stamp file and two dpkg queries) when everything is already there.
- * @returns {Promise<{codeServerBin: string, nodeBin: string, chromiumPath: string}>}
+ * `codeServerVersion` picks one of EDITOR_VERSIONS (default CODE_SERVER_VERSION); each version
+ * has its own cache folder, lock and install log.
+ * @returns {Promise<{codeServerBin: string, nodeBin: string, chromiumPath: string, codeServerVersion: string, vscodeVersion: string}>}
  */
-export async function ensureEditor({ log = (line) => console.error(line) } = {}) {
+export async function ensureEditor({ log = (line) => console.error(line), codeServerVersion: wanted = CODE_SERVER_VERSION } = {}) {
+  const recipe = recipeFor(wanted);
   const cacheDir = editorCacheDir();
-  const p = editorPaths(cacheDir);
-  const result = () => ({ codeServerBin: p.codeServerBin, nodeBin: p.nodeBin, chromiumPath: chromiumPath() });
+  const p = editorPaths(cacheDir, recipe);
+  const result = () => ({
+    codeServerBin: p.codeServerBin,
+    nodeBin: p.nodeBin,
+    chromiumPath: chromiumPath(),
+    codeServerVersion: recipe.codeServer,
+    vscodeVersion: recipe.vscode,
+  });
 
-  if (missingAptPackages().length === 0 && (await cacheIsValid(p))) {
+  if (missingAptPackages().length === 0 && (await cacheIsValid(p, recipe))) {
     assertChromium();
     return result();
   }
 
   await fs.mkdir(cacheDir, { recursive: true });
   return withLock(cacheDir, log, async () => {
-    const logFile = path.join(cacheDir, 'editor-install.log');
+    const logFile = path.join(cacheDir, `${recipe.dirName}-install.log`);
     // One log per install attempt, apt's output first (appended below, never overwritten).
     await fs.writeFile(logFile, `[editor] set-up started ${new Date().toISOString()}\n`);
     await ensureAptPackages(log, logFile);
     assertChromium();
-    if (await cacheIsValid(p)) return result(); // another process finished meanwhile
+    if (await cacheIsValid(p, recipe)) return result(); // another process finished meanwhile
 
     const t0 = Date.now();
-    // leftovers of interrupted installs (we hold the lock, so none is in use)
+    // leftovers of interrupted installs of this version (we hold its lock, so none is in use)
+    const leftover = new RegExp(`^${recipe.dirName.replace(/\./g, '\\.')}\\.(tmp|old)-`);
     for (const name of await fs.readdir(cacheDir)) {
-      if (/^editor\.(tmp|old)-/.test(name)) await fs.rm(path.join(cacheDir, name), { recursive: true, force: true });
+      if (leftover.test(name)) await fs.rm(path.join(cacheDir, name), { recursive: true, force: true });
     }
     await fs.appendFile(logFile, `[editor] install started ${new Date().toISOString()}\n`);
-    const tmpRoot = path.join(cacheDir, `editor.tmp-${process.pid}-${Date.now()}`);
+    const tmpRoot = path.join(cacheDir, `${recipe.dirName}.tmp-${process.pid}-${Date.now()}`);
     await fs.mkdir(tmpRoot, { recursive: true });
     const t = layout(tmpRoot);
     try {
@@ -407,8 +472,11 @@ export async function ensureEditor({ log = (line) => console.error(line) } = {})
             name: 'token-budget-editor-cache',
             version: '0.0.0',
             private: true,
-            description: 'code-server + Node 24 for Token Budget real-editor tests (generated by scripts/lib/editor.mjs)',
-            allowScripts: ALLOW_SCRIPTS,
+            description: `code-server ${recipe.codeServer} + Node ${recipe.node} for Token Budget real-editor tests (generated by scripts/lib/editor.mjs)`,
+            allowScripts: recipe.patched
+              ? // its postinstall is run below, once lib/vscode has an allowScripts list
+                { [`code-server@${recipe.codeServer}`]: false, argon2: true }
+              : ALLOW_SCRIPTS,
           },
           null,
           2,
@@ -418,8 +486,8 @@ export async function ensureEditor({ log = (line) => console.error(line) } = {})
       const npmFlags = ['--no-audit', '--no-fund', '--save-exact', '--no-update-notifier', '--loglevel=warn'];
       const baseEnv = scrubbedEnv(process.env, { keepNpm: true });
 
-      log(`[editor] installing ${nodePackageName()}@${NODE_VERSION} into ${tmpRoot}`);
-      await run(process.execPath, [npmCli, 'install', ...npmFlags, `${nodePackageName()}@${NODE_VERSION}`], {
+      log(`[editor] installing ${nodePackageName()}@${recipe.node} into ${tmpRoot}`);
+      await run(process.execPath, [npmCli, 'install', ...npmFlags, `${nodePackageName()}@${recipe.node}`], {
         cwd: tmpRoot,
         env: baseEnv,
         log,
@@ -427,41 +495,87 @@ export async function ensureEditor({ log = (line) => console.error(line) } = {})
         heartbeat: `installing ${nodePackageName()}`,
       });
       const nodeVersion = (await run(t.nodeBin, ['--version'], { env: baseEnv })).trim();
-      if (nodeVersion !== `v${NODE_VERSION}`) throw new Error(`[editor] ${t.nodeBin} reports ${nodeVersion}`);
+      if (nodeVersion !== `v${recipe.node}`) throw new Error(`[editor] ${t.nodeBin} reports ${nodeVersion}`);
 
-      // Node 24 first on PATH: npm itself, node-gyp, code-server's postinstall and its nested
-      // `npm install` (npm's `#!/usr/bin/env node`) all run on Node 24 and build against its headers.
-      const env24 = prependPath({ ...baseEnv }, path.dirname(t.nodeBin));
-      env24.npm_config_nodedir = t.nodeDir;
-      log(
-        `[editor] installing code-server@${CODE_SERVER_VERSION} with Node ${NODE_VERSION} (downloads ~300 MB and builds native modules; a few minutes)`,
-      );
-      await run(t.nodeBin, [npmCli, 'install', ...npmFlags, '--omit=dev', `code-server@${CODE_SERVER_VERSION}`], {
-        cwd: tmpRoot,
-        env: env24,
-        log,
-        logFile,
-        heartbeat: 'installing code-server',
-      });
+      if (!recipe.patched) {
+        // Node 24 first on PATH: npm itself, node-gyp, code-server's postinstall and its nested
+        // `npm install` (npm's `#!/usr/bin/env node`) all run on Node 24 and build against its headers.
+        const env24 = prependPath({ ...baseEnv }, path.dirname(t.nodeBin));
+        env24.npm_config_nodedir = t.nodeDir;
+        log(
+          `[editor] installing code-server@${recipe.codeServer} with Node ${recipe.node} (downloads ~300 MB and builds native modules; a few minutes)`,
+        );
+        await run(t.nodeBin, [npmCli, 'install', ...npmFlags, '--omit=dev', `code-server@${recipe.codeServer}`], {
+          cwd: tmpRoot,
+          env: env24,
+          log,
+          logFile,
+          heartbeat: 'installing code-server',
+        });
+      } else {
+        // npm 11 does not run on the old Node: npm runs on this machine's Node, and node-gyp
+        // builds the native modules against the old Node's headers (npm_config_nodedir).
+        const envOld = { ...baseEnv, npm_config_nodedir: t.nodeDir };
+        log(`[editor] installing code-server@${recipe.codeServer} (VS Code ${recipe.vscode}) for Node ${recipe.node}, scripts held back`);
+        await run(process.execPath, [npmCli, 'install', ...npmFlags, '--omit=dev', `code-server@${recipe.codeServer}`], {
+          cwd: tmpRoot,
+          env: envOld,
+          log,
+          logFile,
+          heartbeat: 'installing code-server',
+        });
+        const csDir = path.join(tmpRoot, 'node_modules', 'code-server');
+        for (const [rel, allow] of [
+          ['lib/vscode/package.json', recipe.vscodeAllowScripts],
+          ['lib/vscode/extensions/package.json', recipe.extensionsAllowScripts],
+        ]) {
+          const file = path.join(csDir, rel);
+          const manifest = JSON.parse(await fs.readFile(file, 'utf8'));
+          manifest.allowScripts = { ...allow, ...(manifest.allowScripts ?? {}) };
+          await fs.writeFile(file, JSON.stringify(manifest, null, 2) + '\n');
+        }
+        log(`[editor] running code-server's postinstall (npm install in lib/vscode; builds native modules for Node ${recipe.node})`);
+        const npmVersion = (await run(process.execPath, [npmCli, '--version'], { env: baseEnv })).trim();
+        await run('sh', ['./postinstall.sh'], {
+          cwd: csDir,
+          env: {
+            ...envOld,
+            // postinstall.sh reads the Node major from npm's user agent and wants its own (18):
+            // the modules it builds are for that Node, while npm itself runs on this machine's.
+            npm_config_user_agent: `npm/${npmVersion} node/v${recipe.node} ${process.platform} ${process.arch}`,
+            npm_config_unsafe_perm: 'true',
+          },
+          log,
+          logFile,
+          heartbeat: "running code-server's postinstall",
+        });
+      }
 
       // verify
       const vsDeps = path.join(tmpRoot, 'node_modules', 'code-server', 'lib', 'vscode', 'node_modules');
       for (const mod of ['kerberos', 'node-pty', '@vscode/spdlog']) {
         if (!existsSync(path.join(vsDeps, mod))) throw new Error(`[editor] code-server's postinstall did not install ${mod}`);
       }
+      if (recipe.patched) {
+        for (const mod of ['node-pty', '@vscode/spdlog']) {
+          if (!existsSync(path.join(vsDeps, mod, 'build', 'Release'))) {
+            throw new Error(`[editor] code-server's postinstall did not build ${mod} (no build/Release)`);
+          }
+        }
+      }
       const version = await codeServerVersion(t, baseEnv, tmpRoot);
-      if (!version.startsWith(CODE_SERVER_VERSION)) {
+      if (!version.startsWith(recipe.codeServer)) {
         throw new Error(`[editor] unexpected \`code-server --version\` output: ${version}`);
       }
       await fs.writeFile(
         t.stamp,
-        JSON.stringify({ ...expectedStamp(), version, installedAt: new Date().toISOString() }, null, 2) + '\n',
+        JSON.stringify({ ...expectedStamp(recipe), version, installedAt: new Date().toISOString() }, null, 2) + '\n',
       );
 
       // swap into place
       let old;
       if (existsSync(p.root)) {
-        old = path.join(cacheDir, `editor.old-${process.pid}-${Date.now()}`);
+        old = path.join(cacheDir, `${recipe.dirName}.old-${process.pid}-${Date.now()}`);
         await fs.rename(p.root, old);
       }
       await fs.rename(tmpRoot, p.root);
@@ -473,7 +587,7 @@ export async function ensureEditor({ log = (line) => console.error(line) } = {})
     const version = await codeServerVersion(p, scrubbedEnv(), cacheDir);
     log(`[editor] ready in ${((Date.now() - t0) / 1000).toFixed(1)} s: code-server ${version} (${p.root})`);
     return result();
-  });
+  }, recipe.dirName);
 }
 
 function assertChromium() {
@@ -582,7 +696,8 @@ function installExitHandlers() {
  */
 export async function launchEditor(opts = {}) {
   const log = opts.log ?? ((line) => console.error(line));
-  const { codeServerBin, nodeBin } = await ensureEditor({ log });
+  const recipe = recipeFor(opts.codeServerVersion);
+  const { codeServerBin, nodeBin } = await ensureEditor({ log, codeServerVersion: recipe.codeServer });
 
   const tmpRoot = await fs.mkdtemp(path.join(os.tmpdir(), 'token-budget-editor-'));
   const owned = [tmpRoot];
@@ -690,7 +805,7 @@ export async function launchEditor(opts = {}) {
       '--disable-workspace-trust',
       '--disable-getting-started-override',
       '--ignore-last-opened',
-      ...(idleTimeout > 0 ? ['--idle-timeout-seconds', String(idleTimeout)] : []),
+      ...(idleTimeout > 0 && recipe.idleTimeoutFlag ? ['--idle-timeout-seconds', String(idleTimeout)] : []),
       ...(opts.extraArgs ?? []),
       workspaceDir,
     ];
