@@ -4,7 +4,8 @@
  * calls the usage APIs (once per refresh interval) and saves the ledger (`ledger.json`); the
  * others follow: they reload that file when it changes and never fetch.
  *
- * The lease. `leader.json` = `{ id, pid, heartbeat, since }`, written atomically. Every
+ * The lease. `leader.json` = `{ version, id, pid, heartbeat, since }`, written atomically without
+ * a flush to disk (durableFile.ts: after a power loss a lease is stale whatever it says). Every
  * `heartbeatMs` each window looks at it: the leader renews its heartbeat; a follower that finds it
  * missing, or with a heartbeat older than `staleMs` (3 heartbeats by default), claims it. Claims
  * and renewals happen under a short cross-process lock (`leader.lock`, see fileLock.ts), so two
@@ -32,7 +33,8 @@ import { watch, type FSWatcher } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as v from 'valibot';
-import { readJson, removeIfOwnedSync, withFileLock, writeFileAtomic } from './fileLock';
+import { DurableFile, type VersionedFormat } from './durableFile';
+import { removeIfOwnedSync, withFileLock } from './fileLock';
 
 export interface CoordinatedService {
   refresh(reason: string): Promise<void>;
@@ -71,9 +73,13 @@ const LOCK_FILE = 'leader.lock';
 const REQUEST_FILE = 'refresh-request.json';
 const LEDGER_FILE = 'ledger.json';
 
-const LeaseSchema = v.object({ id: v.string(), pid: v.number(), heartbeat: v.string(), since: v.string() });
+const LeaseSchema = v.object({ version: v.literal(1), id: v.string(), pid: v.number(), heartbeat: v.string(), since: v.string() });
 type Lease = v.InferOutput<typeof LeaseSchema>;
-const RequestSchema = v.object({ id: v.string(), at: v.string(), reason: v.string() });
+const RequestSchema = v.object({ version: v.literal(1), id: v.string(), at: v.string(), reason: v.string() });
+type Request = v.InferOutput<typeof RequestSchema>;
+/** Both files were written without `version` before it was added (and still are by older versions): such a file is version 1. */
+const LEASE_FORMAT: VersionedFormat<Lease> = { version: 1, schema: LeaseSchema, unversioned: 1 };
+const REQUEST_FORMAT: VersionedFormat<Request> = { version: 1, schema: RequestSchema, unversioned: 1 };
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -92,6 +98,9 @@ export class Coordinator {
   private readonly leaseFile: string;
   private readonly lockFile: string;
   private readonly requestFile: string;
+  /** Worth something for seconds only: written without a flush to disk. */
+  private readonly lease: DurableFile<Lease>;
+  private readonly request: DurableFile<Request>;
   private readonly ledgerFile: string;
   private timer: ReturnType<typeof setInterval> | undefined;
   private watcher: FSWatcher | undefined;
@@ -119,6 +128,8 @@ export class Coordinator {
     this.lockFile = join(options.dir, LOCK_FILE);
     this.requestFile = join(options.dir, REQUEST_FILE);
     this.ledgerFile = join(options.dir, LEDGER_FILE);
+    this.lease = new DurableFile(this.leaseFile, LEASE_FORMAT, { fsync: false });
+    this.request = new DurableFile(this.requestFile, REQUEST_FORMAT, { fsync: false });
   }
 
   get isLeader(): boolean {
@@ -147,7 +158,7 @@ export class Coordinator {
     await this.tick();
     if (this.isLeader) return this.runFetch(reason);
     const before = (await stampOf(this.ledgerFile))?.key;
-    await writeFileAtomic(this.requestFile, JSON.stringify({ id: this.id, at: new Date().toISOString(), reason }));
+    await this.request.write({ version: 1, id: this.id, at: new Date().toISOString(), reason });
     this.options.logger.info(`Refresh (${reason}): asked the window that fetches for all windows.`);
     const deadline = Date.now() + this.requestTimeoutMs;
     while (!this.disposed && Date.now() < deadline) {
@@ -268,8 +279,8 @@ export class Coordinator {
   }
 
   private async readLease(): Promise<Lease | undefined> {
-    const parsed = v.safeParse(LeaseSchema, await readJson(this.leaseFile));
-    return parsed.success ? parsed.output : undefined;
+    const read = await this.lease.read();
+    return read.kind === 'ok' ? read.value : undefined;
   }
 
   /** True when this window holds the lease after the look (renewed or newly claimed). */
@@ -285,7 +296,7 @@ export class Coordinator {
         if (this.disposed) return false;
         if (lease && lease.id !== this.id) this.options.logger.info(`The window that fetched (${lease.id}) stopped answering; this one takes over.`);
         const since = lease?.id === this.id ? lease.since : new Date(now).toISOString();
-        await writeFileAtomic(this.leaseFile, JSON.stringify({ id: this.id, pid: process.pid, heartbeat: new Date(now).toISOString(), since }));
+        await this.lease.write({ version: 1, id: this.id, pid: process.pid, heartbeat: new Date(now).toISOString(), since });
         return true;
       },
       { timeoutMs: this.heartbeatMs, staleMs: Math.max(2_000, this.heartbeatMs) },
@@ -304,13 +315,14 @@ export class Coordinator {
     const now = Date.now();
     const last = Math.max(...times.map((t) => (t > now ? 0 : t)));
     const skewed = times.some((t) => t > now);
-    const request = v.safeParse(RequestSchema, await readJson(this.requestFile));
-    const asked = request.success ? Date.parse(request.output.at) : Number.NaN;
+    const read = await this.request.read();
+    const request = read.kind === 'ok' ? read.value : undefined;
+    const asked = request ? Date.parse(request.at) : Number.NaN;
     // Answered once (the same request again is not news), and not "only if newer than the last
     // one answered": after the clock is set back, every new request would be older for the skew.
-    if (request.success && asked !== this.answeredRequest && asked > last) {
+    if (request && asked !== this.answeredRequest && asked > last) {
       this.answeredRequest = asked;
-      this.fetch(`asked by another window: ${request.output.reason}`, true);
+      this.fetch(`asked by another window: ${request.reason}`, true);
     } else if (now - last >= this.options.intervalMs()) {
       this.fetch(last > 0 ? 'interval' : skewed ? 'the last fetch is dated in the future: the clock was set back' : 'first fetch', false);
     }
