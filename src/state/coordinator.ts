@@ -144,6 +144,8 @@ export class Coordinator {
   /** Takes part: looks at the lease now, then at every heartbeat and on file-system events. */
   async start(): Promise<void> {
     await mkdir(this.options.dir, { recursive: true });
+    await this.lease.removeLeftovers();
+    await this.request.removeLeftovers();
     this.seenLedger = (await stampOf(this.ledgerFile))?.key;
     this.timer = setInterval(() => void this.tick(), this.heartbeatMs);
     if (this.options.watch !== false) this.watchFolder();
