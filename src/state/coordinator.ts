@@ -11,9 +11,14 @@
  * and renewals happen under a short cross-process lock (`leader.lock`, see fileLock.ts), so two
  * windows never both claim the same free lease, and a leader that was stalled past `staleMs` and
  * taken over learns it on its next renewal and steps down. So a crashed window holds the lease for
- * at most `staleMs` + `heartbeatMs`; a window that closes releases it at once (synchronously in
- * `dispose`), and a follower takes over on its next look (sooner when the file system reports the
- * deletion).
+ * at most `staleMs` + `heartbeatMs`; a window that closes releases it at once (in `dispose`, and
+ * again once a renewal under way has ended), and a follower takes over on its next look (sooner
+ * when the file system reports the deletion).
+ *
+ * Nothing to fetch, nobody leads. While no source is configured (`active()` false) no window
+ * claims or renews the lease, so none rewrites a file every heartbeat for nothing: a leader lets
+ * go of its lease, and "Refresh Now" refreshes the window asking. When a source is configured
+ * again (`changed()`), the first window to look claims the lease and fetches.
  *
  * The schedule is shared too: the leader fetches an interval after its own last fetch started,
  * or, when another window saved last, an interval after `ledger.json` was modified; so a new
@@ -30,7 +35,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { watch, type FSWatcher } from 'node:fs';
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as v from 'valibot';
 import { DurableFile, type VersionedFormat } from './durableFile';
@@ -64,6 +69,11 @@ export interface CoordinatorOptions {
   readonly requestTimeoutMs?: number;
   /** React to file-system events as well as to the heartbeat; default true. */
   readonly watch?: boolean;
+  /**
+   * Whether there is anything to fetch (a source is configured), read at each heartbeat; default
+   * always. While false no window leads (see the module comment).
+   */
+  readonly active?: () => boolean;
 }
 
 export type Role = 'leader' | 'follower';
@@ -118,6 +128,8 @@ export class Coordinator {
   private seenLedger: string | undefined;
   private readonly listeners = new Set<(role: Role) => void>();
   private disposed = false;
+  /** The last look found nothing to fetch (`active()` false). */
+  private idle = false;
 
   constructor(private readonly options: CoordinatorOptions) {
     this.id = options.id ?? `${process.pid}-${randomUUID().slice(0, 8)}`;
@@ -147,6 +159,7 @@ export class Coordinator {
     await this.lease.removeLeftovers();
     await this.request.removeLeftovers();
     this.seenLedger = (await stampOf(this.ledgerFile))?.key;
+    if (this.disposed) return; // closed while starting
     this.timer = setInterval(() => void this.tick(), this.heartbeatMs);
     if (this.options.watch !== false) this.watchFolder();
     await this.tick();
@@ -159,6 +172,8 @@ export class Coordinator {
   async refresh(reason: string): Promise<void> {
     await this.tick();
     if (this.isLeader) return this.runFetch(reason);
+    // Nothing to fetch for all windows: this one refreshes what it shows.
+    if (this.idle) return this.options.service.refresh(reason);
     const before = (await stampOf(this.ledgerFile))?.key;
     await this.request.write({ version: 1, id: this.id, at: new Date().toISOString(), reason });
     this.options.logger.info(`Refresh (${reason}): asked the window that fetches for all windows.`);
@@ -174,22 +189,41 @@ export class Coordinator {
     if (!this.disposed) this.options.logger.warn(`Refresh (${reason}): no window answered within ${Math.round(this.requestTimeoutMs / 1000)} s.`);
   }
 
-  /** What is fetched changed (a key, a source setting): the leader fetches again, even mid-fetch. */
+  /**
+   * What is fetched changed (a key, a source setting): the leader fetches again, even mid-fetch.
+   * While nobody leads (nothing was configured), this window looks at once, and fetches if it
+   * comes to lead.
+   */
   changed(reason: string): void {
     if (this.isLeader) this.fetch(reason, true);
+    else if (this.idle && !this.disposed) {
+      this.tick()
+        .then(() => {
+          if (this.isLeader) this.fetch(reason, false);
+        })
+        .catch((error: unknown) => this.options.logger.warn(`Could not check which window fetches (${(error as Error).message}).`));
+    }
   }
 
-  /** Stops taking part; a leader releases the lease so another window takes over at once. */
-  dispose(): void {
+  /**
+   * Stops taking part; a leader releases the lease so another window takes over at once. The
+   * promise settles once a look under way has ended and the lease is released again, in case
+   * that look renewed it meanwhile.
+   */
+  dispose(): Promise<void> {
     this.stop();
-    if (this.role === 'leader') {
-      try {
-        removeIfOwnedSync(this.leaseFile, 'id', this.id);
-      } catch {
-        // The lease then expires by itself.
-      }
-      this.role = 'follower';
+    this.release();
+    const running = this.ticking;
+    return running ? running.catch(() => undefined).then(() => this.release()) : Promise.resolve();
+  }
+
+  private release(): void {
+    try {
+      removeIfOwnedSync(this.leaseFile, 'id', this.id);
+    } catch {
+      // The lease then expires by itself.
     }
+    this.role = 'follower';
   }
 
   /** Stops without releasing anything, as a crashed or frozen window would (for tests). */
@@ -257,9 +291,11 @@ export class Coordinator {
 
   private async tickOnce(): Promise<void> {
     if (this.disposed) return;
+    const active = this.options.active?.() ?? true;
+    this.idle = !active;
     let leads: boolean;
     try {
-      leads = await this.claimOrRenew();
+      leads = active ? await this.claimOrRenew() : await this.letGo();
     } catch (error) {
       this.options.logger.warn(`Could not check which window fetches (${(error as Error).message}); this one waits.`);
       leads = false;
@@ -267,7 +303,7 @@ export class Coordinator {
     if (this.disposed) return;
     if (leads !== this.isLeader) {
       this.role = leads ? 'leader' : 'follower';
-      this.options.logger.info(leads ? 'This window now fetches usage for all windows.' : 'Another window fetches usage; this one shows its results.');
+      this.options.logger.info(leads ? 'This window now fetches usage for all windows.' : active ? 'Another window fetches usage; this one shows its results.' : 'No source is configured: no window fetches.');
       if (leads) await this.options.service.reloadFromStore();
       for (const listener of this.listeners) listener(this.role);
     }
@@ -283,6 +319,19 @@ export class Coordinator {
   private async readLease(): Promise<Lease | undefined> {
     const read = await this.lease.read();
     return read.kind === 'ok' ? read.value : undefined;
+  }
+
+  /** Nothing to fetch: a leader removes its lease (under the lock, so never one just claimed by another); nothing is written otherwise. */
+  private async letGo(): Promise<false> {
+    if (!this.isLeader) return false;
+    await withFileLock(
+      this.lockFile,
+      async () => {
+        if ((await this.readLease())?.id === this.id) await rm(this.leaseFile, { force: true });
+      },
+      { timeoutMs: this.heartbeatMs, staleMs: Math.max(2_000, this.heartbeatMs) },
+    );
+    return false;
   }
 
   /** True when this window holds the lease after the look (renewed or newly claimed). */

@@ -251,7 +251,7 @@ void describe('a durable file written by a process killed at random moments', { 
     await new Promise((r) => setTimeout(r, Math.max(0, last + 400 - Date.now())));
     await next.check();
     assert.ok(next.isLeader, 'the stale lease was taken over');
-    next.dispose();
+    await next.dispose();
     await rm(dir, { recursive: true, force: true });
   });
 
