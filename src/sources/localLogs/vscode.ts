@@ -4,6 +4,7 @@
  * than a second (the first scan of a large history).
  */
 import * as vscode from 'vscode';
+import { toDisposable, type IDisposable } from '../../lifecycle';
 import { configureLocalLogs, LOCAL_LABELS, type LocalScanProgress } from './adapter';
 import type { LocalSourceId } from './paths';
 
@@ -64,17 +65,18 @@ class ScanProgressUi {
 
 /**
  * Sets up the local sources for this extension host. `refresh` is asked for when logs change
- * (debounced; at most every 10 s while an agent writes).
+ * (debounced; at most every 10 s while an agent writes). Disposing it returns the promise of the
+ * scan worker's last save.
  */
-export function activateLocalLogs(context: vscode.ExtensionContext, refresh: (reason: string) => unknown): vscode.Disposable {
+export function activateLocalLogs(context: vscode.ExtensionContext, refresh: (reason: string) => unknown): IDisposable {
   const ui = new ScanProgressUi();
   const handle = configureLocalLogs({
     stateDir: context.globalStorageUri.fsPath,
     onLogsChanged: (sources) => void refresh(`local logs changed (${sources.join(', ')})`),
     onProgress: (p) => ui.update(p),
   });
-  return new vscode.Disposable(() => {
+  return toDisposable(async () => {
     ui.dispose();
-    void handle.dispose();
+    await handle.dispose();
   });
 }
