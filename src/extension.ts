@@ -1,14 +1,17 @@
 /**
- * Wiring only: build the services, register the commands, hand every disposable to the context.
+ * Wiring only: build the services, register the commands, and register every disposable with one
+ * tree (lifecycle.ts), whose disposal `deactivate` returns: the editor then waits for the local-log
+ * scan worker's last save and for this window to give up leading the others.
  */
 import * as vscode from 'vscode';
 import { loadConfig } from './config';
 import { SECTION } from './core/config';
 import type { Snapshot } from './core/snapshot';
+import { Disposable } from './lifecycle';
 import { createLog } from './log';
 import { Keys, isKeyedSource, keySpec } from './secrets';
 import { HttpClient } from './sources/http';
-import { createSources, type Sources } from './sources/registry';
+import { createSources } from './sources/registry';
 import { startSources } from './sources/vscode';
 import { AlertStore } from './state/alertStore';
 import { BudgetService } from './state/budgetService';
@@ -34,14 +37,17 @@ export interface TokenBudgetApi {
   refresh(): Promise<void>;
 }
 
-/** The running extension's sources, for `deactivate` to await their stop. */
-let running: Sources | undefined;
+/** The running extension's disposable tree, for `deactivate` (the editor calls it without the context). */
+let running: Disposable | undefined;
 
 export function activate(context: vscode.ExtensionContext): TokenBudgetApi {
-  const log = createLog();
+  const tree = new Disposable();
+  running = tree;
+  context.subscriptions.push(tree);
+  // Registered first, disposed last: what is disposed before it may still log.
+  const log = tree.register(createLog());
   const sources = createSources();
-  running = sources;
-  const keys = new Keys(context.secrets);
+  const keys = tree.register(new Keys(context.secrets));
   let config = loadConfig();
   const http = new HttpClient({ logger: { debug: (m) => log.debug(m), warn: (m) => log.warn(m) } });
   const service = new BudgetService({
@@ -52,26 +58,38 @@ export function activate(context: vscode.ExtensionContext): TokenBudgetApi {
     key: async (source) => (isKeyedSource(source) ? (await keys.get(source))?.key : undefined),
     logger: log,
   });
-  const meter = new StatusBarMeter(() => config.statusBar.display);
-  const dashboard = new DashboardPanel(context.extensionUri, {
-    snapshot: () => service.snapshot,
-    ledger: () => service.ledgerRows,
-    workdays: () => config.workdays,
-    budgetYears: () => service.budgetYears,
-    snapshotOfYear: (start) => service.snapshotOfYear(start),
-    warn: (m) => log.warn(m),
-    debug: (m) => log.debug(m),
-    onMessage: (message) => {
-      if (message.type === 'refresh') void vscode.commands.executeCommand('tokenBudget.refresh');
-      else if (message.type === 'exportCsv') void vscode.commands.executeCommand(EXPORT_CSV_COMMAND);
-      else if (message.type === 'command') void vscode.commands.executeCommand(message.command);
-    },
-  });
+  const meter = tree.register(new StatusBarMeter(() => config.statusBar.display));
+  const dashboard = tree.register(
+    new DashboardPanel(context.extensionUri, {
+      snapshot: () => service.snapshot,
+      ledger: () => service.ledgerRows,
+      workdays: () => config.workdays,
+      budgetYears: () => service.budgetYears,
+      snapshotOfYear: (start) => service.snapshotOfYear(start),
+      warn: (m) => log.warn(m),
+      debug: (m) => log.debug(m),
+      onMessage: (message) => {
+        if (message.type === 'refresh') void vscode.commands.executeCommand('tokenBudget.refresh');
+        else if (message.type === 'exportCsv') void vscode.commands.executeCommand(EXPORT_CSV_COMMAND);
+        else if (message.type === 'command') void vscode.commands.executeCommand(message.command);
+      },
+    }),
+  );
 
   // One window fetches for all windows of the profile and the others follow (state/coordinator.ts);
   // when that cannot work, this one fetches on its own (`onOwn`, state/standalone.ts).
   let onOwn = false;
-  const coordinator = new Coordinator({ dir: context.globalStorageUri.fsPath, service, intervalMs: () => config.refreshIntervalMinutes * 60_000, logger: log });
+  // Its disposal is awaited: a leading window gives up the lease.
+  const coordinator = tree.register(
+    new Coordinator({
+      dir: context.globalStorageUri.fsPath,
+      service,
+      intervalMs: () => config.refreshIntervalMinutes * 60_000,
+      // With no source configured no window leads, so none rewrites its lease every heartbeat.
+      active: () => service.snapshot.configured,
+      logger: log,
+    }),
+  );
   // A coordinator that cannot use the shared folder fails a refresh as it fails start(): this
   // window then fetches on its own, as after a failed start (below).
   const refresh = (reason: string) =>
@@ -81,7 +99,8 @@ export function activate(context: vscode.ExtensionContext): TokenBudgetApi {
     });
   // The sources' own files under global storage (the agents' scan state), a refresh when watched
   // logs change (by the window that fetches for all), progress in the status bar for long scans.
-  context.subscriptions.push(startSources(context, sources, (reason) => coordinator.changed(reason)));
+  // Its disposal is awaited: the sources stop (the scan worker's last save).
+  tree.register(startSources(context, sources, (reason) => coordinator.changed(reason)));
   const alertStore = new AlertStore(context.globalStorageUri.fsPath, {
     // Told like an unreadable ledger: logged, and a warning saying where the file was kept.
     onUnreadable: (notice) => {
@@ -92,26 +111,22 @@ export function activate(context: vscode.ExtensionContext): TokenBudgetApi {
       );
     },
   });
-  const alerts = new AlertNotifier({
-    store: alertStore,
-    snapshot: () => service.snapshot,
-    spendByDay: () => service.spendByDay(),
-    config: () => config,
-    isLeader: () => onOwn || coordinator.isLeader,
-    log,
-    openDashboard: () => dashboard.open(),
-  });
+  const alerts = tree.register(
+    new AlertNotifier({
+      store: alertStore,
+      snapshot: () => service.snapshot,
+      spendByDay: () => service.spendByDay(),
+      config: () => config,
+      isLeader: () => onOwn || coordinator.isLeader,
+      log,
+      openDashboard: () => dashboard.open(),
+    }),
+  );
   // Re-render once a minute so "updated 3 min ago" and the day boundary stay true.
-  const clock = interval(60_000, () => service.recompute());
+  tree.register(interval(60_000, () => service.recompute()));
 
-  context.subscriptions.push(
-    log,
-    keys,
-    meter,
-    dashboard,
-    clock,
-    coordinator,
-    alerts,
+  // Listeners and commands.
+  for (const disposable of [
     service.onDidChange((snapshot) => {
       meter.update(snapshot);
       dashboard.update(snapshot);
@@ -135,7 +150,8 @@ export function activate(context: vscode.ExtensionContext): TokenBudgetApi {
       log.info(`Key for ${keySpec(source).label} changed.`);
       coordinator.changed('key changed');
     }),
-  );
+  ])
+    tree.register(disposable);
 
   const manifest = context.extension.packageJSON as { version?: unknown };
   log.info(`Token Budget ${String(manifest.version)} activated.`);
@@ -147,7 +163,7 @@ export function activate(context: vscode.ExtensionContext): TokenBudgetApi {
     await coordinator.start().catch(async (error: unknown) => {
       log.warn(`Could not coordinate with other windows (${(error as Error).message}); this window fetches on its own, every refresh interval, and shows the alerts.`);
       onOwn = true;
-      context.subscriptions.push(fetchOnOwn({ refresh: (reason) => service.refresh(reason), intervalMs: () => config.refreshIntervalMinutes * 60_000 }));
+      tree.register(fetchOnOwn({ refresh: (reason) => service.refresh(reason), intervalMs: () => config.refreshIntervalMinutes * 60_000 }));
       await service.refresh('startup');
     });
   })();
@@ -159,9 +175,12 @@ export function activate(context: vscode.ExtensionContext): TokenBudgetApi {
   };
 }
 
-/** Everything else is disposed through context.subscriptions; the sources' stop is awaited (the scan worker saves its state). */
-export async function deactivate(): Promise<void> {
-  const sources = running;
+/**
+ * Disposes the tree and returns the promise of it, which the editor awaits: the local-log scan
+ * worker saves its state, and a leading window releases its lease (after a renewal under way).
+ */
+export function deactivate(): Promise<void> | undefined {
+  const tree = running;
   running = undefined;
-  await sources?.stopAll();
+  return tree?.dispose();
 }

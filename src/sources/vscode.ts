@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { SourceId } from '../core/types';
+import { toDisposable, type IDisposable } from '../lifecycle';
 import { labelOf, type Sources } from './registry';
 import type { SourceProgress } from './types';
 
@@ -66,18 +67,18 @@ class ScanProgressUi {
 /**
  * Starts the sources for this extension host: their files under the extension's global storage,
  * `refresh` asked for when watched logs change (debounced; at most every 10 s while an agent
- * writes), progress in the status bar for long scans. Disposing stops them without waiting; the
- * extension's `deactivate` awaits `sources.stopAll()`.
+ * writes), progress in the status bar for long scans. Disposing it stops them and returns the
+ * promise of that (the scan worker's last save), which `deactivate` awaits.
  */
-export function startSources(context: vscode.ExtensionContext, sources: Sources, refresh: (reason: string) => unknown): vscode.Disposable {
+export function startSources(context: vscode.ExtensionContext, sources: Sources, refresh: (reason: string) => unknown): IDisposable {
   const ui = new ScanProgressUi();
   sources.start({
     stateDir: context.globalStorageUri.fsPath,
     requestRefresh: (reason) => void refresh(reason),
     onProgress: (p) => ui.update(p),
   });
-  return new vscode.Disposable(() => {
+  return toDisposable(async () => {
     ui.dispose();
-    void sources.stopAll();
+    await sources.stopAll();
   });
 }

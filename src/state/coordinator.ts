@@ -4,15 +4,21 @@
  * calls the usage APIs (once per refresh interval) and saves the ledger (`ledger.json`); the
  * others follow: they reload that file when it changes and never fetch.
  *
- * The lease. `leader.json` = `{ id, pid, heartbeat, since }`, written atomically. Every
+ * The lease. `leader.json` = `{ version, id, pid, heartbeat, since }`, written atomically without
+ * a flush to disk (durableFile.ts: after a power loss a lease is stale whatever it says). Every
  * `heartbeatMs` each window looks at it: the leader renews its heartbeat; a follower that finds it
  * missing, or with a heartbeat older than `staleMs` (3 heartbeats by default), claims it. Claims
  * and renewals happen under a short cross-process lock (`leader.lock`, see fileLock.ts), so two
  * windows never both claim the same free lease, and a leader that was stalled past `staleMs` and
  * taken over learns it on its next renewal and steps down. So a crashed window holds the lease for
- * at most `staleMs` + `heartbeatMs`; a window that closes releases it at once (synchronously in
- * `dispose`), and a follower takes over on its next look (sooner when the file system reports the
- * deletion).
+ * at most `staleMs` + `heartbeatMs`; a window that closes releases it at once (in `dispose`, and
+ * again once a renewal under way has ended), and a follower takes over on its next look (sooner
+ * when the file system reports the deletion).
+ *
+ * Nothing to fetch, nobody leads. While no source is configured (`active()` false) no window
+ * claims or renews the lease, so none rewrites a file every heartbeat for nothing: a leader lets
+ * go of its lease, and "Refresh Now" refreshes the window asking. When a source is configured
+ * again (`changed()`), the first window to look claims the lease and fetches.
  *
  * The schedule is shared too: the leader fetches an interval after its own last fetch started,
  * or, when another window saved last, an interval after `ledger.json` was modified; so a new
@@ -29,10 +35,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { watch, type FSWatcher } from 'node:fs';
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as v from 'valibot';
-import { readJson, removeIfOwnedSync, withFileLock, writeFileAtomic } from './fileLock';
+import { DurableFile, type VersionedFormat } from './durableFile';
+import { removeIfOwnedSync, withFileLock } from './fileLock';
 
 export interface CoordinatedService {
   refresh(reason: string): Promise<void>;
@@ -62,6 +69,11 @@ export interface CoordinatorOptions {
   readonly requestTimeoutMs?: number;
   /** React to file-system events as well as to the heartbeat; default true. */
   readonly watch?: boolean;
+  /**
+   * Whether there is anything to fetch (a source is configured), read at each heartbeat; default
+   * always. While false no window leads (see the module comment).
+   */
+  readonly active?: () => boolean;
 }
 
 export type Role = 'leader' | 'follower';
@@ -71,9 +83,13 @@ const LOCK_FILE = 'leader.lock';
 const REQUEST_FILE = 'refresh-request.json';
 const LEDGER_FILE = 'ledger.json';
 
-const LeaseSchema = v.object({ id: v.string(), pid: v.number(), heartbeat: v.string(), since: v.string() });
+const LeaseSchema = v.object({ version: v.literal(1), id: v.string(), pid: v.number(), heartbeat: v.string(), since: v.string() });
 type Lease = v.InferOutput<typeof LeaseSchema>;
-const RequestSchema = v.object({ id: v.string(), at: v.string(), reason: v.string() });
+const RequestSchema = v.object({ version: v.literal(1), id: v.string(), at: v.string(), reason: v.string() });
+type Request = v.InferOutput<typeof RequestSchema>;
+/** Both files were written without `version` before it was added (and still are by older versions): such a file is version 1. */
+const LEASE_FORMAT: VersionedFormat<Lease> = { version: 1, schema: LeaseSchema, unversioned: 1 };
+const REQUEST_FORMAT: VersionedFormat<Request> = { version: 1, schema: RequestSchema, unversioned: 1 };
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -92,6 +108,9 @@ export class Coordinator {
   private readonly leaseFile: string;
   private readonly lockFile: string;
   private readonly requestFile: string;
+  /** Worth something for seconds only: written without a flush to disk. */
+  private readonly lease: DurableFile<Lease>;
+  private readonly request: DurableFile<Request>;
   private readonly ledgerFile: string;
   private timer: ReturnType<typeof setInterval> | undefined;
   private watcher: FSWatcher | undefined;
@@ -109,6 +128,8 @@ export class Coordinator {
   private seenLedger: string | undefined;
   private readonly listeners = new Set<(role: Role) => void>();
   private disposed = false;
+  /** The last look found nothing to fetch (`active()` false). */
+  private idle = false;
 
   constructor(private readonly options: CoordinatorOptions) {
     this.id = options.id ?? `${process.pid}-${randomUUID().slice(0, 8)}`;
@@ -119,6 +140,8 @@ export class Coordinator {
     this.lockFile = join(options.dir, LOCK_FILE);
     this.requestFile = join(options.dir, REQUEST_FILE);
     this.ledgerFile = join(options.dir, LEDGER_FILE);
+    this.lease = new DurableFile(this.leaseFile, LEASE_FORMAT, { fsync: false });
+    this.request = new DurableFile(this.requestFile, REQUEST_FORMAT, { fsync: false });
   }
 
   get isLeader(): boolean {
@@ -133,7 +156,10 @@ export class Coordinator {
   /** Takes part: looks at the lease now, then at every heartbeat and on file-system events. */
   async start(): Promise<void> {
     await mkdir(this.options.dir, { recursive: true });
+    await this.lease.removeLeftovers();
+    await this.request.removeLeftovers();
     this.seenLedger = (await stampOf(this.ledgerFile))?.key;
+    if (this.disposed) return; // closed while starting
     this.timer = setInterval(() => void this.tick(), this.heartbeatMs);
     if (this.options.watch !== false) this.watchFolder();
     await this.tick();
@@ -146,8 +172,10 @@ export class Coordinator {
   async refresh(reason: string): Promise<void> {
     await this.tick();
     if (this.isLeader) return this.runFetch(reason);
+    // Nothing to fetch for all windows: this one refreshes what it shows.
+    if (this.idle) return this.options.service.refresh(reason);
     const before = (await stampOf(this.ledgerFile))?.key;
-    await writeFileAtomic(this.requestFile, JSON.stringify({ id: this.id, at: new Date().toISOString(), reason }));
+    await this.request.write({ version: 1, id: this.id, at: new Date().toISOString(), reason });
     this.options.logger.info(`Refresh (${reason}): asked the window that fetches for all windows.`);
     const deadline = Date.now() + this.requestTimeoutMs;
     while (!this.disposed && Date.now() < deadline) {
@@ -161,22 +189,41 @@ export class Coordinator {
     if (!this.disposed) this.options.logger.warn(`Refresh (${reason}): no window answered within ${Math.round(this.requestTimeoutMs / 1000)} s.`);
   }
 
-  /** What is fetched changed (a key, a source setting): the leader fetches again, even mid-fetch. */
+  /**
+   * What is fetched changed (a key, a source setting): the leader fetches again, even mid-fetch.
+   * While nobody leads (nothing was configured), this window looks at once, and fetches if it
+   * comes to lead.
+   */
   changed(reason: string): void {
     if (this.isLeader) this.fetch(reason, true);
+    else if (this.idle && !this.disposed) {
+      this.tick()
+        .then(() => {
+          if (this.isLeader) this.fetch(reason, false);
+        })
+        .catch((error: unknown) => this.options.logger.warn(`Could not check which window fetches (${(error as Error).message}).`));
+    }
   }
 
-  /** Stops taking part; a leader releases the lease so another window takes over at once. */
-  dispose(): void {
+  /**
+   * Stops taking part; a leader releases the lease so another window takes over at once. The
+   * promise settles once a look under way has ended and the lease is released again, in case
+   * that look renewed it meanwhile.
+   */
+  dispose(): Promise<void> {
     this.stop();
-    if (this.role === 'leader') {
-      try {
-        removeIfOwnedSync(this.leaseFile, 'id', this.id);
-      } catch {
-        // The lease then expires by itself.
-      }
-      this.role = 'follower';
+    this.release();
+    const running = this.ticking;
+    return running ? running.catch(() => undefined).then(() => this.release()) : Promise.resolve();
+  }
+
+  private release(): void {
+    try {
+      removeIfOwnedSync(this.leaseFile, 'id', this.id);
+    } catch {
+      // The lease then expires by itself.
     }
+    this.role = 'follower';
   }
 
   /** Stops without releasing anything, as a crashed or frozen window would (for tests). */
@@ -244,9 +291,11 @@ export class Coordinator {
 
   private async tickOnce(): Promise<void> {
     if (this.disposed) return;
+    const active = this.options.active?.() ?? true;
+    this.idle = !active;
     let leads: boolean;
     try {
-      leads = await this.claimOrRenew();
+      leads = active ? await this.claimOrRenew() : await this.letGo();
     } catch (error) {
       this.options.logger.warn(`Could not check which window fetches (${(error as Error).message}); this one waits.`);
       leads = false;
@@ -254,7 +303,7 @@ export class Coordinator {
     if (this.disposed) return;
     if (leads !== this.isLeader) {
       this.role = leads ? 'leader' : 'follower';
-      this.options.logger.info(leads ? 'This window now fetches usage for all windows.' : 'Another window fetches usage; this one shows its results.');
+      this.options.logger.info(leads ? 'This window now fetches usage for all windows.' : active ? 'Another window fetches usage; this one shows its results.' : 'No source is configured: no window fetches.');
       if (leads) await this.options.service.reloadFromStore();
       for (const listener of this.listeners) listener(this.role);
     }
@@ -268,8 +317,21 @@ export class Coordinator {
   }
 
   private async readLease(): Promise<Lease | undefined> {
-    const parsed = v.safeParse(LeaseSchema, await readJson(this.leaseFile));
-    return parsed.success ? parsed.output : undefined;
+    const read = await this.lease.read();
+    return read.kind === 'ok' ? read.value : undefined;
+  }
+
+  /** Nothing to fetch: a leader removes its lease (under the lock, so never one just claimed by another); nothing is written otherwise. */
+  private async letGo(): Promise<false> {
+    if (!this.isLeader) return false;
+    await withFileLock(
+      this.lockFile,
+      async () => {
+        if ((await this.readLease())?.id === this.id) await rm(this.leaseFile, { force: true });
+      },
+      { timeoutMs: this.heartbeatMs, staleMs: Math.max(2_000, this.heartbeatMs) },
+    );
+    return false;
   }
 
   /** True when this window holds the lease after the look (renewed or newly claimed). */
@@ -285,7 +347,7 @@ export class Coordinator {
         if (this.disposed) return false;
         if (lease && lease.id !== this.id) this.options.logger.info(`The window that fetched (${lease.id}) stopped answering; this one takes over.`);
         const since = lease?.id === this.id ? lease.since : new Date(now).toISOString();
-        await writeFileAtomic(this.leaseFile, JSON.stringify({ id: this.id, pid: process.pid, heartbeat: new Date(now).toISOString(), since }));
+        await this.lease.write({ version: 1, id: this.id, pid: process.pid, heartbeat: new Date(now).toISOString(), since });
         return true;
       },
       { timeoutMs: this.heartbeatMs, staleMs: Math.max(2_000, this.heartbeatMs) },
@@ -304,13 +366,14 @@ export class Coordinator {
     const now = Date.now();
     const last = Math.max(...times.map((t) => (t > now ? 0 : t)));
     const skewed = times.some((t) => t > now);
-    const request = v.safeParse(RequestSchema, await readJson(this.requestFile));
-    const asked = request.success ? Date.parse(request.output.at) : Number.NaN;
+    const read = await this.request.read();
+    const request = read.kind === 'ok' ? read.value : undefined;
+    const asked = request ? Date.parse(request.at) : Number.NaN;
     // Answered once (the same request again is not news), and not "only if newer than the last
     // one answered": after the clock is set back, every new request would be older for the skew.
-    if (request.success && asked !== this.answeredRequest && asked > last) {
+    if (request && asked !== this.answeredRequest && asked > last) {
       this.answeredRequest = asked;
-      this.fetch(`asked by another window: ${request.output.reason}`, true);
+      this.fetch(`asked by another window: ${request.reason}`, true);
     } else if (now - last >= this.options.intervalMs()) {
       this.fetch(last > 0 ? 'interval' : skewed ? 'the last fetch is dated in the future: the clock was set back' : 'first fetch', false);
     }

@@ -1,6 +1,6 @@
 /**
- * Small file-system primitives shared by the windows of one profile: an atomic JSON write and a
- * short-lived exclusive lock between processes.
+ * A short-lived exclusive lock between the processes (windows) of one profile. (Files are written
+ * atomically by durableFile.ts.)
  *
  * The lock is a file created with O_EXCL (`wx`), so exactly one process can create it. It guards
  * critical sections of a few milliseconds (read, decide, write). A holder releases only its own
@@ -22,30 +22,11 @@
  * milliseconds) is itself broken the same way, after twice `staleMs`, behind `<lock>.break.break`.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
 import { readFileSync, rmSync, type Stats } from 'node:fs';
 import { dirname } from 'node:path';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** Writes `text` to `file` atomically: a unique temporary file, flushed, renamed over it. */
-export async function writeFileAtomic(file: string, text: string): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`;
-  const handle = await open(tmp, 'w');
-  try {
-    await handle.writeFile(text, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await rename(tmp, file);
-  } catch (error) {
-    await rm(tmp, { force: true });
-    throw error;
-  }
-}
 
 /** The parsed JSON in `file`, or undefined when it is missing or not JSON. */
 export async function readJson(file: string): Promise<unknown> {

@@ -8,6 +8,7 @@
  * the chance to show it where the user is looking.
  */
 import * as vscode from 'vscode';
+import { Disposable, toDisposable } from '../lifecycle';
 import { alertInputFrom, evaluateAlerts, isSnoozed, muteThresholds, snoozeEnd, withSnooze, type Alert, type SnoozeChoice, type SpendByDay } from '../core/alerts';
 import type { TokenBudgetConfig } from '../core/config';
 import type { Snapshot } from '../core/snapshot';
@@ -38,16 +39,24 @@ function untilText(until: Date): string {
   return until.toLocaleString(undefined, { weekday: 'short', hour: '2-digit', minute: '2-digit' });
 }
 
-export class AlertNotifier implements vscode.Disposable {
+export class AlertNotifier extends Disposable {
   private chain: Promise<void> = Promise.resolve();
   private delayed: ReturnType<typeof setTimeout> | undefined;
-  private disposed = false;
 
-  constructor(private readonly deps: AlertNotifierDeps) {}
+  constructor(private readonly deps: AlertNotifierDeps) {
+    super();
+    // Disposed: no delayed evaluation, and an evaluation under way finishes its write to the shared memory.
+    this.register(
+      toDisposable(() => {
+        if (this.delayed) clearTimeout(this.delayed);
+        return this.chain;
+      }),
+    );
+  }
 
   /** Evaluates the alert policy on the current snapshot, if this window is the one to show them. */
   evaluate(): void {
-    if (this.disposed) return;
+    if (this.isDisposed) return;
     if (vscode.window.state.focused) {
       this.enqueue();
     } else if (this.deps.isLeader() && !this.delayed) {
@@ -58,17 +67,12 @@ export class AlertNotifier implements vscode.Disposable {
     }
   }
 
-  dispose(): void {
-    this.disposed = true;
-    if (this.delayed) clearTimeout(this.delayed);
-  }
-
   private enqueue(): void {
     this.chain = this.chain.then(() => this.evaluateOnce()).catch((error: unknown) => this.deps.log.warn(`Alerts: ${(error as Error).message}`));
   }
 
   private async evaluateOnce(): Promise<void> {
-    if (this.disposed) return;
+    if (this.isDisposed) return;
     const snapshot = this.deps.snapshot();
     // Only on real numbers: something configured and fetched at least once.
     if (!snapshot.configured || snapshot.lastUpdated === undefined) return;

@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import * as v from 'valibot';
 import * as vscode from 'vscode';
+import { Disposable, toDisposable } from '../lifecycle';
 import { buildDashboardModel, type DashboardModel } from '../core/dashboardModel';
 import type { Ledger } from '../core/ledger';
 import type { Snapshot } from '../core/snapshot';
@@ -51,19 +52,19 @@ function contentKey(model: DashboardModel): string {
   return JSON.stringify({ ...model, generatedAt: undefined });
 }
 
-export class DashboardPanel implements vscode.Disposable {
+export class DashboardPanel extends Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private ready = false;
   private lastPosted: string | undefined;
   /** The budget year shown when it is not today's (by its first day). */
   private selectedYear: DayKey | undefined;
-  private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly host: DashboardHost,
   ) {
-    this.disposables.push(
+    super();
+    this.register(
       vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
         deserializeWebviewPanel: (panel) => {
           this.attach(panel);
@@ -71,6 +72,7 @@ export class DashboardPanel implements vscode.Disposable {
         },
       }),
     );
+    this.register(toDisposable(() => this.panel?.dispose()));
   }
 
   get isOpen(): boolean {
@@ -124,8 +126,10 @@ export class DashboardPanel implements vscode.Disposable {
     panel.iconPath = { light: vscode.Uri.joinPath(this.extensionUri, 'media', 'dashboard-light.svg'), dark: vscode.Uri.joinPath(this.extensionUri, 'media', 'dashboard-dark.svg') };
     panel.webview.options = this.options();
     panel.webview.html = pageFor(panel.webview, this.extensionUri);
-    const subscriptions = [
-      panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
+    // The panel's own listeners, disposed with it.
+    const subscriptions = new Disposable();
+    subscriptions.register(panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)));
+    subscriptions.register(
       panel.onDidChangeViewState(() => {
         // A hidden webview is torn down (no retainContextWhenHidden); it says "ready" again when shown.
         if (!panel.visible) {
@@ -133,10 +137,10 @@ export class DashboardPanel implements vscode.Disposable {
           this.lastPosted = undefined;
         }
       }),
-      vscode.window.onDidChangeActiveColorTheme(() => this.post({ type: 'theme' })),
-    ];
+    );
+    subscriptions.register(vscode.window.onDidChangeActiveColorTheme(() => this.post({ type: 'theme' })));
     panel.onDidDispose(() => {
-      for (const d of subscriptions) d.dispose();
+      void subscriptions.dispose();
       this.panel = undefined;
       this.ready = false;
       this.lastPosted = undefined;
@@ -170,10 +174,5 @@ export class DashboardPanel implements vscode.Disposable {
 
   private post(message: HostMessage): void {
     void this.panel?.webview.postMessage(message);
-  }
-
-  dispose(): void {
-    this.panel?.dispose();
-    for (const d of this.disposables) d.dispose();
   }
 }

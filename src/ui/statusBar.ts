@@ -1,15 +1,17 @@
 /** The status bar meter: one item named "Token Budget", rendered from each new snapshot. */
 import * as vscode from 'vscode';
+import { Disposable } from '../lifecycle';
 import type { StatusBarDisplay } from '../core/config';
 import type { Snapshot } from '../core/snapshot';
 import { statusBarView } from './statusBarModel';
 
-export class StatusBarMeter implements vscode.Disposable {
+export class StatusBarMeter extends Disposable {
   private readonly item: vscode.StatusBarItem;
   private last: Snapshot | undefined;
 
   constructor(private display: () => StatusBarDisplay) {
-    this.item = vscode.window.createStatusBarItem('tokenBudget.meter', vscode.StatusBarAlignment.Right, 100);
+    super();
+    this.item = this.register(vscode.window.createStatusBarItem('tokenBudget.meter', vscode.StatusBarAlignment.Right, 100));
     this.item.name = 'Token Budget';
     this.item.text = '$(sync~spin) Token Budget';
     this.item.show();
@@ -45,9 +47,5 @@ export class StatusBarMeter implements vscode.Disposable {
   /** Re-renders the last snapshot (e.g. the display setting changed, or to refresh "3 min ago"). */
   rerender(): void {
     if (this.last) this.update(this.last);
-  }
-
-  dispose(): void {
-    this.item.dispose();
   }
 }

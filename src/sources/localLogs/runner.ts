@@ -5,6 +5,9 @@
  * The worker is started on the first scan, keeps the scan state in memory, and, when its state
  * is saved to files, is stopped after `idleMs` without work (it saves first) and started again
  * on the next scan, which reloads the state files.
+ *
+ * `dispose` (the extension deactivating) saves what is unsaved, after a scan under way, and
+ * settles once it is on disk; a scan asked for afterwards is refused.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -17,12 +20,18 @@ export interface ScanRunner {
   scan(request: ScanRequest, onProgress?: (p: ScanProgress) => void): Promise<ScanResult>;
   /** Saves unsaved state. */
   flush(): Promise<void>;
+  /** Saves unsaved state (after a scan under way) and stops; settles once it is saved. */
   dispose(): Promise<void>;
 }
+
+const stopped = () => new Error('the log scanner was stopped');
 
 /** Runs the scanner on the calling thread (with `parser`, large scans share the reading with a parser thread). */
 export class InProcessRunner implements ScanRunner {
   readonly scanner: Scanner;
+  /** A shared scan under way (it awaits its parser thread): a flush waits for it. */
+  private running: Promise<unknown> = Promise.resolve();
+  private disposed = false;
   constructor(
     options: ScannerOptions = {},
     private readonly parser?: ParserSpec,
@@ -30,12 +39,16 @@ export class InProcessRunner implements ScanRunner {
     this.scanner = new Scanner(options);
   }
   scan(request: ScanRequest, onProgress?: (p: ScanProgress) => void): Promise<ScanResult> {
+    if (this.disposed) return Promise.reject(stopped());
     const parser = this.parser;
-    if (parser)
-      return this.scanner.scanShared(request, onProgress, () => new ParserThread(parser)).then((result) => {
+    if (parser) {
+      const result = this.scanner.scanShared(request, onProgress, () => new ParserThread(parser)).then((r) => {
         this.scanner.saveDue();
-        return result;
+        return r;
       });
+      this.running = result.catch(() => undefined);
+      return result;
+    }
     return new Promise((resolve, reject) => {
       try {
         const result = this.scanner.scan(request, onProgress);
@@ -46,11 +59,12 @@ export class InProcessRunner implements ScanRunner {
       }
     });
   }
-  flush(): Promise<void> {
+  async flush(): Promise<void> {
+    await this.running;
     this.scanner.flush();
-    return Promise.resolve();
   }
   dispose(): Promise<void> {
+    this.disposed = true;
     return this.flush();
   }
 }
@@ -77,6 +91,7 @@ export class WorkerRunner implements ScanRunner {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private idleTimer: NodeJS.Timeout | undefined;
+  private disposed = false;
   /** Workers started so far (tests check the idle stop). */
   started = 0;
 
@@ -123,6 +138,7 @@ export class WorkerRunner implements ScanRunner {
   }
 
   private send(message: ToWorker extends infer T ? (T extends ToWorker ? Omit<T, 'id'> : never) : never, onProgress?: (p: ScanProgress) => void): Promise<FromWorker> {
+    if (this.disposed && message.type === 'scan') return Promise.reject(stopped());
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.idleTimer = undefined;
     const worker = this.ensure();
@@ -180,11 +196,13 @@ export class WorkerRunner implements ScanRunner {
   }
 
   async dispose(): Promise<void> {
+    this.disposed = true;
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.idleTimer = undefined;
     const worker = this.worker;
     if (!worker) return;
     try {
+      // Served after a scan under way (the worker answers in order), then saved.
       await this.flush();
     } catch {
       // terminating anyway

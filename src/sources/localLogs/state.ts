@@ -22,10 +22,10 @@
  *   multiplier, priced at standard rates: their cost is an underestimate, said in the source's note.
  *
  * On disk: `TBLL` magic, version, a JSON header (files, buckets, contributions) and the binary
- * tables, written to a temporary file and renamed over the old one.
+ * tables, written atomically without fsync (see `saveState`).
  */
-import { closeSync, openSync, readFileSync, renameSync, writeSync, mkdirSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
+import { removeLeftoversSync, writeFileAtomicSync } from '../../state/durableFile';
 import type { CodexFileState } from './parsers/codex';
 import type { LocalSourceId } from './paths';
 
@@ -446,24 +446,13 @@ export function saveState(state: SourceState, file: string): number {
   head.writeUInt32LE(STATE_VERSION, 4);
   head.writeUInt32LE(json.length + pad, 8);
   json.copy(head, 12);
-  mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  const fd = openSync(tmp, 'w');
-  let bytes = 0;
-  try {
-    for (const part of [head, records, exact, byMsg, events, sessionTurns]) {
-      const view = part instanceof Buffer ? part : Buffer.from(part.buffer, part.byteOffset, part.byteLength);
-      let off = 0;
-      while (off < view.length) off += writeSync(fd, view, off, view.length - off);
-      bytes += view.length;
-    }
-    // No fsync: a state file torn by a crash fails to load, and the scan then recovers from the
-    // ledger's copy of the per-day totals (sync) — nothing counted is lost, some bytes are read again.
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, file);
-  return bytes;
+  const parts = [head, records, exact, byMsg, events, sessionTurns].map((part) => (part instanceof Buffer ? part : new Uint8Array(part.buffer, part.byteOffset, part.byteLength)));
+  // Written atomically (durableFile.ts) but without fsync, on purpose: a state file lost or torn
+  // by a power loss fails to load, and the scan then recovers from the ledger's copy of the
+  // per-day totals (sync): nothing counted is lost, some bytes are read again. A killed process
+  // leaves the old file or the new one, and its temporary file is removed by the next save.
+  removeLeftoversSync(file);
+  return writeFileAtomicSync(file, parts, { fsync: false });
 }
 
 /** Reads a state file; undefined when missing, unreadable or of another version. */

@@ -1,10 +1,12 @@
-// A durable ledger: a child process saves large states through the real LedgerStore in a loop
-// and is SIGKILLed at random moments, 30 times. After every kill the file on disk parses and is
-// exactly one of the states written (the last one completed, or the one being written), never a
-// torn mix; leftover temporary files are cleaned up by the next writer.
+// Durable files: a child process writes large states through a real user of
+// src/state/durableFile.ts in a loop and is SIGKILLed at random moments, again and again: the
+// ledger (30 kills), the alert memory and its backup, the lease of the leading window, and the
+// local-log scan state (written without fsync), 12 kills each. After every kill the file on disk
+// is whole and is exactly one of the states written (the last one completed, or the one being
+// written), never a torn mix; the next writer removes the temporary files of the killed ones.
 //
-// Also: a corrupt file is moved aside and the ledger rebuilt from the source; history survives a
-// restart, including the rows of a previous budget year.
+// Also: a corrupt ledger is moved aside and rebuilt from the source; history survives a restart,
+// including the rows of a previous budget year.
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -17,18 +19,20 @@ import { after, before, describe, it } from 'node:test';
 import { readConfig } from '../../../src/core/config';
 import { mulberry32 } from '../../../src/core/random';
 import { ADAPTERS } from '../../../src/sources';
+import { loadState, saveState } from '../../../src/sources/localLogs/state';
 import { HttpClient } from '../../../src/sources/http';
+import { AlertStore, parseAlertMemory, type AlertMemoryNotice } from '../../../src/state/alertStore';
 import { BudgetService } from '../../../src/state/budgetService';
+import { Coordinator } from '../../../src/state/coordinator';
 import { LedgerStore } from '../../../src/state/ledgerStore';
 import { startSimulator, type Simulator } from '../../../tools/simulator/server';
-import { numberOf, stateNumber } from './states';
+import { alertMemoryNumber, alertNumberOf, isScanStateNumber, LEASE_WRITER, numberOf, scanStateNumber, stateNumber, type WriteKind } from './states';
 
-const KILLS = 30;
-const CHILD_SOURCE = resolve(__dirname, 'saveLoop.ts');
+const CHILD_SOURCE = resolve(__dirname, 'writeLoop.ts');
 
-/** The save loop bundled once with esbuild (as the extension is): a child then starts in milliseconds. */
+/** The write loop bundled once with esbuild (as the extension is): a child then starts in milliseconds. */
 async function bundleChild(): Promise<string> {
-  const outfile = join(await mkdtemp(join(tmpdir(), 'tb-saveloop-')), 'saveLoop.js');
+  const outfile = join(await mkdtemp(join(tmpdir(), 'tb-writeloop-')), 'writeLoop.js');
   await build({ entryPoints: [CHILD_SOURCE], bundle: true, platform: 'node', format: 'cjs', target: 'node18', outfile, logLevel: 'silent' });
   return outfile;
 }
@@ -41,12 +45,12 @@ interface Run {
 }
 
 /**
- * Starts the save loop and SIGKILLs it: `after` ms after it is ready, or, with `onWrite`, the
+ * Starts the write loop and SIGKILLs it: `after` ms after it is ready, or, with `onWrite`, the
  * moment the n-th temporary file appears (a write is under way: data going in, flush, or rename).
  */
-function runAndKill(script: string, dir: string, first: number, kill: { readonly afterMs: number } | { readonly onWrite: number }): Promise<Run> {
+function runAndKill(script: string, kind: WriteKind, dir: string, first: number, kill: { readonly afterMs: number } | { readonly onWrite: number }): Promise<Run> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [script, dir, String(first)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [script, kind, dir, String(first)], { stdio: ['ignore', 'pipe', 'pipe'] });
     let acked: number | undefined;
     let buffer = '';
     let stderr = '';
@@ -78,61 +82,206 @@ function runAndKill(script: string, dir: string, first: number, kill: { readonly
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
       watcher?.close();
-      if (signal !== 'SIGKILL') reject(new Error(`the save loop ended by itself (code ${code}): ${stderr}`));
+      if (signal !== 'SIGKILL') reject(new Error(`the write loop ended by itself (code ${code}): ${stderr}`));
       else resolvePromise({ acked, first });
     });
   });
 }
 
-void describe('a ledger write killed at random moments', { timeout: 180_000 }, () => {
-  void it(`is never torn: ${KILLS} SIGKILLs, each leaves exactly one of the states written`, async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'tb-kill-'));
-    const script = await bundleChild();
-    const random = mulberry32(20261127);
-    let lastAcked: number | undefined;
-    let interrupted = 0;
-    const seen = new Set<number>();
-    const tmpSeen = new Set<string>();
-    for (let k = 0; k < KILLS; k++) {
-      const first = (k + 1) * 1_000_000;
-      // Every other kill at a random moment; the others the instant a write has begun (after 0–3 whole saves).
-      const kill = k % 2 === 0 ? { afterMs: Math.floor(random() * 400) } : { onWrite: Math.floor(random() * 4) };
-      const run = await runAndKill(script, dir, first, kill);
-      if (run.acked !== undefined) lastAcked = run.acked;
-      const leftovers = (await readdir(dir)).filter((n) => n.endsWith('.tmp') && !tmpSeen.has(n));
-      if (leftovers.length > 0) interrupted++;
-      for (const n of leftovers) tmpSeen.add(n);
+interface KillCase {
+  readonly kind: WriteKind;
+  readonly kills: number;
+  /**
+   * Checks what a kill left (`k`: which kill) and returns the number of the state found whole on
+   * disk; undefined when there is no file yet, or (the lease) when the file carries no number.
+   */
+  readonly check: (dir: string, k: number) => Promise<number | undefined>;
+  /** Removes what a killed holder of a cross-process lock leaves (fileLock.ts breaks it after 10 s; tested there). */
+  readonly afterKill?: (dir: string) => Promise<void>;
+  /** Some kills must land in the middle of a write (left a temporary file). */
+  readonly mustInterrupt?: boolean;
+}
 
-      const text = await readFile(join(dir, 'ledger.json'), 'utf8').catch(() => undefined);
-      if (text === undefined) {
-        assert.equal(lastAcked, undefined, 'no file only while no save has ever completed');
-        continue;
-      }
-      assert.doesNotThrow(() => JSON.parse(text), `kill ${k}: the file parses`);
-      // A reader that must not touch anything: the state as loaded, exactly one that was written.
-      const loaded = await new LedgerStore(dir).load({ moveAside: false });
-      assert.equal(loaded.kind, 'loaded', `kill ${k}: ${loaded.kind === 'unreadable' ? loaded.reason : loaded.kind}`);
-      if (loaded.kind !== 'loaded') return;
-      const n = numberOf(loaded.state);
-      seen.add(n);
-      const expected = stateNumber(n);
-      assert.deepEqual(loaded.state.rows, expected.rows, `kill ${k}: rows of state ${n}, whole`);
-      assert.deepEqual(loaded.state.sources, expected.sources);
-      assert.deepEqual(loaded.state.gatewayBudget, expected.gatewayBudget);
-      assert.deepEqual(loaded.state.years, expected.years);
-      // Old or new, never older than a save that had completed.
-      if (lastAcked !== undefined) assert.ok(n >= lastAcked, `kill ${k}: state ${n} on disk, ${lastAcked} had been saved`);
-      assert.ok(n <= (run.acked ?? run.first - 1) + 1, `kill ${k}: state ${n} was at most the one being written`);
+/** Kills the write loop of `c.kind` again and again, checking what each kill left; returns what was seen. */
+async function killRepeatedly(script: string, c: KillCase, seed: number): Promise<{ dir: string; seen: Set<number>; interrupted: number; lastAcked: number | undefined }> {
+  const dir = await mkdtemp(join(tmpdir(), `tb-kill-${c.kind}-`));
+  const random = mulberry32(seed);
+  let lastAcked: number | undefined;
+  let interrupted = 0;
+  const seen = new Set<number>();
+  const tmpSeen = new Set<string>();
+  for (let k = 0; k < c.kills; k++) {
+    const first = (k + 1) * 1_000_000;
+    // Every other kill at a random moment; the others the instant a write has begun (after 0–3 whole writes).
+    const kill = k % 2 === 0 ? { afterMs: Math.floor(random() * 400) } : { onWrite: Math.floor(random() * 4) };
+    const run = await runAndKill(script, c.kind, dir, first, kill);
+    if (run.acked !== undefined) lastAcked = run.acked;
+    const leftovers = (await readdir(dir)).filter((n) => n.endsWith('.tmp') && !tmpSeen.has(n));
+    if (leftovers.length > 0) interrupted++;
+    for (const n of leftovers) tmpSeen.add(n);
+    await c.afterKill?.(dir);
+    const n = await c.check(dir, k);
+    if (n === undefined) {
+      if (c.kind !== 'lease') assert.equal(lastAcked, undefined, `kill ${k}: no file only while no write has ever completed`);
+      continue;
     }
-    console.log(`${KILLS} kills: ${seen.size} different states found whole on disk, ${interrupted} kills interrupted a write (left a temporary file), last completed save ${lastAcked ?? 'none'}`);
-    assert.ok(seen.size >= KILLS / 5, `many different states survived (${seen.size})`);
-    assert.ok(interrupted >= KILLS / 4, `some kills landed in the middle of a write (${interrupted} left a temporary file)`);
+    seen.add(n);
+    // Old or new, never older than a write that had completed, nor newer than the one under way.
+    if (lastAcked !== undefined) assert.ok(n >= lastAcked, `kill ${k}: state ${n} on disk, ${lastAcked} had been saved`);
+    assert.ok(n <= (run.acked ?? run.first - 1) + 1, `kill ${k}: state ${n} was at most the one being written`);
+  }
+  if (c.mustInterrupt) assert.ok(interrupted >= c.kills / 4, `some kills landed in the middle of a write (${interrupted} left a temporary file)`);
+  return { dir, seen, interrupted, lastAcked };
+}
+
+const temporaryFiles = async (dir: string) => (await readdir(dir)).filter((n) => n.endsWith('.tmp'));
+
+void describe('a durable file written by a process killed at random moments', { timeout: 400_000 }, () => {
+  let script: string;
+  before(async () => {
+    script = await bundleChild();
+  });
+  after(() => rm(dirname(script), { recursive: true, force: true }));
+
+  void it('the ledger is never torn: 30 SIGKILLs, each leaves exactly one of the states written', async (t) => {
+    const { dir, seen, interrupted, lastAcked } = await killRepeatedly(
+      script,
+      {
+        kind: 'ledger',
+        kills: 30,
+        mustInterrupt: true,
+        check: async (dir, k) => {
+          const text = await readFile(join(dir, 'ledger.json'), 'utf8').catch(() => undefined);
+          if (text === undefined) return undefined;
+          assert.doesNotThrow(() => JSON.parse(text), `kill ${k}: the file parses`);
+          // A reader that must not touch anything: the state as loaded, exactly one that was written.
+          const loaded = await new LedgerStore(dir).load({ moveAside: false });
+          assert.equal(loaded.kind, 'loaded', `kill ${k}: ${loaded.kind === 'unreadable' ? loaded.reason : loaded.kind}`);
+          if (loaded.kind !== 'loaded') return undefined;
+          const n = numberOf(loaded.state);
+          const expected = stateNumber(n);
+          assert.deepEqual(loaded.state.rows, expected.rows, `kill ${k}: rows of state ${n}, whole`);
+          assert.deepEqual(loaded.state.sources, expected.sources);
+          assert.deepEqual(loaded.state.gatewayBudget, expected.gatewayBudget);
+          assert.deepEqual(loaded.state.years, expected.years);
+          return n;
+        },
+      },
+      20261127,
+    );
+    t.diagnostic(`30 kills: ${seen.size} different states found whole on disk, ${interrupted} kills interrupted a write, last completed save ${lastAcked ?? 'none'}`);
+    assert.ok(seen.size >= 30 / 5, `many different states survived (${seen.size})`);
     // The next writer removes the temporary files of the killed writers and keeps the ledger.
     const result = await new LedgerStore(dir).load();
     assert.equal(result.kind, 'loaded');
-    assert.deepEqual((await readdir(dir)).filter((n) => n.endsWith('.tmp')), [], 'leftover temporary files removed');
+    assert.deepEqual(await temporaryFiles(dir), [], 'leftover temporary files removed');
     await rm(dir, { recursive: true, force: true });
-    await rm(dirname(script), { recursive: true, force: true });
+  });
+
+  void it('the alert memory and its backup are never torn: 12 SIGKILLs, and the backup is never behind the file', async (t) => {
+    const readNumber = async (file: string, k: number): Promise<number | undefined> => {
+      const text = await readFile(file, 'utf8').catch(() => undefined);
+      if (text === undefined) return undefined;
+      let json: unknown;
+      assert.doesNotThrow(() => (json = JSON.parse(text)), `kill ${k}: ${file} parses`);
+      const memory = parseAlertMemory(json);
+      const n = alertNumberOf(memory);
+      assert.deepEqual(memory, alertMemoryNumber(n), `kill ${k}: ${file} is memory ${n}, whole`);
+      return n;
+    };
+    const { dir, seen, interrupted } = await killRepeatedly(
+      script,
+      {
+        kind: 'alerts',
+        kills: 12,
+        afterKill: (dir) => rm(join(dir, 'alerts.lock'), { force: true }),
+        check: async (dir, k) => {
+          const main = await readNumber(join(dir, 'alerts.json'), k);
+          const backup = await readNumber(join(dir, 'alerts.json.bak'), k);
+          // The backup is written first: it holds the file's state or the one written after it.
+          if (main !== undefined) assert.ok(backup !== undefined && backup >= main, `kill ${k}: backup ${backup}, file ${main}`);
+          return main;
+        },
+      },
+      20261128,
+    );
+    t.diagnostic(`12 kills: ${seen.size} different memories found whole, ${interrupted} kills interrupted a write`);
+    assert.ok(seen.size >= 3, `several memories survived (${seen.size})`);
+    // The next window's change finds a good file (nothing moved aside) and removes the leftovers.
+    const notices: AlertMemoryNotice[] = [];
+    await new AlertStore(dir, { onUnreadable: (notice) => notices.push(notice) }).update((m) => ({ memory: m, result: undefined }));
+    assert.deepEqual(notices, []);
+    assert.deepEqual(await temporaryFiles(dir), [], 'leftover temporary files removed');
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  void it('the lease is never torn: 12 SIGKILLs of a renewing leader, and another window takes over once it is stale', async (t) => {
+    let heartbeats = 0;
+    let last = 0;
+    const { dir, interrupted } = await killRepeatedly(
+      script,
+      {
+        kind: 'lease',
+        kills: 12,
+        afterKill: (dir) => rm(join(dir, 'leader.lock'), { force: true }),
+        check: async (dir, k) => {
+          const text = await readFile(join(dir, 'leader.json'), 'utf8').catch(() => undefined);
+          if (text === undefined) return undefined;
+          let lease: { version?: unknown; id?: unknown; heartbeat?: unknown } = {};
+          assert.doesNotThrow(() => (lease = JSON.parse(text) as typeof lease), `kill ${k}: the lease parses`);
+          assert.equal(lease.version, 1);
+          assert.equal(lease.id, LEASE_WRITER);
+          const at = Date.parse(String(lease.heartbeat));
+          assert.ok(at >= last, `kill ${k}: the heartbeat never goes back`);
+          if (at > last) heartbeats++;
+          last = at;
+          return undefined;
+        },
+      },
+      20261129,
+    );
+    t.diagnostic(`12 kills: ${heartbeats} different heartbeats found whole, ${interrupted} kills interrupted a write`);
+    assert.ok(heartbeats >= 3, `several renewals survived (${heartbeats})`);
+    // Another window: the killed leader's lease is whole, so it waits until it is stale, then leads.
+    const quiet = { info: () => undefined, warn: () => undefined };
+    const service = { refreshing: false, refresh: () => Promise.resolve(), reloadFromStore: () => Promise.resolve(false) };
+    const next = new Coordinator({ dir, service, intervalMs: () => 3_600_000, logger: quiet, id: 'next', heartbeatMs: 3_600_000, staleMs: 300, watch: false });
+    await next.start();
+    assert.deepEqual(await temporaryFiles(dir), [], 'leftover temporary files removed');
+    await new Promise((r) => setTimeout(r, Math.max(0, last + 400 - Date.now())));
+    await next.check();
+    assert.ok(next.isLeader, 'the stale lease was taken over');
+    await next.dispose();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  void it('the scan state (written without fsync) is never torn: 12 SIGKILLs, each leaves exactly one of the states written', async (t) => {
+    const file = (dir: string) => join(dir, 'local-logs-claudeCode.state');
+    const { dir, seen, interrupted } = await killRepeatedly(
+      script,
+      {
+        kind: 'scanState',
+        kills: 12,
+        check: (dir, k) => {
+          const state = loadState(file(dir));
+          if (state === undefined) {
+            return readFile(file(dir)).then(
+              () => assert.fail(`kill ${k}: the state file is there but does not load`),
+              () => undefined,
+            );
+          }
+          assert.ok(isScanStateNumber(state, state.generation), `kill ${k}: state ${state.generation}, whole`);
+          return Promise.resolve(state.generation);
+        },
+      },
+      20261130,
+    );
+    t.diagnostic(`12 kills: ${seen.size} different states found whole, ${interrupted} kills interrupted a write`);
+    assert.ok(seen.size >= 3, `several states survived (${seen.size})`);
+    // The next save removes the temporary files of the killed writers.
+    saveState(scanStateNumber(1), file(dir));
+    assert.deepEqual(await temporaryFiles(dir), [], 'leftover temporary files removed');
+    await rm(dir, { recursive: true, force: true });
   });
 });
 

@@ -1,10 +1,18 @@
 /**
- * Large ledger states that can be told apart and rebuilt from their number alone, for the
- * durability test: state N has a different number of rows, different costs, and says its number
- * in the gateway's note.
+ * Large states that can be told apart and rebuilt from their number alone, for the durability
+ * test: a ledger (state N has a different number of rows, different costs, and says its number in
+ * the gateway's note), an alert memory and a local-log scan state.
  */
+import type { AlertMemory } from '../../../src/core/alerts';
 import type { LedgerRow, SourceId } from '../../../src/core/types';
+import { hash53, RECORD, SourceState } from '../../../src/sources/localLogs/state';
 import type { StoredState } from '../../../src/state/ledgerStore';
+
+/** What the write loop (writeLoop.ts) writes through. */
+export type WriteKind = 'ledger' | 'alerts' | 'lease' | 'scanState';
+
+/** The lease writer's id, the same in every run (each renews the lease the last one left). */
+export const LEASE_WRITER = 'killed-writer';
 
 const SOURCES: readonly SourceId[] = ['gateway', 'litellm', 'openrouter', 'openai', 'anthropic'];
 const MODELS = ['claude-sonnet-4-5', 'gpt-4o-mini', 'gemini-2.5-pro', 'claude-haiku-4-5', 'o3'];
@@ -40,4 +48,48 @@ export function numberOf(state: StoredState): number {
   const match = /^state (\d+)$/.exec(state.sources['gateway']?.note ?? '');
   if (!match) throw new Error('not a numbered state');
   return Number(match[1]);
+}
+
+/** Alert memory number `n`: 6,000 to 9,000 spike days (about 100 KB of JSON), snoozed until second `n`. */
+export function alertMemoryNumber(n: number): AlertMemory {
+  const count = 6_000 + (n % 7) * 500;
+  return {
+    version: 1,
+    snoozedUntil: new Date(n * 1000).toISOString(),
+    years: { '2026-01-01': { thresholdsShown: [50, 75], thresholdsMuted: n % 2 === 0, paceArmed: true } },
+    spikeDays: Array.from({ length: count }, (_, i) => `${n}-${i}`),
+  };
+}
+
+/** The number an alert memory says it is. */
+export function alertNumberOf(memory: AlertMemory): number {
+  return Date.parse(memory.snoozedUntil ?? '') / 1000;
+}
+
+/** Scan state number `n` (generation `n`): 16,000 to 22,000 responses (about 1.5 MB). */
+export function scanStateNumber(n: number): SourceState {
+  const state = new SourceState('claudeCode', '/home/someone/.claude', 'state-id');
+  state.generation = n;
+  state.nextFileId = 2;
+  const count = 16_000 + (n % 7) * 1_000;
+  for (let i = 0; i < count; i++) {
+    const bucket = state.bucket(dayOf(i), MODELS[i % MODELS.length] ?? 'm');
+    state.add(1, bucket, 1, n + i / 100, i, n, 0, 0, 1, 0);
+    const r = state.newRecord();
+    state.records.set([1, bucket, 0, i, n, 0, 0, n + i / 100], r * RECORD);
+    state.exact.set(hash53(`${n}:${i}`), r);
+  }
+  return state;
+}
+
+/** Whether `state` is exactly scan state number `n` as written (its size, totals and dedupe keys). */
+export function isScanStateNumber(state: SourceState, n: number): boolean {
+  const expected = scanStateNumber(n);
+  return (
+    state.generation === n &&
+    state.recordCount === expected.recordCount &&
+    state.exact.size === expected.exact.size &&
+    state.bucketKeys.join('|') === expected.bucketKeys.join('|') &&
+    state.totals.subarray(0, expected.bucketKeys.length * 7).every((x, i) => x === expected.totals[i])
+  );
 }

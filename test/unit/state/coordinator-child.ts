@@ -18,7 +18,6 @@ void (async () => {
   say(window.coordinator.isLeader ? 'leader' : 'follower');
   window.coordinator.onDidChangeRole(say);
   process.on('SIGTERM', () => {
-    window.coordinator.dispose();
-    process.exit(0);
+    void window.coordinator.dispose().finally(() => process.exit(0));
   });
 })();

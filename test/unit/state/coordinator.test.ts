@@ -21,9 +21,7 @@ before(async () => {
   sim = await startSimulator({ port: 0, key: KEY, history: { seed: 5, now: NOW } });
 });
 // Every window of a test is closed after it, even when it fails (a leftover leader would fetch on).
-afterEach(() => {
-  for (const w of open) w.coordinator.dispose();
-});
+afterEach(() => Promise.all(open.map((w) => w.coordinator.dispose())));
 after(() => sim.close());
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -42,8 +40,8 @@ async function windows(count: number, dir?: string): Promise<{ dir: string; list
   return { dir: folder, list };
 }
 
-function close(list: readonly TestWindow[]): void {
-  for (const w of list) w.coordinator.dispose();
+async function close(list: readonly TestWindow[]): Promise<void> {
+  await Promise.all(list.map((w) => w.coordinator.dispose()));
 }
 
 const leaders = (list: readonly TestWindow[]) => list.filter((w) => w.coordinator.isLeader);
@@ -110,7 +108,7 @@ void describe('coordinator: many windows, one poller', { timeout: 60_000 }, () =
     const { list } = await windows(1);
     assert.ok(list[0]?.coordinator.isLeader);
     await sleep(PERIOD_MS);
-    close(list);
+    await close(list);
     alone = fetchesSince(mark);
     assert.ok(alone >= 5 && alone <= 7, `${alone} fetches in ${PERIOD_MS} ms at a ${INTERVAL_MS} ms interval`);
   });
@@ -129,7 +127,7 @@ void describe('coordinator: many windows, one poller', { timeout: 60_000 }, () =
     const spent = leader.service.snapshot.status.spent;
     assert.ok(spent > 0);
     await until('the followers to show the leader\'s numbers', () => followers.every((f) => f.service.snapshot.status.spent === spent && f.service.snapshot.sources.find((x) => x.id === 'gateway')?.state === 'ok'), 2_000);
-    close(list);
+    await close(list);
   });
 
   void it('a leader that closes hands over at once, and the rhythm goes on', async () => {
@@ -137,7 +135,7 @@ void describe('coordinator: many windows, one poller', { timeout: 60_000 }, () =
     const leader = leaders(list)[0]!;
     const rest = list.filter((w) => w !== leader);
     await sleep(INTERVAL_MS);
-    leader.coordinator.dispose();
+    await leader.coordinator.dispose();
     const took = await until('another window to lead', () => leaders(rest).length === 1, 2_000);
     assert.ok(took < STALE_MS, `took over after ${took} ms, before the lease could go stale (${STALE_MS} ms)`);
     const mark = sim.requests.length;
@@ -145,7 +143,7 @@ void describe('coordinator: many windows, one poller', { timeout: 60_000 }, () =
     assert.equal(most, 1);
     const n = fetchesSince(mark);
     assert.ok(n >= 5 && n <= 7, `${n} fetches after the handover`);
-    close(list);
+    await close(list);
   });
 
   void it('a crashed leader (lease kept) is taken over once its heartbeat is stale, not before', async () => {
@@ -160,7 +158,7 @@ void describe('coordinator: many windows, one poller', { timeout: 60_000 }, () =
     const took = Date.now() - crashedAt;
     assert.ok(took >= STALE_MS - HEARTBEAT_MS && took <= STALE_MS + 4 * HEARTBEAT_MS, `took over ${took} ms after the crash`);
     assert.equal(await watchLeaders(rest, 3 * HEARTBEAT_MS), 1);
-    close(list);
+    await close(list);
   });
 
   void it('a lease left on disk by a window that died long ago is taken over by the first window', async () => {
@@ -169,7 +167,7 @@ void describe('coordinator: many windows, one poller', { timeout: 60_000 }, () =
     await writeFile(join(dir, 'leader.json'), JSON.stringify({ id: 'ghost', pid: 1, heartbeat: old, since: old }));
     const { list } = await windows(1, dir);
     assert.ok(list[0]?.coordinator.isLeader);
-    close(list);
+    await close(list);
   });
 
   void it('a fresh lease of a window that then dies is waited out', async () => {
@@ -182,7 +180,7 @@ void describe('coordinator: many windows, one poller', { timeout: 60_000 }, () =
     assert.equal(fetchesSince(mark), 0, 'a follower does not fetch');
     await until('the lease to go stale', () => list[0]?.coordinator.isLeader === true, STALE_MS + 10 * HEARTBEAT_MS);
     await until('the first fetch', () => fetchesSince(mark) === 1, 2_000);
-    close(list);
+    await close(list);
   });
 
   void it('a leader that was frozen and taken over steps down at its next heartbeat', async () => {
@@ -194,7 +192,7 @@ void describe('coordinator: many windows, one poller', { timeout: 60_000 }, () =
     await w.coordinator.check();
     assert.equal(w.coordinator.isLeader, false);
     assert.deepEqual(w.roles, ['leader', 'follower']);
-    close(list);
+    await close(list);
   });
 
   void it('"Refresh Now" in a follower makes the leader fetch once, and the follower shows the result', async () => {
@@ -220,7 +218,7 @@ void describe('coordinator: many windows, one poller', { timeout: 60_000 }, () =
       assert.equal(follower.service.snapshot.status.spent, leader.service.snapshot.status.spent);
     } finally {
       sim.setData(original);
-      close(list);
+      await close(list);
     }
   });
 
@@ -236,7 +234,7 @@ void describe('coordinator: many windows, one poller', { timeout: 60_000 }, () =
       assert.ok(follower.coordinator.isLeader);
       assert.equal(fetchesSince(mark), 1);
     } finally {
-      close(list);
+      await close(list);
     }
   });
 
@@ -251,7 +249,7 @@ void describe('coordinator: many windows, one poller', { timeout: 60_000 }, () =
     assert.equal(fetchesSince(mark), 0);
     leader.coordinator.changed('key changed');
     await until('the leader to fetch', () => fetchesSince(mark) === 1, 2_000);
-    close(list);
+    await close(list);
   });
 });
 
@@ -274,7 +272,7 @@ void describe('coordinator: looks that take a whole heartbeat', { timeout: 20_00
       assert.equal(coordinator.isLeader, false);
     } finally {
       clearInterval(keepFresh);
-      coordinator.dispose();
+      await coordinator.dispose();
     }
   });
 });
@@ -294,7 +292,7 @@ void describe('coordinator: the schedule when the clock was wrong', { timeout: 2
         const n = fetches();
         assert.ok(n >= 2 && n <= 4, `${n} fetches in ${2.5 * INTERVAL_MS} ms at a ${INTERVAL_MS} ms interval`);
       } finally {
-        coordinator.dispose();
+        await coordinator.dispose();
       }
     });
   }
@@ -313,7 +311,7 @@ void describe('coordinator: the schedule when the clock was wrong', { timeout: 2
       const n = fetches() - 1;
       assert.ok(n >= 2 && n <= 4, `${n} fetches in ${2.5 * INTERVAL_MS} ms after the clock went back, at a ${INTERVAL_MS} ms interval`);
     } finally {
-      coordinator.dispose();
+      await coordinator.dispose();
       Date.now = realNow;
     }
   });
@@ -342,7 +340,7 @@ void describe('coordinator: the schedule when the clock was wrong', { timeout: 2
       await coordinator.check();
       assert.equal(fetches(), after + 1, 'the request made after the clock went back is answered too');
     } finally {
-      coordinator.dispose();
+      await coordinator.dispose();
       Date.now = realNow;
     }
   });
