@@ -9,6 +9,7 @@ import { createLog } from './log';
 import { Keys, isKeyedSource, keySpec } from './secrets';
 import { HttpClient } from './sources/http';
 import { createSources, type Sources } from './sources/registry';
+import { githubSessionProvider } from './sources/githubAuth';
 import { startSources } from './sources/vscode';
 import { AlertStore } from './state/alertStore';
 import { BudgetService } from './state/budgetService';
@@ -19,6 +20,7 @@ import { AlertNotifier, registerSnoozeCommand } from './ui/alerts';
 import { registerCommands } from './ui/commands';
 import { DashboardPanel } from './ui/dashboardPanel';
 import { EXPORT_CSV_COMMAND, registerExportCsv } from './ui/exportCsv';
+import { registerSignInGitHub, vscodeGitHubAuth } from './ui/githubSignIn';
 import { StatusBarMeter } from './ui/statusBar';
 
 /** A repeating timer owned by the disposable tree. */
@@ -39,7 +41,8 @@ let running: Sources | undefined;
 
 export function activate(context: vscode.ExtensionContext): TokenBudgetApi {
   const log = createLog();
-  const sources = createSources();
+  // The Copilot source reads VS Code's GitHub session only once the user granted it (Sign in with GitHub).
+  const sources = createSources({ githubSession: githubSessionProvider(vscodeGitHubAuth) });
   running = sources;
   const keys = new Keys(context.secrets);
   let config = loadConfig();
@@ -121,6 +124,7 @@ export function activate(context: vscode.ExtensionContext): TokenBudgetApi {
     vscode.window.onDidChangeWindowState((state) => state.focused && alerts.evaluate()),
     registerSnoozeCommand({ store: alertStore, log, afterChange: () => alerts.evaluate() }),
     ...registerCommands({ keys, log, refresh, snapshot: () => service.snapshot, openDashboard: () => dashboard.open() }),
+    registerSignInGitHub({ log, refresh }),
     registerExportCsv({ rows: () => service.ledgerRows, configured: () => service.snapshot.configured, log }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration(SECTION)) return;

@@ -7,6 +7,7 @@
  */
 import type { TokenBudgetConfig } from '../core/config';
 import type { SourceId } from '../core/types';
+import type { GitHubSessionProvider } from './copilot';
 import type { AgentLogs } from './localLogs/adapter';
 import type { SourceAdapter } from './types';
 
@@ -38,6 +39,8 @@ export type SourceSwitch<Name extends string = string> =
 /** What a descriptor's factory is given: what sources of a group share (one scan worker for every agent's logs). */
 export interface SourceDeps {
   readonly agentLogs: AgentLogs;
+  /** VS Code's GitHub sign-in, for the Copilot source (absent in tools and tests: no session). */
+  readonly githubSession?: GitHubSessionProvider;
 }
 
 export interface SourceDescriptor<Id extends SourceId = SourceId> {

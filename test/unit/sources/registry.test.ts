@@ -84,7 +84,8 @@ void describe('the source registry', () => {
       const value = d.switch.type === 'url' ? 'https://usage.example.com' : d.switch.type === 'toggle' ? true : 'on';
       const config = readConfig((key) => (key === `sources.${d.id}.${d.switch.setting}` ? value : undefined));
       assert.equal(networkSourceConfigured(config), d.carriesAgentTraffic, d.id);
-      assert.equal(d.carriesAgentTraffic, d.group !== 'agentLogs', `${d.id}: network sources carry it, agents do not`);
+      // Network sources carry it, agents do not; GitHub Copilot is a network source its traffic never goes through (product.md).
+      assert.equal(d.carriesAgentTraffic, d.group !== 'agentLogs' && d.id !== 'copilot', `${d.id}: network sources carry it, agents and Copilot do not`);
     }
   });
 });
