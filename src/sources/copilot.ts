@@ -397,7 +397,7 @@ export async function fetchCopilot(input: CopilotFetchInput): Promise<CopilotFet
         return { days: r.days, rows: r.rows, sync: { v: 1, report: r.report }, via: 'organization', requests, note: `GitHub's premium request report of the organisation ${input.organization} for ${login} (${why.join('; ')}): each model's requests valued at GitHub's unit price; "(${INCLUDED})" rows are what the plan covered, "(${BILLED})" rows what was billed beyond it. ${monthToDateNote(r.monthToDate)}` };
       } catch (error) {
         if (!refusedWith(error, 401, 403, 404)) throw clarify(error, `the organisation report of ${input.organization}`);
-        why.push(`the organisation report of ${input.organization} was refused (HTTP ${(error as SourceError).details.status}: it needs an organisation owner's or billing manager's token)`);
+        why.push(`the organisation report of ${input.organization} was refused (HTTP ${(error).details.status}: it needs an organisation owner's or billing manager's token)`);
       }
     }
   }
