@@ -84,6 +84,8 @@ const ReportSyncSchema = v.object({
   /** Whose report: `user:<login>` or `org:<org>:<login>`; another one starts over. */
   who: v.string(),
   coverage: v.optional(CoverageSchema),
+  /** True once any day read had premium requests: the report is then in use (not an organisation-managed seat's empty one). */
+  used: v.optional(v.boolean()),
 });
 
 const QuotaSyncSchema = v.object({
@@ -94,11 +96,16 @@ const QuotaSyncSchema = v.object({
 
 export const CopilotSyncSchema = v.object({
   v: v.literal(1),
-  report: v.optional(ReportSyncSchema),
+  /** Which of the three answered last: when another answers, it reads its whole span once, so no day keeps the other's rows. */
+  via: v.optional(v.picklist(['personal', 'organization', 'quota'])),
+  /** The personal report's coverage (kept while the snapshot answers, so it is not read again). */
+  personal: v.optional(ReportSyncSchema),
+  org: v.optional(ReportSyncSchema),
   quota: v.optional(QuotaSyncSchema),
 });
 export type CopilotSync = v.InferOutput<typeof CopilotSyncSchema>;
 type QuotaSync = v.InferOutput<typeof QuotaSyncSchema>;
+type ReportSync = v.InferOutput<typeof ReportSyncSchema>;
 
 // ---------------------------------------------------------------------------------------------
 // The report: which requests, and their rows
@@ -217,7 +224,7 @@ async function reportItems(ask: Ask, who: Who, unit: ReportUnit | { kind: 'month
 export interface ReportResult {
   readonly days: DayKey[];
   readonly rows: LedgerRow[];
-  readonly report: NonNullable<CopilotSync['report']>;
+  readonly report: ReportSync;
   readonly monthToDate: readonly UsageItem[];
   /** True when any day of the budget year (fetched now or before) had usage. */
   readonly anyUsage: boolean;
@@ -225,9 +232,11 @@ export interface ReportResult {
 }
 
 /** The report's days for the budget year: only what is not covered yet, and the days not final. */
-export async function fetchReport(ask: Ask, who: Who, previous: CopilotSync['report'], yearStart: DayKey, utcToday: DayKey, hadUsage: boolean): Promise<ReportResult> {
+export async function fetchReport(ask: Ask, who: Who, previous: ReportSync | undefined, yearStart: DayKey, utcToday: DayKey): Promise<ReportResult> {
   const key = whoKey(who);
-  const coverage = previous?.who === key ? previous.coverage : undefined;
+  const same = previous?.who === key;
+  const coverage = same ? previous.coverage : undefined;
+  const hadUsage = same && previous.used === true;
   const oldest = monthStartKey(addMonthsKey(utcToday, -(REPORT_MONTHS - 1)));
   const wantFrom = maxDay(yearStart, oldest);
   const lastFinal = addDaysKey(utcToday, -2);
@@ -244,7 +253,8 @@ export async function fetchReport(ask: Ask, who: Who, previous: CopilotSync['rep
   requests++;
   const monthToDate = await reportItems(ask, who, { kind: 'monthToDate', day: utcToday });
   const anyUsage = hadUsage || rows.some((r) => r.requests > 0) || monthToDate.some((i) => i.grossQuantity > 0);
-  return { days, rows, report: { who: key, ...(coverageAfter(coverage, ranges, lastFinal) ? { coverage: coverageAfter(coverage, ranges, lastFinal) } : {}) }, monthToDate, anyUsage, requests };
+  const covered = coverageAfter(coverage, ranges, lastFinal);
+  return { days, rows, report: { who: key, ...(covered ? { coverage: covered } : {}), used: anyUsage }, monthToDate, anyUsage, requests };
 }
 
 function monthToDateNote(items: readonly UsageItem[]): string {
@@ -373,12 +383,16 @@ export async function fetchCopilot(input: CopilotFetchInput): Promise<CopilotFet
     requests++;
     login = await getLogin({ http, baseUrl, token: key });
     const ask = { http, baseUrl, token: key };
-    const hadUsage = previous?.report?.who === `user:${login}` && previous.quota === undefined;
     try {
-      const r = await fetchReport(ask, { kind: 'user', login }, previous?.report, input.yearStart, utcToday, hadUsage);
+      let r = await fetchReport(ask, { kind: 'user', login }, previous?.personal, input.yearStart, utcToday);
       requests += r.requests;
+      if (r.anyUsage && previous?.via !== undefined && previous.via !== 'personal') {
+        // Another one answered until now: the report's days replace the whole year once.
+        r = await fetchReport(ask, { kind: 'user', login }, undefined, input.yearStart, utcToday);
+        requests += r.requests;
+      }
       if (r.anyUsage) {
-        return { days: r.days, rows: r.rows, sync: { v: 1, report: r.report }, via: 'personal', requests, note: `GitHub's premium request report for ${login} (personal plan): each model's requests valued at GitHub's unit price; "(${INCLUDED})" rows are what your plan covered, "(${BILLED})" rows what was billed beyond it. Earlier months are monthly totals spread over their days. ${monthToDateNote(r.monthToDate)}` };
+        return { days: r.days, rows: r.rows, sync: { ...previous, v: 1, via: 'personal', personal: r.report }, via: 'personal', requests, note: `GitHub's premium request report for ${login} (personal plan): each model's requests valued at GitHub's unit price; "(${INCLUDED})" rows are what your plan covered, "(${BILLED})" rows what was billed beyond it. Earlier months are monthly totals spread over their days. ${monthToDateNote(r.monthToDate)}` };
       }
       emptyPersonal = r;
       why.push(`your personal premium request report is empty (Copilot managed by an organisation?)`);
@@ -392,9 +406,9 @@ export async function fetchCopilot(input: CopilotFetchInput): Promise<CopilotFet
 
     if (input.organization) {
       try {
-        const r = await fetchReport(ask, { kind: 'org', org: input.organization, login }, previous?.report, input.yearStart, utcToday, false);
+        const r = await fetchReport(ask, { kind: 'org', org: input.organization, login }, previous?.via === 'organization' ? previous.org : undefined, input.yearStart, utcToday);
         requests += r.requests;
-        return { days: r.days, rows: r.rows, sync: { v: 1, report: r.report }, via: 'organization', requests, note: `GitHub's premium request report of the organisation ${input.organization} for ${login} (${why.join('; ')}): each model's requests valued at GitHub's unit price; "(${INCLUDED})" rows are what the plan covered, "(${BILLED})" rows what was billed beyond it. ${monthToDateNote(r.monthToDate)}` };
+        return { days: r.days, rows: r.rows, sync: { ...previous, ...(emptyPersonal ? { personal: emptyPersonal.report } : {}), v: 1, via: 'organization', org: r.report }, via: 'organization', requests, note: `GitHub's premium request report of the organisation ${input.organization} for ${login} (${why.join('; ')}): each model's requests valued at GitHub's unit price; "(${INCLUDED})" rows are what the plan covered, "(${BILLED})" rows what was billed beyond it. ${monthToDateNote(r.monthToDate)}` };
       } catch (error) {
         if (!refusedWith(error, 401, 403, 404)) throw clarify(error, `the organisation report of ${input.organization}`);
         why.push(`the organisation report of ${input.organization} was refused (HTTP ${(error).details.status}: it needs an organisation owner's or billing manager's token)`);
@@ -410,9 +424,9 @@ export async function fetchCopilot(input: CopilotFetchInput): Promise<CopilotFet
     requests++;
     try {
       const data = await http.getJson({ ...common(token), url: joinUrl(baseUrl, 'copilot_internal/user'), schema: CopilotUserSchema });
-      const q = fromSnapshot(data, previous?.quota, now);
+      const q = fromSnapshot(data, previous?.via === 'quota' ? previous.quota : undefined, now);
       const via = token === sessionToken ? 'the GitHub account VS Code is signed in with' : 'the token';
-      const sync: CopilotSync = { v: 1, ...(emptyPersonal ? { report: emptyPersonal.report } : {}), ...(q.quota ? { quota: q.quota } : {}) };
+      const sync: CopilotSync = { ...previous, ...(emptyPersonal ? { personal: emptyPersonal.report } : {}), v: 1, via: 'quota', ...(q.quota ? { quota: q.quota } : {}) };
       const because = why.length > 0 ? ` (${why.join('; ')})` : '';
       return { days: q.days, rows: q.rows, sync, limits: q.limits, via: 'quota', requests, note: `${q.note} Read with ${via}${because}.` };
     } catch (error) {
@@ -423,7 +437,7 @@ export async function fetchCopilot(input: CopilotFetchInput): Promise<CopilotFet
 
   if (emptyPersonal) {
     // A personal plan with no premium requests in the budget year, and no snapshot to say otherwise.
-    return { days: emptyPersonal.days, rows: emptyPersonal.rows, sync: { v: 1, report: emptyPersonal.report }, via: 'personal', requests, note: `GitHub's premium request report for ${login ?? 'you'} (personal plan) has no premium requests in the budget year. ${monthToDateNote(emptyPersonal.monthToDate)}` };
+    return { days: emptyPersonal.days, rows: emptyPersonal.rows, sync: { ...previous, v: 1, via: 'personal', personal: emptyPersonal.report }, via: 'personal', requests, note: `GitHub's premium request report for ${login ?? 'you'} (personal plan) has no premium requests in the budget year. ${monthToDateNote(emptyPersonal.monthToDate)}` };
   }
   if (refusal) throw refusal;
   if (!key && tokens.length === 0) throw new SourceError('auth', `${COPILOT_SOURCE_NAME}: no token. ${AUTH_HINT}`);

@@ -112,7 +112,7 @@ void describe('GitHub Copilot: managed by an organisation', () => {
     const r = await read({ session: session(SESSION) });
     assert.equal(r.via, 'quota');
     assert.deepEqual(table(r), [['2026-12-01', '(before tracking: 2026-12-01…2026-12-07)', 8.48, 212]]);
-    assert.deepEqual(r.limits, [{ label: 'this month (212 of 300 included requests)', spent: 8.48, limit: 12, resetsAt: '2026-01-01T00:00:00.000Z' }]);
+    assert.deepEqual(r.limits, [{ label: 'this month (212 of 300 included requests)', spent: 8.48, limit: 12, resetsAt: '2027-01-01T00:00:00.000Z' }]);
     assert.match(r.note ?? '', /undocumented endpoint/);
     assert.match(r.note ?? '', /month-to-date only/);
     assert.match(r.note ?? '', /the GitHub account VS Code is signed in with \(your personal premium request report is empty/);
@@ -134,6 +134,26 @@ void describe('GitHub Copilot: managed by an organisation', () => {
     ]);
     assert.deepEqual(gap.days, ['2026-12-07', '2026-12-08', '2026-12-09']);
     assert.equal(PREMIUM_REQUEST_USD, 0.04);
+  });
+
+  void it('keeps the empty personal report covered while the snapshot answers; once the report has usage, it reads the whole year again', async () => {
+    fake.premium = { entitlement: 300, remaining: 290, overage_count: 0 };
+    const first = await read({ session: session(SESSION) });
+    assert.equal(first.via, 'quota');
+    fake.requests.length = 0;
+    const second = await read({ session: session(SESSION), sync: first.sync as CopilotSync, now: new Date('2026-12-07T13:00:00Z') });
+    assert.equal(second.via, 'quota');
+    assert.deepEqual(
+      fake.requests.filter((q) => q.path === REPORT).map((q) => q.query['day']?.[0] ?? 'month'),
+      ['6', '7', 'month'],
+      'the personal report is not read again for its final days',
+    );
+    fake.days = { '2026-12-07': [{ model: 'GPT-5', gross: 3 }] };
+    fake.requests.length = 0;
+    const third = await read({ session: session(SESSION), sync: second.sync as CopilotSync, now: new Date('2026-12-07T14:00:00Z') });
+    assert.equal(third.via, 'personal');
+    assert.equal(third.days[0], YEAR_START, "the report's days replace the snapshot's, the whole year");
+    assert.deepEqual(table(third), [['2026-12-07', 'GPT-5 (billed)', 0.12, 3]]);
   });
 
   void it('404 for a user without a personal plan: the quota snapshot, saying why', async () => {
