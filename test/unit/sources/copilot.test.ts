@@ -141,7 +141,7 @@ void describe('GitHub Copilot: managed by an organisation', () => {
     const first = await read({ session: session(SESSION) });
     assert.equal(first.via, 'quota');
     fake.requests.length = 0;
-    const second = await read({ session: session(SESSION), sync: first.sync as CopilotSync, now: new Date('2026-12-07T13:00:00Z') });
+    const second = await read({ session: session(SESSION), sync: first.sync, now: new Date('2026-12-07T13:00:00Z') });
     assert.equal(second.via, 'quota');
     assert.deepEqual(
       fake.requests.filter((q) => q.path === REPORT).map((q) => q.query['day']?.[0] ?? 'month'),
@@ -150,7 +150,7 @@ void describe('GitHub Copilot: managed by an organisation', () => {
     );
     fake.days = { '2026-12-07': [{ model: 'GPT-5', gross: 3 }] };
     fake.requests.length = 0;
-    const third = await read({ session: session(SESSION), sync: second.sync as CopilotSync, now: new Date('2026-12-07T14:00:00Z') });
+    const third = await read({ session: session(SESSION), sync: second.sync, now: new Date('2026-12-07T14:00:00Z') });
     assert.equal(third.via, 'personal');
     assert.equal(third.days[0], YEAR_START, "the report's days replace the snapshot's, the whole year");
     assert.deepEqual(table(third), [['2026-12-07', 'GPT-5 (billed)', 0.12, 3]]);
