@@ -53,6 +53,7 @@ export const COPILOT = defineSource({
     what: 'a GitHub token',
     help: 'A fine-grained token with the "Plan" user permission (read) reads your personal premium request report; without one, "Token Budget: Sign in with GitHub" reads the month-to-date quota of your Copilot seat.',
   },
+  signIn: { command: 'tokenBudget.signInGitHub', label: '$(github) Sign in with GitHub', detail: "Use the GitHub account VS Code has: this month's premium requests of your Copilot seat" },
   pick: { icon: 'github', detail: 'Premium requests: a GitHub token, or the GitHub account VS Code is signed in with' },
   // Copilot's traffic does not go through the coding agents' providers: the agents' logs stay on `auto`.
   carriesAgentTraffic: false,

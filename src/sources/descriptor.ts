@@ -53,6 +53,8 @@ export interface SourceDescriptor<Id extends SourceId = SourceId> {
   readonly switch: SourceSwitch;
   /** Its key, for sources that send one (SecretStorage, else this environment variable). */
   readonly key?: KeySpec;
+  /** Another way to sign in than a key, offered beside "Set API Key…" when no key is set (a command of this extension). */
+  readonly signIn?: { readonly command: string; readonly label: string; readonly detail: string };
   /** Its entry in "Configure a Source…": a codicon and one line on what it needs. */
   readonly pick: { readonly icon: string; readonly detail: string };
   /** Settings that narrow its numbers to the user's own (without them: the whole organisation's). */

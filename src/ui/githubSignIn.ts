@@ -9,7 +9,7 @@ import { COPILOT } from '../sources/copilot';
 import { settingKey } from '../sources/descriptor';
 import { signInToGitHub, type GitHubAuthentication } from '../sources/githubAuth';
 
-export const SIGN_IN_GITHUB_COMMAND = 'tokenBudget.signInGitHub';
+export const SIGN_IN_GITHUB_COMMAND = COPILOT.signIn.command;
 
 /** `vscode.authentication` as the injected shape (its overloads narrowed to the one used). */
 export const vscodeGitHubAuth: GitHubAuthentication = {
