@@ -11,6 +11,7 @@ import { Disposable } from './lifecycle';
 import { createLog } from './log';
 import { Keys, isKeyedSource, keySpec } from './secrets';
 import { HttpClient } from './sources/http';
+import { githubSessionProvider } from './sources/githubAuth';
 import { createSources } from './sources/registry';
 import { startSources } from './sources/vscode';
 import { AlertStore } from './state/alertStore';
@@ -22,6 +23,7 @@ import { AlertNotifier, registerSnoozeCommand } from './ui/alerts';
 import { registerCommands } from './ui/commands';
 import { DashboardPanel } from './ui/dashboardPanel';
 import { EXPORT_CSV_COMMAND, registerExportCsv } from './ui/exportCsv';
+import { registerSignInGitHub, vscodeGitHubAuth } from './ui/githubSignIn';
 import { StatusBarMeter } from './ui/statusBar';
 
 /** A repeating timer owned by the disposable tree. */
@@ -46,7 +48,8 @@ export function activate(context: vscode.ExtensionContext): TokenBudgetApi {
   context.subscriptions.push(tree);
   // Registered first, disposed last: what is disposed before it may still log.
   const log = tree.register(createLog());
-  const sources = createSources();
+  // The Copilot source reads VS Code's GitHub session only once the user granted it (Sign in with GitHub).
+  const sources = createSources({ githubSession: githubSessionProvider(vscodeGitHubAuth) });
   const keys = tree.register(new Keys(context.secrets));
   let config = loadConfig();
   const http = new HttpClient({ logger: { debug: (m) => log.debug(m), warn: (m) => log.warn(m) } });
@@ -136,6 +139,7 @@ export function activate(context: vscode.ExtensionContext): TokenBudgetApi {
     vscode.window.onDidChangeWindowState((state) => state.focused && alerts.evaluate()),
     registerSnoozeCommand({ store: alertStore, log, afterChange: () => alerts.evaluate() }),
     ...registerCommands({ keys, log, refresh, snapshot: () => service.snapshot, openDashboard: () => dashboard.open() }),
+    registerSignInGitHub({ log, refresh }),
     registerExportCsv({ rows: () => service.ledgerRows, configured: () => service.snapshot.configured, log }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration(SECTION)) return;

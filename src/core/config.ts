@@ -20,6 +20,7 @@ export interface TokenBudgetConfig {
     readonly openrouter: { readonly enabled: boolean; readonly baseUrl: string };
     readonly openai: { readonly enabled: boolean; readonly baseUrl: string; readonly userIds: readonly string[]; readonly apiKeyIds: readonly string[]; readonly projectIds: readonly string[] };
     readonly anthropic: { readonly enabled: boolean; readonly baseUrl: string; readonly apiKeyIds: readonly string[]; readonly claudeCodeEmail: string };
+    readonly copilot: { readonly enabled: boolean; readonly baseUrl: string; readonly organization: string };
     readonly claudeCode: { readonly enabled: Tristate; readonly paths: readonly string[] };
     readonly codex: { readonly enabled: Tristate; readonly paths: readonly string[] };
   };
@@ -74,6 +75,11 @@ export function readConfig(read: Reader): TokenBudgetConfig {
         baseUrl: str(read('sources.anthropic.baseUrl', true), 'https://api.anthropic.com'),
         apiKeyIds: strings(read('sources.anthropic.apiKeyIds', true)),
         claudeCodeEmail: str(read('sources.anthropic.claudeCodeEmail', true), '').trim(),
+      },
+      copilot: {
+        enabled: bool(read('sources.copilot.enabled', true), false),
+        baseUrl: str(read('sources.copilot.baseUrl', true), 'https://api.github.com'),
+        organization: str(read('sources.copilot.organization', true), '').trim(),
       },
       claudeCode: { enabled: tristate(read('sources.claudeCode.enabled')), paths: strings(read('sources.claudeCode.paths')) },
       codex: { enabled: tristate(read('sources.codex.enabled')), paths: strings(read('sources.codex.paths')) },

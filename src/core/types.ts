@@ -14,7 +14,7 @@ export type DayKey = string;
  * source registry (src/sources/registry.ts) has one descriptor per id, and checks it at compile
  * time; adding a source adds its id here and its line there.
  */
-const IDS = ['gateway', 'litellm', 'openrouter', 'openai', 'anthropic', 'claudeCode', 'codex'] as const;
+const IDS = ['gateway', 'litellm', 'openrouter', 'openai', 'anthropic', 'copilot', 'claudeCode', 'codex'] as const;
 
 export type SourceId = (typeof IDS)[number];
 

@@ -7,6 +7,7 @@
  */
 import type { TokenBudgetConfig } from '../core/config';
 import type { SourceId } from '../core/types';
+import type { GitHubSessionProvider } from './copilot';
 import type { AgentLogs } from './localLogs/adapter';
 import type { SourceAdapter } from './types';
 
@@ -38,6 +39,8 @@ export type SourceSwitch<Name extends string = string> =
 /** What a descriptor's factory is given: what sources of a group share (one scan worker for every agent's logs). */
 export interface SourceDeps {
   readonly agentLogs: AgentLogs;
+  /** VS Code's GitHub sign-in, for the Copilot source (absent in tools and tests: no session). */
+  readonly githubSession?: GitHubSessionProvider;
 }
 
 export interface SourceDescriptor<Id extends SourceId = SourceId> {
@@ -50,6 +53,8 @@ export interface SourceDescriptor<Id extends SourceId = SourceId> {
   readonly switch: SourceSwitch;
   /** Its key, for sources that send one (SecretStorage, else this environment variable). */
   readonly key?: KeySpec;
+  /** Another way to sign in than a key, offered beside "Set API Key…" when no key is set (a command of this extension). */
+  readonly signIn?: { readonly command: string; readonly label: string; readonly detail: string };
   /** Its entry in "Configure a Source…": a codicon and one line on what it needs. */
   readonly pick: { readonly icon: string; readonly detail: string };
   /** Settings that narrow its numbers to the user's own (without them: the whole organisation's). */

@@ -1,7 +1,8 @@
 /**
  * The one HTTP client every source uses: timeouts, retries with jittered backoff on 5xx and
  * network errors, 429/503 honouring `Retry-After`, a cap on the response size, schema
- * validation of every body, and errors that say what to fix.
+ * validation of every body, and errors that say what to fix. A 403 that says a rate limit is spent
+ * (GitHub: `x-ratelimit-remaining: 0`, or `retry-after`) is a rate limit, not a rejected key.
  *
  * It never logs or reports a key: anything that looks like one of the secrets it was given is
  * redacted from every message.
@@ -132,6 +133,13 @@ export function parseRetryAfter(header: string | null, now: Date): number | unde
   if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
   const date = Date.parse(header);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now.getTime());
+}
+
+/** `x-ratelimit-reset` (UTC epoch seconds, GitHub) as milliseconds from now. */
+export function parseRateLimitReset(header: string | null, now: Date): number | undefined {
+  if (header === null || header.trim() === '') return undefined;
+  const seconds = Number(header);
+  return Number.isFinite(seconds) && seconds > 0 ? Math.max(0, seconds * 1000 - now.getTime()) : undefined;
 }
 
 /** Common error-body shapes: `{error:{message}}`, `{error:"…"}`, `{message}`, `{detail}`. */
@@ -408,16 +416,22 @@ export class HttpClient {
     }
     const serverSays = (request.errorMessage ?? defaultErrorMessage)(body) ?? defaultErrorMessage(body);
     const said = serverSays ? `: "${serverSays.slice(0, 200)}"` : '';
-    const waitMs = parseRetryAfter(response.headers.get('retry-after'), this.options.now());
+    const retryAfter = parseRetryAfter(response.headers.get('retry-after'), this.options.now());
+    // GitHub (docs "Rate limits for the REST API"): a spent primary limit is a 403 or 429 with
+    // `x-ratelimit-remaining: 0`, to be waited out until `x-ratelimit-reset` (epoch seconds) when
+    // there is no `retry-after`; a secondary limit is a 403 or 429 with `retry-after`.
+    const exhausted = response.headers.get('x-ratelimit-remaining')?.trim() === '0';
+    const waitMs = retryAfter ?? (exhausted ? parseRateLimitReset(response.headers.get('x-ratelimit-reset'), this.options.now()) : undefined);
     const label = `${request.source}`;
+    const rateLimited = status === 429 || (status === 503 && waitMs !== undefined) || (status === 403 && (exhausted || retryAfter !== undefined));
 
-    if (status === 401 || status === 403) {
+    if ((status === 401 || status === 403) && !rateLimited) {
       return {
         retry: false,
         error: new SourceError('auth', safe(`${label}: the key was rejected (HTTP ${status}${said}). ${request.authHint ?? 'Set a valid key with "Token Budget: Set API Key…".'}`), { status }),
       };
     }
-    if (status === 429 || (status === 503 && waitMs !== undefined)) {
+    if (rateLimited) {
       const retryAt = new Date(this.options.now().getTime() + (waitMs ?? 60_000));
       const error = new SourceError(
         'rate_limited',

@@ -15,6 +15,7 @@ import { GATEWAY } from './gateway';
 import { LITELLM } from './litellm';
 import { AgentLogs, type AgentLogsOptions } from './localLogs/adapter';
 import { CLAUDE_CODE, CODEX } from './localLogs/agents';
+import { COPILOT, type GitHubSessionProvider } from './copilot';
 import { OPENAI } from './openai';
 import { OPENROUTER } from './openrouter';
 import type { SourceAdapter, SourceStartContext } from './types';
@@ -25,6 +26,7 @@ export const SOURCES = [
   OPENROUTER,
   OPENAI,
   ANTHROPIC,
+  COPILOT,
   CLAUDE_CODE,
   CODEX,
 ] as const satisfies readonly SourceDescriptor[];
@@ -101,12 +103,15 @@ export interface Sources {
 export interface SourcesOptions {
   /** For tests and tools: how the agents' logs are scanned and found (default: the bundled worker, this process's environment and home). */
   readonly agentLogs?: Omit<AgentLogsOptions, 'networkSourceConfigured'>;
+  /** VS Code's GitHub sign-in, for the Copilot source's quota snapshot (the extension passes it; never prompts). */
+  readonly githubSession?: GitHubSessionProvider;
 }
 
 /** Makes the adapters of every registered source; what they share is made here too, never held by a module. */
 export function createSources(options: SourcesOptions = {}): Sources {
   const agentLogs = new AgentLogs({ ...options.agentLogs, networkSourceConfigured });
-  const adapters: readonly SourceAdapter[] = SOURCES.map((d) => d.create({ agentLogs }));
+  const deps = { agentLogs, ...(options.githubSession ? { githubSession: options.githubSession } : {}) };
+  const adapters: readonly SourceAdapter[] = SOURCES.map((d) => d.create(deps));
   return {
     adapters,
     start(context) {

@@ -11,6 +11,7 @@ import {
   agentLogsOnMessage,
   budgetLevel,
   budgetSetMessage,
+  credentialChoices,
   CONFIGURE_SOURCE,
   keyClearedMessage,
   keySavedNotice,
@@ -212,7 +213,9 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         return;
       }
       if (isKeyedSource(source.id) && !(await keys.get(source.id))) {
-        await vscode.commands.executeCommand('tokenBudget.setApiKey', source.id);
+        const ways = credentialChoices(source);
+        const way = ways.length === 1 ? ways[0] : await vscode.window.showQuickPick(ways, { placeHolder: `How should ${source.label} sign in?`, ignoreFocusOut: true });
+        if (way) await vscode.commands.executeCommand(way.command, ...way.args);
       }
       const advice = ownFilterAdvice(source);
       if (advice) {

@@ -123,6 +123,14 @@ export function sourceChoices(): SourceChoice[] {
   ];
 }
 
+/** How "Configure a Source…" asks for a source's credentials when none is set: its key, or its sign-in when it has one (then the user picks). */
+export type CredentialChoice = { readonly label: string; readonly detail: string; readonly command: string; readonly args: readonly unknown[] };
+
+export function credentialChoices(source: Pick<SourceDescriptor, 'id' | 'signIn'>): CredentialChoice[] {
+  const key: CredentialChoice = { label: '$(key) Set API Key…', detail: 'Kept in secret storage, never in settings', command: 'tokenBudget.setApiKey', args: [source.id] };
+  return source.signIn ? [{ label: source.signIn.label, detail: source.signIn.detail, command: source.signIn.command, args: [] }, key] : [key];
+}
+
 /** What "Configure a Source…" says once a source read from this machine's logs is on. */
 export function agentLogsOnMessage(label: string): string {
   return `Token Budget: ${label} is on: reading its logs on this machine.`;

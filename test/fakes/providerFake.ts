@@ -43,7 +43,7 @@ export interface FaultScope {
 
 export type Fault = FaultScope &
   (
-    | { kind: 'status'; status: number; message?: string; errorType?: string; retryAfter?: number }
+    | { kind: 'status'; status: number; message?: string; errorType?: string; retryAfter?: number; headers?: Record<string, string> }
     /** 200 with an HTML page instead of JSON. */
     | { kind: 'malformed' }
     /** 200 with JSON cut in the middle. */
@@ -145,7 +145,7 @@ export async function startFake<F extends Fault = Fault>(definition: FakeDefinit
     };
     const active: Fault | null = applies(url.pathname);
     if (active?.kind === 'status') {
-      const extra: Record<string, string> = active.retryAfter !== undefined ? { 'retry-after': String(active.retryAfter) } : {};
+      const extra: Record<string, string> = { ...(active.retryAfter !== undefined ? { 'retry-after': String(active.retryAfter) } : {}), ...active.headers };
       answer(active.status, JSON.stringify(faultBody(active as Extract<F, { kind: 'status' }>)), 'application/json', extra);
       return;
     }

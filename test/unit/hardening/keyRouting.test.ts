@@ -119,7 +119,7 @@ void describe('keys travel only over https, or to loopback', () => {
 
   void it('covers every adapter that sends a key', () => {
     assert.deepEqual(keyed.map((a) => a.id), KEYED_SOURCES.map((d) => d.id));
-    assert.deepEqual([...keyed.map((a) => a.id)].sort(), ['anthropic', 'gateway', 'litellm', 'openai', 'openrouter']);
+    assert.deepEqual([...keyed.map((a) => a.id)].sort(), ['anthropic', 'copilot', 'gateway', 'litellm', 'openai', 'openrouter']);
   });
 
   for (const url of ['http://usage.example.com', 'http://10.0.0.7:4000', 'http://localhost.example.com', 'http://127.0.0.1.nip.io', 'http://0.0.0.0:8080', 'http://[::ffff:127.0.0.1]:9']) {

@@ -139,6 +139,28 @@ void describe('HttpClient', () => {
     assert.equal(hits, 1);
   });
 
+  void it("GitHub's spent rate limit: a 403 with x-ratelimit-remaining 0 waits until x-ratelimit-reset; a plain 403 is still a rejected key", async () => {
+    const now = new Date('2026-11-27T10:00:00Z');
+    serve((_req, res) => {
+      res.statusCode = 403;
+      res.setHeader('x-ratelimit-remaining', '0');
+      res.setHeader('x-ratelimit-reset', String(Date.parse('2026-11-27T10:30:00Z') / 1000));
+      res.end('{"message":"API rate limit exceeded for user ID 1."}');
+    });
+    const limited = await failure(get(client({ now: () => now })));
+    assert.equal(limited.kind, 'rate_limited');
+    assert.equal(limited.details.retryAt?.toISOString(), '2026-11-27T10:30:00.000Z');
+    assert.equal(hits, 1, 'half an hour is not waited for in the request');
+
+    serve((_req, res) => {
+      res.statusCode = 403;
+      res.setHeader('x-ratelimit-remaining', '4999');
+      res.end('{"message":"Resource not accessible by personal access token"}');
+    });
+    const refused = await failure(get(client({ now: () => now })));
+    assert.equal(refused.kind, 'auth');
+  });
+
   void it('times out a slow server and retries', async () => {
     serve((_req, res, hit) => {
       if (hit === 1) setTimeout(() => res.end('{"spent":3}'), 800);

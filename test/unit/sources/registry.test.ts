@@ -18,7 +18,13 @@ interface Setting {
   readonly type?: string | string[];
   readonly enum?: readonly unknown[];
 }
-const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { contributes: { configuration: { properties: Record<string, Setting> }[] } };
+const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+  contributes: {
+    configuration: { properties: Record<string, Setting> }[];
+    commands: { command: string; category?: string }[];
+    walkthroughs: { steps: { id: string; description: string; completionEvents?: string[]; media: { markdown?: string } }[] }[];
+  };
+};
 const declared: Record<string, Setting> = Object.assign({}, ...manifest.contributes.configuration.map((c) => c.properties)) as Record<string, Setting>;
 const text = (...path: string[]) => readFileSync(join(ROOT, ...path), 'utf8');
 
@@ -84,7 +90,8 @@ void describe('the source registry', () => {
       const value = d.switch.type === 'url' ? 'https://usage.example.com' : d.switch.type === 'toggle' ? true : 'on';
       const config = readConfig((key) => (key === `sources.${d.id}.${d.switch.setting}` ? value : undefined));
       assert.equal(networkSourceConfigured(config), d.carriesAgentTraffic, d.id);
-      assert.equal(d.carriesAgentTraffic, d.group !== 'agentLogs', `${d.id}: network sources carry it, agents do not`);
+      // Network sources carry it, agents do not; GitHub Copilot is a network source its traffic never goes through (product.md).
+      assert.equal(d.carriesAgentTraffic, d.group !== 'agentLogs' && d.id !== 'copilot', `${d.id}: network sources carry it, agents and Copilot do not`);
     }
   });
 });
@@ -146,6 +153,22 @@ void describe('the registry and the documentation agree', () => {
     for (const file of [['media', 'walkthrough', 'key.md'], ['docs', 'security.md']]) {
       const doc = text(...file);
       for (const d of KEYED_SOURCES) assert.ok(doc.includes(`\`${d.key.envVar}\``), `${file.join('/')}: ${d.key.envVar}`);
+    }
+  });
+});
+
+void describe("a source's sign-in", () => {
+  void it('is a declared command with a category, linked from a walkthrough step (with its media), never run at start-up', () => {
+    const withSignIn = SOURCES.flatMap((d) => ('signIn' in d && d.signIn ? [{ id: d.id, ...d.signIn }] : []));
+    assert.deepEqual(withSignIn.map((s) => s.id), ['copilot']);
+    const steps = manifest.contributes.walkthroughs.flatMap((w) => w.steps);
+    for (const s of withSignIn) {
+      assert.ok(manifest.contributes.commands.some((c) => c.command === s.command && c.category === 'Token Budget'), `${s.command} is declared`);
+      const step = steps.find((st) => st.description.includes(`(command:${s.command})`));
+      assert.ok(step, `a walkthrough step links ${s.command}`);
+      assert.ok(step.completionEvents?.includes(`onCommand:${s.command}`));
+      assert.ok(step.media.markdown && text(step.media.markdown).length > 0);
+      assert.doesNotMatch(text('src', 'extension.ts'), new RegExp(`executeCommand\\('${s.command.replace(/\./g, '\\.')}'|signInToGitHub`), 'activation never signs in');
     }
   });
 });

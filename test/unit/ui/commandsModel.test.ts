@@ -15,6 +15,7 @@ import {
   agentLogsOnMessage,
   budgetLevel,
   budgetSetMessage,
+  credentialChoices,
   CONFIGURE_SOURCE,
   emptyExportNotice,
   keyClearedMessage,
@@ -173,6 +174,15 @@ void describe('Configure a Source…: its list and what it says', () => {
     assert.equal(advice.openai, "Token Budget: to count only your own usage, set tokenBudget.sources.openai.userIds or .apiKeyIds; without a filter the numbers are the whole organisation's.");
     assert.equal(advice.anthropic, "Token Budget: to count only your own usage, set tokenBudget.sources.anthropic.apiKeyIds or .claudeCodeEmail; without a filter the numbers are the whole organisation's.");
     for (const id of ['gateway', 'litellm', 'openrouter', 'claudeCode', 'codex']) assert.equal(advice[id], undefined, id);
+  });
+
+  void it('asks for a key, or offers the source\'s sign-in first when it has one', () => {
+    const by = (id: string) => SOURCES.find((d) => d.id === id) ?? assert.fail(id);
+    assert.deepEqual(credentialChoices(by('openai')).map((c) => [c.command, c.args]), [['tokenBudget.setApiKey', ['openai']]]);
+    assert.deepEqual(credentialChoices(by('copilot')).map((c) => [c.command, c.args]), [
+      ['tokenBudget.signInGitHub', []],
+      ['tokenBudget.setApiKey', ['copilot']],
+    ]);
   });
 
   void it("says an agent's logs are read once it is on", () => {
