@@ -7,7 +7,9 @@
 // Unit tests: starting a process with tsx costs about a second of CPU per file, most of the CPU
 // the unit tests need. Files that keep to themselves (no top-level hooks, no environment variables,
 // time zone or mocked timers, no real-time waits, no child processes) share a process, a few
-// files to each; the others get a process of their own and start first, the largest first.
+// files to each; the others get a process of their own and start first, the largest first. The
+// few files that measure real time at a tenth of a second run one at a time beside at most one
+// other process (see TIMING).
 // TB_TEST_SHARE=0 gives every file its own process.
 //
 // Extra reporters come from TB_TEST_COUNTS (set by scripts/test-all.mjs).
@@ -45,10 +47,18 @@ const OWN_PROCESS = [
   /process\.env|process\.chdir|globalThis\.|mock\.(timers|method|module)/,
   /setTimeout|setInterval|sleep\(|spawn\(|fork\(|execFile|new Worker\(/,
 ];
+/**
+ * Files that measure real time at the scale of a tenth of a second (leases with 100 ms heartbeats;
+ * HTTP timeouts and retries, a 50 MB body read within a 2 s timeout): they run one at a time with
+ * at most one other process beside them, so that on two cores neither waits for a core. (With
+ * fake clocks they could run with the rest.)
+ */
+const TIMING = [/state\/coordinator\.test/, /hardening\/faults\.test/, /sources\/http\.test/];
 const size = (f) => statSync(join(root, f)).size;
+const timing = files.filter((f) => TIMING.some((re) => re.test(f)));
 const own = [];
 const shared = [];
-for (const f of files) (OWN_PROCESS.some((re) => re.test(readFileSync(join(root, f), 'utf8'))) ? own : shared).push(f);
+for (const f of files.filter((x) => !timing.includes(x))) (OWN_PROCESS.some((re) => re.test(readFileSync(join(root, f), 'utf8'))) ? own : shared).push(f);
 
 // Shared files in `concurrency` groups of about equal size.
 const groups = Array.from({ length: Math.min(concurrency, shared.length) }, () => ({ files: [], weight: 0 }));
@@ -65,17 +75,46 @@ const jobs = [
 
 let failed = 0;
 let next = 0;
+let timingRunning = false;
+let running = 0;
+const wakers = [];
+const wake = () => wakers.splice(0).forEach((w) => w());
+
+async function runJob(job) {
+  const output = [];
+  const code = await run('node', job.args, { output });
+  if (code !== 0) failed++;
+  process.stdout.write(Buffer.concat(output.map((c) => (typeof c === 'string' ? Buffer.from(c) : c))));
+  if (code !== 0) console.log(`✖ ${job.label} exited with ${code}`);
+}
+
+/** The files that measure real time, one after the other. */
+async function timingLane() {
+  for (const f of timing) {
+    timingRunning = true;
+    // at most one other process beside it: wait for the others to drain
+    while (running > 1) await new Promise((r) => wakers.push(r));
+    await runJob({ label: f, args: ['--import', 'tsx', '--test', ...reporters, f] });
+  }
+  timingRunning = false;
+  wake();
+}
+
 async function worker() {
   while (next < jobs.length) {
+    while (timingRunning && running >= 1) await new Promise((r) => wakers.push(r));
+    if (next >= jobs.length) break;
     const job = jobs[next++];
-    const output = [];
-    const code = await run('node', job.args, { output });
-    if (code !== 0) failed++;
-    process.stdout.write(Buffer.concat(output.map((c) => (typeof c === 'string' ? Buffer.from(c) : c))));
-    if (code !== 0) console.log(`✖ ${job.label} exited with ${code}`);
+    running++;
+    try {
+      await runJob(job);
+    } finally {
+      running--;
+      wake();
+    }
   }
 }
 const t0 = Date.now();
-await Promise.all(Array.from({ length: concurrency }, worker));
-console.log(`\n${files.length} files (${shared.length} sharing ${groups.length} processes, ${own.length} in their own), ${concurrency} at a time, ${((Date.now() - t0) / 1000).toFixed(1)} s; ${failed} process(es) failed`);
+await Promise.all([timingLane(), ...Array.from({ length: concurrency }, worker)]);
+console.log(`\n${files.length} files (${shared.length} sharing ${groups.length} processes, ${own.length} in their own, ${timing.length} timing-sensitive one at a time), ${concurrency} at a time, ${((Date.now() - t0) / 1000).toFixed(1)} s; ${failed} process(es) failed`);
 process.exit(failed > 0 ? 1 : 0);

@@ -3,9 +3,10 @@
 // the end-to-end suite in a real VS Code workbench. Exits non-zero if anything fails. `.ci/run`
 // calls this.
 //
-// What can run side by side does: lint, typecheck and the unit tests together, and beside them the
-// .vsix build, the editor check and the page tests; the end-to-end suite runs last, alone (it
-// needs both cores). Steps run side by side print their output whole when they end.
+// What can run side by side does: lint, typecheck and the .vsix build (then the editor check and
+// the page tests) together; then the unit tests, then the end-to-end suite, each alone (both have
+// tests that measure real time and need the cores). Steps run side by side print their output
+// whole when they end.
 //
 //   node scripts/test-all.mjs [--no-e2e] [--serial]
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
@@ -64,10 +65,11 @@ const ready = await step('dependencies', ensureDependencies);
 if (ready) {
   let built = false;
   let editor = false;
+  // Lint, typecheck and the .vsix (then the page tests) side by side: CPU-bound, a few seconds
+  // each. The unit tests follow alone: some of them measure real time (see scripts/run-tests.mjs).
   await together(
     () => step('lint', (output) => run('npx', ['eslint', '.'], { output }), { quiet: true }),
     () => step('typecheck', (output) => run('npx', ['tsc', '--noEmit', '-p', '.'], { output }), { quiet: true }),
-    () => step('unit tests', (output) => run('node', ['scripts/run-tests.mjs', 'test/unit'], { env, output }), { quiet: true }),
     async () => {
       built = await step('build .vsix', async (output) => { await buildVsix({ output }); }, { quiet: true });
       if (!built || skipE2e) return;
@@ -78,6 +80,7 @@ if (ready) {
       if (editor) await step('dashboard page (Chromium)', (output) => run('node', ['scripts/run-tests.mjs', 'test/page'], { env, output }), { quiet: true });
     },
   );
+  await step('unit tests', () => run('node', ['scripts/run-tests.mjs', 'test/unit'], { env }));
   if (built && editor && !skipE2e) {
     await step('end-to-end (real workbench)', () =>
       run('node', ['scripts/run-tests.mjs', 'test/e2e'], { env: { ...env, TB_VSIX: join(root, 'token-budget.vsix') } }));
@@ -93,7 +96,7 @@ if (existsSync(countsFile)) {
 }
 console.log('\n=== summary ===');
 for (const s of steps) console.log(`${s.ok ? 'ok  ' : 'FAIL'} ${s.name.padEnd(34)} ${s.seconds.toFixed(1).padStart(7)} s`);
-console.log(`total ${((Date.now() - started) / 1000).toFixed(1)} s${serial ? '' : ' (lint, typecheck, unit tests, .vsix and page tests run side by side)'}`);
+console.log(`total ${((Date.now() - started) / 1000).toFixed(1)} s${serial ? '' : ' (lint, typecheck, .vsix and page tests run side by side)'}`);
 const allOk = steps.every((s) => s.ok) && failed === 0;
 console.log(`tests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(allOk ? 0 : 1);
