@@ -1,16 +1,120 @@
-// Runs the node:test files under a folder: `node scripts/run-tests.mjs test/unit [--serial]`.
-// Extra reporters come from TB_TEST_REPORTERS (set by scripts/test-all.mjs).
+// Runs the node:test files under a folder: `node scripts/run-tests.mjs test/unit [--serial] [--concurrency=N] [files…]`.
+//
+// Files run side by side (node's own default is cores − 1, which is 1 on a 2-core machine): no
+// two files share a port or a folder (every server listens on port 0, every folder is a fresh
+// mkdtemp). TB_TEST_CONCURRENCY overrides the folder's default.
+//
+// Unit tests: starting a process with tsx costs about a second of CPU per file, most of the CPU
+// the unit tests need. Files that keep to themselves (no top-level hooks, no environment variables,
+// time zone or mocked timers, no real-time waits, no child processes) share a process, a few
+// files to each; the others get a process of their own and start first, the largest first. The
+// few files that measure real time at a tenth of a second run one at a time beside at most one
+// other process (see TIMING).
+// TB_TEST_SHARE=0 gives every file its own process.
+//
+// Extra reporters come from TB_TEST_COUNTS (set by scripts/test-all.mjs).
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { listTests, root, run } from './lib/steps.mjs';
 
-const folder = process.argv[2] ?? 'test/unit';
-const files = listTests(folder);
+const args = process.argv.slice(2);
+const folder = (args.find((a) => !a.startsWith('--')) ?? 'test/unit').replace(/\/$/, '');
+const only = args.filter((a) => !a.startsWith('--')).slice(1);
+const files = only.length ? only : listTests(folder);
 if (files.length === 0) {
   console.error(`No *.test.ts files under ${folder}.`);
   process.exit(1);
 }
+
+/** How many files (or processes) at once, per folder: the workbench journeys each run an editor and a browser. */
+const DEFAULT_CONCURRENCY = { 'test/unit': 4, 'test/page': 1, 'test/e2e': 2 };
+const flag = args.find((a) => a.startsWith('--concurrency='));
+const serial = args.includes('--serial');
+const concurrency = serial ? 1 : Number(flag?.slice('--concurrency='.length) || process.env.TB_TEST_CONCURRENCY || DEFAULT_CONCURRENCY[folder] || 2);
+
 const reporters = process.env.TB_TEST_COUNTS
   ? ['--test-reporter=spec', '--test-reporter-destination=stdout', `--test-reporter=${join(root, 'scripts/lib/count-reporter.mjs')}`, '--test-reporter-destination=stdout']
   : ['--test-reporter=spec'];
-const serial = process.argv.includes('--serial') ? ['--test-concurrency=1'] : [];
-process.exit(await run('node', ['--import', 'tsx', '--test', ...serial, ...reporters, ...files]));
+
+const share = folder === 'test/unit' && !serial && process.env.TB_TEST_SHARE !== '0';
+if (!share) {
+  process.exit(await run('node', ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...reporters, ...files]));
+}
+
+/** What makes a file need a process of its own (see the comment at the top). */
+const OWN_PROCESS = [
+  /^(before|after|beforeEach|afterEach)\(/m,
+  /process\.env|process\.chdir|globalThis\.|mock\.(timers|method|module)/,
+  /setTimeout|setInterval|sleep\(|spawn\(|fork\(|execFile|new Worker\(/,
+];
+/**
+ * Files that measure real time at the scale of a tenth of a second (leases with 100 ms heartbeats;
+ * HTTP timeouts and retries, a 50 MB body read within a 2 s timeout): they run one at a time with
+ * at most one other process beside them, so that on two cores neither waits for a core. (With
+ * fake clocks they could run with the rest.)
+ */
+const TIMING = [/state\/coordinator\.test/, /hardening\/faults\.test/, /sources\/http\.test/];
+const size = (f) => statSync(join(root, f)).size;
+const timing = files.filter((f) => TIMING.some((re) => re.test(f)));
+const own = [];
+const shared = [];
+for (const f of files.filter((x) => !timing.includes(x))) (OWN_PROCESS.some((re) => re.test(readFileSync(join(root, f), 'utf8'))) ? own : shared).push(f);
+
+// Shared files in `concurrency` groups of about equal size.
+const groups = Array.from({ length: Math.min(concurrency, shared.length) }, () => ({ files: [], weight: 0 }));
+for (const f of [...shared].sort((a, b) => size(b) - size(a))) {
+  const g = groups.reduce((a, b) => (b.weight < a.weight ? b : a));
+  g.files.push(f);
+  g.weight += size(f);
+}
+const entry = join(root, 'scripts/lib/test-group.mjs');
+const jobs = [
+  ...own.map((f) => ({ label: f, weight: size(f) * 2, args: ['--import', 'tsx', '--test', ...reporters, f] })),
+  ...groups.filter((g) => g.files.length > 0).map((g) => ({ label: `${g.files.length} files in one process`, weight: g.weight, args: ['--import', 'tsx', ...reporters, entry, ...g.files] })),
+].sort((a, b) => b.weight - a.weight);
+
+let failed = 0;
+let next = 0;
+let timingRunning = false;
+let running = 0;
+const wakers = [];
+const wake = () => wakers.splice(0).forEach((w) => w());
+
+async function runJob(job) {
+  const output = [];
+  const code = await run('node', job.args, { output });
+  if (code !== 0) failed++;
+  process.stdout.write(Buffer.concat(output.map((c) => (typeof c === 'string' ? Buffer.from(c) : c))));
+  if (code !== 0) console.log(`✖ ${job.label} exited with ${code}`);
+}
+
+/** The files that measure real time, one after the other. */
+async function timingLane() {
+  for (const f of timing) {
+    timingRunning = true;
+    // at most one other process beside it: wait for the others to drain
+    while (running > 1) await new Promise((r) => wakers.push(r));
+    await runJob({ label: f, args: ['--import', 'tsx', '--test', ...reporters, f] });
+  }
+  timingRunning = false;
+  wake();
+}
+
+async function worker() {
+  while (next < jobs.length) {
+    while (timingRunning && running >= 1) await new Promise((r) => wakers.push(r));
+    if (next >= jobs.length) break;
+    const job = jobs[next++];
+    running++;
+    try {
+      await runJob(job);
+    } finally {
+      running--;
+      wake();
+    }
+  }
+}
+const t0 = Date.now();
+await Promise.all([timingLane(), ...Array.from({ length: concurrency }, worker)]);
+console.log(`\n${files.length} files (${shared.length} sharing ${groups.length} processes, ${own.length} in their own, ${timing.length} timing-sensitive one at a time), ${concurrency} at a time, ${((Date.now() - t0) / 1000).toFixed(1)} s; ${failed} process(es) failed`);
+process.exit(failed > 0 ? 1 : 0);

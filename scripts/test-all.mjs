@@ -1,6 +1,14 @@
 // The one command that runs every test: installs what is missing (dependencies, code-server,
-// Chromium), then lint, typecheck, unit tests, the .vsix build and the end-to-end suite in a
-// real VS Code workbench. Exits non-zero if anything fails. `.ci/run` calls this.
+// Chromium), then lint, typecheck, unit tests, the .vsix build, the dashboard page in Chromium and
+// the end-to-end suite in a real VS Code workbench. Exits non-zero if anything fails. `.ci/run`
+// calls this.
+//
+// What can run side by side does: lint, typecheck and the .vsix build (then the editor check and
+// the page tests) together; then the unit tests, then the end-to-end suite, each alone (both have
+// tests that measure real time and need the cores). Steps run side by side print their output
+// whole when they end.
+//
+//   node scripts/test-all.mjs [--no-e2e] [--serial]
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,37 +18,72 @@ const started = Date.now();
 const steps = [];
 const countsFile = join(mkdtempSync(join(tmpdir(), 'tb-counts-')), 'counts.jsonl');
 const env = { TB_TEST_COUNTS: countsFile };
+const skipE2e = process.argv.includes('--no-e2e');
+/** One step at a time, output streamed (for a look at a slow or hanging step). */
+const serial = process.argv.includes('--serial');
 
-async function step(name, fn) {
+/**
+ * Runs a step and records it in the summary (in the order steps start). `fn` gets `output`: an
+ * array to collect the step's output in when it runs beside others (undefined: stream it).
+ */
+async function step(name, fn, { quiet = false } = {}) {
+  const entry = { name, ok: false, seconds: 0 };
+  steps.push(entry);
   const t0 = Date.now();
-  console.log(`\n=== ${name} ===`);
+  const output = quiet && !serial ? [] : undefined;
+  if (!output) console.log(`\n=== ${name} ===`);
   let ok = true;
+  let failure = '';
   try {
-    const code = await fn();
-    ok = code === undefined || code === 0;
+    const code = await fn(output);
+    ok = code === undefined || code === true || code === false || code === 0;
   } catch (error) {
-    console.error(`${name} failed: ${error instanceof Error ? error.message : String(error)}`);
+    failure = `${name} failed: ${error instanceof Error ? error.message : String(error)}`;
     ok = false;
   }
-  steps.push({ name, ok, seconds: (Date.now() - t0) / 1000 });
+  entry.ok = ok;
+  entry.seconds = (Date.now() - t0) / 1000;
+  if (output) {
+    console.log(`\n=== ${name} (${entry.seconds.toFixed(1)} s) ===`);
+    process.stdout.write(Buffer.concat(output.map((c) => (typeof c === 'string' ? Buffer.from(c) : c))));
+  }
+  if (failure) console.error(failure);
   return ok;
 }
 
-const skipE2e = process.argv.includes('--no-e2e');
+/** Runs the thunks side by side (or one after the other with --serial). */
+async function together(...thunks) {
+  if (serial) {
+    const out = [];
+    for (const t of thunks) out.push(await t());
+    return out;
+  }
+  return Promise.all(thunks.map((t) => t()));
+}
 
 const ready = await step('dependencies', ensureDependencies);
 if (ready) {
-  await step('lint', () => run('npx', ['eslint', '.']));
-  await step('typecheck', () => run('npx', ['tsc', '--noEmit', '-p', '.']));
+  let built = false;
+  let editor = false;
+  // Lint, typecheck and the .vsix (then the page tests) side by side: CPU-bound, a few seconds
+  // each. The unit tests follow alone: some of them measure real time (see scripts/run-tests.mjs).
+  await together(
+    () => step('lint', (output) => run('npx', ['eslint', '.'], { output }), { quiet: true }),
+    () => step('typecheck', (output) => run('npx', ['tsc', '--noEmit', '-p', '.'], { output }), { quiet: true }),
+    async () => {
+      built = await step('build .vsix', async (output) => { await buildVsix({ output }); }, { quiet: true });
+      if (!built || skipE2e) return;
+      const { ensureEditor } = await import('./lib/editor.mjs');
+      editor = await step('editor (code-server, Chromium)', async (output) => {
+        await ensureEditor({ log: (m) => (output ? output.push(`${m}\n`) : console.log(m)) });
+      }, { quiet: true });
+      if (editor) await step('dashboard page (Chromium)', (output) => run('node', ['scripts/run-tests.mjs', 'test/page'], { env, output }), { quiet: true });
+    },
+  );
   await step('unit tests', () => run('node', ['scripts/run-tests.mjs', 'test/unit'], { env }));
-  const built = await step('build .vsix', async () => { await buildVsix(); });
-  if (built && !skipE2e) {
-    const { ensureEditor } = await import('./lib/editor.mjs');
-    const editor = await step('editor (code-server, Chromium)', async () => { await ensureEditor({ log: (m) => console.log(m) }); });
-    if (editor) {
-      await step('end-to-end (real workbench)', () =>
-        run('node', ['scripts/run-tests.mjs', 'test/e2e', '--serial'], { env: { ...env, TB_VSIX: join(root, 'token-budget.vsix') } }));
-    }
+  if (built && editor && !skipE2e) {
+    await step('end-to-end (real workbench)', () =>
+      run('node', ['scripts/run-tests.mjs', 'test/e2e'], { env: { ...env, TB_VSIX: join(root, 'token-budget.vsix') } }));
   }
 }
 
@@ -53,7 +96,7 @@ if (existsSync(countsFile)) {
 }
 console.log('\n=== summary ===');
 for (const s of steps) console.log(`${s.ok ? 'ok  ' : 'FAIL'} ${s.name.padEnd(34)} ${s.seconds.toFixed(1).padStart(7)} s`);
-console.log(`total ${((Date.now() - started) / 1000).toFixed(1)} s`);
+console.log(`total ${((Date.now() - started) / 1000).toFixed(1)} s${serial ? '' : ' (lint, typecheck, .vsix and page tests run side by side)'}`);
 const allOk = steps.every((s) => s.ok) && failed === 0;
 console.log(`tests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(allOk ? 0 : 1);

@@ -691,6 +691,54 @@ function installExitHandlers() {
 }
 
 /**
+ * The .vsix installed with code-server's `--install-extension` into an extensions folder of its
+ * own, once per .vsix content (per test run, in the temp folder): installing starts a whole
+ * code-server CLI, several seconds, and every launch of a suite installs the same file. The folder
+ * is made under a temporary name and renamed into place, so parallel test files share one.
+ */
+async function installedOnce(vsix, { nodeBin, codeServerBin, env, log, pushLog }) {
+  const { createHash } = await import('node:crypto');
+  const hash = createHash('sha256').update(await fs.readFile(vsix)).digest('hex').slice(0, 16);
+  const dir = path.join(os.tmpdir(), `token-budget-installed-${CODE_SERVER_VERSION}-${hash}`);
+  if (existsSync(path.join(dir, 'extensions.json'))) return dir;
+  const tmp = await fs.mkdtemp(`${dir}.tmp-`);
+  try {
+    log(`[editor] installing extension ${path.basename(vsix)}`);
+    const out = await run(nodeBin, [codeServerBin, '--config', path.join(tmp, 'config.yaml'), '--user-data-dir', path.join(tmp, 'user-data'), '--extensions-dir', path.join(tmp, 'extensions'), '--force', '--install-extension', vsix], {
+      env,
+      timeoutMs: 120_000,
+    });
+    pushLog(Buffer.from(out));
+    if (!/successfully installed|already installed/i.test(out)) {
+      throw new Error(`[editor] installing ${vsix} did not report success:\n${tail(out, 20)}`);
+    }
+    try {
+      await fs.rename(path.join(tmp, 'extensions'), dir);
+    } catch (e) {
+      // another test file installed the same .vsix meanwhile: use that one
+      if (!existsSync(path.join(dir, 'extensions.json'))) throw e;
+    }
+    return dir;
+  } finally {
+    await fs.rm(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Copies an installed extensions folder into `extensionsDir`, its extensions.json pointing at the copy. */
+async function copyInstalled(installed, extensionsDir) {
+  const entries = JSON.parse(await fs.readFile(path.join(installed, 'extensions.json'), 'utf8'));
+  const existing = (await readJson(path.join(extensionsDir, 'extensions.json'))) ?? [];
+  for (const entry of entries) {
+    const rel = entry.relativeLocation ?? path.basename(entry.location.path);
+    await fs.cp(path.join(installed, rel), path.join(extensionsDir, rel), { recursive: true, force: true });
+    const target = path.join(extensionsDir, rel);
+    entry.location = { ...entry.location, fsPath: target, path: target, external: `file://${target}` };
+  }
+  const merged = [...existing.filter((e) => !entries.some((n) => n.identifier.id === e.identifier?.id)), ...entries];
+  await fs.writeFile(path.join(extensionsDir, 'extensions.json'), JSON.stringify(merged));
+}
+
+/**
  * Starts code-server with a .vsix installed into a fresh (or given) profile.
  * @param {import('./editor.d.mts').LaunchOptions} [opts]
  */
@@ -760,15 +808,8 @@ export async function launchEditor(opts = {}) {
     for (const vsix of vsixes) {
       const abs = path.resolve(vsix);
       if (!existsSync(abs)) throw new Error(`[editor] vsix not found: ${abs}`);
-      log(`[editor] installing extension ${path.basename(abs)}`);
-      const out = await run(nodeBin, [codeServerBin, ...common, '--force', '--install-extension', abs], {
-        env,
-        timeoutMs: 120_000,
-      });
-      pushLog(Buffer.from(out));
-      if (!/successfully installed|already installed/i.test(out)) {
-        throw new Error(`[editor] installing ${abs} did not report success:\n${tail(out, 20)}`);
-      }
+      const installed = await installedOnce(abs, { nodeBin, codeServerBin, env, log, pushLog });
+      await copyInstalled(installed, extensionsDir);
     }
   } catch (e) {
     await cleanupDirs();

@@ -54,6 +54,8 @@ void describe('getting-started walkthrough', { timeout: 300_000 }, () => {
 
       // 3: an annual budget of my own (the year then starts on budgetYearStart, 1 January).
       await stepButton(page, 'Set your annual budget', 'Set Annual Budget…');
+      // Something that is no amount is refused in the input box, with a message, and can be corrected.
+      await assert.rejects(answerInputBox(page, 'four hundred'), /did not accept "four hundred": .+/);
       await answerInputBox(page, '400k');
       const year = localToday().slice(0, 4);
       const spentThisYear = simSpentBetween(sim, `${year}-01-01`, localToday());

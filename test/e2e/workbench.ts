@@ -263,7 +263,25 @@ export async function runCommand(page: Page, title: string, timeoutMs = 15_000):
   const plain = title.replace(/^>\s*/, '');
   await pickRow(page, plain, '>', timeoutMs);
   // the palette closes when the command starts; a command may open its own quick input
-  await sleep(300);
+  await quickInputMovedOn(page, `>${plain}`);
+}
+
+/**
+ * Waits (at most 3 s, without failing) until the quick input no longer shows `value`: it closed,
+ * or the command put up its own question in it.
+ */
+async function quickInputMovedOn(page: Page, value: string): Promise<void> {
+  const widget = page.locator(QUICK_INPUT);
+  const input = page.locator(QUICK_INPUT_BOX);
+  await poll('the quick input to move on', 3_000, async () => {
+    if (!(await widget.isVisible())) return true;
+    return (await input.inputValue().catch(() => '')) !== value ? true : undefined;
+  }, 50).catch(() => undefined);
+}
+
+/** Resolves after the page has painted two more frames. */
+export async function painted(page: Page | Frame): Promise<void> {
+  await page.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
 }
 
 /** Chooses `text` in a QuickPick shown by the extension. */
@@ -271,7 +289,7 @@ export async function answerQuickPick(page: Page, text: string, timeoutMs = 15_0
   await page.locator(QUICK_INPUT).waitFor({ state: 'visible', timeout: timeoutMs });
   await page.locator(QUICK_ROWS).first().waitFor({ state: 'visible', timeout: timeoutMs });
   await pickRow(page, text, '', timeoutMs);
-  await sleep(300);
+  await quickInputMovedOn(page, text);
 }
 
 /** Types `text` into an InputBox shown by the extension and accepts it; throws on a validation message. */
@@ -362,7 +380,7 @@ export async function setTheme(page: Page, theme: ThemeName, timeoutMs = 15_000)
   const wanted = labels.map((l) => new RegExp(`^${escapeRegExp(l)}(\\s|,|$)`, 'i'));
   await pickRow(page, filter, '', timeoutMs, (label) => wanted.some((re) => re.test(label)));
   await poll(`theme ${theme}`, timeoutMs, async () => ((await applied()) ? true : undefined));
-  await sleep(300); // let the new colors paint
+  await painted(page); // let the new colours paint
 }
 
 /** Saves a full-page PNG to test-results/screenshots/NAME.png; returns its path. */
@@ -418,4 +436,58 @@ export async function closeSuite(parts: { wb?: Workbench | undefined; editor?: R
   await parts.wb?.close();
   await parts.editor?.stop();
   await parts.sim?.close();
+}
+
+/** Non-transparent pixels of a dashboard chart's canvas (the canvas is same-origin in its frame). */
+export async function canvasInk(frame: Page | Frame, chart: string): Promise<{ width: number; height: number; inked: number }> {
+  return frame.evaluate((sel) => {
+    const canvas = document.querySelector<HTMLCanvasElement>(`[data-chart="${sel}"] canvas`);
+    if (!canvas) return { width: 0, height: 0, inked: 0 };
+    const ctx = canvas.getContext('2d');
+    if (!ctx || canvas.width === 0 || canvas.height === 0) return { width: canvas.width, height: canvas.height, inked: 0 };
+    const data = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+    let inked = 0;
+    for (let i = 3; i < data.length; i += 4) if ((data[i] ?? 0) > 0) inked++;
+    return { width: canvas.width, height: canvas.height, inked };
+  }, chart);
+}
+
+/**
+ * For the first models of the daily chart's legend: how many of the chart's pixels have that
+ * legend swatch's colour. Zero means the bars were drawn in other colours than the legend says
+ * (e.g. the previous theme's).
+ */
+export async function barsInLegendColours(frame: Page | Frame, models = 3): Promise<Record<string, number>> {
+  return frame.evaluate((n) => {
+    const canvas = document.querySelector<HTMLCanvasElement>('[data-chart="daily"] canvas');
+    const ctx = canvas?.getContext('2d');
+    if (!canvas || !ctx) return {};
+    const data = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+    const legend = [...document.querySelectorAll<HTMLElement>('[data-chart="daily"] ~ .legend .legend-item')].slice(0, n);
+    const out: Record<string, number> = {};
+    for (const item of legend) {
+      const swatch = item.querySelector<HTMLElement>('.swatch-box');
+      const rgb = swatch ? /rgba?\((\d+), (\d+), (\d+)/.exec(getComputedStyle(swatch).backgroundColor)?.slice(1, 4).map(Number) : undefined;
+      if (!rgb) continue;
+      let count = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        if ((data[i + 3] ?? 0) > 0 && Math.abs((data[i] ?? 0) - (rgb[0] ?? 0)) <= 4 && Math.abs((data[i + 1] ?? 0) - (rgb[1] ?? 0)) <= 4 && Math.abs((data[i + 2] ?? 0) - (rgb[2] ?? 0)) <= 4) count++;
+      }
+      out[item.innerText.trim()] = count;
+    }
+    return out;
+  }, models);
+}
+
+/** Waits until the first `models` legend entries of the daily chart each colour more than 100 of its pixels; returns the counts. */
+export async function waitForBarsInLegendColours(frame: Page | Frame, what: string, models = 3, timeoutMs = 15_000): Promise<Record<string, number>> {
+  let last: Record<string, number> = {};
+  try {
+    return await poll(`the daily bars in their legend colours (${what})`, timeoutMs, async () => {
+      last = await barsInLegendColours(frame, models);
+      return Object.keys(last).length === models && Object.values(last).every((px) => px > 100) ? last : undefined;
+    }, 100);
+  } catch (e) {
+    throw new Error(`${(e as Error).message}: ${JSON.stringify(last)}`, { cause: e });
+  }
 }
