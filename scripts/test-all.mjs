@@ -72,10 +72,15 @@ if (ready) {
     () => step('typecheck', (output) => run('npx', ['tsc', '--noEmit', '-p', '.'], { output }), { quiet: true }),
     async () => {
       built = await step('build .vsix', async (output) => { await buildVsix({ output }); }, { quiet: true });
+      // What the package holds, its packed size, and what must never be in it (scripts/check-vsix.mjs).
+      if (built) built = await step('check .vsix', (output) => run('node', ['scripts/check-vsix.mjs', 'token-budget.vsix'], { output }), { quiet: true });
       if (!built || skipE2e) return;
-      const { ensureEditor } = await import('./lib/editor.mjs');
+      const { ensureEditor, OLDEST_CODE_SERVER_VERSION } = await import('./lib/editor.mjs');
+      // The current editor and the oldest VS Code that engines.vscode names (test/e2e/engines.test.ts).
       editor = await step('editor (code-server, Chromium)', async (output) => {
-        await ensureEditor({ log: (m) => (output ? output.push(`${m}\n`) : console.log(m)) });
+        const log = (m) => (output ? output.push(`${m}\n`) : console.log(m));
+        await ensureEditor({ log });
+        await ensureEditor({ log, codeServerVersion: OLDEST_CODE_SERVER_VERSION });
       }, { quiet: true });
       if (editor) await step('dashboard page (Chromium)', (output) => run('node', ['scripts/run-tests.mjs', 'test/page'], { env, output }), { quiet: true });
     },
