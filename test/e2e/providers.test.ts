@@ -1,5 +1,5 @@
-// The four provider sources at once in a real VS Code workbench, on one editor: LiteLLM,
-// OpenAI (Admin), Anthropic (Admin) and OpenRouter, each a fake server, each key in its own
+// The provider sources at once in a real VS Code workbench, on one editor: LiteLLM, OpenAI
+// Admin, Anthropic Admin, OpenRouter and GitHub Copilot, each a fake server, each key in its own
 // environment variable and each setting in the user's settings. What each source makes of its
 // service (paging, filters, prices, readings, errors) is tested against the same fakes in
 // test/unit/sources/*.test.ts; here: that the extension reads each one's key and settings, that the
@@ -18,7 +18,8 @@ import { startAnthropicFake, type AnthropicFake, type AnthropicUsageRecord } fro
 import { startLiteLLMFake, type LiteLLMFake, type SpendRow } from '../fakes/litellm';
 import { startOpenAIFake, type OpenAIFake, type OpenAIUsageRecord } from '../fakes/openai';
 import { DOCUMENTED_KEY_DATA, startOpenRouterFake, type OpenRouterFake } from '../fakes/openrouter';
-import { capturingFailure, findInWebviews, hoverTooltip, openWorkbench, poll, runCommand, screenshot, statusBarItem, waitForStatusText, type Workbench } from './workbench';
+import { startCopilotFake, type CopilotFake, type FakeItem } from '../fakes/copilot';
+import { answerInputBox, answerQuickPick, capturingFailure, findInWebviews, hoverTooltip, openWorkbench, poll, runCommand, screenshot, statusBarItem, waitForStatusText, type Workbench } from './workbench';
 
 const VSIX = process.env.TB_VSIX ?? path.resolve(__dirname, '..', '..', 'token-budget.vsix');
 const ITEM_ID = 'token-budget.token-budget.tokenBudget.meter';
@@ -89,18 +90,27 @@ const usageWeekly = daysSinceMonday === 0 ? usageDaily : daysSinceMonday >= utcN
 const openrouterKey = { ...DOCUMENTED_KEY_DATA, usage: 180, usage_daily: usageDaily, usage_weekly: usageWeekly, usage_monthly: usageMonthly, limit: null, limit_remaining: null, limit_reset: null };
 const openrouterSpent = openrouterKey.usage_monthly;
 
-const totalSpent = litellmSpent + openaiSpent + anthropicSpent + openrouterSpent;
+// GitHub Copilot: premium requests per day and model from the personal billing report, valued at
+// GitHub's $0.04 a request (gross), part of them included in the plan.
+const GITHUB_TOKEN = 'github_pat_e2e_0123456789abcdefABCDEF0123';
+const copilotDays: Record<string, FakeItem[]> = Object.fromEntries(
+  recentDays(12).map((date, i) => [date, [{ model: 'GPT-5', gross: 30 + i, included: 10 }, { model: 'Claude Sonnet 4.5', gross: 12, included: 0 }]]),
+);
+const copilotSpent = Object.values(copilotDays).flat().reduce((sum, item) => sum + item.gross * 0.04, 0);
+
+const totalSpent = litellmSpent + openaiSpent + anthropicSpent + openrouterSpent + copilotSpent;
 
 let litellm: LiteLLMFake;
 let openai: OpenAIFake;
 let anthropic: AnthropicFake;
 let openrouter: OpenRouterFake;
+let copilot: CopilotFake;
 let editor: RunningEditor | undefined;
 let wb: Workbench | undefined;
 let page: Page;
 
 before(async () => {
-  [litellm, openai, anthropic, openrouter] = await Promise.all([
+  [litellm, openai, anthropic, openrouter, copilot] = await Promise.all([
     startLiteLLMFake({
       data: {
         keys: [{ secret: LITELLM_KEY, user_id: 'alice', spend: 250, max_budget: 1000, budget_duration: '30d', budget_reset_at: litellmResetAt }],
@@ -112,7 +122,9 @@ before(async () => {
     startOpenAIFake({ adminKey: OPENAI_ADMIN, now: new Date(), usage: openaiUsage }),
     startAnthropicFake({ adminKey: ANTHROPIC_ADMIN, now: new Date(), usage: anthropicUsage }),
     startOpenRouterFake({ key: OPENROUTER_KEY, keyData: { ...openrouterKey } }),
+    startCopilotFake({ token: GITHUB_TOKEN }),
   ]);
+  copilot.days = copilotDays;
   editor = await launchEditor({
     vsixPath: VSIX,
     userSettings: {
@@ -125,6 +137,8 @@ before(async () => {
       'tokenBudget.sources.anthropic.apiKeyIds': ['apikey_me'],
       'tokenBudget.sources.openrouter.enabled': true,
       'tokenBudget.sources.openrouter.baseUrl': openrouter.baseUrl,
+      'tokenBudget.sources.copilot.enabled': true,
+      'tokenBudget.sources.copilot.baseUrl': copilot.baseUrl,
       'tokenBudget.annualBudget': BUDGET,
     },
     env: { LITELLM_API_KEY: LITELLM_KEY, OPENAI_ADMIN_KEY: OPENAI_ADMIN, ANTHROPIC_ADMIN_KEY: ANTHROPIC_ADMIN, OPENROUTER_API_KEY: OPENROUTER_KEY },
@@ -136,11 +150,21 @@ before(async () => {
 after(async () => {
   await wb?.close();
   await editor?.stop();
-  await Promise.all([litellm, openai, anthropic, openrouter].map((f) => f?.close()));
+  await Promise.all([litellm, openai, anthropic, openrouter, copilot].map((f) => f?.close()));
 });
 
-void describe('the four provider sources in the real workbench', { timeout: 240_000 }, () => {
+void describe('the provider sources in the real workbench', { timeout: 240_000 }, () => {
   void test('each key and setting reaches its source, and the meter adds up their spend', () => capturingFailure(page, 'providers-meter', async () => {
+    // code-server takes GITHUB_TOKEN for its own GitHub sign-in and removes it from the extension
+    // host's environment (its cli.js), so here the Copilot token is stored with Set API Key…, once
+    // the extension is up (the meter shows the other sources' spend).
+    await waitForStatusText(page, /\d+% · \$/, 90_000);
+    await runCommand(page, 'Token Budget: Set API Key…');
+    await answerQuickPick(page, 'GitHub Copilot');
+    await answerInputBox(page, GITHUB_TOKEN);
+    await poll('the Copilot billing report read with the stored token', 90_000, () =>
+      Promise.resolve(copilot.requests.some((r) => r.path === '/users/monalisa/settings/billing/premium_request/usage' && r.headers['authorization'] === `Bearer ${GITHUB_TOKEN}`) || undefined),
+    );
     const want = Math.round((totalSpent / BUDGET) * 100);
     await waitForStatusText(page, new RegExp(`\\b${want}% · \\$`), 90_000);
 
@@ -163,13 +187,13 @@ void describe('the four provider sources in the real workbench', { timeout: 240_
   void test('the dashboard shows each source’s spend and state, its limits and note; unpriced models are flagged, not counted as $0', () => capturingFailure(page, 'providers-dashboard', async () => {
     await runCommand(page, 'Token Budget: Open Dashboard');
     const frame: Frame = await findInWebviews(page, '[data-testid="dashboard"][data-drawn] [data-source="litellm"][data-state="ok"]', 60_000);
-    for (const id of ['openai', 'anthropic', 'openrouter']) await frame.locator(`[data-source="${id}"][data-state="ok"]`).waitFor({ timeout: 60_000 });
+    for (const id of ['openai', 'anthropic', 'openrouter', 'copilot']) await frame.locator(`[data-source="${id}"][data-state="ok"]`).waitFor({ timeout: 60_000 });
 
     const bySource = await poll('a breakdown row per source', 30_000, async () => {
       const rows = await frame.$$eval('[data-testid="breakdown-sources"] [data-source-row]', (trs) => Object.fromEntries(trs.map((tr) => [tr.getAttribute('data-source-row') ?? '', Number(tr.getAttribute('data-cost'))])));
-      return Object.keys(rows).length === 4 ? rows : undefined;
+      return Object.keys(rows).length === 5 ? rows : undefined;
     });
-    for (const [id, want, tolerance] of [['litellm', litellmSpent, 0.006], ['openai', openaiSpent, 0.02], ['anthropic', anthropicSpent, 0.02], ['openrouter', openrouterSpent, 0.006]] as const) {
+    for (const [id, want, tolerance] of [['litellm', litellmSpent, 0.006], ['openai', openaiSpent, 0.02], ['anthropic', anthropicSpent, 0.02], ['openrouter', openrouterSpent, 0.006], ['copilot', copilotSpent, 0.006]] as const) {
       assert.ok(Math.abs((bySource[id] ?? Number.NaN) - want) < tolerance, `${id}: ${bySource[id]} vs ${want}`);
     }
     const spent = Number(await frame.getAttribute('[data-kpi="spent"]', 'data-value'));
@@ -190,6 +214,12 @@ void describe('the four provider sources in the real workbench', { timeout: 240_
     const row = frame.locator(`[data-testid="breakdown"] tr[data-model="${MYSTERY}"]`);
     assert.equal(await row.getAttribute('data-unpriced'), 'true');
     assert.equal(await row.getAttribute('data-cost'), '0.00');
+    // Copilot: its models in the breakdown, what the plan included apart from what was billed.
+    const models = await frame.$$eval('[data-testid="breakdown"] tr[data-model]', (trs) => trs.map((tr) => tr.getAttribute('data-model') ?? ''));
+    // (a day of an earlier month is in that month's lump: "(GPT-5 included in plan, month: …)")
+    for (const [model, part] of [['GPT-5', 'included in plan'], ['GPT-5', 'billed'], ['Claude Sonnet 4.5', 'billed']] as const) {
+      assert.ok(models.some((m) => m.includes(model) && m.includes(part)), `breakdown has ${model} ${part}: ${models.join(', ')}`);
+    }
     await screenshot(page, 'providers-dashboard');
   }));
 });

@@ -41,7 +41,7 @@ void describe('getting-started walkthrough', { timeout: 300_000 }, () => {
 
       await runCommand(page, 'Welcome: Open Walkthrough...');
       await answerQuickPick(page, 'Get started with Token Budget');
-      await page.getByText('From nothing to a working budget meter in four steps.').first().waitFor({ timeout: 20_000 });
+      await page.getByText('From nothing to a working budget meter in a few steps.').first().waitFor({ timeout: 20_000 });
       await screenshot(page, 'walkthrough-start');
 
       // 1–2: the source, its URL, then the key (asked for at once because none is set).
