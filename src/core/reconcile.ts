@@ -7,13 +7,22 @@ import { addDaysKey } from './dates';
 import { round2 } from './format';
 import type { DayKey } from './types';
 
-/** A service's own figure for a span (see `ServiceTotal` in sources/types.ts, which this mirrors). */
+/** A service's own figure for a span of days (`ServiceTotal` in sources/types.ts, which the sources report). */
 export interface ReportedTotal {
+  /** What the figure is, for the tooltip and the log, e.g. "the key's spend counter". */
   readonly what: string;
+  /** First day of the span, inclusive. */
   readonly from: DayKey;
+  /** Last day of the span, inclusive. */
   readonly to: DayKey;
+  /** USD, as the service reports it. */
   readonly total: number;
+  /**
+   * The first day's rows may hold spend from before the span began (a counter reset during that
+   * day): the total then agrees with any figure between the rows without that day and with it.
+   */
   readonly partialFirstDay?: boolean;
+  /** The service's own figure per day, when it has one: names the days that differ in the log. */
   readonly daily?: Readonly<Record<DayKey, number>>;
 }
 

@@ -4,6 +4,7 @@
  */
 import type { TokenBudgetConfig } from '../core/config';
 import type { GatewayBudget } from '../core/snapshot';
+import type { ReportedTotal } from '../core/reconcile';
 import type { DayKey, LedgerRow, SourceId } from '../core/types';
 import type { HttpClient } from './http';
 
@@ -56,23 +57,7 @@ export interface SourceLimit {
  * stored): a gap above 1% of the total and above $1 is a mismatch, shown on the source
  * (`data-mismatch`), in the tooltip and in the log. Never built from the rows themselves.
  */
-export interface ServiceTotal {
-  /** What the figure is, for the tooltip and the log, e.g. "the key's spend counter". */
-  readonly what: string;
-  /** First day of the span, inclusive. */
-  readonly from: DayKey;
-  /** Last day of the span, inclusive. */
-  readonly to: DayKey;
-  /** USD, as the service reports it. */
-  readonly total: number;
-  /**
-   * The first day's rows may hold spend from before the span began (a counter reset during that
-   * day): the total then agrees with any figure between the rows without that day and with it.
-   */
-  readonly partialFirstDay?: boolean;
-  /** The service's own figure per day, when it has one: names the days that differ in the log. */
-  readonly daily?: Readonly<Record<DayKey, number>>;
-}
+export type ServiceTotal = ReportedTotal;
 
 export interface FetchOutcome {
   /** Every day fetched: their rows replace what the ledger had for this source on those days. */
