@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import { launchEditor, type RunningEditor } from '../../scripts/lib/editor.mjs';
 import { startSimulator, type Simulator } from '../../tools/simulator/server';
 import { expectedSpend, localToday, simSpentBetween } from './expected';
-import { answerInputBox, answerQuickPick, capturingFailure, closeSuite, findInWebviews, kpis, openWorkbench, runCommand, screenshot, waitForStatusText, type Workbench } from './workbench';
+import { answerInputBox, answerQuickPick, capturingFailure, closeSuite, findInWebviews, kpis, openWorkbench, runCommand, screenshot, waitForNotification, waitForStatusText, type Workbench } from './workbench';
 
 const VSIX = process.env.TB_VSIX ?? path.resolve(__dirname, '..', '..', 'token-budget.vsix');
 const KEY = 'walkthrough-key-5c2e91';
@@ -70,5 +70,22 @@ void describe('getting-started walkthrough', { timeout: 300_000 }, () => {
       assert.equal(values['budget'], '400000.00');
       assert.ok(Math.abs(Number(values['spent']) - spentThisYear) < 0.01, `spent ${values['spent']} vs ${spentThisYear}`);
       await screenshot(page, 'walkthrough-done');
+    }));
+
+  void test("the Copilot step asks VS Code for the GitHub sign-in (the sign-in itself needs github.com)", () =>
+    capturingFailure(page, 'walkthrough-copilot', async () => {
+      assert.ok(page);
+      // Nothing asked for a GitHub account before this step: no sign-in request at start-up.
+      assert.equal(await page.getByText("wants to sign in using GitHub").count(), 0);
+      await runCommand(page, 'Welcome: Open Walkthrough...');
+      await answerQuickPick(page, 'Get started with Token Budget');
+      await stepButton(page, 'GitHub Copilot: sign in with GitHub', 'Sign in with GitHub');
+      // VS Code's own request for the account, naming the extension; allowing it would go to
+      // github.com, which this machine cannot reach, so it is declined here.
+      await page.getByText("The extension 'Token Budget' wants to sign in using GitHub.").first().waitFor({ timeout: 20_000 });
+      await screenshot(page, 'walkthrough-copilot-sign-in');
+      await page.getByRole('button', { name: 'Cancel', exact: true }).first().click();
+      // Declined: the extension says so and offers the token route.
+      await waitForNotification(page, /GitHub sign-in was not completed .*Set API Key/, 20_000);
     }));
 });
