@@ -1,5 +1,4 @@
 /** Display formatting in the webview (numbers arrive computed; this only writes them). */
-import { isoWeekday as dayModuleIsoWeekday } from '../src/core/dates';
 import { formatDayLong, formatDayShort, formatDaySpoken, formatDayWithWeekday, formatMonth, formatTokens, formatUsd, formatUsdCompact } from '../src/core/format';
 
 const intFmt = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
@@ -41,7 +40,7 @@ export const daySpoken = formatDaySpoken;
 /** "Sep", or "Jan 2027" when `withYear`. */
 export const month = formatMonth;
 /** ISO weekday (1 = Monday … 7 = Sunday) of a day key, for calendar layout (from its digits). */
-export const isoWeekday = (k: string): number => dayModuleIsoWeekday(k);
+export { isoWeekday } from '../src/core/dates';
 /** A local date and time: "27 Nov, 07:57". */
 export const instant = (iso: string): string => {
   const d = new Date(iso);

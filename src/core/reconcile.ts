@@ -96,15 +96,3 @@ export function largestMismatch(found: readonly (Mismatch | undefined)[]): Misma
   for (const m of found) if (m && (!best || Math.abs(m.gap) > Math.abs(best.gap))) best = m;
   return best;
 }
-
-/** The mismatch in words (for the log; the views add "Does not add up"): worded in core/wording.ts. */
-export { mismatchText } from './wording';
-
-/** The days to name in the log: those that differ, else the span. */
-export function mismatchDaysText(m: Mismatch): string {
-  if (m.days && m.days.length > 0) {
-    const shown = m.days.slice(0, 31).join(', ');
-    return `days that differ from the service's own daily figures: ${shown}${m.days.length > 31 ? ` and ${m.days.length - 31} more` : ''}`;
-  }
-  return `the service gives no daily figures; the days concerned are ${m.from} … ${m.to}`;
-}

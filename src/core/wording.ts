@@ -82,6 +82,15 @@ export function mismatchText(m: Mismatch): string {
   return `${m.what} is ${formatUsd(m.serviceTotal)} for ${formatDayLong(m.from)} – ${formatDayLong(m.to)}; the daily rows held add up to ${formatUsd(m.rowsTotal)} (${direction})`;
 }
 
+/** The days of a mismatch to name in the log: those that differ from the service's daily figures, else the span. */
+export function mismatchDaysText(m: Mismatch): string {
+  if (m.days && m.days.length > 0) {
+    const shown = m.days.slice(0, 31).join(', ');
+    return `days that differ from the service's own daily figures: ${shown}${m.days.length > 31 ? ` and ${m.days.length - 31} more` : ''}`;
+  }
+  return `the service gives no daily figures; the days concerned are ${m.from} … ${m.to}`;
+}
+
 /** "Does not add up: … ($100.00 less). See the log for the days.": the mismatch in the tooltip and on the dashboard. */
 export function mismatchLine(m: Mismatch): string {
   return `Does not add up: ${mismatchText(m)}. See the log for the days.`;

@@ -13,8 +13,9 @@ import { buildSnapshot, countsTowardSpend, type GatewayBudget, type Snapshot, ty
 import { resolveBudget } from '../core/budgetYear';
 import type { SourceId } from '../core/types';
 import { hideUrlCredentials, redact, SourceError, type HttpClient } from '../sources/http';
-import type { ServiceTotal, SourceAdapter } from '../sources/types';
-import { largestMismatch, mismatchDaysText, mismatchText, reconcile, type Mismatch } from '../core/reconcile';
+import type { FetchOutcome, ServiceTotal, SourceAdapter } from '../sources/types';
+import { largestMismatch, reconcile, type Mismatch } from '../core/reconcile';
+import { mismatchDaysText, mismatchText } from '../core/wording';
 import type { BudgetYearRecord, LedgerStore, SourceMemory } from './ledgerStore';
 import { recordBudgetYear, yearSnapshot } from './yearArchive';
 
@@ -208,46 +209,9 @@ export class BudgetService {
         try {
           key = adapter.needsKey ? await this.deps.key(adapter.id) : undefined;
           const fetchWith = (sync: unknown) => adapter.fetch({ config, http: this.deps.http, key, today, utcToday: utcDayKey(now), yearStart, sync, now });
-          let outcome = await fetchWith(memory.sync);
-          this.ledger.replaceDays(adapter.id, outcome.days, outcome.rows);
-          let mismatch = this.reconcile(adapter.id, outcome.totals);
-          // A new disagreement: a source that can re-read its span does so once before it is reported.
-          if (mismatch && memory.mismatch === undefined && adapter.rereadsFromScratch) {
-            this.deps.logger.info(`${adapter.label}: ${mismatchText(mismatch)}; reading its days again before reporting it.`);
-            // What the ledger held, to put back when reading again does not bring the figures closer
-            // (a service that has dropped older days would otherwise take them from the ledger).
-            const held = this.ledger.rows({ source: adapter.id });
-            const heldDays = this.ledger.daysWithData(adapter.id);
-            try {
-              const again = await fetchWith(undefined);
-              // Days the second reading has no rows for keep what was held: a service may have dropped
-              // older days (a retention limit), and what was fetched once is not lost.
-              const answered = new Set(again.rows.map((r) => r.date));
-              this.ledger.replaceDays(adapter.id, again.days.filter((d) => answered.has(d) || !heldDays.has(d)), again.rows);
-              const second = this.reconcile(adapter.id, again.totals);
-              if (second === undefined || Math.abs(second.gap) < Math.abs(mismatch.gap)) {
-                outcome = { ...again, requests: outcome.requests + again.requests };
-                mismatch = second;
-              } else {
-                this.ledger.replaceDays(adapter.id, new Set([...heldDays, ...again.days]), held);
-                this.deps.logger.info(`${adapter.label}: reading again did not bring the figures closer; the rows held before are kept.`);
-              }
-            } catch (error) {
-              this.deps.logger.warn(`${adapter.label}: reading again failed (${error instanceof SourceError ? error.message : 'unexpected failure'}); the first answer stands.`);
-            }
-          }
-          if (mismatch) {
-            const changed = JSON.stringify(mismatch) !== JSON.stringify(memory.mismatch);
-            const line = `${adapter.label}: its own total disagrees with the daily rows. ${mismatchText(mismatch)}; ${mismatchDaysText(mismatch)}.`;
-            if (changed) this.deps.logger.warn(line);
-            else this.deps.logger.info(line);
-            const { days, ...rest } = mismatch;
-            memory.mismatch = { ...rest, ...(days ? { days: [...days] } : {}) };
-          } else if (outcome.totals && outcome.totals.length > 0) {
-            if (memory.mismatch) this.deps.logger.info(`${adapter.label}: its own total and the daily rows agree again.`);
-            delete memory.mismatch;
-          }
-          // A fetch that reports no total (e.g. only the last days were asked for) leaves the last finding as it was.
+          const first = await fetchWith(memory.sync);
+          this.ledger.replaceDays(adapter.id, first.days, first.rows);
+          const outcome = await this.reconcileFetched(adapter, memory, first, fetchWith);
           memory.sync = outcome.sync;
           memory.lastSuccess = this.now().toISOString();
           delete memory.error;
@@ -290,6 +254,53 @@ export class BudgetService {
     }
     this.publish();
     return yearMoved;
+  }
+
+  /**
+   * Holds the totals a fetch reported against the rows now held, keeps the finding in `memory`
+   * (logged; cleared when a later total agrees; left as it was by a fetch that reports none), and
+   * returns the outcome that stands. A new disagreement is read again once, from scratch, by a
+   * source that can: its answer stands when it brings the figures closer, else the rows held before.
+   */
+  private async reconcileFetched(adapter: SourceAdapter, memory: Memory, first: FetchOutcome, fetchWith: (sync: unknown) => Promise<FetchOutcome>): Promise<FetchOutcome> {
+    let outcome = first;
+    let mismatch = this.reconcile(adapter.id, outcome.totals);
+    if (mismatch && memory.mismatch === undefined && adapter.rereadsFromScratch) {
+      this.deps.logger.info(`${adapter.label}: ${mismatchText(mismatch)}; reading its days again before reporting it.`);
+      // What the ledger held, to put back when reading again does not bring the figures closer
+      // (a service that has dropped older days would otherwise take them from the ledger).
+      const held = this.ledger.rows({ source: adapter.id });
+      const heldDays = this.ledger.daysWithData(adapter.id);
+      try {
+        const again = await fetchWith(undefined);
+        // Days the second reading has no rows for keep what was held: a service may have dropped
+        // older days (a retention limit), and what was fetched once is not lost.
+        const answered = new Set(again.rows.map((r) => r.date));
+        this.ledger.replaceDays(adapter.id, again.days.filter((d) => answered.has(d) || !heldDays.has(d)), again.rows);
+        const second = this.reconcile(adapter.id, again.totals);
+        if (second === undefined || Math.abs(second.gap) < Math.abs(mismatch.gap)) {
+          outcome = { ...again, requests: outcome.requests + again.requests };
+          mismatch = second;
+        } else {
+          this.ledger.replaceDays(adapter.id, new Set([...heldDays, ...again.days]), held);
+          this.deps.logger.info(`${adapter.label}: reading again did not bring the figures closer; the rows held before are kept.`);
+        }
+      } catch (error) {
+        this.deps.logger.warn(`${adapter.label}: reading again failed (${error instanceof SourceError ? error.message : 'unexpected failure'}); the first answer stands.`);
+      }
+    }
+    if (mismatch) {
+      const line = `${adapter.label}: its own total disagrees with the daily rows. ${mismatchText(mismatch)}; ${mismatchDaysText(mismatch)}.`;
+      if (JSON.stringify(mismatch) !== JSON.stringify(memory.mismatch)) this.deps.logger.warn(line);
+      else this.deps.logger.info(line);
+      const { days, ...rest } = mismatch;
+      memory.mismatch = { ...rest, ...(days ? { days: [...days] } : {}) };
+    } else if (outcome.totals && outcome.totals.length > 0) {
+      if (memory.mismatch) this.deps.logger.info(`${adapter.label}: its own total and the daily rows agree again.`);
+      delete memory.mismatch;
+    }
+    // A fetch that reports no total (e.g. only the last days were asked for) leaves the last finding as it was.
+    return outcome;
   }
 
   /** The largest disagreement between a source's reported totals and the rows held for their spans. */

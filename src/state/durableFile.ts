@@ -199,22 +199,27 @@ function isLeftover(pid: number, mtimeMs: number, now: number): boolean {
   return now - mtimeMs > LEFTOVER_AGE_MS || (pid !== process.pid && !processAlive(pid));
 }
 
-/** Removes the temporary files of `file` left by writes that were killed. */
-export async function removeLeftovers(file: string, now: number = Date.now()): Promise<void> {
+/** The temporary files of `file` among `names` (its folder's listing), each with the process that wrote it. */
+function leftoverCandidates(file: string, names: readonly string[]): { readonly path: string; readonly pid: number }[] {
   const pattern = leftoverPattern(file);
   const dir = dirname(file);
+  return names.flatMap((name) => {
+    const match = pattern.exec(name);
+    return match ? [{ path: join(dir, name), pid: Number(match[1]) }] : [];
+  });
+}
+
+/** Removes the temporary files of `file` left by writes that were killed. */
+export async function removeLeftovers(file: string, now: number = Date.now()): Promise<void> {
   let names: string[];
   try {
-    names = await readdir(dir);
+    names = await readdir(dirname(file));
   } catch {
     return;
   }
-  for (const name of names) {
-    const match = pattern.exec(name);
-    if (!match) continue;
-    const path = join(dir, name);
+  for (const { path, pid } of leftoverCandidates(file, names)) {
     try {
-      if (isLeftover(Number(match[1]), (await stat(path)).mtimeMs, now)) await unlink(path);
+      if (isLeftover(pid, (await stat(path)).mtimeMs, now)) await unlink(path);
     } catch {
       // Gone already (its writer renamed it), or not ours to remove.
     }
@@ -223,20 +228,15 @@ export async function removeLeftovers(file: string, now: number = Date.now()): P
 
 /** `removeLeftovers`, synchronously. */
 export function removeLeftoversSync(file: string, now: number = Date.now()): void {
-  const pattern = leftoverPattern(file);
-  const dir = dirname(file);
   let names: string[];
   try {
-    names = readdirSync(dir);
+    names = readdirSync(dirname(file));
   } catch {
     return;
   }
-  for (const name of names) {
-    const match = pattern.exec(name);
-    if (!match) continue;
-    const path = join(dir, name);
+  for (const { path, pid } of leftoverCandidates(file, names)) {
     try {
-      if (isLeftover(Number(match[1]), statSync(path).mtimeMs, now)) unlinkSync(path);
+      if (isLeftover(pid, statSync(path).mtimeMs, now)) unlinkSync(path);
     } catch {
       // as above
     }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isMismatch, largestMismatch, mismatchDaysText, mismatchText, reconcile } from '../../../src/core/reconcile';
+import { isMismatch, largestMismatch, reconcile } from '../../../src/core/reconcile';
+import { mismatchDaysText, mismatchText } from '../../../src/core/wording';
 
 const rows = (entries: Record<string, number>) => new Map(Object.entries(entries));
 
