@@ -1,0 +1,96 @@
+/**
+ * How an agent's log format is described when it needs no byte-level fast path: every coding
+ * agent but Claude Code and Codex (whose volume earns them hand-written parsers, claude.ts and
+ * codex.ts). One file per agent in this folder exports one `AgentFormat`; records.ts turns it into
+ * the scanner's `LogParser`, paths.ts finds its folders with `roots` and `dirs`.
+ *
+ * An agent's file says only what its logs hold: which files are logs, and what usage a line, a
+ * file or a database holds. Reading (offsets, appended bytes, rewrites, deleted files), dedupe,
+ * days, prices and state are the scanner's.
+ *
+ * Token counts follow the ledger's convention whatever the agent logs: `input` is the input that
+ * was neither read from nor written to the cache (an agent whose input already includes cached
+ * tokens has them subtracted here), `output` includes reasoning (an agent that logs reasoning
+ * apart has it added here, once).
+ */
+import type { Env, LocalSourceId } from '../paths';
+
+/** One use of a model, as the agent logged it. */
+export interface Usage {
+  /** When (epoch ms). */
+  readonly ms: number;
+  /** The model, as genai-prices knows it where the agent adds a provider prefix or suffix of its own. */
+  readonly model: string;
+  /** Input tokens neither read from nor written to the cache. */
+  readonly input: number;
+  /** Output tokens, reasoning included. */
+  readonly output: number;
+  readonly cacheRead: number;
+  /** Cache writes (priced as five-minute writes). */
+  readonly cacheWrite: number;
+  /** USD the agent itself logged for this usage, where it logs one (0 for subscription or free models is still 0). */
+  readonly loggedCost?: number;
+  /**
+   * The same key is the same usage, counted once across all of this agent's files (streaming
+   * copies, a message written again, an older snapshot of a session in a second folder): the copy
+   * with the highest `rank` counts, default its token total; on a tie the first one read (files in
+   * path order) stays. No key: every usage counts.
+   */
+  readonly key?: string;
+  readonly rank?: number;
+  /** The working directory (project) the usage belongs to, where the log says it. */
+  readonly project?: string;
+}
+
+/** What every format says about where its logs are. */
+interface Where {
+  readonly source: LocalSourceId;
+  /**
+   * The agent's own roots when the user configured no paths, in order, existing or not: from the
+   * environment variables the agent itself honours, else its default folders under `home`.
+   */
+  roots(env: Env, home: string): string[];
+  /** The folders under a root that are scanned (recursively) for logs; existing or not. */
+  dirs(root: string): string[];
+  /** Whether a file (by its name) is one of the agent's logs. */
+  isLog(name: string): boolean;
+  /** The ledger's model name for usage whose log names no model (see `Usage.model`). */
+  readonly assumedModel?: string;
+}
+
+/**
+ * JSON Lines, read incrementally: only bytes appended since the last read are parsed. `S` is what
+ * is remembered per file between reads (plain JSON data: it is saved in the state file).
+ */
+export interface JsonLinesFormat<S = null> extends Where {
+  readonly kind: 'jsonl';
+  /** Text every line worth parsing contains (lines without it are never parsed). */
+  readonly needle: string;
+  /** The state of a file not read yet. */
+  initial(): S;
+  /** The usage one parsed line holds; may update `state`. `file` is the log's path. */
+  line(value: unknown, state: S, file: string): Usage | readonly Usage[] | null;
+}
+
+/** One JSON document per file, read again whole whenever the file changes. */
+export interface JsonFileFormat extends Where {
+  readonly kind: 'json';
+  file(value: unknown, file: string): readonly Usage[];
+}
+
+/** The subset of node:sqlite's DatabaseSync a format uses (read-only). */
+export interface SqliteDb {
+  prepare(sql: string): { all(...params: (string | number | null)[]): unknown[] };
+}
+
+/**
+ * An SQLite database (opened read-only, the `-wal` file seen), read again whenever it or its
+ * `-wal` file changes. `isLog` names the database file.
+ */
+export interface SqliteFormat extends Where {
+  readonly kind: 'sqlite';
+  read(db: SqliteDb, file: string): readonly Usage[];
+}
+
+/** Any agent's format (a JSON-lines format's state is its own business: the scanner stores and copies it). */
+export type AgentFormat = JsonLinesFormat<unknown> | JsonFileFormat | SqliteFormat;
