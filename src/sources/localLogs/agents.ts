@@ -21,3 +21,5 @@ function agent<const Id extends LocalSourceId>(id: Id, label: string, detail: st
 
 export const CLAUDE_CODE = agent('claudeCode', 'Claude Code (local logs)', '~/.claude / ~/.config/claude');
 export const CODEX = agent('codex', 'Codex (local logs)', '~/.codex');
+export const OPEN_CODE = agent('openCode', 'OpenCode (local logs)', '~/.local/share/opencode');
+export const KILO = agent('kilo', 'Kilo (local logs)', '~/.local/share/kilo');

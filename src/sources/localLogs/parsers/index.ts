@@ -5,11 +5,16 @@
 import type { LocalSourceId } from '../paths';
 import { claudeParser } from './claude';
 import { codexParser } from './codex';
+import { kiloFormat } from './kilo';
+import { openCodeFormat } from './opencode';
+import { recordParser } from './records';
 import type { LogParser } from './types';
 
 const PARSERS: { readonly [K in LocalSourceId]: LogParser<unknown> } = {
   claudeCode: claudeParser,
   codex: codexParser,
+  openCode: recordParser(openCodeFormat),
+  kilo: recordParser(kiloFormat),
 };
 
 /** The parser of a source's logs. */
