@@ -23,3 +23,6 @@ export const CLAUDE_CODE = agent('claudeCode', 'Claude Code (local logs)', '~/.c
 export const CODEX = agent('codex', 'Codex (local logs)', '~/.codex');
 export const OPEN_CODE = agent('openCode', 'OpenCode (local logs)', '~/.local/share/opencode');
 export const KILO = agent('kilo', 'Kilo (local logs)', '~/.local/share/kilo');
+
+/** Every agent, in SourceId order (the registry lists them after the network sources). */
+export const AGENT_SOURCES = [CLAUDE_CODE, CODEX, OPEN_CODE, KILO] as const;

@@ -20,6 +20,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import { FLAG_UNPRICED, hash53, R_BUCKET, R_COST, R_FILE, R_FLAGS, R_INPUT, R_OUTPUT, R_READ, R_WRITE, RECORD, type FileState } from '../state';
 import type { AgentFormat, SqliteDb, Usage } from './format';
 import { ENTRY, type CountContext, type Entries, type LogParser, type ParsedFile } from './types';
@@ -104,7 +105,8 @@ export function sqliteStamp(file: string, size: number, mtimeMs: number): { size
   return { size, mtimeMs };
 }
 
-function readWhole(format: AgentFormat, file: string, out: Entries): number {
+function readWhole(main: AgentFormat, file: string, out: Entries): number {
+  const format = main.kind === 'sqlite' && main.companion?.isLog(path.basename(file)) ? main.companion : main;
   if (format.kind === 'json') {
     const text = readFileSync(file);
     let value: unknown;
@@ -183,14 +185,34 @@ function count(ctx: CountContext, f: FileState, parsed: ParsedFile): void {
   }
 }
 
+/** The formats of a source: the agent's, and its companion's (read beside it, most specific first). */
+function partsOf(format: AgentFormat): AgentFormat[] {
+  return format.kind === 'sqlite' && format.companion ? [format.companion, format] : [format];
+}
+
+/**
+ * How deep below a scanned folder a format's logs lie: the folder is matched to the format whose
+ * `dirs` of it, its parent or grandparent name it (the companion's, being more specific, first).
+ */
+function depthFor(format: AgentFormat, dir: string): number | undefined {
+  for (const part of partsOf(format)) {
+    for (let root = dir, up = 0; up < 3; up++, root = path.dirname(root)) {
+      if (part.dirs(root).some((d) => path.resolve(d) === path.resolve(dir))) return part.depth;
+    }
+  }
+  return undefined;
+}
+
 /** The scanner's parser for an agent's format. */
 export function recordParser(format: AgentFormat): LogParser<RecordFileState> {
   const whole = format.kind !== 'jsonl';
+  const parts = partsOf(format);
   const needle = Buffer.from(format.kind === 'jsonl' ? format.needle : '\n');
   return {
     source: format.source,
     format,
-    isLog: (name) => format.isLog(name),
+    isLog: (name) => parts.some((p) => p.isLog(name)),
+    depthFor: (dir) => depthFor(format, dir),
     needle,
     initial: () => ({ s: format.kind === 'jsonl' ? format.initial() : null }),
     copy: (state) => ({ s: state.s === null || typeof state.s !== 'object' ? state.s : (JSON.parse(JSON.stringify(state.s)) as unknown) }),
