@@ -14,7 +14,7 @@ import { secretKeyOf, switchedOn, type KeySpec, type SourceDescriptor } from './
 import { GATEWAY } from './gateway';
 import { LITELLM } from './litellm';
 import { AgentLogs, type AgentLogsOptions } from './localLogs/adapter';
-import { CLAUDE_CODE, CODEX } from './localLogs/agents';
+import { AMP, CLAUDE_CODE, CODEX, DROID } from './localLogs/agents';
 import { COPILOT, type GitHubSessionProvider } from './copilot';
 import { OPENAI } from './openai';
 import { OPENROUTER } from './openrouter';
@@ -29,6 +29,8 @@ export const SOURCES = [
   COPILOT,
   CLAUDE_CODE,
   CODEX,
+  AMP,
+  DROID,
 ] as const satisfies readonly SourceDescriptor[];
 
 type Registered = (typeof SOURCES)[number];

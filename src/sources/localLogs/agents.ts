@@ -21,3 +21,5 @@ function agent<const Id extends LocalSourceId>(id: Id, label: string, detail: st
 
 export const CLAUDE_CODE = agent('claudeCode', 'Claude Code (local logs)', '~/.claude / ~/.config/claude');
 export const CODEX = agent('codex', 'Codex (local logs)', '~/.codex');
+export const AMP = agent('amp', 'Amp (local logs)', '~/.local/share/amp');
+export const DROID = agent('droid', 'Factory Droid (local logs)', '~/.factory');

@@ -3,13 +3,18 @@
  * and one line here (its id joins `LocalSourceId` in paths.ts, where its log folders are found).
  */
 import type { LocalSourceId } from '../paths';
+import { ampFormat } from './amp';
 import { claudeParser } from './claude';
 import { codexParser } from './codex';
+import { droidFormat } from './droid';
+import { recordParser } from './records';
 import type { LogParser } from './types';
 
 const PARSERS: { readonly [K in LocalSourceId]: LogParser<unknown> } = {
   claudeCode: claudeParser,
   codex: codexParser,
+  amp: recordParser(ampFormat),
+  droid: recordParser(droidFormat),
 };
 
 /** The parser of a source's logs. */
