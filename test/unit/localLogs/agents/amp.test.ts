@@ -3,8 +3,10 @@
 // the days ccusage counts as Amp means, hand-computed totals on the days it miscounts (the reasons
 // are in src/sources/localLogs/parsers/amp.ts and test/fixtures/agents/amp/README.md).
 import assert from 'node:assert/strict';
+import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { Scanner } from '../../../../src/sources/localLogs/scanner';
 import { ampFormat, ampRoots, ampThreadUsage, ampUsage, isoMs } from '../../../../src/sources/localLogs/parsers/amp';
 import { AMP_AGREED_DAYS, AMP_MODELS, AMP_TRAP_DAYS, buildAmpCorpus } from '../../../fakes/agents/amp';
 import { assertSameDays, ccusageDaily, scanAgent } from '../agentHarness';
@@ -105,6 +107,20 @@ void describe('Amp format', () => {
     assert.deepEqual(ampRoots({ XDG_DATA_HOME: '' }, '/home/u'), ['/home/u/.local/share/amp']);
     assert.deepEqual(ampFormat.dirs('/r'), [path.join('/r', 'threads')]);
     assert.ok(ampFormat.isLog('T-019b.json') && !ampFormat.isLog('T-019b.json.tmp'));
+  });
+
+  void it('follows a thread as Amp rewrites it: every message once', () => {
+    const home = tempHome('tb-amp-grow-');
+    const file = path.join(home, '.local', 'share', 'amp', 'threads', 'T-grow.json');
+    mkdirSync(path.dirname(file), { recursive: true });
+    const scanner = new Scanner();
+    const msg = (id: number, output: number) => ({ role: 'assistant', messageId: id, usage: { model: AMP_MODELS.haiku, inputTokens: 10, outputTokens: output, timestamp: T0 } });
+    writeFileSync(file, JSON.stringify({ id: 'T-grow', messages: [msg(1, 90)] }));
+    assert.equal(scanAgent('amp', home, {}, scanner).days.get('2026-03-02')?.tokens, 100);
+    writeFileSync(file, JSON.stringify({ id: 'T-grow', messages: [msg(1, 90), msg(2, 190)] }));
+    const later = new Date(Date.now() + 5_000);
+    utimesSync(file, later, later);
+    assert.equal(scanAgent('amp', home, {}, scanner).days.get('2026-03-02')?.tokens, 300);
   });
 
   void it('cross-check: the corpus’s days equal ccusage amp daily where ccusage counts as Amp means, and the hand-computed totals everywhere', async () => {

@@ -8,6 +8,7 @@ import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { droidFormat, droidModel, droidOpening, droidRoots, droidSessionUsage, droidTotals, droidTranscriptModel } from '../../../../src/sources/localLogs/parsers/droid';
+import { Scanner } from '../../../../src/sources/localLogs/scanner';
 import { buildDroidCorpus, DROID_AGREED_DAYS, DROID_MODELS, DROID_TRAP_DAYS, writeSession } from '../../../fakes/agents/droid';
 import { assertSameDays, ccusageDaily, scanAgent, type DayTotals } from '../agentHarness';
 import { tempHome } from '../helpers';
@@ -93,6 +94,19 @@ void describe('Factory Droid format', () => {
     assert.deepEqual(droidRoots({ FACTORY_HOME_OVERRIDE: '/srv/f' }, '/home/u'), ['/srv/f/.factory']);
     assert.deepEqual(droidFormat.dirs('/r'), [path.join('/r', 'sessions')]);
     assert.ok(droidFormat.isLog('abc.settings.json') && !droidFormat.isLog('abc.jsonl') && !droidFormat.isLog('settings.json.bak'));
+  });
+
+  void it('follows a running total as Droid rewrites it: the latest totals, once', () => {
+    const home = tempHome('tb-droid-grow-');
+    const dir = path.join(home, '.factory', 'sessions', '-w');
+    const scanner = new Scanner();
+    const write = (input: number) => writeSession({ dir, id: 'live', cwd: '/w', model: DROID_MODELS.haiku, usage: { inputTokens: input, outputTokens: 100, cacheCreationTokens: 0, cacheReadTokens: 0, thinkingTokens: 0 }, lock: Date.parse(LOCK) });
+    write(1_000);
+    assert.equal(scanAgent('droid', home, {}, scanner).days.get('2026-03-02')?.tokens, 1_100);
+    const file = write(5_000);
+    const later = new Date(Date.now() + 5_000);
+    utimesSync(file, later, later);
+    assert.equal(scanAgent('droid', home, {}, scanner).days.get('2026-03-02')?.tokens, 5_100);
   });
 
   void it('skips a settings file that is not JSON (ccusage fails its whole report on one)', () => {
