@@ -40,6 +40,12 @@ export interface Usage {
   readonly rank?: number;
   /** The working directory (project) the usage belongs to, where the log says it. */
   readonly project?: string;
+  /**
+   * The usage sums many requests (a session's running total) instead of being one: priced at the
+   * model's base tier, as requests of ordinary size, never as one request of the sum's size (which
+   * would put every long session in a long-context tier).
+   */
+  readonly aggregate?: boolean;
 }
 
 /** What every format says about where its logs are. */

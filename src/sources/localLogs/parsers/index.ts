@@ -3,8 +3,10 @@
  * and one line here (its id joins `LocalSourceId` in paths.ts, where its log folders are found).
  */
 import type { LocalSourceId } from '../paths';
+import { ampFormat } from './amp';
 import { claudeParser } from './claude';
 import { codexParser } from './codex';
+import { droidFormat } from './droid';
 import { kiloFormat } from './kilo';
 import { openCodeFormat } from './opencode';
 import { recordParser } from './records';
@@ -14,7 +16,9 @@ const PARSERS: { readonly [K in LocalSourceId]: LogParser<unknown> } = {
   claudeCode: claudeParser,
   codex: codexParser,
   openCode: recordParser(openCodeFormat),
+  amp: recordParser(ampFormat),
   kilo: recordParser(kiloFormat),
+  droid: recordParser(droidFormat),
 };
 
 /** The parser of a source's logs. */
