@@ -40,6 +40,12 @@ export interface Usage {
   readonly rank?: number;
   /** The working directory (project) the usage belongs to, where the log says it. */
   readonly project?: string;
+  /**
+   * True when the usage sums many requests whose sizes the log does not keep (a session's running
+   * totals): priced at the model's base tier, as src/pricing/prices.ts prices aggregates, never at
+   * the long-context tier the sum would reach as one request. Default: the usage is one request.
+   */
+  readonly aggregate?: boolean;
 }
 
 /** What every format says about where its logs are. */
@@ -50,10 +56,16 @@ interface Where {
    * environment variables the agent itself honours, else its default folders under `home`.
    */
   roots(env: Env, home: string): string[];
-  /** The folders under a root that are scanned (recursively) for logs; existing or not. */
+  /** The folders under a root that are scanned (recursively, unless `shallow`) for logs; existing or not. */
   dirs(root: string): string[];
   /** Whether a file (by its name) is one of the agent's logs. */
   isLog(name: string): boolean;
+  /**
+   * True when only the files directly in each of `dirs` are logs: the scan does not descend into
+   * their folders (an agent home that also holds a large install tree, as Hermes' `~/.hermes` holds
+   * its own checkout and virtualenv). Default: folders are scanned recursively.
+   */
+  readonly shallow?: boolean;
   /** The ledger's model name for usage whose log names no model (see `Usage.model`). */
   readonly assumedModel?: string;
 }
