@@ -21,3 +21,6 @@ function agent<const Id extends LocalSourceId>(id: Id, label: string, detail: st
 
 export const CLAUDE_CODE = agent('claudeCode', 'Claude Code (local logs)', '~/.claude / ~/.config/claude');
 export const CODEX = agent('codex', 'Codex (local logs)', '~/.codex');
+export const GOOSE = agent('goose', 'Goose (local logs)', '~/.local/share/goose');
+export const HERMES = agent('hermes', 'Hermes (local logs)', '~/.hermes');
+export const ZCODE = agent('zcode', 'ZCode (local logs)', '~/.zcode');

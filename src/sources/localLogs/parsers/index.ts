@@ -5,11 +5,18 @@
 import type { LocalSourceId } from '../paths';
 import { claudeParser } from './claude';
 import { codexParser } from './codex';
+import { gooseFormat } from './goose';
+import { hermesFormat } from './hermes';
+import { recordParser } from './records';
+import { zcodeFormat } from './zcode';
 import type { LogParser } from './types';
 
 const PARSERS: { readonly [K in LocalSourceId]: LogParser<unknown> } = {
   claudeCode: claudeParser,
   codex: codexParser,
+  goose: recordParser(gooseFormat),
+  hermes: recordParser(hermesFormat),
+  zcode: recordParser(zcodeFormat),
 };
 
 /** The parser of a source's logs. */
