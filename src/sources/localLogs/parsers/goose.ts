@@ -93,13 +93,13 @@ export function gooseInstant(value: unknown): number {
   }
   const s = textIn(value);
   if (s === null) return NaN;
-  const m = ZONELESS.exec(s);
+  const m = ZONELESS.exec(s) ?? DATE_ONLY.exec(s);
   if (m) {
-    const frac = m[7] ? Number(`0.${m[7]}`) * 1000 : 0;
-    return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])) + Math.trunc(frac);
+    const [y, mo, d, h, mi, sec] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i] ?? 0)) as [number, number, number, number, number, number];
+    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) return NaN;
+    const frac = m[7] ? Math.trunc(Number(`0.${m[7]}`) * 1000) : 0;
+    return Date.UTC(y, mo - 1, d, h, mi, sec) + frac;
   }
-  const d = DATE_ONLY.exec(s);
-  if (d) return Date.UTC(Number(d[1]), Number(d[2]) - 1, Number(d[3]));
   return WITH_ZONE.test(s) ? Date.parse(s.replace(' ', 'T')) : NaN;
 }
 

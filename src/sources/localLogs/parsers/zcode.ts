@@ -23,8 +23,10 @@
  *   writes from what is left (each clamped), as ccusage does.
  * - `computed_total_tokens` above the sum of the counts: the rest is output (ccusage prices it as
  *   output and adds it to its total tokens, not to its output tokens).
- * - One request per row: its own tier, its own instant (`started_at`, epoch ms; a REAL is
- *   rounded). Rows without an id, a session, a model or a positive instant are skipped.
+ * - One request per row: its own tier, its own instant (`started_at`, epoch ms; a REAL is cut to
+ *   its millisecond, as SQLite's integer reading in ccusage cuts it, so an instant just before a
+ *   midnight stays on its day). Rows without an id, a session, a model or a positive instant are
+ *   skipped.
  * - Several homes may hold copies of one database: the key is the request id (ccusage keeps the
  *   first home's copy; here the copy with the most tokens counts).
  * - Pricing: the ledger prices every model at list price with genai-prices. ccusage prices only
@@ -69,7 +71,7 @@ export function zcodeUsage(value: unknown): Usage | null {
   const beyond = Math.max(0, countIn(row['computed_total_tokens']) - inputAll - output);
   const directory = textIn(row['directory']);
   return {
-    ms: Math.round(started),
+    ms: Math.trunc(started),
     model: bareModel(model),
     input: inputAll - cacheRead - cacheWrite,
     output: output + beyond,
