@@ -30,8 +30,9 @@
  *   hand-computed ones).
  * - Estimated vs actual cost: `actual_cost_usd` is the cost the provider reported (the agent's
  *   logged cost, `loggedCost`); `estimated_cost_usd` is Hermes' estimate from its own price
- *   table, which the list price here stands in for, so it is not kept. ccusage takes the actual
- *   cost when above 0, else the estimate when the actual one is NULL, else its own price.
+ *   table, which the list price here stands in for, so it is not kept. The ccusage 20.0.24 binary
+ *   takes the actual cost when above 0, else its own price, and ignores the estimate (checked on
+ *   generated databases; the 20.0.11 source took the estimate when the actual cost was NULL).
  * - The model may carry its router's vendor prefix (`anthropic/claude-opus-4.6`, Hermes' default
  *   through OpenRouter): dropped (`bareModel`). A row without a model is skipped (ccusage too).
  * - Copies of a session (a profile made with `--clone-all` copies `state.db`): the key is the
