@@ -24,7 +24,10 @@ export const CODEX = agent('codex', 'Codex (local logs)', '~/.codex');
 export const OPEN_CODE = agent('openCode', 'OpenCode (local logs)', '~/.local/share/opencode');
 export const AMP = agent('amp', 'Amp (local logs)', '~/.local/share/amp');
 export const KILO = agent('kilo', 'Kilo (local logs)', '~/.local/share/kilo');
+export const GOOSE = agent('goose', 'Goose (local logs)', '~/.local/share/goose');
 export const DROID = agent('droid', 'Factory Droid (local logs)', '~/.factory');
+export const HERMES = agent('hermes', 'Hermes (local logs)', '~/.hermes');
+export const ZCODE = agent('zcode', 'ZCode (local logs)', '~/.zcode');
 
 /** Every agent, in SourceId order (the registry lists them after the network sources). */
-export const AGENT_SOURCES = [CLAUDE_CODE, CODEX, OPEN_CODE, AMP, KILO, DROID] as const;
+export const AGENT_SOURCES = [CLAUDE_CODE, CODEX, OPEN_CODE, AMP, KILO, GOOSE, DROID, HERMES, ZCODE] as const;

@@ -56,7 +56,7 @@ interface Where {
    * environment variables the agent itself honours, else its default folders under `home`.
    */
   roots(env: Env, home: string): string[];
-  /** The folders under a root that are scanned (recursively) for logs; existing or not. */
+  /** The folders under a root that are scanned (recursively, as deep as `depth`) for logs; existing or not. */
   dirs(root: string): string[];
   /** Whether a file (by its name) is one of the agent's logs. */
   isLog(name: string): boolean;

@@ -7,10 +7,13 @@ import { ampFormat } from './amp';
 import { claudeParser } from './claude';
 import { codexParser } from './codex';
 import { droidFormat } from './droid';
+import { gooseFormat } from './goose';
+import { hermesFormat } from './hermes';
 import { kiloFormat } from './kilo';
 import { openCodeFormat } from './opencode';
 import { recordParser } from './records';
 import type { LogParser } from './types';
+import { zcodeFormat } from './zcode';
 
 const PARSERS: { readonly [K in LocalSourceId]: LogParser<unknown> } = {
   claudeCode: claudeParser,
@@ -18,7 +21,10 @@ const PARSERS: { readonly [K in LocalSourceId]: LogParser<unknown> } = {
   openCode: recordParser(openCodeFormat),
   amp: recordParser(ampFormat),
   kilo: recordParser(kiloFormat),
+  goose: recordParser(gooseFormat),
   droid: recordParser(droidFormat),
+  hermes: recordParser(hermesFormat),
+  zcode: recordParser(zcodeFormat),
 };
 
 /** The parser of a source's logs. */
