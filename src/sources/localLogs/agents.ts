@@ -21,3 +21,7 @@ function agent<const Id extends LocalSourceId>(id: Id, label: string, detail: st
 
 export const CLAUDE_CODE = agent('claudeCode', 'Claude Code (local logs)', '~/.claude / ~/.config/claude');
 export const CODEX = agent('codex', 'Codex (local logs)', '~/.codex');
+export const PI = agent('pi', 'pi (local logs)', '~/.pi/agent');
+export const OPEN_CLAW = agent('openClaw', 'OpenClaw (local logs)', '~/.openclaw');
+export const KIMI = agent('kimi', 'Kimi Code (local logs)', '~/.kimi');
+export const GROK = agent('grok', 'Grok Build (local logs)', '~/.grok');

@@ -5,11 +5,20 @@
 import type { LocalSourceId } from '../paths';
 import { claudeParser } from './claude';
 import { codexParser } from './codex';
+import { grokFormat } from './grok';
+import { kimiFormat } from './kimi';
+import { openClawFormat } from './openClaw';
+import { piFormat } from './pi';
+import { recordParser } from './records';
 import type { LogParser } from './types';
 
 const PARSERS: { readonly [K in LocalSourceId]: LogParser<unknown> } = {
   claudeCode: claudeParser,
   codex: codexParser,
+  pi: recordParser(piFormat),
+  openClaw: recordParser(openClawFormat),
+  kimi: recordParser(kimiFormat),
+  grok: recordParser(grokFormat),
 };
 
 /** The parser of a source's logs. */
