@@ -3,23 +3,36 @@
  * the CLI's config names (the logs name none).
  *
  * Where: `$KIMI_SHARE_DIR` (kimi-cli's own variable), else `~/.kimi` (src/kimi_cli/share.py
- * `get_share_dir`). Sessions are `<share>/sessions/<md5 of the work dir>/<session id>/wire.jsonl`
- * (metadata.py `WorkDirMeta.sessions_dir`, session.py). Only wire files exactly that deep count:
- * sub-agents keep their own `…/<session id>/subagents/<agent id>/wire.jsonl`, which ccusage leaves
- * out (adapter/kimi/paths.rs `is_kimi_wire_file`), and so does this format. ccusage reads
- * `$KIMI_DATA_DIR` (its own name) instead of `$KIMI_SHARE_DIR`.
+ * `get_share_dir`), and `~/.kimi-code`, Kimi Code's folder (read by the ccusage 20.0.24 binary; no
+ * public source of Kimi Code was found, so its own variable, if any, is not known). Sessions are
+ * `<share>/sessions/<md5 of the work dir>/<session id>/wire.jsonl` (metadata.py
+ * `WorkDirMeta.sessions_dir`, session.py); a sub-agent keeps its own wire log one level down,
+ * `…/<session id>/subagents/<agent id>/wire.jsonl` (subagents/store.py `SubagentStore.wire_path`),
+ * Kimi Code `…/<session id>/agents/<agent id>/wire.jsonl`. Wire files at either depth count, as
+ * in the ccusage 20.0.24 binary: a sub-agent's steps reach the parent's wire log only wrapped in
+ * `SubagentEvent` (wire/types.py), never as its own StatusUpdate, so its own file is the one
+ * record of its usage. (The mirrored ccusage 20.0.11 source reads the first depth only.) ccusage
+ * reads `$KIMI_DATA_DIR` (its own name) instead of `$KIMI_SHARE_DIR`.
  *
  * Records (wire/types.py `StatusUpdate`; packages/kosong/src/kosong/chat_provider/__init__.py
  * `TokenUsage`): `{"timestamp":<float seconds>,"message":{"type":"StatusUpdate","payload":
  * {"token_usage":{"input_other","output","input_cache_read","input_cache_creation"},"message_id"}}}`.
  * `input_other` is the input "excluding input_cache_read and input_cache_creation": the ledger's
  * uncached input as it is. Other StatusUpdates (context size, plan mode, MCP status) carry no
- * `token_usage` and are skipped; so is the `{"type":"metadata"}` first line.
+ * `token_usage` and are skipped; so is the `{"type":"metadata"}` first line. Kimi Code writes
+ * `{"type":"usage.record","model":"kimi-code/<model>","usage":{"inputOther","output",
+ * "inputCacheRead","inputCacheCreation"},"usageScope":"turn"|"session","time":<ms>}`: turn records
+ * count (session records are running totals), under their own model with `kimi-code/` dropped
+ * (this shape is known only from ccusage's reader, ccusage/ccusage
+ * rust/crates/ccusage/src/adapter/kimi/parser.rs @ 096014d9a59634050b7f9e4014b6f4a5e7e7f0e9, and
+ * the strings of the 20.0.24 binary). Only lines containing `usage"` are handed over (both shapes
+ * have it: `"token_usage"`, `"usage":`).
  *
  * The model: the wire log never names one. kimi-cli's config is `<share>/config.toml`
  * (`default_model = "<key>"`, `[models.<key>] model = "<API model name>"`; config.py `Config`,
  * `LLMModel`), migrated from a legacy `config.json` of the same fields. It is read once per wire
- * file, when its first usage is seen, and kept in the file's state: config.toml first, then
+ * file, when its first usage is seen, and kept in the file's state (from the folder that holds
+ * `sessions/`): config.toml first, then
  * config.json (`default_model` → `models`, else a top-level `model`, which is what ccusage reads),
  * else `kimi-for-coding`, the model of a Kimi Code login (docs/en/configuration/config-files.md).
  * `kimi-for-coding` is not a priced model name: as ccusage does (adapter/kimi/parser.rs
@@ -55,13 +68,13 @@ export const KIMI_K2_6_FROM_MS = 1_776_698_890_072;
 export interface KimiFileState {
   /** The configured model (null until the first usage line is read). */
   model: string | null;
-  /** Whether the file sits at `sessions/<group>/<session>/wire.jsonl` (null until checked). */
-  counted: boolean | null;
+  /** The share folder (see `kimiShareOf`); '' for a file at no counted depth; null until checked. */
+  share: string | null;
 }
 
 function kimiRoots(env: Env, home: string): string[] {
   const share = envValue(env, 'KIMI_SHARE_DIR');
-  return [share !== null ? expandHome(share, home) : path.join(home, '.kimi')];
+  return share !== null ? [expandHome(share, home)] : [path.join(home, '.kimi'), path.join(home, '.kimi-code')];
 }
 
 /** A TOML basic or literal string value, or a bare key (enough for kimi-cli's config). */
@@ -138,9 +151,16 @@ export function kimiPricedModel(configured: string, ms: number): string {
   return bareModel(configured);
 }
 
-/** Whether a wire file is a session's own (`sessions/<group>/<session>/wire.jsonl`). */
-function sessionWire(file: string): boolean {
-  return path.basename(path.dirname(path.dirname(path.dirname(file)))) === 'sessions';
+/**
+ * The share folder of a wire file that is a session's (`sessions/<group>/<session>/wire.jsonl`) or
+ * an agent's in it (`sessions/<group>/<session>/<subagents|agents>/<agent>/wire.jsonl`), else null.
+ */
+export function kimiShareOf(file: string): string | null {
+  const up = (p: string, n: number): string => (n === 0 ? p : up(path.dirname(p), n - 1));
+  if (path.basename(up(file, 3)) === 'sessions') return up(file, 4);
+  const agents = path.basename(up(file, 2));
+  if ((agents === 'subagents' || agents === 'agents') && path.basename(up(file, 5)) === 'sessions') return up(file, 6);
+  return null;
 }
 
 function fileTime(file: string): number {
@@ -151,38 +171,45 @@ function fileTime(file: string): number {
   }
 }
 
+/** The ledger's counts of a usage object (`total` fills a missing output), or null when it holds no tokens. */
+function countsOf(input: number, outputLogged: number, cacheRead: number, cacheWrite: number, total: number): [number, number, number, number] | null {
+  const known = input + outputLogged + cacheRead + cacheWrite;
+  const output = total > known && outputLogged === 0 ? total - known : outputLogged;
+  return input + output + cacheRead + cacheWrite === 0 ? null : [input, output, cacheRead, cacheWrite];
+}
+
 /** The usage one wire line holds (null for every other line). */
 export function kimiLine(value: unknown, state: KimiFileState, file: string): Usage | null {
   const record = objectOf(value);
   if (!record || record['type'] === 'metadata') return null;
+  if (state.share === null) state.share = kimiShareOf(file) ?? '';
+  if (state.share === '') return null;
+  if (record['type'] === 'usage.record') {
+    // Kimi Code: a turn's usage, with its model.
+    const usage = objectOf(record['usage']);
+    if (!usage || record['usageScope'] !== 'turn') return null;
+    const c = countsOf(countOf(usage['inputOther']), countOf(usage['output']), countOf(usage['inputCacheRead']), countOf(usage['inputCacheCreation']), 0);
+    if (!c) return null;
+    const time = numberOf(record['time']);
+    const ms = time !== null ? Math.trunc(time) : Math.trunc(fileTime(file));
+    const raw = textOf(record['model']) ?? KIMI_DEFAULT_MODEL;
+    const named = raw.startsWith('kimi-code/') ? raw.slice('kimi-code/'.length) : raw;
+    const [input, output, cacheRead, cacheWrite] = c;
+    return { ms, model: kimiPricedModel(named, ms), input, output, cacheRead, cacheWrite, key: `|${ms}|${named}|${input}|${output}|${cacheRead}|${cacheWrite}` };
+  }
   const message = objectOf(record['message']);
   if (!message || message['type'] !== 'StatusUpdate') return null;
   const payload = objectOf(message['payload']);
   const usage = objectOf(payload?.['token_usage']);
   if (!payload || !usage) return null;
-  if (state.counted === null) state.counted = sessionWire(file);
-  if (!state.counted) return null;
-  const input = countOf(usage['input_other']);
-  let output = countOf(usage['output']);
-  const cacheRead = countOf(usage['input_cache_read']);
-  const cacheWrite = countOf(usage['input_cache_creation']);
-  const total = countOf(usage['total']);
-  const known = input + output + cacheRead + cacheWrite;
-  if (total > known && output === 0) output = total - known;
-  if (input + output + cacheRead + cacheWrite === 0) return null;
+  const c = countsOf(countOf(usage['input_other']), countOf(usage['output']), countOf(usage['input_cache_read']), countOf(usage['input_cache_creation']), countOf(usage['total']));
+  if (!c) return null;
   const seconds = numberOf(record['timestamp']);
   const ms = seconds !== null ? Math.trunc(seconds * 1000) : Math.trunc(fileTime(file));
-  if (state.model === null) state.model = kimiConfiguredModel(path.dirname(path.dirname(path.dirname(path.dirname(file)))));
+  if (state.model === null) state.model = kimiConfiguredModel(state.share);
   const messageId = textOf(payload['message_id']) ?? '';
-  return {
-    ms,
-    model: kimiPricedModel(state.model, ms),
-    input,
-    output,
-    cacheRead,
-    cacheWrite,
-    key: `${messageId}|${ms}|${input}|${output}|${cacheRead}|${cacheWrite}`,
-  };
+  const [input, output, cacheRead, cacheWrite] = c;
+  return { ms, model: kimiPricedModel(state.model, ms), input, output, cacheRead, cacheWrite, key: `${messageId}|${ms}|${input}|${output}|${cacheRead}|${cacheWrite}` };
 }
 
 export const kimiFormat: JsonLinesFormat<KimiFileState> = {
@@ -191,7 +218,7 @@ export const kimiFormat: JsonLinesFormat<KimiFileState> = {
   roots: kimiRoots,
   dirs: (root) => [path.join(root, 'sessions')],
   isLog: (name) => name === 'wire.jsonl',
-  needle: '"StatusUpdate"',
-  initial: () => ({ model: null, counted: null }),
+  needle: 'usage"',
+  initial: () => ({ model: null, share: null }),
   line: kimiLine,
 };

@@ -36,7 +36,7 @@ function walk(dir: string, isLog: (name: string) => boolean, out: string[]): voi
 /** The logs a format reads under `home`, in path order. */
 export function logsOf<S>(format: JsonLinesFormat<S>, home: string, env: Env = {}): string[] {
   const files: string[] = [];
-  for (const root of format.roots(env, home)) for (const dir of format.dirs(root)) if (existsSync(dir)) walk(dir, format.isLog, files);
+  for (const root of format.roots(env, home)) for (const dir of format.dirs(root)) if (existsSync(dir)) walk(dir, (name) => format.isLog(name), files);
   return [...new Set(files)].sort();
 }
 

@@ -31,8 +31,8 @@ function assistant(extra: Record<string, unknown> = {}, message: Record<string, 
   };
 }
 
-describe('OpenClaw format', () => {
-  it('finds the state folder from $OPENCLAW_STATE_DIR / $CLAWDBOT_STATE_DIR, else ~/.openclaw and the legacy folders', () => {
+void describe('OpenClaw format', () => {
+  void it('finds the state folder from $OPENCLAW_STATE_DIR / $CLAWDBOT_STATE_DIR, else ~/.openclaw and the legacy folders', () => {
     assert.deepEqual(openClawFormat.roots({}, '/h'), ['/h/.openclaw', '/h/.clawdbot', '/h/.moldbot', '/h/.moltbot']);
     assert.deepEqual(openClawFormat.roots({ OPENCLAW_HOME: '/o' }, '/h'), ['/o/.openclaw', '/o/.clawdbot', '/o/.moldbot', '/o/.moltbot']);
     assert.deepEqual(openClawFormat.roots({ OPENCLAW_STATE_DIR: '~/claw' }, '/h'), ['/h/claw']);
@@ -40,12 +40,12 @@ describe('OpenClaw format', () => {
     assert.deepEqual(openClawFormat.dirs('/h/.openclaw'), ['/h/.openclaw/agents']);
   });
 
-  it('takes live transcripts, reset and deleted archives and checkpoint twins; not trajectories, backups or the store', () => {
+  void it('takes live transcripts, reset and deleted archives and checkpoint twins; not trajectories, backups or the store', () => {
     for (const name of ['abc.jsonl', 'abc.jsonl.reset.2026-03-20T06-34-44.520Z', 'abc.jsonl.deleted.1700000000000', 'abc.checkpoint.0b3d3c1e-5a4f-4c6d-9e8f-1a2b3c4d5e6f.jsonl']) assert.ok(isOpenClawLog(name), name);
     for (const name of ['abc.trajectory.jsonl', 'abc.jsonl.bak.2026-03-20T06-34-44.520Z', 'sessions.json', 'abc.json', '.jsonl', 'abc.jsonlx']) assert.ok(!isOpenClawLog(name), name);
   });
 
-  it('reads an assistant message: epoch-ms message time, counts as logged, logged cost, the header cwd', () => {
+  void it('reads an assistant message: epoch-ms message time, counts as logged, logged cost, the header cwd', () => {
     const home = tempHome('tb-oc-');
     const file = path.join(home, 'abc.jsonl');
     writeLines(file, [{ type: 'session', version: 3, id: 'abc', timestamp: '2026-01-30T06:00:00.000Z', cwd: '/home/dev/ws' }]);
@@ -62,7 +62,7 @@ describe('OpenClaw format', () => {
     });
   });
 
-  it('names a message without a model by the last model change or model snapshot of its file', () => {
+  void it('names a message without a model by the last model change or model snapshot of its file', () => {
     const s = fresh();
     assert.equal(openClawLine({ type: 'model_change', provider: 'openai-codex', modelId: 'gpt-5.2' }, s, '/x'), null);
     assert.equal(openClawLine(assistant({}, { model: undefined }), s, '/x')?.model, 'gpt-5.2');
@@ -72,14 +72,14 @@ describe('OpenClaw format', () => {
     assert.equal(openClawLine(assistant({}, { model: undefined }), fresh(), '/x')?.model, 'unknown');
   });
 
-  it('gives the same message in a live file and its archive one key', () => {
+  void it('gives the same message in a live file and its archive one key', () => {
     const live = openClawLine(assistant(), fresh(), '/s/abc.jsonl');
     const archived = openClawLine(assistant(), fresh(), '/s/abc.jsonl.reset.2026-03-20T06-34-44.520Z');
     assert.ok(live?.key);
     assert.equal(archived?.key, live.key);
   });
 
-  it('dates by the message time, else the entry time, else the file time; skips the rest', () => {
+  void it('dates by the message time, else the entry time, else the file time; skips the rest', () => {
     assert.equal(openClawLine(assistant({}, { timestamp: undefined }), fresh(), '/x')?.ms, Date.parse('2026-03-10T10:00:00.000Z'));
     assert.equal(openClawLine(assistant({ timestamp: undefined }, { timestamp: undefined }), fresh(), '/nonexistent')?.ms, 0);
     assert.equal(openClawLine(assistant({}, { usage: { totalTokens: 222 } }), fresh(), '/x')?.output, 222);
@@ -89,8 +89,8 @@ describe('OpenClaw format', () => {
   });
 });
 
-describe('OpenClaw against ccusage', () => {
-  it('has the same days, tokens and cost as `ccusage openclaw daily` (within 0.5%)', async () => {
+void describe('OpenClaw against ccusage', () => {
+  void it('has the same days, tokens and cost as `ccusage openclaw daily` (within 0.5%)', async () => {
     const home = tempHome('tb-oc-x-');
     const corpus = writeOpenClawCorpus(home);
     assert.ok(corpus.usages.length >= 30, `dozens of usages (${corpus.usages.length})`);
@@ -101,7 +101,7 @@ describe('OpenClaw against ccusage', () => {
     assertSameDays(mine, await ccusageDaily('openclaw', home));
   });
 
-  it('counts a checkpoint twin once and no trajectory file, as OpenClaw does (ccusage counts both: hand-computed)', async () => {
+  void it('counts a checkpoint twin once and no trajectory file, as OpenClaw does (ccusage counts both: hand-computed)', async () => {
     const home = tempHome('tb-oc-d-');
     const corpus = writeOpenClawCorpus(home, { divergent: true });
     assert.ok(corpus.ccusageExtra.length > 0);

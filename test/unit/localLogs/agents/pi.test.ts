@@ -24,8 +24,8 @@ function assistant(usage: Record<string, unknown>, extra: Record<string, unknown
   return { type: 'message', id: 'a1b2c3d4', parentId: null, timestamp: '2026-03-10T10:00:00.000Z', message: { role: 'assistant', model, provider: 'anthropic', usage, timestamp: 1773136800000 }, ...extra };
 }
 
-describe('pi format', () => {
-  it('finds pi sessions under $PI_CODING_AGENT_DIR, else ~/.pi/agent', () => {
+void describe('pi format', () => {
+  void it('finds pi sessions under $PI_CODING_AGENT_DIR, else ~/.pi/agent', () => {
     assert.deepEqual(piFormat.roots({}, '/h'), ['/h/.pi/agent']);
     assert.deepEqual(piFormat.roots({ PI_CODING_AGENT_DIR: '~/pi-data' }, '/h'), ['/h/pi-data']);
     assert.deepEqual(piFormat.roots({ PI_CODING_AGENT_DIR: '  ' }, '/h'), ['/h/.pi/agent']);
@@ -34,7 +34,7 @@ describe('pi format', () => {
     assert.ok(!piFormat.isLog('settings.json'));
   });
 
-  it('reads an assistant message as logged: uncached input, output with reasoning, cache, logged cost, the header cwd', () => {
+  void it('reads an assistant message as logged: uncached input, output with reasoning, cache, logged cost, the header cwd', () => {
     const home = tempHome('tb-pi-');
     const file = path.join(home, 's.jsonl');
     writeLines(file, [{ type: 'session', version: 3, id: 's', timestamp: '2026-03-10T09:59:00.000Z', cwd: '/home/dev/shop' }]);
@@ -52,19 +52,19 @@ describe('pi format', () => {
     });
   });
 
-  it('prices a router-prefixed model by its bare name', () => {
+  void it('prices a router-prefixed model by its bare name', () => {
     const u = piLine(assistant({ input: 1, output: 1 }, {}, 'anthropic/claude-haiku-4.5'), fresh(), '/nonexistent');
     assert.equal(u?.model, 'claude-haiku-4.5');
     assert.equal(u?.project, undefined);
   });
 
-  it('fills a missing output from totalTokens, and only then', () => {
+  void it('fills a missing output from totalTokens, and only then', () => {
     assert.equal(piLine(assistant({ totalTokens: 333 }), fresh(), '/x')?.output, 333);
     const known = piLine(assistant({ input: 100, output: 50, totalTokens: 400 }), fresh(), '/x');
     assert.deepEqual([known?.input, known?.output], [100, 50]);
   });
 
-  it('skips what is not a spend: user and tool results, zero usage, other entry types, garbage', () => {
+  void it('skips what is not a spend: user and tool results, zero usage, other entry types, garbage', () => {
     assert.equal(piLine({ type: 'message', timestamp: '2026-03-10T10:00:00Z', message: { role: 'user', content: 'usage', usage: { input: 5 } } }, fresh(), '/x'), null);
     assert.equal(piLine(assistant({ input: 0, output: 0, cacheRead: 0, cacheWrite: 0, totalTokens: 0 }), fresh(), '/x'), null);
     assert.equal(piLine(assistant({ input: 5 }, { type: 'custom' }), fresh(), '/x'), null);
@@ -75,22 +75,22 @@ describe('pi format', () => {
     assert.deepEqual([odd?.input, odd?.output, odd?.cacheRead, odd?.cacheWrite], [0, 0, 0, 7]);
   });
 
-  it('dates by the entry timestamp, else the message epoch ms; no date, no usage', () => {
+  void it('dates by the entry timestamp, else the message epoch ms; no date, no usage', () => {
     assert.equal(piLine(assistant({ input: 1 }, { timestamp: undefined }), fresh(), '/x')?.ms, 1773136800000);
     const noDate = assistant({ input: 1 }, { timestamp: 'yesterday' });
     (noDate['message'] as Record<string, unknown>)['timestamp'] = undefined;
     assert.equal(piLine(noDate, fresh(), '/x'), null);
   });
 
-  it('gives a branched copy of an entry the key of the original (same id, time, model, counts)', () => {
+  void it('gives a branched copy of an entry the key of the original (same id, time, model, counts)', () => {
     const original = piLine(assistant({ input: 9, output: 8 }), fresh(), '/a/one.jsonl');
     const copy = piLine(assistant({ input: 9, output: 8 }), fresh(), '/b/two.jsonl');
     assert.equal(copy?.key, original?.key);
   });
 });
 
-describe('pi against ccusage', () => {
-  it('has the same days, tokens and cost as `ccusage pi daily` (within 0.5%)', async () => {
+void describe('pi against ccusage', () => {
+  void it('has the same days, tokens and cost as `ccusage pi daily` (within 0.5%)', async () => {
     const home = tempHome('tb-pi-x-');
     const corpus = writePiCorpus(home);
     assert.ok(corpus.usages.length >= 30, `dozens of usages (${corpus.usages.length})`);
@@ -100,7 +100,7 @@ describe('pi against ccusage', () => {
     assertSameDays(mine, await ccusageDaily('pi', home));
   });
 
-  it('counts a branched session copy once, where ccusage counts it twice (hand-computed)', async () => {
+  void it('counts a branched session copy once, where ccusage counts it twice (hand-computed)', async () => {
     const home = tempHome('tb-pi-f-');
     const corpus = writePiCorpus(home, { forks: true });
     assert.ok(corpus.copied.length > 0);
