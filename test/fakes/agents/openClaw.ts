@@ -49,8 +49,9 @@ function session(draw: Draw, start: number, cwd: string): Session {
   let m = draw.pick(MODELS);
   let parent: string | null = null;
   const entry = (body: object): object => {
-    const e: { id: string } & object = { id: draw.hex(8), parentId: parent, timestamp: iso(t), ...body };
-    parent = e.id;
+    const id = draw.hex(8);
+    const e = { id, parentId: parent, timestamp: iso(t), ...body };
+    parent = id;
     return e;
   };
   lines.push(entry({ type: 'model_change', provider: m.provider, modelId: m.model }));

@@ -80,8 +80,9 @@ export function writePiCorpus(home: string, options: { forks?: boolean; seed?: n
       let t = start;
       let m = draw.pick(MODELS);
       const entry = (body: object): object => {
-        const e = { id: draw.hex(8), parentId: parent, timestamp: iso(t), ...body };
-        parent = (e as { id: string }).id;
+        const id = draw.hex(8);
+        const e = { id, parentId: parent, timestamp: iso(t), ...body };
+        parent = id;
         return e;
       };
       lines.push(entry({ type: 'model_change', provider: m.provider, modelId: m.model }));

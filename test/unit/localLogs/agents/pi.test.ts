@@ -20,7 +20,7 @@ const EXACT = { tolerance: 1e-12 };
 
 const fresh = (): PiFileState => piFormat.initial();
 
-function assistant(usage: Record<string, unknown>, extra: Record<string, unknown> = {}, model: unknown = 'claude-sonnet-4-5'): Record<string, unknown> {
+function assistant(usage: unknown, extra: Record<string, unknown> = {}, model: unknown = 'claude-sonnet-4-5'): Record<string, unknown> {
   return { type: 'message', id: 'a1b2c3d4', parentId: null, timestamp: '2026-03-10T10:00:00.000Z', message: { role: 'assistant', model, provider: 'anthropic', usage, timestamp: 1773136800000 }, ...extra };
 }
 
