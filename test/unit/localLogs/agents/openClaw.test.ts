@@ -12,12 +12,12 @@ import { describe, it } from 'node:test';
 import { isOpenClawLog, openClawFormat, openClawLine, type OpenClawFileState } from '../../../../src/sources/localLogs/parsers/openClaw';
 import { writeLines } from '../../../fakes/agents/kit';
 import { writeOpenClawCorpus } from '../../../fakes/agents/openClaw';
-import { assertSameDays, ccusageDaily } from '../agentHarness';
+import { assertSameDays, ccusageDaily, scanAgent } from '../agentHarness';
 import { tempHome } from '../helpers';
 import { formatDays, logsOf, totalsOfUsages, usagesOf } from './formatScan';
 
 /** Float sums in another order: equal but for rounding. */
-const EXACT = { tolerance: 1e-12 };
+const EXACT = { tolerance: 1e-9 };
 
 const fresh = (): OpenClawFileState => openClawFormat.initial();
 
@@ -96,7 +96,8 @@ void describe('OpenClaw against ccusage', () => {
     assert.ok(corpus.usages.length >= 30, `dozens of usages (${corpus.usages.length})`);
     const names = logsOf(openClawFormat, home).map((f) => path.basename(f));
     assert.ok(names.some((n) => n.includes('.jsonl.reset.')) && names.some((n) => n.includes('.jsonl.deleted.')));
-    const mine = formatDays(openClawFormat, home);
+    const mine = scanAgent('openClaw', home).days;
+    assertSameDays(formatDays(openClawFormat, home), mine, EXACT);
     assertSameDays(mine, totalsOfUsages(corpus.usages), EXACT);
     assertSameDays(mine, await ccusageDaily('openclaw', home));
   });
@@ -106,7 +107,7 @@ void describe('OpenClaw against ccusage', () => {
     const corpus = writeOpenClawCorpus(home, { divergent: true });
     assert.ok(corpus.ccusageExtra.length > 0);
     assert.equal(usagesOf(openClawFormat, home).length, corpus.usages.length);
-    assertSameDays(formatDays(openClawFormat, home), totalsOfUsages(corpus.usages), EXACT);
+    assertSameDays(scanAgent('openClaw', home).days, totalsOfUsages(corpus.usages), EXACT);
     assertSameDays(totalsOfUsages([...corpus.usages, ...corpus.ccusageExtra]), await ccusageDaily('openclaw', home));
   });
 });
