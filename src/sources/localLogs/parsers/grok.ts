@@ -25,8 +25,9 @@
  * - Cost: `costUsdTicks`, 1e10 ticks to the dollar, per model; grok drops it when the sum is partial
  *   or the usage incomplete ("absence of cost means untrustworthy or unknown — not free"), and it is
  *   taken as the logged cost only when neither `costIsPartial` nor `usageIsIncomplete` is set.
- * - Model names: grok's agent models are named `<model>-build` (`grok-4.5-build`); priced as the
- *   model without the suffix, as the ccusage 20.0.24 binary does.
+ * - Model names: a `-build` suffix (a third-party capture of real turns shows the key
+ *   `grok-4.5-build`; grok-build's source does not list model ids) is dropped for pricing, as the
+ *   ccusage 20.0.24 binary does (it prices `grok-4-build` as grok-4).
  * - Time: `_meta.agentTimestampMs` when present (the 20.0.24 binary prefers it), else the envelope's
  *   `timestamp` (seconds; milliseconds when above 1e12, as ccusage reads it). A line with neither
  *   is not counted.
