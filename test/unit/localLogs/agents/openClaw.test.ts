@@ -7,12 +7,14 @@
 // Where OpenClaw and ccusage count different files (a compaction checkpoint twin's copies, a
 // `.trajectory.jsonl` runtime file), the totals follow OpenClaw and are hand-computed.
 import assert from 'node:assert/strict';
+import { appendFileSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { isOpenClawLog, openClawFormat, openClawLine, type OpenClawFileState } from '../../../../src/sources/localLogs/parsers/openClaw';
-import { writeLines } from '../../../fakes/agents/kit';
+import { listPrice, writeLines } from '../../../fakes/agents/kit';
 import { writeOpenClawCorpus } from '../../../fakes/agents/openClaw';
-import { assertSameDays, ccusageDaily, scanAgent } from '../agentHarness';
+import { Scanner } from '../../../../src/sources/localLogs/scanner';
+import { assertSameDays, ccusageDaily, scanAgent, type DayTotals } from '../agentHarness';
 import { tempHome } from '../helpers';
 import { formatDays, logsOf, totalsOfUsages, usagesOf } from './formatScan';
 
@@ -109,5 +111,36 @@ void describe('OpenClaw against ccusage', () => {
     assert.equal(usagesOf(openClawFormat, home).length, corpus.usages.length);
     assertSameDays(scanAgent('openClaw', home).days, totalsOfUsages(corpus.usages), EXACT);
     assertSameDays(totalsOfUsages([...corpus.usages, ...corpus.ccusageExtra]), await ccusageDaily('openclaw', home));
+  });
+});
+
+void describe('OpenClaw, read as it is written', () => {
+  void it('counts a live transcript renamed to its reset archive once, across incremental scans (hand-computed)', () => {
+    const home = tempHome('tb-oc-r-');
+    const dir = path.join(home, '.openclaw', 'agents', 'main', 'sessions');
+    const message = (n: number, input: number): object => ({
+      type: 'message',
+      id: `m${n}`,
+      timestamp: `2026-03-10T0${n}:00:00.000Z`,
+      message: { role: 'assistant', model: 'claude-sonnet-4-5', provider: 'anthropic', usage: { input, output: 100, cacheRead: 1000, cacheWrite: 0, cost: { total: listPrice('claude-sonnet-4-5', { input, output: 100, cacheRead: 1000, cacheWrite: 0 }) } }, timestamp: Date.parse(`2026-03-10T0${n}:00:00.000Z`) },
+    });
+    const live = path.join(dir, 'abc.jsonl');
+    writeLines(live, [{ type: 'session', version: 3, id: 'abc', timestamp: '2026-03-10T00:00:00.000Z', cwd: '/w' }, message(1, 1000), message(2, 2000)]);
+    const scanner = new Scanner();
+    const days: DayTotals = new Map();
+    const scan = (): void => {
+      for (const [day, t] of scanAgent('openClaw', home, {}, scanner).days) days.set(day, t);
+    };
+    scan();
+    appendFileSync(live, `${JSON.stringify(message(3, 3000))}\n`);
+    scan();
+    renameSync(live, path.join(dir, 'abc.jsonl.reset.2026-03-10T05-00-00.000Z'));
+    writeLines(path.join(dir, 'def.jsonl'), [{ type: 'session', version: 3, id: 'def', timestamp: '2026-03-10T06:00:00.000Z', cwd: '/w' }, message(6, 6000)]);
+    scan();
+    const input = 1000 + 2000 + 3000 + 6000;
+    const day = days.get('2026-03-10');
+    assert.deepEqual([day?.input, day?.output, day?.read], [input, 400, 4000]);
+    const cost = [1000, 2000, 3000, 6000].reduce((sum, i) => sum + listPrice('claude-sonnet-4-5', { input: i, output: 100, cacheRead: 1000, cacheWrite: 0 }), 0);
+    assert.ok(Math.abs((day?.cost ?? 0) - cost) < 1e-9, `${day?.cost} vs ${cost}`);
   });
 });
