@@ -21,7 +21,14 @@ function agent<const Id extends LocalSourceId>(id: Id, label: string, detail: st
 
 export const CLAUDE_CODE = agent('claudeCode', 'Claude Code (local logs)', '~/.claude / ~/.config/claude');
 export const CODEX = agent('codex', 'Codex (local logs)', '~/.codex');
-export const PI = agent('pi', 'pi (local logs)', '~/.pi/agent');
-export const OPEN_CLAW = agent('openClaw', 'OpenClaw (local logs)', '~/.openclaw');
+export const OPEN_CODE = agent('openCode', 'OpenCode (local logs)', '~/.local/share/opencode');
+export const AMP = agent('amp', 'Amp (local logs)', '~/.local/share/amp');
+export const KILO = agent('kilo', 'Kilo (local logs)', '~/.local/share/kilo');
+export const DROID = agent('droid', 'Factory Droid (local logs)', '~/.factory');
 export const KIMI = agent('kimi', 'Kimi Code (local logs)', '~/.kimi');
 export const GROK = agent('grok', 'Grok Build (local logs)', '~/.grok');
+export const PI = agent('pi', 'pi (local logs)', '~/.pi/agent');
+export const OPEN_CLAW = agent('openClaw', 'OpenClaw (local logs)', '~/.openclaw');
+
+/** Every agent, in SourceId order (the registry lists them after the network sources). */
+export const AGENT_SOURCES = [CLAUDE_CODE, CODEX, OPEN_CODE, AMP, KILO, DROID, KIMI, GROK, PI, OPEN_CLAW] as const;

@@ -3,11 +3,15 @@
  * and one line here (its id joins `LocalSourceId` in paths.ts, where its log folders are found).
  */
 import type { LocalSourceId } from '../paths';
+import { ampFormat } from './amp';
 import { claudeParser } from './claude';
 import { codexParser } from './codex';
+import { droidFormat } from './droid';
 import { grokFormat } from './grok';
+import { kiloFormat } from './kilo';
 import { kimiFormat } from './kimi';
 import { openClawFormat } from './openClaw';
+import { openCodeFormat } from './opencode';
 import { piFormat } from './pi';
 import { recordParser } from './records';
 import type { LogParser } from './types';
@@ -15,10 +19,14 @@ import type { LogParser } from './types';
 const PARSERS: { readonly [K in LocalSourceId]: LogParser<unknown> } = {
   claudeCode: claudeParser,
   codex: codexParser,
-  pi: recordParser(piFormat),
-  openClaw: recordParser(openClawFormat),
+  openCode: recordParser(openCodeFormat),
+  amp: recordParser(ampFormat),
+  kilo: recordParser(kiloFormat),
+  droid: recordParser(droidFormat),
   kimi: recordParser(kimiFormat),
   grok: recordParser(grokFormat),
+  pi: recordParser(piFormat),
+  openClaw: recordParser(openClawFormat),
 };
 
 /** The parser of a source's logs. */
