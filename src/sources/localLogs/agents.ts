@@ -26,8 +26,12 @@ export const AMP = agent('amp', 'Amp (local logs)', '~/.local/share/amp');
 export const KILO = agent('kilo', 'Kilo (local logs)', '~/.local/share/kilo');
 export const GOOSE = agent('goose', 'Goose (local logs)', '~/.local/share/goose');
 export const DROID = agent('droid', 'Factory Droid (local logs)', '~/.factory');
+export const KIMI = agent('kimi', 'Kimi Code (local logs)', '~/.kimi');
+export const GROK = agent('grok', 'Grok Build (local logs)', '~/.grok');
 export const HERMES = agent('hermes', 'Hermes (local logs)', '~/.hermes');
+export const PI = agent('pi', 'pi (local logs)', '~/.pi/agent');
+export const OPEN_CLAW = agent('openClaw', 'OpenClaw (local logs)', '~/.openclaw');
 export const ZCODE = agent('zcode', 'ZCode (local logs)', '~/.zcode');
 
 /** Every agent, in SourceId order (the registry lists them after the network sources). */
-export const AGENT_SOURCES = [CLAUDE_CODE, CODEX, OPEN_CODE, AMP, KILO, GOOSE, DROID, HERMES, ZCODE] as const;
+export const AGENT_SOURCES = [CLAUDE_CODE, CODEX, OPEN_CODE, AMP, KILO, GOOSE, DROID, KIMI, GROK, HERMES, PI, OPEN_CLAW, ZCODE] as const;

@@ -8,9 +8,13 @@ import { claudeParser } from './claude';
 import { codexParser } from './codex';
 import { droidFormat } from './droid';
 import { gooseFormat } from './goose';
+import { grokFormat } from './grok';
 import { hermesFormat } from './hermes';
 import { kiloFormat } from './kilo';
+import { kimiFormat } from './kimi';
+import { openClawFormat } from './openClaw';
 import { openCodeFormat } from './opencode';
+import { piFormat } from './pi';
 import { recordParser } from './records';
 import type { LogParser } from './types';
 import { zcodeFormat } from './zcode';
@@ -23,7 +27,11 @@ const PARSERS: { readonly [K in LocalSourceId]: LogParser<unknown> } = {
   kilo: recordParser(kiloFormat),
   goose: recordParser(gooseFormat),
   droid: recordParser(droidFormat),
+  kimi: recordParser(kimiFormat),
+  grok: recordParser(grokFormat),
   hermes: recordParser(hermesFormat),
+  pi: recordParser(piFormat),
+  openClaw: recordParser(openClawFormat),
   zcode: recordParser(zcodeFormat),
 };
 
