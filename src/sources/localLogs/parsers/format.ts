@@ -70,6 +70,14 @@ export interface JsonLinesFormat<S = null> extends Where {
   initial(): S;
   /** The usage one parsed line holds; may update `state`. `file` is the log's path. */
   line(value: unknown, state: S, file: string): Usage | readonly Usage[] | null;
+  /**
+   * An older layout the same agent left beside its JSON-lines logs, one JSON document per file
+   * (Gemini CLI's `session-*.json` before it wrote JSONL): the files its `isLog` names are read
+   * whole, as a `JsonFileFormat`'s are, and never as lines (`isLog` above names the JSON-lines
+   * files only). Their usages share the agent's keys, so a session that exists in both layouts
+   * counts once.
+   */
+  readonly documents?: Pick<JsonFileFormat, 'isLog' | 'file'>;
 }
 
 /** One JSON document per file, read again whole whenever the file changes. */
