@@ -17,7 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TokenBudgetConfig } from '../../core/config';
 
-export type LocalSourceId = 'claudeCode' | 'codex';
+export type LocalSourceId = 'claudeCode' | 'codex' | 'geminiCli' | 'qwenCode';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 

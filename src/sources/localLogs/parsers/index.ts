@@ -5,11 +5,16 @@
 import type { LocalSourceId } from '../paths';
 import { claudeParser } from './claude';
 import { codexParser } from './codex';
+import { geminiCliFormat } from './gemini';
+import { qwenCodeFormat } from './qwen';
+import { recordParser } from './records';
 import type { LogParser } from './types';
 
 const PARSERS: { readonly [K in LocalSourceId]: LogParser<unknown> } = {
   claudeCode: claudeParser,
   codex: codexParser,
+  geminiCli: recordParser(geminiCliFormat),
+  qwenCode: recordParser(qwenCodeFormat),
 };
 
 /** The parser of a source's logs. */
