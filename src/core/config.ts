@@ -2,9 +2,16 @@
  * The typed configuration: the whole `tokenBudget` section as one readonly object, read through
  * a reader function so this stays pure (src/config.ts supplies VS Code's reader).
  */
+import { AGENT_IDS, type AgentId } from './types';
 import { normalizeWorkdays } from './workdays';
 
 export type Tristate = 'auto' | 'on' | 'off';
+
+/** Each coding agent's `tokenBudget.sources.<id>.enabled` and `.paths`. */
+export interface AgentSettings {
+  readonly enabled: Tristate;
+  readonly paths: readonly string[];
+}
 export type StatusBarDisplay = 'percent' | 'spent' | 'remaining';
 
 export interface TokenBudgetConfig {
@@ -21,9 +28,7 @@ export interface TokenBudgetConfig {
     readonly openai: { readonly enabled: boolean; readonly baseUrl: string; readonly userIds: readonly string[]; readonly apiKeyIds: readonly string[]; readonly projectIds: readonly string[] };
     readonly anthropic: { readonly enabled: boolean; readonly baseUrl: string; readonly apiKeyIds: readonly string[]; readonly claudeCodeEmail: string };
     readonly copilot: { readonly enabled: boolean; readonly baseUrl: string; readonly organization: string };
-    readonly claudeCode: { readonly enabled: Tristate; readonly paths: readonly string[] };
-    readonly codex: { readonly enabled: Tristate; readonly paths: readonly string[] };
-  };
+  } & { readonly [K in AgentId]: AgentSettings };
 }
 
 export const SECTION = 'tokenBudget';
@@ -46,6 +51,12 @@ function tristate(value: unknown): Tristate {
 
 /** Reads one setting: for key-routing settings, only the user's own (global) value counts. */
 export type Reader = (key: string, userOnly?: boolean) => unknown;
+
+function agentSettings(read: Reader): { [K in AgentId]: AgentSettings } {
+  const out = {} as { [K in AgentId]: AgentSettings };
+  for (const id of AGENT_IDS) out[id] = { enabled: tristate(read(`sources.${id}.enabled`)), paths: strings(read(`sources.${id}.paths`)) };
+  return out;
+}
 
 export function readConfig(read: Reader): TokenBudgetConfig {
   const thresholds = Array.isArray(read('alerts.thresholds'))
@@ -81,8 +92,7 @@ export function readConfig(read: Reader): TokenBudgetConfig {
         baseUrl: str(read('sources.copilot.baseUrl', true), 'https://api.github.com'),
         organization: str(read('sources.copilot.organization', true), '').trim(),
       },
-      claudeCode: { enabled: tristate(read('sources.claudeCode.enabled')), paths: strings(read('sources.claudeCode.paths')) },
-      codex: { enabled: tristate(read('sources.codex.enabled')), paths: strings(read('sources.codex.paths')) },
+      ...agentSettings(read),
     },
   };
 }

@@ -16,6 +16,13 @@ export type DayKey = string;
  */
 const IDS = ['gateway', 'litellm', 'openrouter', 'openai', 'anthropic', 'copilot', 'claudeCode', 'codex'] as const;
 
+/** The coding agents whose local logs are sources (a tail of IDS, in the same order). */
+const AGENTS = ['claudeCode', 'codex'] as const satisfies readonly (typeof IDS)[number][];
+
+export type AgentId = (typeof AGENTS)[number];
+
+export const AGENT_IDS: readonly AgentId[] = AGENTS;
+
 export type SourceId = (typeof IDS)[number];
 
 export const SOURCE_IDS: readonly SourceId[] = IDS;

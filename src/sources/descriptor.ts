@@ -96,7 +96,8 @@ export function keyHint(source: { readonly key: KeySpec }): string {
 
 /** True when the source's switch is on in `config` (a URL set, an `enabled` flag true, or `on`). */
 export function switchedOn(source: Pick<SourceDescriptor, 'id' | 'switch'>, config: TokenBudgetConfig): boolean {
-  const value = (config.sources as Readonly<Record<string, Readonly<Record<string, unknown>> | undefined>>)[source.id]?.[source.switch.setting];
+  const settings: object | undefined = config.sources[source.id];
+  const value = settings ? (settings as Readonly<Record<string, unknown>>)[source.switch.setting] : undefined;
   switch (source.switch.type) {
     case 'url':
       return typeof value === 'string' && value.trim() !== '';

@@ -16,8 +16,11 @@ import { existsSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TokenBudgetConfig } from '../../core/config';
+import type { AgentId } from '../../core/types';
+import { parserOf } from './parsers';
 
-export type LocalSourceId = 'claudeCode' | 'codex' | 'geminiCli' | 'qwenCode';
+/** A coding agent's source id (the tail of SourceId). */
+export type LocalSourceId = AgentId;
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -41,6 +44,8 @@ function unique(paths: readonly string[]): string[] {
 /** The candidate roots (config folders / Codex homes), existing or not, in order. */
 export function candidateRoots(source: LocalSourceId, configured: readonly string[], env: Env = process.env, home: string = os.homedir()): string[] {
   const explicit = configured.map((p) => expandHome(p.trim(), home)).filter((p) => p !== '');
+  const format = parserOf(source).format;
+  if (format) return unique(explicit.length > 0 ? explicit : format.roots(env, home));
   if (source === 'claudeCode') {
     const list = explicit.length > 0 ? explicit : splitList(env['CLAUDE_CONFIG_DIR']).map((p) => expandHome(p, home));
     if (list.length > 0) return unique(list.map((p) => (path.basename(path.resolve(p)) === 'projects' ? path.dirname(path.resolve(p)) : p)));
@@ -62,7 +67,12 @@ function isDir(p: string): boolean {
 /** The folders to scan for `*.jsonl`, existing ones only. */
 export function scanDirs(source: LocalSourceId, roots: readonly string[]): string[] {
   const out: string[] = [];
+  const format = parserOf(source).format;
   for (const root of roots) {
+    if (format) {
+      out.push(...format.dirs(root).filter(isDir));
+      continue;
+    }
     if (source === 'claudeCode') {
       const projects = path.join(root, 'projects');
       if (isDir(projects)) out.push(projects);
@@ -89,7 +99,8 @@ export function logsPresent(source: LocalSourceId, roots: readonly string[], now
   const key = `${source}\n${roots.join('\n')}`;
   const hit = existsCache.get(key);
   if (hit && now - hit.at < EXISTS_TTL_MS) return hit.value;
-  const value = roots.some((r) => (source === 'claudeCode' ? existsSync(path.join(r, 'projects')) : existsSync(r)));
+  const format = parserOf(source).format;
+  const value = roots.some((r) => (format ? format.dirs(r).some((d) => existsSync(d)) : source === 'claudeCode' ? existsSync(path.join(r, 'projects')) : existsSync(r)));
   existsCache.set(key, { at: now, value });
   return value;
 }

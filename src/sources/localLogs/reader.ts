@@ -52,11 +52,13 @@ export class FileReader {
   }
 
   /** Reads `fd` from `from` to its end with `parser`. `state` is the parser's state of the file at `from` (not modified). */
-  read<S>(parser: LogParser<S>, fd: number, from: number, state: S | undefined): ParsedFile {
+  read<S>(parser: LogParser<S>, fd: number, from: number, state: S | undefined, file = ''): ParsedFile {
     const needle = parser.needle;
     const out = new Entries();
     const counters: ParseCounters = { fast: 0, slow: 0 };
     const st: S = state !== undefined ? parser.copy(state) : parser.initial();
+    parser.open?.(st, file);
+    if (parser.readWhole) return this.whole(parser, file, st, out, counters);
     let head = parser.head !== undefined && from === 0; // read from its start: its first line is handed to `head`
     let buf = this.buf;
     let pos = from; // file position of the next read
@@ -152,6 +154,12 @@ export class FileReader {
       ...(st !== undefined ? { state: st } : {}),
     };
   }
+
+  /** A log read whole (one JSON document, a database): consumed to its size, no fingerprint. */
+  private whole<S>(parser: LogParser<S>, file: string, st: S, out: Entries, counters: ParseCounters): ParsedFile {
+    const size = (parser.readWhole as NonNullable<LogParser<S>['readWhole']>)(file, st, out, counters);
+    return { consumed: size, tail: 0, bytesRead: size, fingerprintBytes: 0, lines: out.count, fast: counters.fast, slow: counters.slow, entries: out.take(), count: out.count, models: out.models, ...(st !== undefined ? { state: st } : {}) };
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -178,7 +186,7 @@ export function runJob(reader: FileReader, job: ParseJob): ParsedFile | null {
     return null;
   }
   try {
-    return reader.read(parserOf(job.source), fd, job.from, job.state);
+    return reader.read(parserOf(job.source), fd, job.from, job.state, job.path);
   } finally {
     closeSync(fd);
   }

@@ -200,7 +200,9 @@ export class Scanner {
     const sizes = p.jobs.map((j) => Math.max(0, j.st.size - j.from));
     const total = sizes.reduce((x, y) => x + y, 0);
     const progress = this.progress(p, onProgress);
-    if (total < (this.options.parallelMinBytes ?? PARALLEL_MIN_BYTES) || p.jobs.length < 2) {
+    // Logs read whole (JSON documents, databases) stay on this thread: they are small, and an
+    // error reading one (no node:sqlite) must reach the extension.
+    if (total < (this.options.parallelMinBytes ?? PARALLEL_MIN_BYTES) || p.jobs.length < 2 || p.parser.readWhole) {
       for (const job of p.jobs) {
         this.apply(p, job, this.readJob(p, job));
         progress.add(job);
@@ -376,7 +378,7 @@ export class Scanner {
         if (parsed.state !== undefined) keepParseState(f, parsed.state);
       }
     }
-    f.size = job.st.size;
-    f.mtimeMs = job.st.mtimeMs;
+    f.size = job.stamp?.size ?? job.st.size;
+    f.mtimeMs = job.stamp?.mtimeMs ?? job.st.mtimeMs;
   }
 }

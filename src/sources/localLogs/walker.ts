@@ -41,6 +41,30 @@ export interface Job {
   readonly f: FileState;
   readonly st: Stats;
   readonly from: number;
+  /** A log read whole: its size and change time, companions (an SQLite `-wal`) included. */
+  readonly stamp?: { readonly size: number; readonly mtimeMs: number };
+}
+
+/** A log's path for a file the watcher reported: the log itself, or the log a companion belongs to. */
+function logPathOf(p: string, parser: LogParser<unknown>): string | undefined {
+  const name = path.basename(p);
+  if (parser.isLog(name)) return p;
+  for (const suffix of parser.companions ?? []) if (name.endsWith(suffix) && parser.isLog(name.slice(0, -suffix.length))) return p.slice(0, -suffix.length);
+  return undefined;
+}
+
+/** A log's size and change time with its companions'. */
+function stampOf(p: string, st: Stats, parser: LogParser<unknown>): { size: number; mtimeMs: number } {
+  let size = st.size;
+  let mtimeMs = st.mtimeMs;
+  for (const suffix of parser.companions ?? []) {
+    const c = statOrUndefined(p + suffix);
+    if (c) {
+      size += c.size;
+      mtimeMs = Math.max(mtimeMs, c.mtimeMs);
+    }
+  }
+  return { size, mtimeMs };
 }
 
 function listLogs(dir: string, parser: LogParser<unknown>, out: string[]): void {
@@ -119,7 +143,8 @@ export function walk(state: SourceState, dirs: readonly string[], parser: LogPar
 export function targeted(state: SourceState, paths: readonly string[], dirs: readonly string[], parser: LogParser<unknown>, c: WalkCounters): Found[] {
   const inside = (p: string) => dirs.some((d) => p.startsWith(d.endsWith(path.sep) ? d : d + path.sep));
   const work: Found[] = [];
-  const unique = [...new Set(paths.map((p) => path.resolve(p)))].filter((p) => parser.isLog(path.basename(p)) && inside(p)).sort();
+  const logs = paths.map((p) => logPathOf(path.resolve(p), parser)).filter((p): p is string => p !== undefined);
+  const unique = [...new Set(logs)].filter(inside).sort();
   for (const p of unique) {
     const st = statOrUndefined(p);
     if (!st || !st.isFile()) continue; // gone: the next full walk notes it (what it contributed stays)
@@ -145,7 +170,15 @@ export function targeted(state: SourceState, paths: readonly string[], dirs: rea
  */
 export function plan(state: SourceState, p: string, st: Stats, parser: LogParser<unknown>, c: WalkCounters, changed: Set<DayKey>): Job | null {
   let f = state.files.get(p);
-  if (f && !sameFile(f, st)) {
+  if (f && !sameFile(f, st) && parser.readWhole) {
+    // A document saved by write-and-rename is a new inode each time: the same log, rewritten.
+    forget(state, f, parser, changed);
+    f.dev = st.dev;
+    f.ino = st.ino;
+    f.birth = st.birthtimeMs;
+    f.size = 0;
+    f.mtimeMs = 0;
+  } else if (f && !sameFile(f, st)) {
     // A new file at the same path (rotation): the old one counts as deleted.
     state.files.delete(p);
     c.rotated++;
@@ -155,6 +188,16 @@ export function plan(state: SourceState, p: string, st: Stats, parser: LogParser
     f = { id: state.nextFileId++, path: p, dev: st.dev, ino: st.ino, birth: st.birthtimeMs, size: 0, mtimeMs: 0, offset: 0, tail: 0 };
     keepParseState(f, parser.initial());
     state.files.set(p, f);
+  }
+  if (parser.readWhole) {
+    // Read whole: unchanged → nothing; changed → what it contributed out, read again.
+    const stamp = stampOf(p, st, parser);
+    if (stamp.size === f.size && stamp.mtimeMs === f.mtimeMs) return null;
+    if (f.mtimeMs !== 0) {
+      c.truncated++;
+      forget(state, f, parser, changed);
+    }
+    return { f, st, from: 0, stamp };
   }
   if (st.size === f.offset && st.mtimeMs === f.mtimeMs) {
     f.size = st.size;

@@ -13,6 +13,7 @@
  */
 import type { DayKey } from '../../../core/types';
 import type { LocalSourceId } from '../paths';
+import type { AgentFormat } from './format';
 import type { RateCache } from '../pricing';
 import type { FileState, SourceState } from '../state';
 
@@ -133,6 +134,18 @@ export interface LogParser<S = undefined> {
   forget?(f: FileState): void;
   /** The ledger's model name for usage whose log names no model (priced as a default model). */
   readonly assumedModel?: string;
+  /** Told the file's path before a read (the parser's state is a fresh copy then). */
+  open?(state: S, file: string): void;
+  /**
+   * For logs that are not read by appended lines (one JSON document, an SQLite database): reads
+   * the whole of `file` into `out` and returns its size. The walker then has a changed file read
+   * again from its start, what it contributed taken out first.
+   */
+  readWhole?(file: string, state: S, out: Entries, counters: ParseCounters): number;
+  /** Suffixes of files beside a log whose change is a change of the log (SQLite's `-wal`). */
+  readonly companions?: readonly string[];
+  /** The agent's format, for a parser made from one (records.ts): where its logs are (paths.ts). */
+  readonly format?: AgentFormat;
 }
 
 /** The parser's state of a file. It lives in FileState's `codex` slot, the name the state file (state.ts) gives it. */

@@ -1,0 +1,219 @@
+/**
+ * An agent's `AgentFormat` (format.ts) as the scanner's `LogParser`: the reading half turns what a
+ * line, a file or a database holds into entries, the counting half counts them, each usage once.
+ *
+ * - `jsonl`: lines containing the format's needle are JSON.parse'd and handed to `line` with the
+ *   file's state (kept between reads: only appended bytes are read).
+ * - `json`: the whole file is parsed and handed to `file` whenever it changed (the walker reads a
+ *   changed file again from its start, having taken out what it contributed).
+ * - `sqlite`: the database is opened read-only with node:sqlite (which sees rows still in the
+ *   `-wal` file, and takes no lock that would block the agent) and handed to `read` whenever it or
+ *   its `-wal` file changed. Where the editor's Node has no node:sqlite the scan fails with a
+ *   message saying so (`SQLITE_NEEDS`).
+ *
+ * An entry: [ms, key hash, rank, flags, input, output, cache read, cache write, logged cost, model].
+ * Counting: a usage without a key is added; a keyed one is looked up by its key's 53-bit hash
+ * among the source's records: new → recorded and added; known → the copy with the higher rank
+ * (default: its token total) replaces the one counted, a tie keeps the first. A record's rank is
+ * kept in its flags slot (flags + RANK_UNIT × rank): records of these sources carry no other flag
+ * than FLAG_UNPRICED.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { FLAG_UNPRICED, hash53, R_BUCKET, R_COST, R_FILE, R_FLAGS, R_INPUT, R_OUTPUT, R_READ, R_WRITE, RECORD, type FileState } from '../state';
+import type { AgentFormat, SqliteDb, Usage } from './format';
+import { ENTRY, type CountContext, type Entries, type LogParser, type ParsedFile } from './types';
+
+/** What a format-based parser remembers per file: the format's own state (JSON lines only). */
+export interface RecordFileState {
+  s: unknown;
+  /** The log's path (set before each read). */
+  file?: string;
+}
+
+const F_KEYED = 1;
+const F_LOGGED = 2;
+const RANK_UNIT = 4;
+
+/** Where node:sqlite is missing: the first VS Code whose Node provides it unflagged. */
+export const SQLITE_NEEDS = 'VS Code 1.101';
+
+function isCount(v: number): boolean {
+  return Number.isFinite(v) && v >= 0;
+}
+
+/** A usage as an entry of `out`; usage with no tokens, or with a bad instant or count, is dropped. */
+export function pushUsage(out: Entries, u: Usage): void {
+  const total = u.input + u.output + u.cacheRead + u.cacheWrite;
+  if (!Number.isFinite(u.ms) || !isCount(u.input) || !isCount(u.output) || !isCount(u.cacheRead) || !isCount(u.cacheWrite) || !(total > 0)) return;
+  const o = out.next();
+  const d = out.data;
+  const logged = u.loggedCost ?? NaN;
+  d[o] = u.ms;
+  d[o + 1] = u.key !== undefined ? hash53(u.key) : 0;
+  d[o + 2] = u.rank !== undefined && Number.isFinite(u.rank) && u.rank >= 0 ? Math.floor(u.rank) : total;
+  d[o + 3] = (u.key !== undefined ? F_KEYED : 0) | (Number.isFinite(logged) ? F_LOGGED : 0);
+  d[o + 4] = u.input;
+  d[o + 5] = u.output;
+  d[o + 6] = u.cacheRead;
+  d[o + 7] = u.cacheWrite;
+  d[o + 8] = Number.isFinite(logged) ? logged : 0;
+  d[o + 9] = out.model(u.model === '' ? 'unknown' : u.model);
+}
+
+function isList(got: Usage | readonly Usage[]): got is readonly Usage[] {
+  return Array.isArray(got);
+}
+
+function pushAll(out: Entries, got: Usage | readonly Usage[] | null): void {
+  if (got === null) return;
+  if (isList(got)) for (const u of got) pushUsage(out, u);
+  else pushUsage(out, got);
+}
+
+type SqliteModule = { DatabaseSync: new (path: string, options: { readOnly: boolean }) => SqliteDb & { close(): void } };
+let sqlite: SqliteModule | null | undefined;
+
+/** node:sqlite, where this Node has it (null otherwise). */
+export function sqliteModule(): SqliteModule | null {
+  if (sqlite === undefined) {
+    try {
+      // A plain `require` the bundler leaves alone: Node 20 has no node:sqlite.
+      sqlite = createRequire(__filename)('node:sqlite') as SqliteModule;
+    } catch {
+      sqlite = null;
+    }
+  }
+  return sqlite;
+}
+
+/** The companion files whose change is a change of the database (SQLite's write-ahead log). */
+export const SQLITE_COMPANIONS = ['-wal'];
+
+/** A database's size and change time, its `-wal` file included. */
+export function sqliteStamp(file: string, size: number, mtimeMs: number): { size: number; mtimeMs: number } {
+  for (const suffix of SQLITE_COMPANIONS) {
+    try {
+      const st = statSync(file + suffix);
+      size += st.size;
+      mtimeMs = Math.max(mtimeMs, st.mtimeMs);
+    } catch {
+      // no such companion
+    }
+  }
+  return { size, mtimeMs };
+}
+
+function readWhole(format: AgentFormat, file: string, out: Entries): number {
+  if (format.kind === 'json') {
+    const text = readFileSync(file);
+    let value: unknown;
+    try {
+      value = JSON.parse(text.toString('utf8')) as unknown;
+    } catch {
+      return text.length; // not (yet) a whole document: read again when it changes
+    }
+    pushAll(out, format.file(value, file));
+    return text.length;
+  }
+  if (format.kind !== 'sqlite') return 0;
+  const mod = sqliteModule();
+  if (!mod) throw new Error(`${format.source} keeps its usage in SQLite, which this editor's Node (${process.version}) cannot read: it needs ${SQLITE_NEEDS} or later.`);
+  const db = new mod.DatabaseSync(file, { readOnly: true });
+  try {
+    pushAll(out, format.read(db, file));
+  } finally {
+    db.close();
+  }
+  return statSync(file).size;
+}
+
+/** One recorded usage, replaced by a copy of higher rank. */
+function addKeyed(ctx: CountContext, fileId: number, hKey: number, rank: number, bucket: number, day: string, cost: number, input: number, output: number, read: number, write: number, unpriced: number): void {
+  const state = ctx.state;
+  let r = state.exact.get(hKey);
+  if (r >= 0) {
+    const rec = state.records;
+    const q = r * RECORD;
+    const flags = rec[q + R_FLAGS] as number;
+    if (rank <= Math.floor(flags / RANK_UNIT)) return;
+    const oldBucket = rec[q + R_BUCKET] as number;
+    state.add(rec[q + R_FILE] as number, oldBucket, -1, rec[q + R_COST] as number, rec[q + R_INPUT] as number, rec[q + R_OUTPUT] as number, rec[q + R_READ] as number, rec[q + R_WRITE] as number, 1, flags % RANK_UNIT >= FLAG_UNPRICED ? 1 : 0);
+    ctx.changed.add(state.bucketDay[oldBucket] as string);
+  } else {
+    r = state.newRecord();
+    state.exact.set(hKey, r);
+  }
+  const rec = state.records;
+  const o = r * RECORD;
+  rec[o + R_FILE] = fileId;
+  rec[o + R_BUCKET] = bucket;
+  rec[o + R_FLAGS] = (unpriced ? FLAG_UNPRICED : 0) + RANK_UNIT * rank;
+  rec[o + R_INPUT] = input;
+  rec[o + R_OUTPUT] = output;
+  rec[o + R_READ] = read;
+  rec[o + R_WRITE] = write;
+  rec[o + R_COST] = cost;
+  state.add(fileId, bucket, 1, cost, input, output, read, write, 1, unpriced);
+  ctx.changed.add(day);
+}
+
+function count(ctx: CountContext, f: FileState, parsed: ParsedFile): void {
+  const d = parsed.entries;
+  for (let k = 0; k < parsed.count; k++) {
+    const o = k * ENTRY;
+    const ms = d[o] as number;
+    const flags = d[o + 3] as number;
+    const input = d[o + 4] as number;
+    const output = d[o + 5] as number;
+    const read = d[o + 6] as number;
+    const write = d[o + 7] as number;
+    const model = parsed.models[d[o + 9] as number] as string;
+    ctx.counters.entries++;
+    const day = ctx.day(ms);
+    const rates = ctx.prices.rates(model, ms, input + read + write);
+    const cost = rates ? input * (rates[0] as number) + read * (rates[1] as number) + write * (rates[2] as number) + output * (rates[4] as number) : 0;
+    const unpriced = rates ? 0 : 1;
+    const bucket = ctx.bucket(day, model);
+    if ((flags & F_KEYED) !== 0) addKeyed(ctx, f.id, d[o + 1] as number, d[o + 2] as number, bucket, day, cost, input, output, read, write, unpriced);
+    else {
+      ctx.state.add(f.id, bucket, 1, cost, input, output, read, write, 1, unpriced);
+      ctx.changed.add(day);
+    }
+  }
+}
+
+/** The scanner's parser for an agent's format. */
+export function recordParser(format: AgentFormat): LogParser<RecordFileState> {
+  const whole = format.kind !== 'jsonl';
+  const needle = Buffer.from(format.kind === 'jsonl' ? format.needle : '\n');
+  return {
+    source: format.source,
+    format,
+    isLog: (name) => format.isLog(name),
+    needle,
+    initial: () => ({ s: format.kind === 'jsonl' ? format.initial() : null }),
+    copy: (state) => ({ s: state.s === null || typeof state.s !== 'object' ? state.s : (JSON.parse(JSON.stringify(state.s)) as unknown) }),
+    open(state, file) {
+      state.file = file;
+    },
+    parseLine(buf, start, limit, marker, state, out, counters) {
+      let end = buf.indexOf(10, marker);
+      if (end < 0 || end >= limit) end = limit - 1;
+      if (format.kind !== 'jsonl') return end;
+      counters.slow++;
+      let value: unknown;
+      try {
+        value = JSON.parse(buf.toString('utf8', start, end)) as unknown;
+      } catch {
+        return end; // a torn or garbled line: nothing to count
+      }
+      pushAll(out, format.line(value, state.s, state.file ?? ''));
+      return end;
+    },
+    count,
+    ...(whole ? { readWhole: (file: string, _state: RecordFileState, out: Entries) => readWhole(format, file, out) } : {}),
+    ...(format.kind === 'sqlite' ? { companions: SQLITE_COMPANIONS } : {}),
+    ...(format.assumedModel !== undefined ? { assumedModel: format.assumedModel } : {}),
+  };
+}
