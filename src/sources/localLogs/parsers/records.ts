@@ -5,7 +5,9 @@
  * - `jsonl`: lines containing the format's needle are JSON.parse'd and handed to `line` with the
  *   file's state (kept between reads: only appended bytes are read).
  * - `json`: the whole file is parsed and handed to `file` whenever it changed (the walker reads a
- *   changed file again from its start, having taken out what it contributed).
+ *   changed file again from its start, having taken out what it contributed). A `jsonl` format's
+ *   `documents` (an older layout beside its lines) are read so too, and their usage counted with
+ *   the lines' (the same keys).
  * - `sqlite`: the database is opened read-only with node:sqlite (which sees rows still in the
  *   `-wal` file, and takes no lock that would block the agent) and handed to `read` whenever it or
  *   its `-wal` file changed. Where the editor's Node has no node:sqlite the scan fails with a
@@ -20,8 +22,9 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import { FLAG_UNPRICED, hash53, R_BUCKET, R_COST, R_FILE, R_FLAGS, R_INPUT, R_OUTPUT, R_READ, R_WRITE, RECORD, type FileState } from '../state';
-import type { AgentFormat, SqliteDb, Usage } from './format';
+import type { AgentFormat, JsonFileFormat, SqliteDb, Usage } from './format';
 import { ENTRY, type CountContext, type Entries, type LogParser, type ParsedFile } from './types';
 
 /** What a format-based parser remembers per file: the format's own state (JSON lines only). */
@@ -104,18 +107,21 @@ export function sqliteStamp(file: string, size: number, mtimeMs: number): { size
   return { size, mtimeMs };
 }
 
-function readWhole(format: AgentFormat, file: string, out: Entries): number {
-  if (format.kind === 'json') {
-    const text = readFileSync(file);
-    let value: unknown;
-    try {
-      value = JSON.parse(text.toString('utf8')) as unknown;
-    } catch {
-      return text.length; // not (yet) a whole document: read again when it changes
-    }
-    pushAll(out, format.file(value, file));
-    return text.length;
+/** One JSON document's usage into `out`; returns the file's size. */
+function readDocument(read: JsonFileFormat['file'], file: string, out: Entries): number {
+  const text = readFileSync(file);
+  let value: unknown;
+  try {
+    value = JSON.parse(text.toString('utf8')) as unknown;
+  } catch {
+    return text.length; // not (yet) a whole document: read again when it changes
   }
+  pushAll(out, read(value, file));
+  return text.length;
+}
+
+function readWhole(format: AgentFormat, file: string, out: Entries): number {
+  if (format.kind === 'json') return readDocument((value, f) => format.file(value, f), file, out);
   if (format.kind !== 'sqlite') return 0;
   const mod = sqliteModule();
   if (!mod) throw new Error(`${format.source} keeps its usage in SQLite, which this editor's Node (${process.version}) cannot read: it needs ${SQLITE_NEEDS} or later.`);
@@ -187,10 +193,11 @@ function count(ctx: CountContext, f: FileState, parsed: ParsedFile): void {
 export function recordParser(format: AgentFormat): LogParser<RecordFileState> {
   const whole = format.kind !== 'jsonl';
   const needle = Buffer.from(format.kind === 'jsonl' ? format.needle : '\n');
+  const documents = format.kind === 'jsonl' ? format.documents : undefined;
   return {
     source: format.source,
     format,
-    isLog: (name) => format.isLog(name),
+    isLog: (name) => format.isLog(name) || (documents?.isLog(name) ?? false),
     needle,
     initial: () => ({ s: format.kind === 'jsonl' ? format.initial() : null }),
     copy: (state) => ({ s: state.s === null || typeof state.s !== 'object' ? state.s : (JSON.parse(JSON.stringify(state.s)) as unknown) }),
@@ -213,6 +220,12 @@ export function recordParser(format: AgentFormat): LogParser<RecordFileState> {
     },
     count,
     ...(whole ? { readWhole: (file: string, _state: RecordFileState, out: Entries) => readWhole(format, file, out) } : {}),
+    ...(documents
+      ? {
+          readWhole: (file: string, _state: RecordFileState, out: Entries) => readDocument((value, f) => documents.file(value, f), file, out),
+          whole: (file: string) => documents.isLog(path.basename(file)),
+        }
+      : {}),
     ...(format.kind === 'sqlite' ? { companions: SQLITE_COMPANIONS } : {}),
     ...(format.assumedModel !== undefined ? { assumedModel: format.assumedModel } : {}),
   };
