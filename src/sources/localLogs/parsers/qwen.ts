@@ -47,7 +47,11 @@
  * openaiContentGenerator/converter.ts at 049f7fa0c857768536034bea2f57d9b3f869695c,
  * dashscopeContentGenerator/usage.ts at af5858526d78a16c40963a43cca608507ab2e06f,
  * anthropicContentGenerator/usage.ts at 423e0f850756e0d9eb6299dbc4f99aa41934ce93 (what the counts
- * hold); Qwen Code's environment-variable docs (QWEN_HOME, QWEN_RUNTIME_DIR). ccusage 20.0.11
+ * hold); packages/core/src/config/storage.ts at 013e660f5799186a369c737aea6b4bcb9ca0ef47
+ * (`getRuntimeBaseDir`: QWEN_RUNTIME_DIR first, `~` expanded; `getProjectDir`: projects/ under it),
+ * packages/channels/base/src/paths.ts (`getGlobalQwenDir`: QWEN_HOME, else ~/.qwen) and Qwen Code's
+ * environment-variable reference ("QWEN_RUNTIME_DIR … defaults to QWEN_HOME", quoted at
+ * developersdigest.tech/reference/qwen-code/env-vars). ccusage 20.0.11
  * rust/crates/ccusage/src/adapter/qwen/ (what the oracle counts: parser.rs, paths.rs).
  */
 import path from 'node:path';
