@@ -40,6 +40,9 @@
  *   share the folder and the extension: no line of theirs is a response.
  * - A failed attempt that is retried is not recorded (only the successful attempt's usage is
  *   flushed, geminiChat.ts): that spend is not in the logs.
+ * - ccusage also reads any other `.json` under `tmp/` and `stats` objects (the shape of
+ *   `gemini -p --output-format json` output) wherever they are; Gemini CLI writes neither there
+ *   (checkpoints and `logs.json` are arrays): only `session-*.json` documents are read here.
  *
  * References (google-gemini/gemini-cli at 5411f113cafae26161b4969b0237b8e1e024e2c2):
  * packages/core/src/services/chatRecordingService.ts and chatRecordingTypes.ts (shapes, appends,
