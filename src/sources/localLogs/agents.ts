@@ -22,4 +22,11 @@ function agent<const Id extends LocalSourceId>(id: Id, label: string, detail: st
 export const CLAUDE_CODE = agent('claudeCode', 'Claude Code (local logs)', '~/.claude / ~/.config/claude');
 export const CODEX = agent('codex', 'Codex (local logs)', '~/.codex');
 export const GEMINI_CLI = agent('geminiCli', 'Gemini CLI (local logs)', '~/.gemini');
+export const OPEN_CODE = agent('openCode', 'OpenCode (local logs)', '~/.local/share/opencode');
+export const AMP = agent('amp', 'Amp (local logs)', '~/.local/share/amp');
 export const QWEN_CODE = agent('qwenCode', 'Qwen Code (local logs)', '~/.qwen');
+export const KILO = agent('kilo', 'Kilo (local logs)', '~/.local/share/kilo');
+export const DROID = agent('droid', 'Factory Droid (local logs)', '~/.factory');
+
+/** Every agent, in SourceId order (the registry lists them after the network sources). */
+export const AGENT_SOURCES = [CLAUDE_CODE, CODEX, GEMINI_CLI, OPEN_CODE, AMP, QWEN_CODE, KILO, DROID] as const;

@@ -40,6 +40,12 @@ export interface Usage {
   readonly rank?: number;
   /** The working directory (project) the usage belongs to, where the log says it. */
   readonly project?: string;
+  /**
+   * The usage sums many requests (a session's running total) instead of being one: priced at the
+   * model's base tier, as requests of ordinary size, never as one request of the sum's size (which
+   * would put every long session in a long-context tier).
+   */
+  readonly aggregate?: boolean;
 }
 
 /** What every format says about where its logs are. */
@@ -54,6 +60,12 @@ interface Where {
   dirs(root: string): string[];
   /** Whether a file (by its name) is one of the agent's logs. */
   isLog(name: string): boolean;
+  /**
+   * How many folder levels below each of `dirs` logs are looked for: 0 = only the files directly
+   * in it (a database that sits beside large folders of other data, such as OpenCode's data
+   * folder). Default: every level.
+   */
+  readonly depth?: number;
   /** The ledger's model name for usage whose log names no model (see `Usage.model`). */
   readonly assumedModel?: string;
 }
@@ -71,13 +83,12 @@ export interface JsonLinesFormat<S = null> extends Where {
   /** The usage one parsed line holds; may update `state`. `file` is the log's path. */
   line(value: unknown, state: S, file: string): Usage | readonly Usage[] | null;
   /**
-   * An older layout the same agent left beside its JSON-lines logs, one JSON document per file
-   * (Gemini CLI's `session-*.json` before it wrote JSONL): the files its `isLog` names are read
-   * whole, as a `JsonFileFormat`'s are, and never as lines (`isLog` above names the JSON-lines
-   * files only). Their usages share the agent's keys, so a session that exists in both layouts
-   * counts once.
+   * The same agent's older layout, one JSON document per file, left beside its JSON-lines logs
+   * (Gemini CLI's `session-*.json` from before it wrote JSONL), read as part of this source as an
+   * SQLite format's companion is: the files its `isLog` names are read whole, never as lines.
+   * `Usage.key` dedupes across both layouts (a session that is in both counts once).
    */
-  readonly documents?: Pick<JsonFileFormat, 'isLog' | 'file'>;
+  readonly companion?: JsonFileFormat;
 }
 
 /** One JSON document per file, read again whole whenever the file changes. */
@@ -98,6 +109,15 @@ export interface SqliteDb {
 export interface SqliteFormat extends Where {
   readonly kind: 'sqlite';
   read(db: SqliteDb, file: string): readonly Usage[];
+  /**
+   * The same agent's logs in another layout, read as part of this source beside the database:
+   * OpenCode's and Kilo's `storage/message/<session>/<message>.json`, the files their database
+   * was migrated from (the migration leaves them in place, and skips messages whose session had no
+   * project, which so live only there). Its own `roots`/`dirs`/`isLog`/`depth` find its files;
+   * `Usage.key` dedupes across the database and them, the database's copy carrying the higher
+   * `rank`.
+   */
+  readonly companion?: JsonFileFormat;
 }
 
 /** Any agent's format (a JSON-lines format's state is its own business: the scanner stores and copies it). */

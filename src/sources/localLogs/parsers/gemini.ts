@@ -17,7 +17,7 @@
  *   totalTokenCount: `recordMessageTokens`). Sub-agents are their own API calls: counted.
  * - `chats/session-<time>-<id8>.json` (before the JSONL recording of April 2026, f744913584): the
  *   whole conversation as one pretty-printed document `{sessionId, startTime, lastUpdated,
- *   messages: [...]}`, rewritten on every message. Read whole (`documents`).
+ *   messages: [...]}`, rewritten on every message. Read whole (the `companion` format).
  *
  * Traps, and how they are counted:
  * - The same message is appended again, whole, under the same `id`: when its tokens arrive after
@@ -194,13 +194,16 @@ function messageUsage(m: Record<string, unknown>, state: GeminiState, file: stri
   };
 }
 
+/** `~/.gemini`, `~` being GEMINI_CLI_HOME when set. */
+function geminiRoots(env: Env, home: string): string[] {
+  const cliHome = env['GEMINI_CLI_HOME'];
+  return [path.resolve(cliHome && cliHome !== '' ? cliHome : home, '.gemini')];
+}
+
 export const geminiCliFormat: JsonLinesFormat<GeminiState> = {
   kind: 'jsonl',
   source: 'geminiCli',
-  roots(env: Env, home: string): string[] {
-    const cliHome = env['GEMINI_CLI_HOME'];
-    return [path.resolve(cliHome && cliHome !== '' ? cliHome : home, '.gemini')];
-  },
+  roots: (env, home) => geminiRoots(env, home),
   dirs: (root) => [path.join(root, 'tmp')],
   isLog: (name) => name.endsWith('.jsonl'),
   assumedModel: GEMINI_DEFAULT_MODEL,
@@ -209,7 +212,11 @@ export const geminiCliFormat: JsonLinesFormat<GeminiState> = {
   line(value, state, file) {
     return isRecord(value) ? messageUsage(value, state, file) : null;
   },
-  documents: {
+  companion: {
+    kind: 'json',
+    source: 'geminiCli',
+    roots: (env, home) => geminiRoots(env, home),
+    dirs: (root) => [path.join(root, 'tmp')],
     isLog: (name) => name.startsWith('session-') && name.endsWith('.json'),
     file(value, file) {
       if (!isRecord(value) || !Array.isArray(value['messages'])) return [];

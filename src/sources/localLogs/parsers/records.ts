@@ -5,9 +5,9 @@
  * - `jsonl`: lines containing the format's needle are JSON.parse'd and handed to `line` with the
  *   file's state (kept between reads: only appended bytes are read).
  * - `json`: the whole file is parsed and handed to `file` whenever it changed (the walker reads a
- *   changed file again from its start, having taken out what it contributed). A `jsonl` format's
- *   `documents` (an older layout beside its lines) are read so too, and their usage counted with
- *   the lines' (the same keys).
+ *   changed file again from its start, having taken out what it contributed). A JSON-lines
+ *   format's `companion` (an older layout beside its lines) is read so too, file by file
+ *   (`whole`), its usage counted with the lines' (the same keys).
  * - `sqlite`: the database is opened read-only with node:sqlite (which sees rows still in the
  *   `-wal` file, and takes no lock that would block the agent) and handed to `read` whenever it or
  *   its `-wal` file changed. Where the editor's Node has no node:sqlite the scan fails with a
@@ -23,6 +23,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { BASE_PROBE_INPUT } from '../../../pricing/prices';
 import { FLAG_UNPRICED, hash53, R_BUCKET, R_COST, R_FILE, R_FLAGS, R_INPUT, R_OUTPUT, R_READ, R_WRITE, RECORD, type FileState } from '../state';
 import type { AgentFormat, JsonFileFormat, SqliteDb, Usage } from './format';
 import { ENTRY, type CountContext, type Entries, type LogParser, type ParsedFile } from './types';
@@ -36,6 +37,8 @@ export interface RecordFileState {
 
 const F_KEYED = 1;
 const F_LOGGED = 2;
+/** The entry sums many requests (`Usage.aggregate`): priced at the base tier. */
+const F_AGGREGATE = 4;
 const RANK_UNIT = 4;
 
 /** Where node:sqlite is missing: the first VS Code whose Node provides it unflagged. */
@@ -55,7 +58,7 @@ export function pushUsage(out: Entries, u: Usage): void {
   d[o] = u.ms;
   d[o + 1] = u.key !== undefined ? hash53(u.key) : 0;
   d[o + 2] = u.rank !== undefined && Number.isFinite(u.rank) && u.rank >= 0 ? Math.floor(u.rank) : total;
-  d[o + 3] = (u.key !== undefined ? F_KEYED : 0) | (Number.isFinite(logged) ? F_LOGGED : 0);
+  d[o + 3] = (u.key !== undefined ? F_KEYED : 0) | (Number.isFinite(logged) ? F_LOGGED : 0) | (u.aggregate === true ? F_AGGREGATE : 0);
   d[o + 4] = u.input;
   d[o + 5] = u.output;
   d[o + 6] = u.cacheRead;
@@ -107,21 +110,19 @@ export function sqliteStamp(file: string, size: number, mtimeMs: number): { size
   return { size, mtimeMs };
 }
 
-/** One JSON document's usage into `out`; returns the file's size. */
-function readDocument(read: JsonFileFormat['file'], file: string, out: Entries): number {
-  const text = readFileSync(file);
-  let value: unknown;
-  try {
-    value = JSON.parse(text.toString('utf8')) as unknown;
-  } catch {
-    return text.length; // not (yet) a whole document: read again when it changes
+function readWhole(main: AgentFormat, file: string, out: Entries): number {
+  const format = main.kind !== 'json' && main.companion?.isLog(path.basename(file)) ? main.companion : main;
+  if (format.kind === 'json') {
+    const text = readFileSync(file);
+    let value: unknown;
+    try {
+      value = JSON.parse(text.toString('utf8')) as unknown;
+    } catch {
+      return text.length; // not (yet) a whole document: read again when it changes
+    }
+    pushAll(out, format.file(value, file));
+    return text.length;
   }
-  pushAll(out, read(value, file));
-  return text.length;
-}
-
-function readWhole(format: AgentFormat, file: string, out: Entries): number {
-  if (format.kind === 'json') return readDocument((value, f) => format.file(value, f), file, out);
   if (format.kind !== 'sqlite') return 0;
   const mod = sqliteModule();
   if (!mod) throw new Error(`${format.source} keeps its usage in SQLite, which this editor's Node (${process.version}) cannot read: it needs ${SQLITE_NEEDS} or later.`);
@@ -177,7 +178,7 @@ function count(ctx: CountContext, f: FileState, parsed: ParsedFile): void {
     const model = parsed.models[d[o + 9] as number] as string;
     ctx.counters.entries++;
     const day = ctx.day(ms);
-    const rates = ctx.prices.rates(model, ms, input + read + write);
+    const rates = ctx.prices.rates(model, ms, (flags & F_AGGREGATE) !== 0 ? BASE_PROBE_INPUT : input + read + write);
     const cost = rates ? input * (rates[0] as number) + read * (rates[1] as number) + write * (rates[2] as number) + output * (rates[4] as number) : 0;
     const unpriced = rates ? 0 : 1;
     const bucket = ctx.bucket(day, model);
@@ -189,15 +190,42 @@ function count(ctx: CountContext, f: FileState, parsed: ParsedFile): void {
   }
 }
 
+/** The formats of a source: the agent's, and its companion's (read beside it, most specific first). */
+function partsOf(format: AgentFormat): AgentFormat[] {
+  return format.kind !== 'json' && format.companion ? [format.companion, format] : [format];
+}
+
+/**
+ * How deep below a scanned folder a format's logs lie: the folder is matched to the format whose
+ * `dirs` of it, its parent or grandparent name it (the companion's, being more specific, first).
+ */
+function depthFor(format: AgentFormat, dir: string): number | undefined {
+  for (const part of partsOf(format)) {
+    for (let root = dir, up = 0; up < 3; up++, root = path.dirname(root)) {
+      if (part.dirs(root).some((d) => path.resolve(d) === path.resolve(dir))) return part.depth;
+    }
+  }
+  return undefined;
+}
+
+/** A JSON-lines format's companion documents: those files are read whole, the others by lines. */
+function companionOfLines(companion: JsonFileFormat): Pick<LogParser<RecordFileState>, 'readWhole' | 'whole'> {
+  return {
+    readWhole: (file, _state, out) => readWhole(companion, file, out),
+    whole: (file) => companion.isLog(path.basename(file)),
+  };
+}
+
 /** The scanner's parser for an agent's format. */
 export function recordParser(format: AgentFormat): LogParser<RecordFileState> {
   const whole = format.kind !== 'jsonl';
+  const parts = partsOf(format);
   const needle = Buffer.from(format.kind === 'jsonl' ? format.needle : '\n');
-  const documents = format.kind === 'jsonl' ? format.documents : undefined;
   return {
     source: format.source,
     format,
-    isLog: (name) => format.isLog(name) || (documents?.isLog(name) ?? false),
+    isLog: (name) => parts.some((p) => p.isLog(name)),
+    depthFor: (dir) => depthFor(format, dir),
     needle,
     initial: () => ({ s: format.kind === 'jsonl' ? format.initial() : null }),
     copy: (state) => ({ s: state.s === null || typeof state.s !== 'object' ? state.s : (JSON.parse(JSON.stringify(state.s)) as unknown) }),
@@ -220,12 +248,7 @@ export function recordParser(format: AgentFormat): LogParser<RecordFileState> {
     },
     count,
     ...(whole ? { readWhole: (file: string, _state: RecordFileState, out: Entries) => readWhole(format, file, out) } : {}),
-    ...(documents
-      ? {
-          readWhole: (file: string, _state: RecordFileState, out: Entries) => readDocument((value, f) => documents.file(value, f), file, out),
-          whole: (file: string) => documents.isLog(path.basename(file)),
-        }
-      : {}),
+    ...(format.kind === 'jsonl' && format.companion ? companionOfLines(format.companion) : {}),
     ...(format.kind === 'sqlite' ? { companions: SQLITE_COMPANIONS } : {}),
     ...(format.assumedModel !== undefined ? { assumedModel: format.assumedModel } : {}),
   };

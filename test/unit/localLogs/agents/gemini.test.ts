@@ -150,7 +150,7 @@ void describe('Gemini CLI: one line', () => {
   });
 
   void it('the legacy document: every response in it, the model carried, the session start as a fallback time', () => {
-    const docs = fmt.documents;
+    const docs = fmt.companion;
     assert.ok(docs);
     const t = tokens(1_000, 100, 0, 20, 0, 1_120);
     const got = docs.file({ sessionId: 's', startTime: '2026-03-01T00:00:00Z', messages: [{ id: 'u', type: 'user' }, { id: 'a', timestamp: '2026-03-01T00:01:00Z', type: 'gemini', model: GEMINI_MODELS.pro, tokens: t }, { id: 'b', type: 'gemini', tokens: t }, 7] }, '/x/chats/session-a.json');
@@ -170,9 +170,9 @@ void describe('Gemini CLI: one line', () => {
     assert.ok(fmt.isLog('0b1c2d3e-aaaa-bbbb-cccc-111122223333.jsonl'));
     assert.ok(!fmt.isLog('session-2026-03-02T03-10-abcdef12.json'));
     assert.ok(!fmt.isLog('session-x.jsonl.unreadable-1772400000000'));
-    assert.ok(fmt.documents?.isLog('session-2026-03-02T03-10-abcdef12.json'));
-    assert.ok(!fmt.documents?.isLog('checkpoint-save1.json'));
-    assert.ok(!fmt.documents?.isLog('logs.json'));
+    assert.ok(fmt.companion?.isLog('session-2026-03-02T03-10-abcdef12.json'));
+    assert.ok(!fmt.companion?.isLog('checkpoint-save1.json'));
+    assert.ok(!fmt.companion?.isLog('logs.json'));
     assert.deepEqual(fmt.roots({}, '/home/u'), ['/home/u/.gemini']);
     assert.deepEqual(fmt.roots({ GEMINI_CLI_HOME: '/srv/g' }, '/home/u'), ['/srv/g/.gemini']);
     assert.deepEqual(fmt.dirs('/home/u/.gemini'), ['/home/u/.gemini/tmp']);
