@@ -194,6 +194,9 @@ function messageUsage(m: Record<string, unknown>, state: GeminiState, file: stri
   };
 }
 
+/** Chat files lie at most at `tmp/<project>/chats/<parent session>/<sub-agent>.jsonl`. */
+const CHATS_DEPTH = 3;
+
 /** `~/.gemini`, `~` being GEMINI_CLI_HOME when set. */
 function geminiRoots(env: Env, home: string): string[] {
   const cliHome = env['GEMINI_CLI_HOME'];
@@ -205,6 +208,7 @@ export const geminiCliFormat: JsonLinesFormat<GeminiState> = {
   source: 'geminiCli',
   roots: (env, home) => geminiRoots(env, home),
   dirs: (root) => [path.join(root, 'tmp')],
+  depth: CHATS_DEPTH,
   isLog: (name) => name.endsWith('.jsonl'),
   assumedModel: GEMINI_DEFAULT_MODEL,
   needle: '"type":"gemini"',
@@ -217,6 +221,7 @@ export const geminiCliFormat: JsonLinesFormat<GeminiState> = {
     source: 'geminiCli',
     roots: (env, home) => geminiRoots(env, home),
     dirs: (root) => [path.join(root, 'tmp')],
+    depth: CHATS_DEPTH,
     isLog: (name) => name.startsWith('session-') && name.endsWith('.json'),
     file(value, file) {
       if (!isRecord(value) || !Array.isArray(value['messages'])) return [];

@@ -114,6 +114,8 @@ export const qwenCodeFormat: JsonLinesFormat<QwenState> = {
     return [runtime ? expand(runtime, home) : path.join(home, '.qwen')];
   },
   dirs: (root) => [path.join(root, 'projects')],
+  /** Transcripts lie at `projects/<project>/chats/<session>.jsonl`. */
+  depth: 2,
   isLog: (name) => name.endsWith('.jsonl') && !name.endsWith('.ledger.jsonl'),
   needle: '"type":"assistant"',
   initial: () => ({ transcript: null, ms: null }),
