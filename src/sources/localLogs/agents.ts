@@ -21,8 +21,10 @@ function agent<const Id extends LocalSourceId>(id: Id, label: string, detail: st
 
 export const CLAUDE_CODE = agent('claudeCode', 'Claude Code (local logs)', '~/.claude / ~/.config/claude');
 export const CODEX = agent('codex', 'Codex (local logs)', '~/.codex');
+export const GEMINI_CLI = agent('geminiCli', 'Gemini CLI (local logs)', '~/.gemini');
 export const OPEN_CODE = agent('openCode', 'OpenCode (local logs)', '~/.local/share/opencode');
 export const AMP = agent('amp', 'Amp (local logs)', '~/.local/share/amp');
+export const QWEN_CODE = agent('qwenCode', 'Qwen Code (local logs)', '~/.qwen');
 export const KILO = agent('kilo', 'Kilo (local logs)', '~/.local/share/kilo');
 export const GOOSE = agent('goose', 'Goose (local logs)', '~/.local/share/goose');
 export const DROID = agent('droid', 'Factory Droid (local logs)', '~/.factory');
@@ -34,4 +36,4 @@ export const OPEN_CLAW = agent('openClaw', 'OpenClaw (local logs)', '~/.openclaw
 export const ZCODE = agent('zcode', 'ZCode (local logs)', '~/.zcode');
 
 /** Every agent, in SourceId order (the registry lists them after the network sources). */
-export const AGENT_SOURCES = [CLAUDE_CODE, CODEX, OPEN_CODE, AMP, KILO, GOOSE, DROID, KIMI, GROK, HERMES, PI, OPEN_CLAW, ZCODE] as const;
+export const AGENT_SOURCES = [CLAUDE_CODE, CODEX, GEMINI_CLI, OPEN_CODE, AMP, QWEN_CODE, KILO, GOOSE, DROID, KIMI, GROK, HERMES, PI, OPEN_CLAW, ZCODE] as const;

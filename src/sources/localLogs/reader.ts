@@ -13,7 +13,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { LBRACE, parseJsonLine, RBRACE } from './jsonBytes';
 import type { LocalSourceId } from './paths';
 import { parserOf } from './parsers';
-import { Entries, type LogParser, type ParseCounters, type ParsedFile } from './parsers/types';
+import { Entries, readsWhole, type LogParser, type ParseCounters, type ParsedFile } from './parsers/types';
 import { hashBytes } from './state';
 
 export type { ParsedFile } from './parsers/types';
@@ -58,7 +58,7 @@ export class FileReader {
     const counters: ParseCounters = { fast: 0, slow: 0 };
     const st: S = state !== undefined ? parser.copy(state) : parser.initial();
     parser.open?.(st, file);
-    if (parser.readWhole) return this.whole(parser, file, st, out, counters);
+    if (readsWhole(parser, file)) return this.whole(parser, file, st, out, counters);
     let head = parser.head !== undefined && from === 0; // read from its start: its first line is handed to `head`
     let buf = this.buf;
     let pos = from; // file position of the next read

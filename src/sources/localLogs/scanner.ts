@@ -202,7 +202,7 @@ export class Scanner {
     const progress = this.progress(p, onProgress);
     // Logs read whole (JSON documents, databases) stay on this thread: they are small, and an
     // error reading one (no node:sqlite) must reach the extension.
-    if (total < (this.options.parallelMinBytes ?? PARALLEL_MIN_BYTES) || p.jobs.length < 2 || p.parser.readWhole) {
+    if (total < (this.options.parallelMinBytes ?? PARALLEL_MIN_BYTES) || p.jobs.length < 2 || (p.parser.readWhole && !p.parser.whole)) {
       for (const job of p.jobs) {
         this.apply(p, job, this.readJob(p, job));
         progress.add(job);

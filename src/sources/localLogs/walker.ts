@@ -15,7 +15,7 @@
 import { closeSync, openSync, readdirSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import type { DayKey } from '../../core/types';
-import { keepParseState, parseStateOf, type LogParser } from './parsers/types';
+import { keepParseState, parseStateOf, readsWhole, type LogParser } from './parsers/types';
 import { fingerprintAt } from './reader';
 import { sameFile, type FileState, type SourceState } from './state';
 
@@ -171,7 +171,8 @@ export function targeted(state: SourceState, paths: readonly string[], dirs: rea
  */
 export function plan(state: SourceState, p: string, st: Stats, parser: LogParser<unknown>, c: WalkCounters, changed: Set<DayKey>): Job | null {
   let f = state.files.get(p);
-  if (f && !sameFile(f, st) && parser.readWhole) {
+  const whole = readsWhole(parser, p);
+  if (f && !sameFile(f, st) && whole) {
     // A document saved by write-and-rename is a new inode each time: the same log, rewritten.
     forget(state, f, parser, changed);
     f.dev = st.dev;
@@ -190,7 +191,7 @@ export function plan(state: SourceState, p: string, st: Stats, parser: LogParser
     keepParseState(f, parser.initial());
     state.files.set(p, f);
   }
-  if (parser.readWhole) {
+  if (whole) {
     // Read whole: unchanged → nothing; changed → what it contributed out, read again.
     const stamp = stampOf(p, st, parser);
     if (stamp.size === f.size && stamp.mtimeMs === f.mtimeMs) return null;

@@ -82,6 +82,13 @@ export interface JsonLinesFormat<S = null> extends Where {
   initial(): S;
   /** The usage one parsed line holds; may update `state`. `file` is the log's path. */
   line(value: unknown, state: S, file: string): Usage | readonly Usage[] | null;
+  /**
+   * The same agent's older layout, one JSON document per file, left beside its JSON-lines logs
+   * (Gemini CLI's `session-*.json` from before it wrote JSONL), read as part of this source as an
+   * SQLite format's companion is: the files its `isLog` names are read whole, never as lines.
+   * `Usage.key` dedupes across both layouts (a session that is in both counts once).
+   */
+  readonly companion?: JsonFileFormat;
 }
 
 /** One JSON document per file, read again whole whenever the file changes. */

@@ -7,6 +7,7 @@ import { ampFormat } from './amp';
 import { claudeParser } from './claude';
 import { codexParser } from './codex';
 import { droidFormat } from './droid';
+import { geminiCliFormat } from './gemini';
 import { gooseFormat } from './goose';
 import { grokFormat } from './grok';
 import { hermesFormat } from './hermes';
@@ -15,6 +16,7 @@ import { kimiFormat } from './kimi';
 import { openClawFormat } from './openClaw';
 import { openCodeFormat } from './opencode';
 import { piFormat } from './pi';
+import { qwenCodeFormat } from './qwen';
 import { recordParser } from './records';
 import type { LogParser } from './types';
 import { zcodeFormat } from './zcode';
@@ -22,8 +24,10 @@ import { zcodeFormat } from './zcode';
 const PARSERS: { readonly [K in LocalSourceId]: LogParser<unknown> } = {
   claudeCode: claudeParser,
   codex: codexParser,
+  geminiCli: recordParser(geminiCliFormat),
   openCode: recordParser(openCodeFormat),
   amp: recordParser(ampFormat),
+  qwenCode: recordParser(qwenCodeFormat),
   kilo: recordParser(kiloFormat),
   goose: recordParser(gooseFormat),
   droid: recordParser(droidFormat),

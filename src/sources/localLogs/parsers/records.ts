@@ -5,7 +5,9 @@
  * - `jsonl`: lines containing the format's needle are JSON.parse'd and handed to `line` with the
  *   file's state (kept between reads: only appended bytes are read).
  * - `json`: the whole file is parsed and handed to `file` whenever it changed (the walker reads a
- *   changed file again from its start, having taken out what it contributed).
+ *   changed file again from its start, having taken out what it contributed). A JSON-lines
+ *   format's `companion` (an older layout beside its lines) is read so too, file by file
+ *   (`whole`), its usage counted with the lines' (the same keys).
  * - `sqlite`: the database is opened read-only with node:sqlite (which sees rows still in the
  *   `-wal` file, and takes no lock that would block the agent) and handed to `read` whenever it or
  *   its `-wal` file changed. Where the editor's Node has no node:sqlite the scan fails with a
@@ -23,7 +25,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { BASE_PROBE_INPUT } from '../../../pricing/prices';
 import { FLAG_UNPRICED, hash53, R_BUCKET, R_COST, R_FILE, R_FLAGS, R_INPUT, R_OUTPUT, R_READ, R_WRITE, RECORD, type FileState } from '../state';
-import type { AgentFormat, SqliteDb, Usage } from './format';
+import type { AgentFormat, JsonFileFormat, SqliteDb, Usage } from './format';
 import { ENTRY, type CountContext, type Entries, type LogParser, type ParsedFile } from './types';
 
 /** What a format-based parser remembers per file: the format's own state (JSON lines only). */
@@ -109,7 +111,7 @@ export function sqliteStamp(file: string, size: number, mtimeMs: number): { size
 }
 
 function readWhole(main: AgentFormat, file: string, out: Entries): number {
-  const format = main.kind === 'sqlite' && main.companion?.isLog(path.basename(file)) ? main.companion : main;
+  const format = main.kind !== 'json' && main.companion?.isLog(path.basename(file)) ? main.companion : main;
   if (format.kind === 'json') {
     const text = readFileSync(file);
     let value: unknown;
@@ -190,7 +192,7 @@ function count(ctx: CountContext, f: FileState, parsed: ParsedFile): void {
 
 /** The formats of a source: the agent's, and its companion's (read beside it, most specific first). */
 function partsOf(format: AgentFormat): AgentFormat[] {
-  return format.kind === 'sqlite' && format.companion ? [format.companion, format] : [format];
+  return format.kind !== 'json' && format.companion ? [format.companion, format] : [format];
 }
 
 /**
@@ -204,6 +206,14 @@ function depthFor(format: AgentFormat, dir: string): number | undefined {
     }
   }
   return undefined;
+}
+
+/** A JSON-lines format's companion documents: those files are read whole, the others by lines. */
+function companionOfLines(companion: JsonFileFormat): Pick<LogParser<RecordFileState>, 'readWhole' | 'whole'> {
+  return {
+    readWhole: (file, _state, out) => readWhole(companion, file, out),
+    whole: (file) => companion.isLog(path.basename(file)),
+  };
 }
 
 /** The scanner's parser for an agent's format. */
@@ -238,6 +248,7 @@ export function recordParser(format: AgentFormat): LogParser<RecordFileState> {
     },
     count,
     ...(whole ? { readWhole: (file: string, _state: RecordFileState, out: Entries) => readWhole(format, file, out) } : {}),
+    ...(format.kind === 'jsonl' && format.companion ? companionOfLines(format.companion) : {}),
     ...(format.kind === 'sqlite' ? { companions: SQLITE_COMPANIONS } : {}),
     ...(format.assumedModel !== undefined ? { assumedModel: format.assumedModel } : {}),
   };

@@ -142,6 +142,8 @@ export interface LogParser<S = undefined> {
    * again from its start, what it contributed taken out first.
    */
   readWhole?(file: string, state: S, out: Entries, counters: ParseCounters): number;
+  /** With `readWhole`: which of the logs are read whole, the others by appended lines (absent: all of them). */
+  whole?(file: string): boolean;
   /** Suffixes of files beside a log whose change is a change of the log (SQLite's `-wal`). */
   readonly companions?: readonly string[];
   /** How many folder levels below a scanned folder its logs lie at most (undefined: any). */
@@ -159,4 +161,9 @@ export function parseStateOf(f: FileState): unknown {
 export function keepParseState(f: FileState, state: unknown): void {
   if (state === undefined) delete f.codex;
   else f.codex = state as FileState['codex'];
+}
+
+/** Whether `parser` reads `file` whole (see `LogParser.readWhole`). */
+export function readsWhole(parser: LogParser<unknown>, file: string): boolean {
+  return parser.readWhole !== undefined && (parser.whole?.(file) ?? true);
 }
