@@ -5,11 +5,14 @@
 import type { LocalSourceId } from '../paths';
 import { claudeParser } from './claude';
 import { codexParser } from './codex';
+import { copilotCliFormat } from './copilotCli';
+import { recordParser } from './records';
 import type { LogParser } from './types';
 
 const PARSERS: { readonly [K in LocalSourceId]: LogParser<unknown> } = {
   claudeCode: claudeParser,
   codex: codexParser,
+  copilotCli: recordParser(copilotCliFormat),
 };
 
 /** The parser of a source's logs. */
