@@ -22,3 +22,4 @@ function agent<const Id extends LocalSourceId>(id: Id, label: string, detail: st
 export const CLAUDE_CODE = agent('claudeCode', 'Claude Code (local logs)', '~/.claude / ~/.config/claude');
 export const CODEX = agent('codex', 'Codex (local logs)', '~/.codex');
 export const COPILOT_CLI = agent('copilotCli', 'GitHub Copilot CLI (local logs)', '~/.copilot');
+export const ANTIGRAVITY = agent('antigravity', 'Antigravity (local logs)', '~/.gemini/antigravity-cli');

@@ -3,6 +3,7 @@
  * and one line here (its id joins `LocalSourceId` in paths.ts, where its log folders are found).
  */
 import type { LocalSourceId } from '../paths';
+import { antigravityFormat } from './antigravity';
 import { claudeParser } from './claude';
 import { codexParser } from './codex';
 import { copilotCliFormat } from './copilotCli';
@@ -13,6 +14,7 @@ const PARSERS: { readonly [K in LocalSourceId]: LogParser<unknown> } = {
   claudeCode: claudeParser,
   codex: codexParser,
   copilotCli: recordParser(copilotCliFormat),
+  antigravity: recordParser(antigravityFormat),
 };
 
 /** The parser of a source's logs. */
