@@ -11,6 +11,7 @@ import '@vscode-elements/elements/dist/vscode-radio-group/index.js';
 import '@vscode-elements/elements/dist/vscode-radio/index.js';
 import type { ComparisonModel, DashboardModel } from '../src/core/dashboardModel';
 import type { SourceLimitStatus, SourceStatus } from '../src/core/snapshot';
+import { AGENT_IDS, type SourceId } from '../src/core/types';
 import { burnupSummary, dashboardKpiContext, kpiWording, limitText, mismatchLine } from '../src/core/wording';
 import { BreakdownTable } from './breakdown';
 import { BurnupChart } from './burnup';
@@ -423,7 +424,11 @@ export class DashboardView {
     const key = JSON.stringify(m.sources);
     if (this.keys.sources === key) return;
     this.keys.sources = key;
-    const items = m.sources.map((s) => {
+    // Coding agents that are off (not found on this machine, or turned off) fold into one line.
+    const agents = new Set<SourceId>(AGENT_IDS);
+    const folded = m.sources.filter((s) => s.state === 'off' && agents.has(s.id));
+    const shown = folded.length > 1 ? m.sources.filter((s) => !folded.includes(s)) : m.sources;
+    const items = shown.map((s) => {
       const when = s.lastSuccess ? `Updated ${instant(s.lastSuccess)}` : s.state === 'off' ? 'Not configured' : 'No data yet';
       return el(
         'li',
@@ -441,7 +446,29 @@ export class DashboardView {
         ),
       );
     });
+    if (shown !== m.sources) items.push(this.foldedAgents(folded));
     this.sourcesList.replaceChildren(...items);
+  }
+
+  /** One line for the coding agents that are off; each still has its `data-source` inside. */
+  private foldedAgents(agents: readonly SourceStatus[]): HTMLLIElement {
+    const names = agents.map((s) => s.label.replace(/ \(local logs\)$/, ''));
+    return el(
+      'li',
+      { class: 'source state-off source-folded', 'data-folded': String(agents.length) },
+      el('span', { class: 'source-icon', 'aria-hidden': 'true' }, codicon(STATE_ICON.off)),
+      el(
+        'details',
+        { class: 'source-main' },
+        el('summary', { class: 'source-line' }, el('span', { class: 'source-name' }, `${agents.length} coding agents`), el('span', { class: 'source-state' }, 'not read')),
+        el('div', { class: 'source-when' }, `No logs found on this machine, or turned off: ${names.join(', ')}.`),
+        el(
+          'ul',
+          { class: 'source-folded-list', 'aria-label': 'Coding agents not read' },
+          ...agents.map((s) => el('li', { 'data-source': s.id, 'data-state': s.state, class: 'source-folded-item' }, s.label, s.note ? ` — ${s.note}` : '')),
+        ),
+      ),
+    );
   }
 
   /** The year picker: shown once more than one budget year is known. */

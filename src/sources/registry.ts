@@ -14,7 +14,7 @@ import { secretKeyOf, switchedOn, type KeySpec, type SourceDescriptor } from './
 import { GATEWAY } from './gateway';
 import { LITELLM } from './litellm';
 import { AgentLogs, type AgentLogsOptions } from './localLogs/adapter';
-import { CLAUDE_CODE, CODEX } from './localLogs/agents';
+import { AGENT_SOURCES } from './localLogs/agents';
 import { COPILOT, type GitHubSessionProvider } from './copilot';
 import { OPENAI } from './openai';
 import { OPENROUTER } from './openrouter';
@@ -27,8 +27,7 @@ export const SOURCES = [
   OPENAI,
   ANTHROPIC,
   COPILOT,
-  CLAUDE_CODE,
-  CODEX,
+  ...AGENT_SOURCES,
 ] as const satisfies readonly SourceDescriptor[];
 
 type Registered = (typeof SOURCES)[number];

@@ -1,7 +1,7 @@
 // The oldest VS Code that package.json's engines.vscode names, in the real workbench: the
 // smoke journey (meter from the gateway simulator, dashboard opens from it) on the code-server
 // release built on it (OLDEST_CODE_SERVER_VERSION in scripts/lib/editor.mjs, installed and
-// cached by the project's own scripts). listing.test.ts runs the same journey on the current one.
+// cached by the project's own scripts). meter.test.ts covers the same steps on the current one.
 //
 //   npm run package && node --import tsx --test test/e2e/engines.test.ts
 

@@ -1,6 +1,7 @@
 // The smoke journey every supported VS Code must pass, and the dashboard's accessibility audit
-// (axe-core), shared by test/e2e/listing.test.ts (current editor), test/e2e/engines.test.ts (the
-// oldest VS Code that package.json's engines.vscode names) and scripts/screenshots.mjs.
+// (axe-core), shared by test/e2e/engines.test.ts (the oldest VS Code that package.json's
+// engines.vscode names), test/e2e/meter.test.ts (the audit, on the current editor, whose meter
+// and dashboard journeys cover the smoke journey's steps) and scripts/screenshots.mjs.
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';

@@ -25,6 +25,7 @@ import type { RunningEditor } from '../../scripts/lib/editor.mjs';
 import { publicKeyPrefix } from '../../src/sources/http';
 import type { Simulator } from '../../tools/simulator/server';
 import { expectedSpend, usd } from './expected';
+import { blocking, countByImpact, DASHBOARD_LOADED, describeViolations, runAxe } from './journey';
 import {
   answerInputBox,
   answerQuickPick,
@@ -45,6 +46,7 @@ import {
   waitForBarsInLegendColours,
   waitForNotification,
   waitForStatusText,
+  type ThemeName,
   type Workbench,
 } from './workbench';
 
@@ -475,6 +477,23 @@ void describe('budget dashboard in the real workbench', { timeout: 300_000 }, ()
     await screenshot(page, 'dashboard-dark');
   }));
 
+  // The listing's accessibility promise: axe-core on the dashboard in the dark, light and
+  // high-contrast themes, failing on any violation of impact moderate or above (minor ones printed).
+  const themes: ThemeName[] = ['Default Dark Modern', 'Default Light Modern', 'Default High Contrast'];
+  for (const theme of themes) {
+    void test(`axe-core finds no violation of impact moderate or above in ${theme}`, () =>
+      capturingFailure(page, `dashboard-axe-${theme}`, async () => {
+        await setTheme(page, theme);
+        const result = await runAxe(await themedDashboard(page, theme));
+        const counts = countByImpact(result);
+        console.log(
+          `[axe] ${theme}: ${result.violations.length} rule(s) violated — critical ${counts.critical}, serious ${counts.serious}, moderate ${counts.moderate}, minor ${counts.minor} (nodes); ${result.passes} rules passed, ${result.incomplete} need review`,
+        );
+        for (const line of describeViolations(result)) console.log(`[axe]   ${line}`);
+        assert.deepEqual(blocking(result), [], `axe violations in ${theme}`);
+      }));
+  }
+
   void test('a window reload restores the panel with its numbers', () => capturingFailure(page, 'dashboard-reload', async () => {
     const navigated = page.waitForEvent('framenavigated', { predicate: (f) => f === page.mainFrame(), timeout: 30_000 });
     await runCommand(page, 'Developer: Reload Window');
@@ -524,3 +543,12 @@ void describe('a workspace that tries to redirect keys', { timeout: 180_000 }, (
     }
   }));
 });
+
+/** The dashboard frame, once the webview has taken the theme's colours. */
+async function themedDashboard(p: Page, theme: ThemeName): Promise<Frame> {
+  const frame = await findInWebviews(p, DASHBOARD_LOADED, 30_000);
+  const kind = { 'Default Dark Modern': 'vscode-dark', 'Default Light Modern': 'vscode-light', 'Default High Contrast': 'vscode-high-contrast' }[theme];
+  await frame.waitForFunction((k) => document.body.classList.contains(k), kind, { timeout: 15_000 });
+  await painted(frame); // charts repaint after a theme change
+  return frame;
+}

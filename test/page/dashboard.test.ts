@@ -46,6 +46,8 @@ const SOURCES: SourceStatus[] = [
     limits: [{ label: 'this month', spent: 250, limit: 1000, resetsAt: '2026-07-01T12:00:00Z' }],
   },
   { id: 'openai', label: 'OpenAI', state: 'ok', lastSuccess: NOW.toISOString(), note: `Filtered to users user_me. Not priced: ${MYSTERY}.` },
+  { id: 'claudeCode', label: 'Claude Code (local logs)', state: 'off', note: 'Off while a network source is configured.' },
+  { id: 'codex', label: 'Codex (local logs)', state: 'off' },
 ];
 
 /** Two budget years of gateway spend on weekdays (three models, changing shares), a month of LiteLLM and OpenAI, and an unpriced model. */
@@ -171,6 +173,15 @@ void describe('the dashboard page in Chromium', { timeout: 120_000 }, () => {
     assert.equal(limit, `this month: $250.00 of $1,000.00, resets on ${reset.getDate()} ${months[reset.getMonth()]} ${reset.getFullYear()}`);
     const note = (await page.locator('[data-source="openai"] .source-note').innerText()).trim();
     assert.match(note, /Filtered to users user_me/);
+    // The coding agents that are off fold into one line, each still findable by its data-source.
+    const folded = page.locator('.sources > li.source-folded');
+    assert.equal(await folded.getAttribute('data-folded'), '2');
+    assert.match(await folded.locator('summary').innerText(), /2 coding agents\s*not read/);
+    assert.equal(await page.locator('.sources > li[data-source]').count(), 3, 'the network sources keep a line each');
+    assert.equal(await folded.locator('[data-source="codex"][data-state="off"]').count(), 1);
+    await folded.locator('summary').focus();
+    await page.keyboard.press('Enter');
+    assert.ok(await folded.locator('[data-source="claudeCode"]').isVisible(), 'opened from the keyboard');
 
     const banner = (await page.locator('[data-testid="unpriced-banner"]').innerText()).trim();
     assert.match(banner, new RegExp(`could not be priced: ${MYSTERY} \\([\\d.]+M tokens, OpenAI`));

@@ -21,5 +21,15 @@ function agent<const Id extends LocalSourceId>(id: Id, label: string, detail: st
 
 export const CLAUDE_CODE = agent('claudeCode', 'Claude Code (local logs)', '~/.claude / ~/.config/claude');
 export const CODEX = agent('codex', 'Codex (local logs)', '~/.codex');
+export const OPEN_CODE = agent('openCode', 'OpenCode (local logs)', '~/.local/share/opencode');
 export const COPILOT_CLI = agent('copilotCli', 'GitHub Copilot CLI (local logs)', '~/.copilot');
+export const AMP = agent('amp', 'Amp (local logs)', '~/.local/share/amp');
+export const KILO = agent('kilo', 'Kilo (local logs)', '~/.local/share/kilo');
+export const GOOSE = agent('goose', 'Goose (local logs)', '~/.local/share/goose');
+export const DROID = agent('droid', 'Factory Droid (local logs)', '~/.factory');
 export const ANTIGRAVITY = agent('antigravity', 'Antigravity (local logs)', '~/.gemini/antigravity-cli');
+export const HERMES = agent('hermes', 'Hermes (local logs)', '~/.hermes');
+export const ZCODE = agent('zcode', 'ZCode (local logs)', '~/.zcode');
+
+/** Every agent, in SourceId order (the registry lists them after the network sources). */
+export const AGENT_SOURCES = [CLAUDE_CODE, CODEX, OPEN_CODE, COPILOT_CLI, AMP, KILO, GOOSE, DROID, ANTIGRAVITY, HERMES, ZCODE] as const;

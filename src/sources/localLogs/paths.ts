@@ -71,6 +71,7 @@ export function scanDirs(source: LocalSourceId, roots: readonly string[]): strin
   for (const root of roots) {
     if (format) {
       out.push(...format.dirs(root).filter(isDir));
+      if (format.kind === 'sqlite' && format.companion) out.push(...format.companion.dirs(root).filter(isDir));
       continue;
     }
     if (source === 'claudeCode') {

@@ -67,7 +67,7 @@ function stampOf(p: string, st: Stats, parser: LogParser<unknown>): { size: numb
   return { size, mtimeMs };
 }
 
-function listLogs(dir: string, parser: LogParser<unknown>, out: string[]): void {
+function listLogs(dir: string, parser: LogParser<unknown>, out: string[], levels = parser.depthFor?.(dir) ?? Infinity): void {
   let entries;
   try {
     entries = readdirSync(dir, { withFileTypes: true });
@@ -76,8 +76,9 @@ function listLogs(dir: string, parser: LogParser<unknown>, out: string[]): void 
   }
   for (const e of entries) {
     const p = path.join(dir, e.name);
-    if (e.isDirectory()) listLogs(p, parser, out);
-    else if (e.isFile() && parser.isLog(e.name)) out.push(p);
+    if (e.isDirectory()) {
+      if (levels > 0) listLogs(p, parser, out, levels - 1);
+    } else if (e.isFile() && parser.isLog(e.name)) out.push(p);
   }
 }
 

@@ -21,9 +21,9 @@
  *     loses that run: see the test). Kept per file, across incremental reads.
  *   - `inputTokens` includes the cache reads and the cache writes, `outputTokens` includes
  *     `reasoningTokens` (which is therefore never added).
- *   - A shutdown is the sum of `requests.count` calls: it is counted as that many calls of equal
- *     size, so that each is priced at the tier of one call (a session's 2M input tokens are not one
- *     2M-token request). ccusage prices the sum as one request.
+ *   - A shutdown is the sum of `requests.count` calls: an aggregate, priced at the model's base tier
+ *     (a session's 2M input tokens are not one 2M-token request). ccusage prices the sum as one
+ *     request, above 200k at the long-context rate.
  *   - A shutdown carrying `agentId` is a sub-agent's, whose usage the main shutdown's
  *     `modelMetrics` already holds: not counted.
  *   - Model ids `…-1m` and `…-1m-internal` are Copilot's long-context variants: priced as the model.
@@ -92,8 +92,6 @@ export interface CopilotFileState {
 }
 
 const MAX_REMEMBERED = 512;
-/** Calls a shutdown is spread over at most (a bound against a garbled count). */
-const MAX_CALLS = 100_000;
 
 type Json = Record<string, unknown>;
 
@@ -148,26 +146,9 @@ export function runTotals(current: Totals, previous: Totals | undefined): Totals
   return { i: current.i - previous.i, o: current.o - previous.o, r: current.r - previous.r, w: current.w - previous.w, n: current.n - previous.n };
 }
 
-/** `total` split into `parts` whole shares, the remainder spread over the first ones. */
-function share(total: number, parts: number, index: number): number {
-  const base = Math.floor(total / parts);
-  return base + (index < total - base * parts ? 1 : 0);
-}
-
-/** A run's usage as its calls, of equal size (see the header: each is priced as one call). */
-export function runUsages(run: Totals, ms: number, model: string, project: string | null): Usage[] {
-  const calls = Math.min(Math.max(1, run.n), MAX_CALLS);
-  const uncached = Math.max(0, run.i - run.r - run.w);
-  const out: Usage[] = [];
-  for (let k = 0; k < calls; k++) {
-    const input = share(uncached, calls, k);
-    const cacheRead = share(run.r, calls, k);
-    const cacheWrite = share(run.w, calls, k);
-    const output = share(run.o, calls, k);
-    if (input + cacheRead + cacheWrite + output === 0) break; // the shares only shrink from here
-    out.push({ ms, model, input, output, cacheRead, cacheWrite, ...(project !== null ? { project } : {}) });
-  }
-  return out;
+/** A run's usage: the sum of its calls (an aggregate, see the header). */
+export function runUsage(run: Totals, ms: number, model: string, project: string | null): Usage {
+  return { ms, model, input: Math.max(0, run.i - run.r - run.w), output: run.o, cacheRead: run.r, cacheWrite: run.w, aggregate: true, ...(project !== null ? { project } : {}) };
 }
 
 function isSessionStateLog(file: string): boolean {
@@ -200,7 +181,7 @@ function sessionEvent(v: Json, type: string, state: CopilotFileState): Usage[] |
     if (model === '' || !totals) continue;
     const run = runTotals(totals, state.last[model]);
     state.last[model] = totals;
-    out.push(...runUsages(run, ms, model, state.cwd));
+    if (run.i + run.o + run.r + run.w > 0) out.push(runUsage(run, ms, model, state.cwd));
   }
   return out;
 }

@@ -40,6 +40,12 @@ export interface Usage {
   readonly rank?: number;
   /** The working directory (project) the usage belongs to, where the log says it. */
   readonly project?: string;
+  /**
+   * The usage sums many requests (a session's running total) instead of being one: priced at the
+   * model's base tier, as requests of ordinary size, never as one request of the sum's size (which
+   * would put every long session in a long-context tier).
+   */
+  readonly aggregate?: boolean;
 }
 
 /** What every format says about where its logs are. */
@@ -50,10 +56,16 @@ interface Where {
    * environment variables the agent itself honours, else its default folders under `home`.
    */
   roots(env: Env, home: string): string[];
-  /** The folders under a root that are scanned (recursively) for logs; existing or not. */
+  /** The folders under a root that are scanned (recursively, as deep as `depth`) for logs; existing or not. */
   dirs(root: string): string[];
   /** Whether a file (by its name) is one of the agent's logs. */
   isLog(name: string): boolean;
+  /**
+   * How many folder levels below each of `dirs` logs are looked for: 0 = only the files directly
+   * in it (a database that sits beside large folders of other data, such as OpenCode's data
+   * folder). Default: every level.
+   */
+  readonly depth?: number;
   /** The ledger's model name for usage whose log names no model (see `Usage.model`). */
   readonly assumedModel?: string;
 }
@@ -90,6 +102,15 @@ export interface SqliteDb {
 export interface SqliteFormat extends Where {
   readonly kind: 'sqlite';
   read(db: SqliteDb, file: string): readonly Usage[];
+  /**
+   * The same agent's logs in another layout, read as part of this source beside the database:
+   * OpenCode's and Kilo's `storage/message/<session>/<message>.json`, the files their database
+   * was migrated from (the migration leaves them in place, and skips messages whose session had no
+   * project, which so live only there). Its own `roots`/`dirs`/`isLog`/`depth` find its files;
+   * `Usage.key` dedupes across the database and them, the database's copy carrying the higher
+   * `rank`.
+   */
+  readonly companion?: JsonFileFormat;
 }
 
 /** Any agent's format (a JSON-lines format's state is its own business: the scanner stores and copies it). */

@@ -3,18 +3,32 @@
  * and one line here (its id joins `LocalSourceId` in paths.ts, where its log folders are found).
  */
 import type { LocalSourceId } from '../paths';
+import { ampFormat } from './amp';
 import { antigravityFormat } from './antigravity';
 import { claudeParser } from './claude';
 import { codexParser } from './codex';
 import { copilotCliFormat } from './copilotCli';
+import { droidFormat } from './droid';
+import { gooseFormat } from './goose';
+import { hermesFormat } from './hermes';
+import { kiloFormat } from './kilo';
+import { openCodeFormat } from './opencode';
 import { recordParser } from './records';
 import type { LogParser } from './types';
+import { zcodeFormat } from './zcode';
 
 const PARSERS: { readonly [K in LocalSourceId]: LogParser<unknown> } = {
   claudeCode: claudeParser,
   codex: codexParser,
+  openCode: recordParser(openCodeFormat),
   copilotCli: recordParser(copilotCliFormat),
+  amp: recordParser(ampFormat),
+  kilo: recordParser(kiloFormat),
+  goose: recordParser(gooseFormat),
+  droid: recordParser(droidFormat),
   antigravity: recordParser(antigravityFormat),
+  hermes: recordParser(hermesFormat),
+  zcode: recordParser(zcodeFormat),
 };
 
 /** The parser of a source's logs. */

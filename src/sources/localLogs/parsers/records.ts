@@ -20,6 +20,8 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
+import { BASE_PROBE_INPUT } from '../../../pricing/prices';
 import { FLAG_UNPRICED, hash53, R_BUCKET, R_COST, R_FILE, R_FLAGS, R_INPUT, R_OUTPUT, R_READ, R_WRITE, RECORD, type FileState } from '../state';
 import type { AgentFormat, SqliteDb, Usage } from './format';
 import { ENTRY, type CountContext, type Entries, type LogParser, type ParsedFile } from './types';
@@ -33,6 +35,8 @@ export interface RecordFileState {
 
 const F_KEYED = 1;
 const F_LOGGED = 2;
+/** The entry sums many requests (`Usage.aggregate`): priced at the base tier. */
+const F_AGGREGATE = 4;
 const RANK_UNIT = 4;
 
 /** Where node:sqlite is missing: the first VS Code whose Node provides it unflagged. */
@@ -52,7 +56,7 @@ export function pushUsage(out: Entries, u: Usage): void {
   d[o] = u.ms;
   d[o + 1] = u.key !== undefined ? hash53(u.key) : 0;
   d[o + 2] = u.rank !== undefined && Number.isFinite(u.rank) && u.rank >= 0 ? Math.floor(u.rank) : total;
-  d[o + 3] = (u.key !== undefined ? F_KEYED : 0) | (Number.isFinite(logged) ? F_LOGGED : 0);
+  d[o + 3] = (u.key !== undefined ? F_KEYED : 0) | (Number.isFinite(logged) ? F_LOGGED : 0) | (u.aggregate === true ? F_AGGREGATE : 0);
   d[o + 4] = u.input;
   d[o + 5] = u.output;
   d[o + 6] = u.cacheRead;
@@ -104,7 +108,8 @@ export function sqliteStamp(file: string, size: number, mtimeMs: number): { size
   return { size, mtimeMs };
 }
 
-function readWhole(format: AgentFormat, file: string, out: Entries): number {
+function readWhole(main: AgentFormat, file: string, out: Entries): number {
+  const format = main.kind === 'sqlite' && main.companion?.isLog(path.basename(file)) ? main.companion : main;
   if (format.kind === 'json') {
     const text = readFileSync(file);
     let value: unknown;
@@ -171,7 +176,7 @@ function count(ctx: CountContext, f: FileState, parsed: ParsedFile): void {
     const model = parsed.models[d[o + 9] as number] as string;
     ctx.counters.entries++;
     const day = ctx.day(ms);
-    const rates = ctx.prices.rates(model, ms, input + read + write);
+    const rates = ctx.prices.rates(model, ms, (flags & F_AGGREGATE) !== 0 ? BASE_PROBE_INPUT : input + read + write);
     const cost = rates ? input * (rates[0] as number) + read * (rates[1] as number) + write * (rates[2] as number) + output * (rates[4] as number) : 0;
     const unpriced = rates ? 0 : 1;
     const bucket = ctx.bucket(day, model);
@@ -183,14 +188,34 @@ function count(ctx: CountContext, f: FileState, parsed: ParsedFile): void {
   }
 }
 
+/** The formats of a source: the agent's, and its companion's (read beside it, most specific first). */
+function partsOf(format: AgentFormat): AgentFormat[] {
+  return format.kind === 'sqlite' && format.companion ? [format.companion, format] : [format];
+}
+
+/**
+ * How deep below a scanned folder a format's logs lie: the folder is matched to the format whose
+ * `dirs` of it, its parent or grandparent name it (the companion's, being more specific, first).
+ */
+function depthFor(format: AgentFormat, dir: string): number | undefined {
+  for (const part of partsOf(format)) {
+    for (let root = dir, up = 0; up < 3; up++, root = path.dirname(root)) {
+      if (part.dirs(root).some((d) => path.resolve(d) === path.resolve(dir))) return part.depth;
+    }
+  }
+  return undefined;
+}
+
 /** The scanner's parser for an agent's format. */
 export function recordParser(format: AgentFormat): LogParser<RecordFileState> {
   const whole = format.kind !== 'jsonl';
+  const parts = partsOf(format);
   const needle = Buffer.from(format.kind === 'jsonl' ? format.needle : '\n');
   return {
     source: format.source,
     format,
-    isLog: (name) => format.isLog(name),
+    isLog: (name) => parts.some((p) => p.isLog(name)),
+    depthFor: (dir) => depthFor(format, dir),
     needle,
     initial: () => ({ s: format.kind === 'jsonl' ? format.initial() : null }),
     copy: (state) => ({ s: state.s === null || typeof state.s !== 'object' ? state.s : (JSON.parse(JSON.stringify(state.s)) as unknown) }),

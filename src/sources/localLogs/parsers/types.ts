@@ -144,6 +144,8 @@ export interface LogParser<S = undefined> {
   readWhole?(file: string, state: S, out: Entries, counters: ParseCounters): number;
   /** Suffixes of files beside a log whose change is a change of the log (SQLite's `-wal`). */
   readonly companions?: readonly string[];
+  /** How many folder levels below a scanned folder its logs lie at most (undefined: any). */
+  depthFor?(dir: string): number | undefined;
   /** The agent's format, for a parser made from one (records.ts): where its logs are (paths.ts). */
   readonly format?: AgentFormat;
 }

@@ -1,0 +1,230 @@
+/**
+ * The message store OpenCode and its fork Kilo share: an SQLite database (WAL mode) whose
+ * messages carry their usage, and the JSON files it was migrated from. What a message holds and
+ * how it is counted is here once; opencode.ts and kilo.ts say where each agent keeps it.
+ *
+ * Record shapes (anomalyco/opencode and Kilo-Org/kilocode; commits in opencode.ts and kilo.ts):
+ * - `message(id, session_id, time_created, time_updated, data)`: `data` is the message as JSON
+ *   without its `id` and `sessionID` (session.sql.ts `MessageTable`). An assistant message:
+ *   `{"role":"assistant","modelID","providerID","time":{"created":ms},"path":{"cwd","root"},
+ *   "cost":USD,"tokens":{"total"?,"input","output","reasoning","cache":{"read","write"}}}`.
+ * - OpenCode 2's `session_message(id, session_id, type, seq, time_created, …, data)`: the type
+ *   is a column (`assistant` rows carry usage) and the model is nested,
+ *   `{"model":{"id","providerID"},"time":{"created"},"cost","tokens":{…}}` (no `total`).
+ * - The JSON store before the database: `storage/message/<sessionID>/<messageID>.json`, the v1
+ *   shape plus `id` and `sessionID`. The migration (storage/json-migration.ts) copies each file to
+ *   `message` under the file's name as id and leaves the file; messages of a session that had no
+ *   project are not copied. Both copies carry the same id: `key` is the message id everywhere,
+ *   and the database's copy outranks the file's.
+ *
+ * Counting (each checked against the agent's `getUsage`, session/index.ts):
+ * - `tokens.input` is the input neither read from nor written to the cache (OpenCode subtracts the
+ *   cache from the SDK's input), so it is the ledger's `input` as it stands.
+ * - Output vs reasoning changed over time, and `tokens.total` (the SDK's `totalTokens`, stored
+ *   since late 2025) tells which a row is. Since the AI SDK 6 upgrade `output` is the SDK's output
+ *   minus reasoning, and total = input + cache + output + reasoning: the part of total beyond the
+ *   four counts is reasoning, added to output. Before it, `output` was the SDK's output and total
+ *   = input + cache + output: reasoning is already in output (anomalyco/opencode#17566: OpenCode
+ *   then billed OpenAI reasoning twice). So with a total, output = output + (total − the four
+ *   counts) when positive, else output (at least the reasoning it holds). OpenCode 2 rows have no
+ *   total and keep reasoning apart (its accounting spec: "output excludes reasoning"): output +
+ *   reasoning. A v1 row without total predates both (AI SDK 5): OpenAI-style providers counted
+ *   reasoning inside the completion tokens, Google's provider (`candidatesTokenCount` beside
+ *   `thoughtsTokenCount`) apart; reasoning is added for `google`/`google-vertex` only, or where it
+ *   exceeds output (then it cannot be a part of it). ccusage 20.0.24 adds reasoning to every row
+ *   (it counts the first and last eras right, and reasoning twice in the middle one).
+ * - `cost` is what the agent charged itself: 0 for subscription, free and gateway models.
+ *   It is kept as `loggedCost`; the ledger prices the tokens at list price either way.
+ * - Model ids may carry a gateway's provider prefix (`anthropic/claude-sonnet-4.5` through
+ *   OpenRouter or the Kilo gateway): the part after the last `/` is priced. OpenCode's own
+ *   aliases `gemini-3-pro-high` and `k2p6` are the models ccusage prices them as.
+ * - `time.created` is epoch ms (a value under 10^12 is read as seconds); a v2 row without one
+ *   takes its `time_created` column. A row with no instant, no model or no tokens is skipped.
+ * - The project is `path.cwd`, else the session's `directory`.
+ */
+import path from 'node:path';
+import type { SqliteDb, Usage } from './format';
+
+/** Which layout a record comes from: it decides how reasoning is counted (see the header). */
+export type StoreLayout = 'v1' | 'v2';
+
+/** `rank` of a database row: it wins over the JSON file of the same message. */
+export const DB_RANK = 2;
+/** `rank` of a message read from the JSON store. */
+export const FILE_RANK = 1;
+
+/** Providers whose AI SDK 5 adapter reported reasoning beside output, not inside it. */
+const REASONING_APART = new Set(['google', 'google-vertex']);
+
+/** OpenCode provider aliases, as ccusage prices them (rust/crates/ccusage/src/adapter/opencode/parser.rs). */
+const MODEL_ALIASES: Readonly<Record<string, string>> = { 'gemini-3-pro-high': 'gemini-3-pro-preview', k2p6: 'kimi-k2.6' };
+
+function record(value: unknown): Record<string, unknown> | null {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+}
+
+function count(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.floor(value) : 0;
+}
+
+function text(value: unknown): string | null {
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
+}
+
+/** The model name the ledger prices: a gateway's provider prefix dropped, OpenCode's aliases resolved. */
+export function ledgerModel(modelId: string): string {
+  const slash = modelId.lastIndexOf('/');
+  const bare = slash >= 0 ? modelId.slice(slash + 1) : modelId;
+  return MODEL_ALIASES[bare] ?? bare;
+}
+
+/** Epoch ms of a `time.created`-like value; seconds (under 10^12) are scaled. Null when not an instant. */
+export function instantMs(value: unknown): number | null {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) return null;
+  return value < 1e12 ? Math.round(value * 1000) : Math.round(value);
+}
+
+/** The four ledger counts of a `tokens` object; null when it is not one or counts nothing. */
+export function ledgerTokens(tokensValue: unknown, provider: string | null, layout: StoreLayout): { input: number; output: number; cacheRead: number; cacheWrite: number } | null {
+  const tokens = record(tokensValue);
+  if (!tokens) return null;
+  const cache = record(tokens['cache']);
+  const input = count(tokens['input']);
+  const logged = count(tokens['output']);
+  const reasoning = count(tokens['reasoning']);
+  const cacheRead = count(cache?.['read']);
+  const cacheWrite = count(cache?.['write']);
+  const total = count(tokens['total']);
+  const known = input + logged + cacheRead + cacheWrite;
+  let output: number;
+  if (total > 0) output = total > known ? logged + (total - known) : Math.max(logged, reasoning);
+  else if (layout === 'v2' || reasoning > logged || (provider !== null && REASONING_APART.has(provider))) output = logged + reasoning;
+  else output = logged;
+  if (input + output + cacheRead + cacheWrite === 0) return null;
+  return { input, output, cacheRead, cacheWrite };
+}
+
+/** Where a message was read, for its key and its fallbacks. */
+export interface MessageOrigin {
+  readonly layout: StoreLayout;
+  /** The message id (the row's `id` column, the file's name). */
+  readonly id: string | null;
+  /** Its session's working directory, when the session row says it. */
+  readonly directory?: string | null;
+  /** The row's `time_created`, used when the payload has no `time.created`. */
+  readonly createdColumn?: unknown;
+  readonly rank: number;
+}
+
+/**
+ * The usage one message holds, or null (not an assistant message, no usage, malformed). `data`
+ * is the parsed payload. v1 payloads must say `role: "assistant"`; v2 rows are filtered by their
+ * `type` column before this.
+ */
+export function messageUsage(data: unknown, origin: MessageOrigin): Usage | null {
+  const m = record(data);
+  if (!m) return null;
+  let modelId: string | null;
+  let provider: string | null;
+  if (origin.layout === 'v1') {
+    if (m['role'] !== 'assistant') return null;
+    modelId = text(m['modelID']);
+    provider = text(m['providerID']);
+  } else {
+    const model = record(m['model']);
+    modelId = text(model?.['id']) ?? text(model?.['modelID']) ?? text(m['modelID']);
+    provider = text(model?.['providerID']) ?? text(m['providerID']);
+  }
+  if (!modelId) return null;
+  const tokens = ledgerTokens(m['tokens'], provider, origin.layout);
+  if (!tokens) return null;
+  const ms = instantMs(record(m['time'])?.['created']) ?? (origin.layout === 'v2' ? instantMs(origin.createdColumn) : null);
+  if (ms === null) return null;
+  const cost = m['cost'];
+  const project = text(record(m['path'])?.['cwd']) ?? origin.directory ?? null;
+  return {
+    ms,
+    model: ledgerModel(modelId),
+    ...tokens,
+    ...(typeof cost === 'number' && Number.isFinite(cost) && cost >= 0 ? { loggedCost: cost } : {}),
+    ...(origin.id ? { key: origin.id, rank: origin.rank } : {}),
+    ...(project ? { project } : {}),
+  };
+}
+
+function parseJson(value: unknown): unknown {
+  if (typeof value !== 'string') return null;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return null;
+  }
+}
+
+function rows(db: SqliteDb, sql: string): Record<string, unknown>[] {
+  try {
+    return db
+      .prepare(sql)
+      .all()
+      .map(record)
+      .filter((r): r is Record<string, unknown> => r !== null);
+  } catch {
+    return [];
+  }
+}
+
+function columns(db: SqliteDb, table: string): Set<string> {
+  return new Set(rows(db, `PRAGMA table_info(${table})`).map((r) => text(r['name']) ?? ''));
+}
+
+/** Session id → working directory, from whichever session tables the database has. */
+function sessionDirectories(db: SqliteDb, tables: Set<string>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const table of ['session', 'session_v2']) {
+    if (!tables.has(table) || !columns(db, table).has('directory')) continue;
+    for (const r of rows(db, `SELECT id, directory FROM ${table}`)) {
+      const id = text(r['id']);
+      const dir = text(r['directory']);
+      if (id && dir && !out.has(id)) out.set(id, dir);
+    }
+  }
+  return out;
+}
+
+/**
+ * Every usage in one of the store's databases: `message` (v1) and `session_message` (OpenCode 2)
+ * rows. A database without either table (another program's) yields nothing.
+ */
+export function readStore(db: SqliteDb): Usage[] {
+  const tables = new Set(rows(db, "SELECT name FROM sqlite_master WHERE type = 'table'").map((r) => text(r['name']) ?? ''));
+  const dirs = sessionDirectories(db, tables);
+  const out: Usage[] = [];
+  if (tables.has('message')) {
+    for (const r of rows(db, 'SELECT id, session_id, data FROM message')) {
+      const sid = text(r['session_id']);
+      const u = messageUsage(parseJson(r['data']), { layout: 'v1', id: text(r['id']), directory: sid ? dirs.get(sid) : null, rank: DB_RANK });
+      if (u) out.push(u);
+    }
+  }
+  if (tables.has('session_message')) {
+    const created = columns(db, 'session_message').has('time_created') ? 'time_created' : 'NULL AS time_created';
+    for (const r of rows(db, `SELECT id, session_id, data, ${created} FROM session_message WHERE type = 'assistant'`)) {
+      const sid = text(r['session_id']);
+      const u = messageUsage(parseJson(r['data']), { layout: 'v2', id: text(r['id']), directory: sid ? dirs.get(sid) : null, createdColumn: r['time_created'], rank: DB_RANK });
+      if (u) out.push(u);
+    }
+  }
+  return out;
+}
+
+/** The usage of one `storage/message/<session>/<message>.json` file (its id: the payload's, else the file's name). */
+export function readMessageFile(value: unknown, file: string): Usage[] {
+  const id = text(record(value)?.['id']) ?? path.basename(file, '.json');
+  const u = messageUsage(value, { layout: 'v1', id, rank: FILE_RANK });
+  return u ? [u] : [];
+}
+
+/** Database files of the store's data folder: `<name>.db`, `<name>-<channel>.db`. */
+export function isDatabaseName(name: string): boolean {
+  return /\.(db|sqlite|sqlite3)$/i.test(name);
+}
