@@ -23,6 +23,7 @@ export const CLAUDE_CODE = agent('claudeCode', 'Claude Code (local logs)', '~/.c
 export const CODEX = agent('codex', 'Codex (local logs)', '~/.codex');
 export const GEMINI_CLI = agent('geminiCli', 'Gemini CLI (local logs)', '~/.gemini');
 export const OPEN_CODE = agent('openCode', 'OpenCode (local logs)', '~/.local/share/opencode');
+export const COPILOT_CLI = agent('copilotCli', 'GitHub Copilot CLI (local logs)', '~/.copilot');
 export const AMP = agent('amp', 'Amp (local logs)', '~/.local/share/amp');
 export const QWEN_CODE = agent('qwenCode', 'Qwen Code (local logs)', '~/.qwen');
 export const KILO = agent('kilo', 'Kilo (local logs)', '~/.local/share/kilo');
@@ -30,10 +31,11 @@ export const GOOSE = agent('goose', 'Goose (local logs)', '~/.local/share/goose'
 export const DROID = agent('droid', 'Factory Droid (local logs)', '~/.factory');
 export const KIMI = agent('kimi', 'Kimi Code (local logs)', '~/.kimi');
 export const GROK = agent('grok', 'Grok Build (local logs)', '~/.grok');
+export const ANTIGRAVITY = agent('antigravity', 'Antigravity (local logs)', '~/.gemini/antigravity');
 export const HERMES = agent('hermes', 'Hermes (local logs)', '~/.hermes');
 export const PI = agent('pi', 'pi (local logs)', '~/.pi/agent');
 export const OPEN_CLAW = agent('openClaw', 'OpenClaw (local logs)', '~/.openclaw');
 export const ZCODE = agent('zcode', 'ZCode (local logs)', '~/.zcode');
 
 /** Every agent, in SourceId order (the registry lists them after the network sources). */
-export const AGENT_SOURCES = [CLAUDE_CODE, CODEX, GEMINI_CLI, OPEN_CODE, AMP, QWEN_CODE, KILO, GOOSE, DROID, KIMI, GROK, HERMES, PI, OPEN_CLAW, ZCODE] as const;
+export const AGENT_SOURCES = [CLAUDE_CODE, CODEX, GEMINI_CLI, OPEN_CODE, COPILOT_CLI, AMP, QWEN_CODE, KILO, GOOSE, DROID, KIMI, GROK, ANTIGRAVITY, HERMES, PI, OPEN_CLAW, ZCODE] as const;

@@ -4,8 +4,10 @@
  */
 import type { LocalSourceId } from '../paths';
 import { ampFormat } from './amp';
+import { antigravityFormat } from './antigravity';
 import { claudeParser } from './claude';
 import { codexParser } from './codex';
+import { copilotCliFormat } from './copilotCli';
 import { droidFormat } from './droid';
 import { geminiCliFormat } from './gemini';
 import { gooseFormat } from './goose';
@@ -26,6 +28,7 @@ const PARSERS: { readonly [K in LocalSourceId]: LogParser<unknown> } = {
   codex: codexParser,
   geminiCli: recordParser(geminiCliFormat),
   openCode: recordParser(openCodeFormat),
+  copilotCli: recordParser(copilotCliFormat),
   amp: recordParser(ampFormat),
   qwenCode: recordParser(qwenCodeFormat),
   kilo: recordParser(kiloFormat),
@@ -33,6 +36,7 @@ const PARSERS: { readonly [K in LocalSourceId]: LogParser<unknown> } = {
   droid: recordParser(droidFormat),
   kimi: recordParser(kimiFormat),
   grok: recordParser(grokFormat),
+  antigravity: recordParser(antigravityFormat),
   hermes: recordParser(hermesFormat),
   pi: recordParser(piFormat),
   openClaw: recordParser(openClawFormat),
