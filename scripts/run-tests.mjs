@@ -12,9 +12,14 @@
 // other process (see TIMING).
 // TB_TEST_SHARE=0 gives every file its own process.
 //
+// Files named *.sqlite.test.ts need node:sqlite (Node 22.13 or later): where this Node lacks it
+// they run on the editor's Node (scripts/lib/editor.mjs installs it; `npm test` does so first).
+//
 // Extra reporters come from TB_TEST_COUNTS (set by scripts/test-all.mjs).
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { editorNodeBin } from './lib/editor.mjs';
 import { listTests, root, run } from './lib/steps.mjs';
 
 const args = process.argv.slice(2);
@@ -36,9 +41,27 @@ const reporters = process.env.TB_TEST_COUNTS
   ? ['--test-reporter=spec', '--test-reporter-destination=stdout', `--test-reporter=${join(root, 'scripts/lib/count-reporter.mjs')}`, '--test-reporter-destination=stdout']
   : ['--test-reporter=spec'];
 
+/** The Node for node:sqlite tests: this one when it has node:sqlite, else the editor's. */
+function sqliteNode() {
+  try {
+    createRequire(import.meta.url)('node:sqlite');
+    return 'node';
+  } catch {
+    const bin = editorNodeBin();
+    if (existsSync(bin)) return bin;
+    console.error(`The *.sqlite.test.ts files need node:sqlite (Node 22.13 or later); this is Node ${process.version} and the editor's Node (${bin}) is not installed: run npm test, which installs it.`);
+    process.exit(1);
+  }
+}
+const sqliteFiles = files.filter((f) => f.endsWith('.sqlite.test.ts'));
+const sqliteBin = sqliteFiles.length > 0 ? sqliteNode() : 'node';
+
 const share = folder === 'test/unit' && !serial && process.env.TB_TEST_SHARE !== '0';
 if (!share) {
-  process.exit(await run('node', ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...reporters, ...files]));
+  const rest = files.filter((f) => !sqliteFiles.includes(f));
+  const a = rest.length > 0 ? await run('node', ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...reporters, ...rest]) : 0;
+  const b = sqliteFiles.length > 0 ? await run(sqliteBin, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...reporters, ...sqliteFiles]) : 0;
+  process.exit(a || b);
 }
 
 /** What makes a file need a process of its own (see the comment at the top). */
@@ -58,7 +81,7 @@ const size = (f) => statSync(join(root, f)).size;
 const timing = files.filter((f) => TIMING.some((re) => re.test(f)));
 const own = [];
 const shared = [];
-for (const f of files.filter((x) => !timing.includes(x))) (OWN_PROCESS.some((re) => re.test(readFileSync(join(root, f), 'utf8'))) ? own : shared).push(f);
+for (const f of files.filter((x) => !timing.includes(x) && !sqliteFiles.includes(x))) (OWN_PROCESS.some((re) => re.test(readFileSync(join(root, f), 'utf8'))) ? own : shared).push(f);
 
 // Shared files in `concurrency` groups of about equal size.
 const groups = Array.from({ length: Math.min(concurrency, shared.length) }, () => ({ files: [], weight: 0 }));
@@ -71,6 +94,7 @@ const entry = join(root, 'scripts/lib/test-group.mjs');
 const jobs = [
   ...own.map((f) => ({ label: f, weight: size(f) * 2, args: ['--import', 'tsx', '--test', ...reporters, f] })),
   ...groups.filter((g) => g.files.length > 0).map((g) => ({ label: `${g.files.length} files in one process`, weight: g.weight, args: ['--import', 'tsx', ...reporters, entry, ...g.files] })),
+  ...(sqliteFiles.length > 0 ? [{ label: `${sqliteFiles.length} node:sqlite files`, weight: sqliteFiles.reduce((n, f) => n + size(f), 0), node: sqliteBin, args: ['--import', 'tsx', '--test', ...reporters, ...sqliteFiles] }] : []),
 ].sort((a, b) => b.weight - a.weight);
 
 let failed = 0;
@@ -82,7 +106,7 @@ const wake = () => wakers.splice(0).forEach((w) => w());
 
 async function runJob(job) {
   const output = [];
-  const code = await run('node', job.args, { output });
+  const code = await run(job.node ?? 'node', job.args, { output });
   if (code !== 0) failed++;
   process.stdout.write(Buffer.concat(output.map((c) => (typeof c === 'string' ? Buffer.from(c) : c))));
   if (code !== 0) console.log(`✖ ${job.label} exited with ${code}`);

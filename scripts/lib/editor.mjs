@@ -145,6 +145,11 @@ function layout(root) {
   };
 }
 
+/** The Node that runs the current editor's server (installed by ensureEditor), for tests that need a newer Node than the machine's (node:sqlite). */
+export function editorNodeBin() {
+  return editorPaths().nodeBin;
+}
+
 function chromiumPath() {
   return process.env.TOKEN_BUDGET_CHROMIUM || DEFAULT_CHROMIUM;
 }

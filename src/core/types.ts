@@ -14,9 +14,9 @@ export type DayKey = string;
  * source registry (src/sources/registry.ts) has one descriptor per id, and checks it at compile
  * time; adding a source adds its id here and its line there.
  */
-const IDS = ['gateway', 'litellm', 'openrouter', 'openai', 'anthropic', 'copilot', 'claudeCode', 'codex', 'geminiCli', 'openCode', 'copilotCli', 'amp', 'qwenCode', 'kilo', 'goose', 'droid', 'kimi', 'grok', 'antigravity', 'hermes', 'pi', 'openClaw', 'zcode'] as const;
+const IDS = ['gateway', 'litellm', 'openrouter', 'openai', 'anthropic', 'copilot', 'claudeCode', 'codex', 'geminiCli', 'openCode', 'copilotCli', 'amp', 'qwenCode', 'kilo', 'goose', 'droid', 'codebuff', 'kimi', 'grok', 'antigravity', 'hermes', 'pi', 'openClaw', 'zcode'] as const;
 /** The coding agents whose local logs are sources (a tail of IDS, in the same order). */
-const AGENTS = ['claudeCode', 'codex', 'geminiCli', 'openCode', 'copilotCli', 'amp', 'qwenCode', 'kilo', 'goose', 'droid', 'kimi', 'grok', 'antigravity', 'hermes', 'pi', 'openClaw', 'zcode'] as const satisfies readonly (typeof IDS)[number][];
+const AGENTS = ['claudeCode', 'codex', 'geminiCli', 'openCode', 'copilotCli', 'amp', 'qwenCode', 'kilo', 'goose', 'droid', 'codebuff', 'kimi', 'grok', 'antigravity', 'hermes', 'pi', 'openClaw', 'zcode'] as const satisfies readonly (typeof IDS)[number][];
 
 export type AgentId = (typeof AGENTS)[number];
 

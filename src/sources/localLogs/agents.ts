@@ -4,6 +4,7 @@
  * this machine), and share one `AgentLogs` (one scan worker, one watcher).
  */
 import { defineSource } from '../descriptor';
+import { unreadableAdapter } from './unreadable';
 import type { LocalSourceId } from './paths';
 
 function agent<const Id extends LocalSourceId>(id: Id, label: string, detail: string) {
@@ -19,6 +20,27 @@ function agent<const Id extends LocalSourceId>(id: Id, label: string, detail: st
   });
 }
 
+/**
+ * Codebuff's local files (chat and run state under `~/.config/manicode`) hold the credits charged
+ * and cumulative cache counts, but no output tokens and no model per call, and credits are
+ * Codebuff's own unit, not USD (test/fixtures/agents/codebuff/README.md has the evidence).
+ */
+const CODEBUFF_NOTE = 'Codebuff keeps no per-model token counts on this machine (only its own credits), so its usage cannot be counted here.';
+
+/** An agent whose logs cannot be read reliably: listed, always off, saying why (never a guessed $0). */
+function unreadableAgent<const Id extends LocalSourceId>(id: Id, label: string, why: string) {
+  return defineSource({
+    id,
+    label,
+    group: 'agentLogs',
+    settings: { enabled: 'machine', paths: 'machine' },
+    switch: { type: 'tristate', setting: 'enabled' },
+    pick: { icon: 'circle-slash', detail: why },
+    carriesAgentTraffic: false,
+    create: () => unreadableAdapter(id, label, why),
+  });
+}
+
 export const CLAUDE_CODE = agent('claudeCode', 'Claude Code (local logs)', '~/.claude / ~/.config/claude');
 export const CODEX = agent('codex', 'Codex (local logs)', '~/.codex');
 export const GEMINI_CLI = agent('geminiCli', 'Gemini CLI (local logs)', '~/.gemini');
@@ -29,6 +51,7 @@ export const QWEN_CODE = agent('qwenCode', 'Qwen Code (local logs)', '~/.qwen');
 export const KILO = agent('kilo', 'Kilo (local logs)', '~/.local/share/kilo');
 export const GOOSE = agent('goose', 'Goose (local logs)', '~/.local/share/goose');
 export const DROID = agent('droid', 'Factory Droid (local logs)', '~/.factory');
+export const CODEBUFF = unreadableAgent('codebuff', 'Codebuff (local logs)', CODEBUFF_NOTE);
 export const KIMI = agent('kimi', 'Kimi Code (local logs)', '~/.kimi');
 export const GROK = agent('grok', 'Grok Build (local logs)', '~/.grok');
 export const ANTIGRAVITY = agent('antigravity', 'Antigravity (local logs)', '~/.gemini/antigravity');
@@ -38,4 +61,4 @@ export const OPEN_CLAW = agent('openClaw', 'OpenClaw (local logs)', '~/.openclaw
 export const ZCODE = agent('zcode', 'ZCode (local logs)', '~/.zcode');
 
 /** Every agent, in SourceId order (the registry lists them after the network sources). */
-export const AGENT_SOURCES = [CLAUDE_CODE, CODEX, GEMINI_CLI, OPEN_CODE, COPILOT_CLI, AMP, QWEN_CODE, KILO, GOOSE, DROID, KIMI, GROK, ANTIGRAVITY, HERMES, PI, OPEN_CLAW, ZCODE] as const;
+export const AGENT_SOURCES = [CLAUDE_CODE, CODEX, GEMINI_CLI, OPEN_CODE, COPILOT_CLI, AMP, QWEN_CODE, KILO, GOOSE, DROID, CODEBUFF, KIMI, GROK, ANTIGRAVITY, HERMES, PI, OPEN_CLAW, ZCODE] as const;

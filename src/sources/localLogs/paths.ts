@@ -22,6 +22,9 @@ import { parserOf } from './parsers';
 /** A coding agent's source id (the tail of SourceId). */
 export type LocalSourceId = AgentId;
 
+/** The agents whose logs are read (Codebuff's hold no token counts: see agents.ts). */
+export type ReadableAgentId = Exclude<AgentId, 'codebuff'>;
+
 export type Env = Readonly<Record<string, string | undefined>>;
 
 function expandHome(raw: string, home: string): string {

@@ -1,8 +1,11 @@
 /**
- * The log parsers, one per coding agent: a new agent is one file in this folder (see types.ts)
- * and one line here (its id joins `LocalSourceId` in paths.ts, where its log folders are found).
+ * The log parsers, one per coding agent: Claude Code's and Codex's by hand, every other agent's
+ * made from its format (format.ts, records.ts). A new agent is its format file in this folder,
+ * one line here, its id in AGENTS (core/types.ts), its descriptor in AGENT_SOURCES (agents.ts)
+ * and its two settings in package.json's Coding Agents group (test/unit/sources/registry.test.ts
+ * fails on any of them missing).
  */
-import type { LocalSourceId } from '../paths';
+import type { LocalSourceId, ReadableAgentId } from '../paths';
 import { ampFormat } from './amp';
 import { antigravityFormat } from './antigravity';
 import { claudeParser } from './claude';
@@ -23,7 +26,7 @@ import { recordParser } from './records';
 import type { LogParser } from './types';
 import { zcodeFormat } from './zcode';
 
-const PARSERS: { readonly [K in LocalSourceId]: LogParser<unknown> } = {
+const PARSERS: { readonly [K in ReadableAgentId]: LogParser<unknown> } = {
   claudeCode: claudeParser,
   codex: codexParser,
   geminiCli: recordParser(geminiCliFormat),
@@ -45,5 +48,6 @@ const PARSERS: { readonly [K in LocalSourceId]: LogParser<unknown> } = {
 
 /** The parser of a source's logs. */
 export function parserOf(source: LocalSourceId): LogParser<unknown> {
-  return PARSERS[source];
+  if (!(source in PARSERS)) throw new Error(`${source}: its logs cannot be read (no parser)`);
+  return PARSERS[source as ReadableAgentId];
 }
