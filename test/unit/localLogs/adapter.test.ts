@@ -1,4 +1,5 @@
 // The adapters through the BudgetService and its ledger, as the extension runs them.
+import { AGENT_IDS } from '../../../src/core/types';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
@@ -52,7 +53,7 @@ void describe('local-log sources', () => {
     const home = tempHome();
     write(claudeFile(home, 'p/a.jsonl'), []);
     const { claudeCodeAdapter, codexAdapter } = setup(home);
-    assert.deepEqual(sources?.adapters.slice(-2).map((a) => a.id), ['claudeCode', 'codex']);
+    assert.deepEqual(sources?.adapters.slice(-AGENT_IDS.length).map((a) => a.id), [...AGENT_IDS]);
     assert.equal(claudeCodeAdapter.needsKey, false);
     const config = readConfig(() => undefined);
     assert.equal(claudeCodeAdapter.isEnabled(config), true);

@@ -51,6 +51,7 @@
  *   session_manager.rs (schema 16) whose repository and commit the search index did not name.
  */
 import path from 'node:path';
+import { utcMsOfFields } from '../../../core/dates';
 import type { Env } from '../paths';
 import type { SqliteDb, SqliteFormat, Usage } from './format';
 import { bareModel } from './modelName';
@@ -98,7 +99,7 @@ export function gooseInstant(value: unknown): number {
     const [y, mo, d, h, mi, sec] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i] ?? 0)) as [number, number, number, number, number, number];
     if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) return NaN;
     const frac = m[7] ? Math.trunc(Number(`0.${m[7]}`) * 1000) : 0;
-    return Date.UTC(y, mo - 1, d, h, mi, sec) + frac;
+    return utcMsOfFields(y, mo, d, h, mi, sec, frac);
   }
   return WITH_ZONE.test(s) ? Date.parse(s.replace(' ', 'T')) : NaN;
 }
