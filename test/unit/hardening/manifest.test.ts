@@ -26,8 +26,8 @@ function tsFiles(dir: string): string[] {
 const SRC = tsFiles(join(ROOT, 'src')).map((path) => ({ path: relative(ROOT, path).split(sep).join('/'), text: readFileSync(path, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`])\/\/.*$/gm, '$1') }));
 
 void describe('the manifest', () => {
-  void it('prefers the UI side, with the workspace side as fallback', () => {
-    assert.deepEqual(manifest.extensionKind, ['ui', 'workspace']);
+  void it('prefers the workspace side (where the terminal and its agents run), with the UI side as fallback', () => {
+    assert.deepEqual(manifest.extensionKind, ['workspace', 'ui']);
   });
 
   void it('declares untrusted and virtual workspaces supported, in full', () => {
