@@ -7,16 +7,20 @@ import { defineSource } from '../descriptor';
 import { unreadableAdapter } from './unreadable';
 import type { LocalSourceId } from './paths';
 
-function agent<const Id extends LocalSourceId>(id: Id, label: string, detail: string) {
+/**
+ * An agent's source. `unreadable`: its logs cannot be read reliably, so it is listed, always off,
+ * saying why (never a guessed $0).
+ */
+function agent<const Id extends LocalSourceId>(id: Id, label: string, detail: string, unreadable?: string) {
   return defineSource({
     id,
     label,
     group: 'agentLogs',
     settings: { enabled: 'machine', paths: 'machine' },
     switch: { type: 'tristate', setting: 'enabled' },
-    pick: { icon: 'terminal', detail: `No key: reads ${detail}` },
+    pick: unreadable ? { icon: 'circle-slash', detail: unreadable } : { icon: 'terminal', detail: `No key: reads ${detail}` },
     carriesAgentTraffic: false,
-    create: ({ agentLogs }) => agentLogs.adapter(id, label),
+    create: ({ agentLogs }) => (unreadable ? unreadableAdapter(id, label, unreadable) : agentLogs.adapter(id, label)),
   });
 }
 
@@ -27,19 +31,6 @@ function agent<const Id extends LocalSourceId>(id: Id, label: string, detail: st
  */
 const CODEBUFF_NOTE = 'Codebuff keeps no per-model token counts on this machine (only its own credits), so its usage cannot be counted here.';
 
-/** An agent whose logs cannot be read reliably: listed, always off, saying why (never a guessed $0). */
-function unreadableAgent<const Id extends LocalSourceId>(id: Id, label: string, why: string) {
-  return defineSource({
-    id,
-    label,
-    group: 'agentLogs',
-    settings: { enabled: 'machine', paths: 'machine' },
-    switch: { type: 'tristate', setting: 'enabled' },
-    pick: { icon: 'circle-slash', detail: why },
-    carriesAgentTraffic: false,
-    create: () => unreadableAdapter(id, label, why),
-  });
-}
 
 export const CLAUDE_CODE = agent('claudeCode', 'Claude Code (local logs)', '~/.claude / ~/.config/claude');
 export const CODEX = agent('codex', 'Codex (local logs)', '~/.codex');
@@ -51,7 +42,7 @@ export const QWEN_CODE = agent('qwenCode', 'Qwen Code (local logs)', '~/.qwen');
 export const KILO = agent('kilo', 'Kilo (local logs)', '~/.local/share/kilo');
 export const GOOSE = agent('goose', 'Goose (local logs)', '~/.local/share/goose');
 export const DROID = agent('droid', 'Factory Droid (local logs)', '~/.factory');
-export const CODEBUFF = unreadableAgent('codebuff', 'Codebuff (local logs)', CODEBUFF_NOTE);
+export const CODEBUFF = agent('codebuff', 'Codebuff (local logs)', '~/.config/manicode', CODEBUFF_NOTE);
 export const KIMI = agent('kimi', 'Kimi Code (local logs)', '~/.kimi');
 export const GROK = agent('grok', 'Grok Build (local logs)', '~/.grok');
 export const ANTIGRAVITY = agent('antigravity', 'Antigravity (local logs)', '~/.gemini/antigravity');

@@ -52,21 +52,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Env } from '../paths';
 import type { JsonFileFormat, Usage } from './format';
+import { count, isObj, text, type Obj } from './values';
 
-type Obj = Record<string, unknown>;
-
-function isObj(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function text(v: unknown): string | null {
-  return typeof v === 'string' && v.trim() !== '' ? v.trim() : null;
-}
-
-/** A token count: a non-negative finite number (anything else is 0). */
-function count(v: unknown): number {
-  return typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.floor(v) : 0;
-}
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 

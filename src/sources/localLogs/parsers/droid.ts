@@ -53,20 +53,8 @@ import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Env } from '../paths';
 import type { JsonFileFormat, Usage } from './format';
+import { count, isObj, text, type Obj } from './values';
 
-type Obj = Record<string, unknown>;
-
-function isObj(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function text(v: unknown): string | null {
-  return typeof v === 'string' && v.trim() !== '' ? v.trim() : null;
-}
-
-function count(v: unknown): number {
-  return typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.floor(v) : 0;
-}
 
 const SETTINGS = '.settings.json';
 /** How much of a transcript is read for its first lines. */
