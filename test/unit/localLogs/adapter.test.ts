@@ -1,10 +1,10 @@
 // The adapters through the BudgetService and its ledger, as the extension runs them.
-import { AGENT_IDS } from '../../../src/core/types';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { readConfig } from '../../../src/core/config';
+import { AGENT_IDS } from '../../../src/core/types';
 import { HttpClient, SourceError } from '../../../src/sources/http';
 import { stateFileOf } from '../../../src/sources/localLogs/adapter';
 import { CODEX_ASSUMED_LABEL } from '../../../src/sources/localLogs/parsers/codex';
@@ -49,6 +49,18 @@ function service(settings: Record<string, unknown> = {}) {
 }
 
 void describe('local-log sources', () => {
+  void it('Codebuff (no token counts in its files) is listed but never read, and says why, whatever its switch', async () => {
+    setup(tempHome());
+    const codebuff = sources?.adapters.find((a) => a.id === 'codebuff');
+    assert.ok(codebuff);
+    for (const enabled of ['auto', 'on', 'off']) {
+      const config = readConfig((k) => (k === 'sources.codebuff.enabled' ? enabled : undefined));
+      assert.equal(codebuff.isEnabled(config), false, enabled);
+      assert.match(codebuff.offHint?.(config) ?? '', /no per-model token counts/);
+    }
+    await assert.rejects(codebuff.fetch({} as never), /Codebuff/);
+  });
+
   void it('are registered last, need no key, and are on by default (auto) where the logs are', () => {
     const home = tempHome();
     write(claudeFile(home, 'p/a.jsonl'), []);
