@@ -4,13 +4,16 @@
  *
  * Every folder under the scan folders is watched on its own with fs.watch (an inotify watch per
  * folder on Linux, where Node's `recursive` option is emulated by watching every file); on macOS
- * and Windows one recursive watch per scan folder. The changed `*.jsonl` paths are remembered, so
- * the next scan reads only those files; anything else (a new folder, an event without a name, a
+ * and Windows one recursive watch per scan folder. No deeper than the source's parser looks for
+ * logs (`depthFor`: a database beside large folders of other data is watched in its folder only).
+ * The changed paths of the parser's logs (and of their companions, SQLite's `-wal`) are remembered,
+ * so the next scan reads only those files; anything else (a new folder, an event without a name, a
  * watch error) asks for a full walk. When watching fails the source falls back to the refresh
  * interval.
  */
 import { watch, readdirSync, statSync, type FSWatcher } from 'node:fs';
 import path from 'node:path';
+import { parserOf } from './parsers';
 import type { LocalSourceId } from './paths';
 
 export interface PendingChanges {
@@ -36,6 +39,10 @@ interface SourceWatch {
   paths: Set<string>;
   overflow: boolean;
   healthy: boolean;
+  /** Folder levels still watched below each watched folder (the parser's depth; Infinity = all). */
+  levels: Map<string, number>;
+  /** Whether a file (by its name) is a log of the source, or a log's companion (SQLite's `-wal`). */
+  isLog(name: string): boolean;
 }
 
 export class LogWatcher {
@@ -65,9 +72,11 @@ export class LogWatcher {
     const current = this.sources.get(source);
     if (current && current.dirs === key && current.healthy) return;
     this.stop(source);
-    const s: SourceWatch = { dirs: key, watchers: new Map(), paths: new Set(), overflow: true, healthy: true };
+    const parser = parserOf(source);
+    const isLog = (name: string) => parser.isLog(name) || (parser.companions ?? []).some((c) => name.endsWith(c) && parser.isLog(name.slice(0, -c.length)));
+    const s: SourceWatch = { dirs: key, watchers: new Map(), paths: new Set(), overflow: true, healthy: true, levels: new Map(), isLog };
     this.sources.set(source, s);
-    for (const d of dirs) this.add(source, s, d, !this.recursive);
+    for (const d of dirs) this.add(source, s, d, !this.recursive, parser.depthFor?.(d) ?? Infinity);
   }
 
   /** True when every folder of the source is watched. */
@@ -98,15 +107,17 @@ export class LogWatcher {
     for (const source of [...this.sources.keys()]) this.stop(source);
   }
 
-  private add(source: LocalSourceId, s: SourceWatch, dir: string, descend: boolean): void {
+  private add(source: LocalSourceId, s: SourceWatch, dir: string, descend: boolean, levels: number): void {
     if (s.watchers.has(dir)) return;
+    s.levels.set(dir, levels);
     if (s.watchers.size >= this.maxFolders) {
       s.healthy = false;
       return;
     }
     let w: FSWatcher;
     try {
-      w = watch(dir, { persistent: false, recursive: this.recursive }, (_event, name) => this.event(source, s, dir, name));
+      // A folder with a depth limit (a database beside large folders of other data) is watched by itself.
+      w = watch(dir, { persistent: false, recursive: this.recursive && levels === Infinity }, (_event, name) => this.event(source, s, dir, name));
     } catch {
       s.healthy = false;
       return;
@@ -119,14 +130,14 @@ export class LogWatcher {
       this.schedule();
     });
     s.watchers.set(dir, w);
-    if (!descend) return;
+    if (!descend || levels <= 0) return;
     let entries;
     try {
       entries = readdirSync(dir, { withFileTypes: true });
     } catch {
       return;
     }
-    for (const e of entries) if (e.isDirectory()) this.add(source, s, path.join(dir, e.name), true);
+    for (const e of entries) if (e.isDirectory()) this.add(source, s, path.join(dir, e.name), true, levels - 1);
   }
 
   private event(source: LocalSourceId, s: SourceWatch, dir: string, name: string | Buffer | null): void {
@@ -134,15 +145,17 @@ export class LogWatcher {
     if (name === null) s.overflow = true;
     else {
       const p = path.join(dir, name.toString());
-      if (p.endsWith('.jsonl')) {
+      if (s.isLog(path.basename(p))) {
         if (s.paths.size < MAX_PENDING_PATHS) s.paths.add(p);
         else s.overflow = true;
       } else {
+        const levels = s.levels.get(dir) ?? Infinity;
+        if (levels <= 0 && !(this.recursive && levels === Infinity)) return; // a file or folder below the depth logs lie at
         // A new folder (a new project, session or day): watch it, and walk everything once.
         s.overflow = true;
         if (!this.recursive) {
           try {
-            if (statSync(p).isDirectory()) this.add(source, s, p, true);
+            if (statSync(p).isDirectory()) this.add(source, s, p, true, levels - 1);
           } catch {
             // gone again
           }
