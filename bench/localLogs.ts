@@ -2,17 +2,19 @@
  * Local-log bench: `npm run bench:logs` (node --import tsx bench/localLogs.ts).
  *
  * 1. Generates, once, two corpora (cached in .cache/, git-ignored; regenerated when their spec
- *    below changes). Generation takes about a minute on two cores.
+ *    below changes: SPEC, SMALL_SPEC). Generation takes under a minute on two cores (~25 s and
+ *    ~20 s).
  *    - The multi-agent corpus (.cache/bench-corpus): a heavy user's history. Claude Code
  *      transcripts (with sub-agent files) and Codex rollouts, ~3,100 files, ~1.26 GB, file sizes
  *      log-normal (median ~100 KB, p99 ~5 MB), the largest ~90 MB, with the usual traps
  *      (test/fakes/agentLogs.ts); beside them about a fifth as much of nine other agents' logs
- *      (test/fakes/agents/scale.ts: ~1,100 sessions, ~290 MB, over the same 180 days): Gemini CLI,
+ *      (test/fakes/agents/scale.ts: ~1,080 sessions, ~300 MB, over the same 180 days): Gemini CLI,
  *      Qwen Code, pi, OpenClaw, Kimi, Grok Build and GitHub Copilot CLI (JSON lines), Amp and
  *      Droid (one JSON per session). The SQLite agents are left out: the bench's Node may have no
  *      node:sqlite.
  *    - The many-small-lines corpus (.cache/bench-corpus-small): ~900k short Claude Code lines in
- *      1,500 files (~500 MB), where a side-by-side run once measured 256 MB of peak RSS.
+ *      1,500 files (~720 MB, ~800 bytes a line), where a side-by-side run once measured 256 MB of
+ *      peak RSS.
  * 2. Builds the production bundles; the scanner runs exactly as in the extension, in
  *    dist/scanWorker.js, driven from a separate Node process (bundled here without tsx) so its
  *    peak RSS (process.resourceUsage().maxRSS: the main thread and the worker together) and CPU
@@ -23,7 +25,10 @@
  *    JSON-lines agent (Claude Code and the seven others), 1 MB of that agent's lines appended to
  *    one of its logs (a p90-sized one) and taken in as the watcher does it (that file only); for
  *    Claude Code also a second megabyte taken in by a full walk of every folder, and an unchanged
- *    rescan. The appended bytes are removed after. On the small-lines corpus: the cold scan only.
+ *    rescan. The megabytes are written beforehand by the parent (building them leaves no garbage
+ *    in the measured process); Copilot CLI's is session events closed by one shutdown (its only
+ *    usage line). The appended bytes are removed after. On the small-lines corpus: the cold scan
+ *    only.
  * 4. Side by side, alternating, on the same HOMEs: `ccusage daily --json --offline` with no agent
  *    subcommand (every agent it finds; the native binary of the npm package, and through its npm
  *    launcher on the multi-agent corpus), wall and CPU time, peak RSS. Once more, untimed, with

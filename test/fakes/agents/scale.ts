@@ -663,7 +663,7 @@ export interface SmallLinesOptions {
 }
 
 /**
- * Claude Code transcripts of short lines (`lines` over `files`, ~400–700 bytes a line): per turn a
+ * Claude Code transcripts of short lines (`lines` over `files`, ~800 bytes a line): per turn a
  * user prompt, 1–4 responses of 1–3 content blocks each (streaming copies of one message), tool
  * results. About three lines in five carry usage.
  */
