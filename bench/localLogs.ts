@@ -102,6 +102,8 @@ const KNOWN_DIFFERENCE: Partial<Record<LocalSourceId, string>> = {
   copilotCli: "ccusage prices a shutdown's sum as one request (long-context rate)",
   droid: 'ccusage adds thinking on top of an output that holds it',
 };
+/** The agents whose cost ccusage puts otherwise (left out of the like-for-like total). */
+const COST_DIFFERS: ReadonlySet<LocalSourceId> = new Set(['qwenCode', 'copilotCli', 'droid']);
 
 interface ManifestFile {
   readonly path: string;
@@ -475,6 +477,9 @@ async function main(): Promise<void> {
   const agentsIn = [...new Set(manifest.files.map((f) => f.agent))];
   const otherBytes = manifest.files.filter((f) => f.agent !== 'claudeCode' && f.agent !== 'codex').reduce((s, f) => s + f.bytes, 0);
 
+  const alike = (first?.perSource ?? []).filter((x) => !COST_DIFFERS.has(x.source));
+  const alikeMine = alike.reduce((a, x) => a + x.cost, 0);
+  const alikeTheirs = alike.reduce((a, x) => a + (ccByAgent.get(x.source)?.cost ?? NaN), 0);
   const rows: [string, string, string][] = [
     ['Corpus (multi-agent)', `${manifest.files.length} files, ${fmt(manifest.totalBytes / MB)} MB, ${agentsIn.length} agents, ${fmt(otherBytes / MB)} MB of them not Claude Code or Codex (logs: median ${fmt(quantile(sizes, 0.5) / 1e3)} KB, p99 ${fmt(quantile(sizes, 0.99) / MB, 1)} MB, largest ${fmt((sizes.at(-1) ?? 0) / MB, 1)} MB)`, ''],
     [`Cold scan (worker, ${first?.perSource.length ?? 0} sources, one request each)`, `${fmt(coldMs)} ms, ${fmt(coldBytes / MB / (coldMs / 1000))} MB/s (${fmt(coldBytes / MB)} MB read)`, ''],
@@ -492,6 +497,7 @@ async function main(): Promise<void> {
     ['Peak memory, many small lines', `${fmt(peakSmallMb)} MB (worker heap after the scan ${fmt(median(mineSmall.map((x) => x.run.heapUsed)) / MB)} MB)`, peakSmallMb < TARGET_RSS_MB ? `< ${TARGET_RSS_MB} MB: met` : `< ${TARGET_RSS_MB} MB: MISSED`],
     ['State files', `${fmt(m((r) => r.stateBytes) / MB, 1)} MB`, ''],
     ['Total cost: this / ccusage (all agents)', `$${fmt(first?.cost ?? NaN, 2)} / $${fmt(ccTotals.totalCost, 2)} (${pct(first?.cost ?? NaN, ccTotals.totalCost)})`, ''],
+    [`  of the agents both count alike (all but ${[...COST_DIFFERS].join(', ')})`, `$${fmt(alikeMine, 2)} / $${fmt(alikeTheirs, 2)} (${pct(alikeMine, alikeTheirs)})`, ''],
     ['Reading threads', os.availableParallelism() >= 2 ? 'scan worker + parser thread (a scan with ≥ 48 MB to read, ≥ 2 CPUs)' : 'scan worker only (1 CPU)', ''],
     ['Machine', `${os.cpus().length} CPUs, load average ${fmt(load0[0] ?? NaN, 2)} → ${fmt(load1[0] ?? NaN, 2)}; ccusage ${ccVersion}; node ${process.version}; ${RUNS} runs, medians`, ''],
   ];
