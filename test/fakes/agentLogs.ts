@@ -222,7 +222,7 @@ export interface GeneratedCorpus {
 }
 
 /** JSON-safe filler: letters, digits, spaces, punctuation and escaped newlines; no quotes or backslashes except `\n`. */
-function makeFiller(random: () => number, bytes: number): string {
+export function makeFiller(random: () => number, bytes: number): string {
   const words = ['const', 'function', 'return', 'import', 'export', 'the', 'value', 'of', 'a', 'test', 'file', 'src', 'budget', 'token', 'ledger', 'cache', 'read', 'write', 'model', 'usage', 'day', 'await', 'async', 'if', 'else', '{', '}', '(x)', '=>', '42', 'ok;', 'line', 'error:', 'path/to/file.ts', 'npm', 'run', 'build', 'résumé', 'naïve', '–', '✓'];
   const parts: string[] = [];
   let n = 0;
@@ -249,7 +249,7 @@ function uuid(random: () => number): string {
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** Heavy-user file sizes: log-normal (median 100 KB, σ 1.65), the largest set to `largest`, scaled to `total`. */
-function heavySizes(random: () => number, count: number, total: number, largest: number | undefined): number[] {
+export function heavySizes(random: () => number, count: number, total: number, largest: number | undefined): number[] {
   const sizes: number[] = [];
   for (let i = 0; i < count; i++) {
     const u1 = 1 - random();

@@ -55,7 +55,7 @@ function at(day: string, hour: number, minute: number): number {
   return Date.parse(`${day}T00:00:00Z`) - ZONE_OFFSET_MS + (hour * 60 + minute) * 60_000;
 }
 
-interface Call {
+export interface Call {
   model: string;
   input: number;
   output: number;
@@ -66,7 +66,8 @@ interface Call {
 
 type Json = Record<string, unknown>;
 
-class Thread {
+/** One Amp thread being written (also used by test/fakes/agents/scale.ts). */
+export class Thread {
   readonly messages: Json[] = [];
   readonly events: Json[] = [];
   private next = 0;
