@@ -51,4 +51,27 @@ void describe('log watcher', () => {
       watcher.dispose();
     }
   });
+
+  void it("watches a database's folder only as deep as its logs lie, and a change of its -wal file targets the database", async () => {
+    // OpenCode: opencode.db directly in its data folder (depth 0), beside snapshot/ stores that are never logs.
+    const data = tempHome();
+    write(path.join(data, 'opencode.db'), []);
+    mkdirSync(path.join(data, 'snapshot', 'a', 'b'), { recursive: true });
+    const change = nextChange();
+    const watcher = new LogWatcher((s) => change.onChange(s), { debounceMs: 50, minIntervalMs: 0, recursive: false });
+    try {
+      watcher.watch('openCode', [data]);
+      watcher.take('openCode');
+      // Below the depth: nothing is reported (a file written deep in snapshot/ is not watched at all).
+      write(path.join(data, 'snapshot', 'a', 'b', 'x.db'), []);
+      write(path.join(data, 'snapshot', 'y.json'), []);
+      append(path.join(data, 'opencode.db-wal'), 'page');
+      assert.deepEqual(await change.promise, ['openCode']);
+      const pending = watcher.take('openCode');
+      assert.equal(pending.overflow, false, 'no full walk for a change the watcher can name');
+      assert.deepEqual([...pending.paths], [path.join(data, 'opencode.db-wal')]);
+    } finally {
+      watcher.dispose();
+    }
+  });
 });
