@@ -4,10 +4,14 @@
  * cross-check with ccusage: opencode.sqlite.test.ts (Node 24).
  */
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { DB_RANK, FILE_RANK, instantMs, ledgerModel, ledgerTokens, messageUsage, readMessageFile } from '../../../../src/sources/localLogs/parsers/openCodeStore';
 import { openCodeFormat, openCodeJsonFormat } from '../../../../src/sources/localLogs/parsers/opencode';
+import { sqliteModule, SQLITE_NEEDS } from '../../../../src/sources/localLogs/parsers/records';
+import { scanAgent } from '../agentHarness';
 
 const HOME = path.join(path.sep, 'home', 'u');
 
@@ -131,4 +135,11 @@ void test('where: XDG_DATA_HOME or ~/.local/share, OPENCODE_DB\'s folder, databa
   assert.equal(openCodeFormat.companion, openCodeJsonFormat);
   assert.deepEqual(openCodeJsonFormat.dirs('/r'), [path.join('/r', 'storage', 'message')]);
   assert.ok(openCodeJsonFormat.isLog('msg_1.json'));
+});
+
+void test("on an editor whose Node has no node:sqlite, the scan of a database says which VS Code it needs (nothing guessed)", { skip: sqliteModule() !== null ? 'this Node has node:sqlite (the *.sqlite.test.ts files cover reading)' : false }, () => {
+  const home = mkdtempSync(path.join(tmpdir(), 'tb-opencode-nosqlite-'));
+  mkdirSync(path.join(home, '.local', 'share', 'opencode'), { recursive: true });
+  writeFileSync(path.join(home, '.local', 'share', 'opencode', 'opencode.db'), 'SQLite format 3\0');
+  assert.throws(() => scanAgent('openCode', home), new RegExp(`openCode keeps its usage in SQLite, which this editor's Node \\(${process.version.replace(/\./g, '\\.')}\\) cannot read: it needs ${SQLITE_NEEDS.replace(/\./g, '\\.')} or later`));
 });
