@@ -26,6 +26,7 @@ import { writeGrokCorpus } from '../fakes/agents/grok';
 import { writeKimiCorpus } from '../fakes/agents/kimi';
 import { writeOpenClawCorpus } from '../fakes/agents/openClaw';
 import { writePiCorpus } from '../fakes/agents/pi';
+import { writeInYear, type Shift } from '../fakes/agents/shift';
 import { capturingFailure, closeSuite, findInWebviews, hoverTooltip, openWorkbench, poll, runCommand, screenshot, statusBarItem, waitForStatusText, type Workbench } from './workbench';
 
 const REPO = path.resolve(__dirname, '..', '..');
@@ -40,11 +41,15 @@ const TOLERANCE = 0.01;
 /**
  * The agents whose logs the HOME holds: the extension's source id, ccusage's name for it, and
  * its corpus writer. Claude Code and Codex: test/fakes/agentLogs.ts (the last 10 days). The others:
- * the cross-check corpora of test/fakes/agents (fixed days of March and April 2026), with the
- * options under which ccusage counts as the agent means (test/fixtures/agents/<agent>/README.md):
- * pi and Kimi without `forks` (ccusage counts a branched or forked copy again), OpenClaw without
- * `divergent` (ccusage counts a checkpoint twin's copies and trajectory files). OpenCode's and
- * Kilo's stores are SQLite databases written by node:sqlite (see writeStores).
+ * the cross-check corpora of test/fakes/agents, written on fixed days of March and April 2026 and
+ * moved by whole days into this budget year, ending a few days before today (in the first days of
+ * January, folded onto the year's first day; on 1 January itself a folded session can run past
+ * midnight: planShift in test/fakes/agents/shift.ts); `moved`: ccusage must find the corpus wholly
+ * from 1 January to today. Written with the options under which ccusage counts as the agent means
+ * (test/fixtures/agents/<agent>/README.md): pi and Kimi without `forks` (ccusage counts a branched
+ * or forked copy again), OpenClaw without `divergent` (ccusage counts a checkpoint twin's copies
+ * and trajectory files). OpenCode's and Kilo's stores are SQLite databases written by node:sqlite
+ * (see writeStores).
  *
  * Left out, because ccusage miscounts what their generators write: Qwen Code (cached tokens twice,
  * reasoning twice), Droid (adds the thinking already inside the output to the cost), Amp (the
@@ -55,15 +60,15 @@ const TOLERANCE = 0.01;
 const PRESENT = [
   { id: 'claudeCode', ccusage: 'claude' },
   { id: 'codex', ccusage: 'codex' },
-  { id: 'geminiCli', ccusage: 'gemini', write: (home: string) => writeGeminiCorpus(home) },
-  { id: 'pi', ccusage: 'pi', write: (home: string) => writePiCorpus(home) },
-  { id: 'openClaw', ccusage: 'openclaw', write: (home: string) => writeOpenClawCorpus(home) },
-  { id: 'kimi', ccusage: 'kimi', write: (home: string) => writeKimiCorpus(home) },
-  { id: 'grok', ccusage: 'grok', write: (home: string) => writeGrokCorpus(home) },
-  { id: 'copilotCli', ccusage: 'copilot', write: (home: string) => writeCopilotCorpus(path.join(home, '.copilot')) },
-  { id: 'openCode', ccusage: 'opencode' },
-  { id: 'kilo', ccusage: 'kilo' },
-] as const satisfies readonly { id: AgentId; ccusage: string; write?: (home: string) => unknown }[];
+  { id: 'geminiCli', ccusage: 'gemini', moved: true, write: (home: string, shift: Shift | undefined) => writeGeminiCorpus(home, undefined, { shift }) },
+  { id: 'pi', ccusage: 'pi', moved: true, write: (home: string, shift: Shift | undefined) => writePiCorpus(home, { shift }) },
+  { id: 'openClaw', ccusage: 'openclaw', moved: true, write: (home: string, shift: Shift | undefined) => writeOpenClawCorpus(home, { shift }) },
+  { id: 'kimi', ccusage: 'kimi', moved: true, write: (home: string, shift: Shift | undefined) => writeKimiCorpus(home, { shift }) },
+  { id: 'grok', ccusage: 'grok', moved: true, write: (home: string, shift: Shift | undefined) => writeGrokCorpus(home, { shift }) },
+  { id: 'copilotCli', ccusage: 'copilot', moved: true, write: (home: string, shift: Shift | undefined) => writeCopilotCorpus(path.join(home, '.copilot'), { shift }) },
+  { id: 'openCode', ccusage: 'opencode', moved: true },
+  { id: 'kilo', ccusage: 'kilo', moved: true },
+] as const satisfies readonly { id: AgentId; ccusage: string; moved?: true; write?: (home: string, shift: Shift | undefined) => unknown }[];
 /** The agents without logs in HOME: folded into one line on the dashboard. */
 const ABSENT = AGENT_IDS.filter((id) => !PRESENT.some((a) => a.id === id));
 
@@ -86,6 +91,8 @@ interface Spend {
   total: number;
   /** By ccusage's agent name. */
   byAgent: Map<string, number>;
+  /** By ccusage's agent name: its first and last day with spend, in this year or not. */
+  days: Map<string, { first: string; last: string }>;
 }
 
 /** The spend of this budget year (from 1 January, the default) up to today, in all and per agent, per ccusage. */
@@ -94,8 +101,13 @@ async function expectedSpend(): Promise<Spend> {
   const report = JSON.parse(stdout) as { daily: { period: string; totalCost: number; agents?: { agent: string; totalCost: number }[] }[] };
   const t = today();
   const yearStart = `${t.slice(0, 4)}-01-01`;
-  const spend: Spend = { total: 0, byAgent: new Map() };
+  const spend: Spend = { total: 0, byAgent: new Map(), days: new Map() };
   for (const d of report.daily) {
+    for (const a of d.agents ?? []) {
+      if (a.totalCost <= 0) continue;
+      const had = spend.days.get(a.agent);
+      spend.days.set(a.agent, { first: had && had.first < d.period ? had.first : d.period, last: had && had.last > d.period ? had.last : d.period });
+    }
     if (d.period < yearStart || d.period > t) continue;
     spend.total += d.totalCost;
     for (const a of d.agents ?? []) spend.byAgent.set(a.agent, (spend.byAgent.get(a.agent) ?? 0) + a.totalCost);
@@ -119,18 +131,27 @@ function spentInTooltip(tip: string): number {
  * node:sqlite writes them, which this machine's Node may lack, so the editor's Node 24 does (the
  * one whose extension host reads them).
  */
-async function writeStores(nodeBin: string): Promise<void> {
-  const generator = pathToFileURL(path.join(REPO, 'test', 'fakes', 'agents', 'opencode.ts')).href;
-  const code = `import { writeStoreCorpus } from ${JSON.stringify(generator)};\nfor (const agent of ['opencode', 'kilo']) writeStoreCorpus(process.argv[1], { agent }).store.close();`;
-  await promisify(execFile)(nodeBin, ['--import', 'tsx', '--input-type=module', '--eval', code, home], { cwd: REPO, env: { PATH: process.env['PATH'] } });
+async function writeStores(nodeBin: string, now: number): Promise<string> {
+  const href = (name: string): string => JSON.stringify(pathToFileURL(path.join(REPO, 'test', 'fakes', 'agents', name)).href);
+  const code = [
+    `import { writeStoreCorpus } from ${href('opencode.ts')};`,
+    `import { writeInYear } from ${href('shift.ts')};`,
+    `const [home, now, zone] = process.argv.slice(1);`,
+    `for (const agent of ['opencode', 'kilo']) console.log(agent, JSON.stringify(writeInYear(home, (h, shift) => writeStoreCorpus(h, { agent, shift }).store.close(), { now: Number(now), zone })));`,
+  ].join('\n');
+  const { stdout } = await promisify(execFile)(nodeBin, ['--import', 'tsx', '--input-type=module', '--eval', code, home, String(now), ZONE], { cwd: REPO, env: { PATH: process.env['PATH'] } });
+  return stdout.trim().replace(/\n/g, ', ');
 }
 
 before(async () => {
   home = mkdtempSync(path.join(os.tmpdir(), 'tb-e2e-home-'));
   // The last 10 days, ending now; traps included (unknown models stay unpriced in both counts).
   corpus = generateCorpus({ home, files: 50, totalBytes: 4e6, seed: 77, now: new Date(Date.now() - 3_600_000), spanDays: 10, longContext: false });
-  for (const agent of PRESENT) if ('write' in agent) agent.write(home);
-  await writeStores((await ensureEditor()).nodeBin);
+  // The other agents' corpora, moved from their fixed days into this year (before today, in ZONE).
+  const now = Date.now();
+  const shifts = PRESENT.flatMap((agent) => ('write' in agent ? [`${agent.ccusage} ${JSON.stringify(writeInYear(home, agent.write, { now, zone: ZONE }))}`] : []));
+  shifts.push(await writeStores((await ensureEditor()).nodeBin, now));
+  console.log(`corpora moved by: ${shifts.join(', ')}`);
   const spend = await expectedSpend();
   assert.ok(spend.total > 10, `the corpus spends something this year (${spend.total})`);
   budget = Math.ceil(spend.total * 4);
@@ -155,8 +176,13 @@ after(async () => {
 void describe('status bar meter fed by local agent logs', { timeout: 300_000 }, () => {
   void test('with no network source, the logs of ten agents are read and the meter shows their spend', () => capturingFailure(page, 'local-logs-meter-shows-the-spend', async () => {
     const spend = await expectedSpend();
-    // Every agent's corpus lies inside this budget year (the fixed days of test/fakes/agents are in 2026).
+    // Every agent spends this budget year; each moved corpus lies wholly inside it, up to today.
     for (const agent of PRESENT) assert.ok((spend.byAgent.get(agent.ccusage) ?? 0) > 0, `ccusage finds ${agent.ccusage}'s spend this budget year (${today()}): ${JSON.stringify([...spend.byAgent])}`);
+    const yearStart = `${today().slice(0, 4)}-01-01`;
+    for (const agent of PRESENT.filter((a) => 'moved' in a)) {
+      const days = spend.days.get(agent.ccusage);
+      assert.ok(days && days.first >= yearStart && days.last <= today(), `${agent.ccusage}'s moved corpus lies from ${yearStart} to ${today()}: ${JSON.stringify(days)}`);
+    }
     await waitForStatusText(page, /\d+% · \$/, 90_000);
     const item = statusBarItem(page, { id: ITEM_ID });
     // The meter settles on every source's spend (a scan of ten agents' logs takes a moment).

@@ -10,6 +10,7 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { mulberry32, randomIndex, type Random } from '../../../src/core/random';
+import { shiftMs, type Shift } from './shift';
 
 /**
  * Models both genai-prices and ccusage's LiteLLM table price alike (base tier). A run of Claude
@@ -19,9 +20,15 @@ export const COPILOT_MODELS = ['claude-sonnet-4.5', 'gpt-5', 'gpt-5-mini'] as co
 
 const DAYS = ['2026-03-02', '2026-03-03', '2026-03-05', '2026-03-09'];
 
-/** `minutes` after 05:00 UTC of `day`. */
-function iso(day: string, minutes: number): string {
-  return new Date(Date.parse(`${day}T05:00:00.000Z`) + minutes * 60_000).toISOString();
+/** `minutes` after 05:00 UTC of `day`, that instant moved by `shift`. */
+function isoAt(day: string, minutes: number, shift: Shift | undefined): string {
+  return new Date(shiftMs(Date.parse(`${day}T05:00:00.000Z`), shift) + minutes * 60_000).toISOString();
+}
+
+/** An OTel export's file name: the instant `at` (UTC `YYYY-MM-DDTHH:MM:SS`) moved by `shift`. */
+function otelName(at: string, shift: Shift | undefined): string {
+  const d = new Date(shiftMs(Date.parse(`${at}.000Z`), shift)).toISOString();
+  return `copilot-otel-${d.slice(0, 10).replace(/-/g, '')}-${d.slice(11, 19).replace(/:/g, '')}.jsonl`;
 }
 
 function hex(random: Random, n: number): string {
@@ -170,10 +177,12 @@ export interface CopilotCorpus {
 
 /**
  * Writes the corpus under `root` (a Copilot data root: `home/.copilot`, or what COPILOT_HOME names).
- * `sessions`: how many sessions with session state.
+ * `sessions`: how many sessions with session state. `shift` moves every instant (each day of the
+ * corpus, the rest reckoned from it; the exports' file names too: test/fakes/agents/shift.ts).
  */
-export function writeCopilotCorpus(root: string, options: { seed?: number; sessions?: number } = {}): CopilotCorpus {
+export function writeCopilotCorpus(root: string, options: { seed?: number; sessions?: number; shift?: Shift } = {}): CopilotCorpus {
   const random = mulberry32(options.seed ?? 20260302);
+  const iso = (day: string, minutes: number): string => isoAt(day, minutes, options.shift);
   const stateDir = path.join(root, 'session-state');
   const otelDir = path.join(root, 'otel');
   mkdirSync(path.join(otelDir, 'archive'), { recursive: true });
@@ -276,7 +285,7 @@ export function writeCopilotCorpus(root: string, options: { seed?: number; sessi
   // A turn exported with its summary span only: the summary is all there is, and counts.
   otelLines.push(agentSpan({ trace: hex(random, 32), span: hex(random, 16), model: 'gpt-5-mini', session: uuid(random), ms: Date.parse(iso(DAYS[2] as string, 500)), input: 30_000, output: 1_500, cacheRead: 12_000 }));
   const half = Math.floor(otelLines.length / 2);
-  writeFileSync(path.join(otelDir, 'copilot-otel-20260302-091500.jsonl'), otelLines.slice(0, half).join('\n') + '\n');
-  writeFileSync(path.join(otelDir, 'archive', 'copilot-otel-20260305-101500.jsonl'), otelLines.slice(half).join('\n') + '\nnot json\n');
+  writeFileSync(path.join(otelDir, otelName('2026-03-02T09:15:00', options.shift)), otelLines.slice(0, half).join('\n') + '\n');
+  writeFileSync(path.join(otelDir, 'archive', otelName('2026-03-05T10:15:00', options.shift)), otelLines.slice(half).join('\n') + '\nnot json\n');
   return { sessions, shutdowns, chatSpans, shadowedSpans };
 }

@@ -12,6 +12,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { mulberry32, type Random } from '../../../src/core/random';
+import { shiftIso, type Shift } from './shift';
 
 /** Models genai-prices and ccusage's LiteLLM data price alike (checked on this corpus, requests under 200k). */
 export const GEMINI_MODELS = { pro: 'gemini-2.5-pro', flash: 'gemini-2.5-flash', flash3: 'gemini-3-flash-preview', lite: 'gemini-2.5-flash-lite' } as const;
@@ -186,32 +187,36 @@ function legacySession(home: string, slug: string, root: string | null, start: s
 }
 
 /** What shares the folders and is no usage: activity logs, saved checkpoints, the prompt log. */
-function noise(home: string, slug: string, random: Random, files: string[]): void {
+function noise(home: string, slug: string, random: Random, files: string[], shift: Shift | undefined): void {
   const dir = path.join(home, '.gemini', 'tmp', slug);
   const network = {
     type: 'network',
     payload: { url: 'https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash:streamGenerateContent', response: { body: line({ usageMetadata: { promptTokenCount: 900, candidatesTokenCount: 12, totalTokenCount: 912 }, type: 'gemini' }) } },
     sessionId: uuid(random),
-    timestamp: Date.parse('2026-03-02T05:00:00Z'),
+    timestamp: Date.parse(shiftIso('2026-03-02T05:00:00.000Z', shift)),
   };
   write(path.join(dir, 'logs', `session-${uuid(random)}.jsonl`), [line(network), line({ type: 'console', payload: { type: 'log', content: 'ok' }, timestamp: 1 })], files);
   writeFileSync(path.join(dir, 'checkpoint-save1.json'), JSON.stringify([{ role: 'user', parts: [{ text: 'hi' }] }]));
-  writeFileSync(path.join(dir, 'logs.json'), JSON.stringify([{ sessionId: 'x', messageId: 0, type: 'user', message: 'hi', timestamp: '2026-03-02T05:00:00Z' }]));
+  writeFileSync(path.join(dir, 'logs.json'), JSON.stringify([{ sessionId: 'x', messageId: 0, type: 'user', message: 'hi', timestamp: shift ? shiftIso('2026-03-02T05:00:00.000Z', shift) : '2026-03-02T05:00:00Z' }]));
 }
 
-/** The cross-check corpus: five days of March 2026, four models, dozens of responses. */
-export function writeGeminiCorpus(home: string, seed = 7): GeminiCorpus {
+/**
+ * The cross-check corpus: five days of March 2026, four models, dozens of responses. `shift`
+ * moves every instant (test/fakes/agents/shift.ts); none: the fixed days.
+ */
+export function writeGeminiCorpus(home: string, seed = 7, options: { shift?: Shift } = {}): GeminiCorpus {
   const random = mulberry32(seed);
   const responses: GeminiResponse[] = [];
   const files: string[] = [];
   const m = GEMINI_MODELS;
-  session(home, { slug: 'alpha', root: '/home/dev/alpha', start: '2026-03-02T03:10:00.000Z', turns: 12, models: [m.pro, m.flash], subagent: true, rewind: true }, random, responses, files);
-  session(home, { slug: 'alpha', root: '/home/dev/alpha', start: '2026-03-03T18:05:00.000Z', turns: 10, models: [m.flash3] }, random, responses, files);
-  session(home, { slug: 'beta-tools', root: '/home/dev/beta-tools', start: '2026-03-05T09:30:00.000Z', turns: 9, models: [m.lite, m.flash], subagent: true }, random, responses, files);
-  session(home, { slug: 'beta-tools', root: '/home/dev/beta-tools', start: '2026-03-06T13:00:00.000Z', turns: 8, models: [m.pro] }, random, responses, files);
+  const at = (iso: string): string => shiftIso(iso, options.shift);
+  session(home, { slug: 'alpha', root: '/home/dev/alpha', start: at('2026-03-02T03:10:00.000Z'), turns: 12, models: [m.pro, m.flash], subagent: true, rewind: true }, random, responses, files);
+  session(home, { slug: 'alpha', root: '/home/dev/alpha', start: at('2026-03-03T18:05:00.000Z'), turns: 10, models: [m.flash3] }, random, responses, files);
+  session(home, { slug: 'beta-tools', root: '/home/dev/beta-tools', start: at('2026-03-05T09:30:00.000Z'), turns: 9, models: [m.lite, m.flash], subagent: true }, random, responses, files);
+  session(home, { slug: 'beta-tools', root: '/home/dev/beta-tools', start: at('2026-03-06T13:00:00.000Z'), turns: 8, models: [m.pro] }, random, responses, files);
   // An old hash-named folder without `.project_root`, holding a legacy session.
-  legacySession(home, 'f3a9'.repeat(16), null, '2026-03-04T07:45:00.000Z', 6, m.flash, random, responses, files);
-  noise(home, 'alpha', random, files);
+  legacySession(home, 'f3a9'.repeat(16), null, at('2026-03-04T07:45:00.000Z'), 6, m.flash, random, responses, files);
+  noise(home, 'alpha', random, files, options.shift);
   return { responses, files };
 }
 

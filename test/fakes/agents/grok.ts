@@ -14,6 +14,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Draw, listPrice, utc, writeLines, type Counts } from './kit';
+import { shiftMs, type Shift } from './shift';
 
 export interface GrokWritten extends Counts {
   readonly ms: number;
@@ -59,13 +60,14 @@ function totals(rows: readonly Record<string, unknown>[]): Record<string, unknow
   return sum;
 }
 
-/** Writes a Grok Build corpus under `home`. */
-export function writeGrokCorpus(home: string, options: { seed?: number } = {}): GrokCorpus {
+/** Writes a Grok Build corpus under `home`; `shift` moves every instant (test/fakes/agents/shift.ts). */
+export function writeGrokCorpus(home: string, options: { seed?: number; shift?: Shift } = {}): GrokCorpus {
   const draw = new Draw(options.seed ?? 0x960c);
+  const at = (month: number, day: number, hour: number, minute: number): number => shiftMs(utc(month, day, hour, minute), options.shift);
   const usages: GrokWritten[] = [];
   const sessions = path.join(home, '.grok', 'sessions');
   const cwds = ['/home/dev/app', '/home/dev/ml pipeline'];
-  const starts = [utc(3, 9, 4, 0), utc(3, 9, 17, 30), utc(3, 10, 8, 15), utc(3, 10, 19, 5), utc(3, 11, 11, 40), utc(3, 12, 6, 20), utc(3, 12, 18, 45)];
+  const starts = [at(3, 9, 4, 0), at(3, 9, 17, 30), at(3, 10, 8, 15), at(3, 10, 19, 5), at(3, 11, 11, 40), at(3, 12, 6, 20), at(3, 12, 18, 45)];
   let replaySource: { lines: (object | string)[]; written: GrokWritten[]; cwd: string } | null = null;
   for (const [i, start] of starts.entries()) {
     const cwd = cwds[i % cwds.length] ?? '/home/dev/app';

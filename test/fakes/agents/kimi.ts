@@ -16,6 +16,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { KIMI_K2_6_FROM_MS } from '../../../src/sources/localLogs/parsers/kimi';
 import { Draw, utc, writeLines, type Counts } from './kit';
+import { shiftMs, type Shift } from './shift';
 
 export interface KimiWritten extends Counts {
   readonly ms: number;
@@ -81,16 +82,21 @@ function wire(draw: Draw, start: number, turns: number): { lines: object[]; writ
   return { lines, written };
 }
 
-/** Writes a Kimi corpus under `home`; `forks` adds a forked session (ccusage counts its copy twice). */
-export function writeKimiCorpus(home: string, options: { forks?: boolean; seed?: number } = {}): KimiCorpus {
+/**
+ * Writes a Kimi corpus under `home`; `forks` adds a forked session (ccusage counts its copy twice);
+ * `shift` moves every instant (test/fakes/agents/shift.ts), each usage priced as kimi-k2.5 or
+ * kimi-k2.6 by its moved instant (moved past 2026-04-20T15:28:10Z, all of them kimi-k2.6).
+ */
+export function writeKimiCorpus(home: string, options: { forks?: boolean; seed?: number; shift?: Shift } = {}): KimiCorpus {
   const draw = new Draw(options.seed ?? 0x41a1);
+  const at = (month: number, day: number, hour: number, minute: number): number => shiftMs(utc(month, day, hour, minute), options.shift);
   const root = path.join(home, '.kimi');
   const usages: KimiWritten[] = [];
   const copied: KimiWritten[] = [];
   writeLines(path.join(root, 'config.toml'), [KIMI_CONFIG_TOML.trimEnd()]);
   const workDirs = ['/home/dev/api', '/home/dev/web'];
   writeFileSync(path.join(root, 'kimi.json'), JSON.stringify({ work_dirs: workDirs.map((p) => ({ path: p, kaos: 'local', last_session_id: null })) }));
-  const starts = [utc(4, 18, 5, 10), utc(4, 18, 16, 40), utc(4, 19, 9, 0), utc(4, 20, 11, 30), utc(4, 20, 15, 20), utc(4, 20, 18, 5), utc(4, 21, 7, 45), utc(4, 22, 13, 15), utc(4, 22, 19, 50)];
+  const starts = [at(4, 18, 5, 10), at(4, 18, 16, 40), at(4, 19, 9, 0), at(4, 20, 11, 30), at(4, 20, 15, 20), at(4, 20, 18, 5), at(4, 21, 7, 45), at(4, 22, 13, 15), at(4, 22, 19, 50)];
   let first: { dir: string; lines: object[]; written: KimiWritten[] } | null = null;
   for (const [i, start] of starts.entries()) {
     const work = workDirs[i % workDirs.length] ?? '/home/dev/api';
@@ -110,7 +116,7 @@ export function writeKimiCorpus(home: string, options: { forks?: boolean; seed?:
   // Kimi Code: usage.record lines under ~/.kimi-code, per agent.
   const codeDir = path.join(home, '.kimi-code', 'sessions', md5('/home/dev/api'), draw.uuid(), 'agents', 'main');
   const records: object[] = [];
-  let t = utc(4, 21, 10, 0);
+  let t = at(4, 21, 10, 0);
   const sum = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
   for (let turn = 0; turn < 6; turn++) {
     t += draw.int(30, 500) * 1000;

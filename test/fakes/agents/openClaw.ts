@@ -14,6 +14,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Draw, listPrice, utc, writeLines, type Counts } from './kit';
+import { shiftMs, type Shift } from './shift';
 
 const MODELS = [
   { provider: 'anthropic', model: 'claude-sonnet-4-5', writes: true },
@@ -82,9 +83,12 @@ function session(draw: Draw, start: number, cwd: string): Session {
   return { lines, written };
 }
 
-/** Writes an OpenClaw corpus under `home`. */
-export function writeOpenClawCorpus(home: string, options: { divergent?: boolean; seed?: number } = {}): OpenClawCorpus {
+/** Writes an OpenClaw corpus under `home`; `shift` moves every instant (test/fakes/agents/shift.ts), the archives' names too. */
+export function writeOpenClawCorpus(home: string, options: { divergent?: boolean; seed?: number; shift?: Shift } = {}): OpenClawCorpus {
   const draw = new Draw(options.seed ?? 0x0c1a);
+  const at = (month: number, day: number, hour: number, minute = 0): number => shiftMs(utc(month, day, hour, minute), options.shift);
+  /** An archive's suffix: the instant it was made, as OpenClaw names it (`2026-03-10T12-00-00.000Z`). */
+  const stamp = (month: number, day: number, hour: number, minute = 0): string => iso(at(month, day, hour, minute)).replace(/:/g, '-');
   const usages: OpenClawWritten[] = [];
   const ccusageExtra: OpenClawWritten[] = [];
   const mainDir = path.join(home, '.openclaw', 'agents', 'main', 'sessions');
@@ -103,39 +107,39 @@ export function writeOpenClawCorpus(home: string, options: { divergent?: boolean
   for (const [month, day] of days) {
     for (const dir of [mainDir, workDir]) {
       n++;
-      const s = session(draw, utc(month, day, draw.int(2, 18), draw.int(0, 59)), dir === mainDir ? '/home/dev/.openclaw/workspace' : '/home/dev/work');
+      const s = session(draw, at(month, day, draw.int(2, 18), draw.int(0, 59)), dir === mainDir ? '/home/dev/.openclaw/workspace' : '/home/dev/work');
       put(dir, `s${n}.jsonl`, s);
       usages.push(...s.written);
     }
   }
   // A reset and a deletion: the archives still hold spent tokens.
-  const reset = session(draw, utc(3, 10, 6, 5), '/home/dev/.openclaw/workspace');
-  put(mainDir, 'r1.jsonl.reset.2026-03-10T12-00-00.000Z', reset);
+  const reset = session(draw, at(3, 10, 6, 5), '/home/dev/.openclaw/workspace');
+  put(mainDir, `r1.jsonl.reset.${stamp(3, 10, 12)}`, reset);
   usages.push(...reset.written);
-  const deleted = session(draw, utc(3, 11, 14, 40), '/home/dev/work');
-  put(workDir, 'd1.jsonl.deleted.2026-03-12T09-30-00.000Z', deleted);
+  const deleted = session(draw, at(3, 11, 14, 40), '/home/dev/work');
+  put(workDir, `d1.jsonl.deleted.${stamp(3, 12, 9, 30)}`, deleted);
   usages.push(...deleted.written);
   // A live file and a reset archive holding a copy of its first messages.
-  const live = session(draw, utc(3, 12, 4, 20), '/home/dev/.openclaw/workspace');
+  const live = session(draw, at(3, 12, 4, 20), '/home/dev/.openclaw/workspace');
   put(mainDir, 'c1.jsonl', live);
   const half = Math.ceil(live.lines.length / 2);
-  put(mainDir, 'c1.jsonl.reset.2026-03-12T06-00-00.000Z', live, live.lines.slice(0, half));
+  put(mainDir, `c1.jsonl.reset.${stamp(3, 12, 6)}`, live, live.lines.slice(0, half));
   usages.push(...live.written);
   // The legacy state folder.
-  const old = session(draw, utc(3, 9, 20, 10), '/home/dev/old');
+  const old = session(draw, at(3, 9, 20, 10), '/home/dev/old');
   put(legacyDir, 'old1.jsonl', old);
   usages.push(...old.written);
   // Not transcripts.
-  writeFileSync(path.join(mainDir, 'sessions.json'), JSON.stringify({ 'agent:main:main': { sessionId: 's1', updatedAt: utc(3, 12, 9) } }));
-  put(mainDir, 's1.jsonl.bak.2026-03-12T06-00-00.000Z', live);
+  writeFileSync(path.join(mainDir, 'sessions.json'), JSON.stringify({ 'agent:main:main': { sessionId: 's1', updatedAt: at(3, 12, 9) } }));
+  put(mainDir, `s1.jsonl.bak.${stamp(3, 12, 6)}`, live);
   if (options.divergent) {
-    const twin = session(draw, utc(3, 11, 9, 0), '/home/dev/.openclaw/workspace');
+    const twin = session(draw, at(3, 11, 9, 0), '/home/dev/.openclaw/workspace');
     put(mainDir, 't1.jsonl', twin);
     put(mainDir, 't1.checkpoint.0b3d3c1e-5a4f-4c6d-9e8f-1a2b3c4d5e6f.jsonl', twin, twin.lines.slice(0, Math.ceil(twin.lines.length / 2)));
     usages.push(...twin.written);
     const copiedCount = twin.lines.slice(0, Math.ceil(twin.lines.length / 2)).filter((l) => (l as { message?: { role?: string } }).message?.role === 'assistant').length;
     ccusageExtra.push(...twin.written.slice(0, copiedCount));
-    const trajectory = session(draw, utc(3, 10, 16, 30), '/home/dev/.openclaw/workspace');
+    const trajectory = session(draw, at(3, 10, 16, 30), '/home/dev/.openclaw/workspace');
     put(mainDir, 'j1.trajectory.jsonl', trajectory);
     ccusageExtra.push(...trajectory.written);
   }

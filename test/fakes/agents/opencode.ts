@@ -18,6 +18,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { mulberry32 } from '../../../src/core/random';
+import { dayIn, shiftMs, type Shift } from './shift';
 
 export type StoreAgent = 'opencode' | 'kilo';
 
@@ -171,6 +172,8 @@ export function utc(day: number, h: number, min: number): number {
 export interface CorpusOptions {
   readonly agent: StoreAgent;
   readonly seed?: number;
+  /** Moves every instant (test/fakes/agents/shift.ts); none: the fixed days of March 2026. */
+  readonly shift?: Shift;
 }
 
 export interface Corpus {
@@ -194,6 +197,7 @@ export interface Corpus {
  */
 export function writeStoreCorpus(home: string, options: CorpusOptions): Corpus {
   const { agent } = options;
+  const at = (day: number, h: number, min: number): number => shiftMs(utc(day, h, min), options.shift);
   const rand = mulberry32(options.seed ?? 7);
   const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
   const dir = dataDir(home, agent);
@@ -206,7 +210,7 @@ export function writeStoreCorpus(home: string, options: CorpusOptions): Corpus {
     { id: 'ses_a1', cwd: '/work/alpha' },
     { id: 'ses_b2', cwd: '/work/beta' },
   ];
-  for (const s of sessions) insertSession(db, s.id, s.cwd, utc(2, 3, 0));
+  for (const s of sessions) insertSession(db, s.id, s.cwd, at(2, 3, 0));
   let n = 0;
   const cost = (model: string, t: Tokens, subscription: boolean) => (agent === 'opencode' && subscription ? 0 : Math.round(listPrice(model, { input: t.input, output: t.output + t.reasoning, read: t.read, write: t.write }) * 1e8) / 1e8);
   const make = (day: number, h: number, min: number, kind: 'sonnet' | 'gpt' | 'gpt-total' | 'prefixed'): AssistantMessage => {
@@ -218,12 +222,12 @@ export function writeStoreCorpus(home: string, options: CorpusOptions): Corpus {
     if (kind === 'sonnet' || kind === 'prefixed') {
       const t: Tokens = { input, output: int(50, 3000), reasoning: 0, read, write: int(0, 4000) };
       const model = kind === 'prefixed' ? 'anthropic/claude-sonnet-4.5' : 'claude-sonnet-4-5';
-      return { id, session: s.id, ms: utc(day, h, min), model, provider: kind === 'prefixed' ? (agent === 'kilo' ? 'kilo' : 'openrouter') : 'anthropic', tokens: t, cost: cost('claude-sonnet-4-5', t, n % 3 !== 0), cwd: s.cwd };
+      return { id, session: s.id, ms: at(day, h, min), model, provider: kind === 'prefixed' ? (agent === 'kilo' ? 'kilo' : 'openrouter') : 'anthropic', tokens: t, cost: cost('claude-sonnet-4-5', t, n % 3 !== 0), cwd: s.cwd };
     }
     const output = int(80, 2500);
     const reasoning = kind === 'gpt-total' ? int(0, 1500) : 0;
     const t: Tokens = { input, output, reasoning, read, write: 0, ...(kind === 'gpt-total' ? { total: input + read + output + reasoning } : {}) };
-    return { id, session: s.id, ms: utc(day, h, min), model: 'gpt-5', provider: 'openai', tokens: t, cost: cost('gpt-5', t, n % 2 === 0), cwd: s.cwd };
+    return { id, session: s.id, ms: at(day, h, min), model: 'gpt-5', provider: 'openai', tokens: t, cost: cost('gpt-5', t, n % 2 === 0), cwd: s.cwd };
   };
   // Days 2–5 in the main file: eight messages a day, with user turns and an aborted (zero-usage) reply.
   for (let day = 2; day <= 5; day++) {
@@ -236,14 +240,14 @@ export function writeStoreCorpus(home: string, options: CorpusOptions): Corpus {
       insertMessage(db, m);
       messages.push(m);
     }
-    insertMessage(db, { id: `msg_abort${day}${agent}`, session: 'ses_a1', ms: utc(day, 12, 0), model: 'claude-sonnet-4-5', provider: 'anthropic', tokens: { input: 0, output: 0, reasoning: 0, read: 0, write: 0 }, cost: 0 });
+    insertMessage(db, { id: `msg_abort${day}${agent}`, session: 'ses_a1', ms: at(day, 12, 0), model: 'claude-sonnet-4-5', provider: 'anthropic', tokens: { input: 0, output: 0, reasoning: 0, read: 0, write: 0 }, cost: 0 });
   }
   if (agent === 'opencode') {
     // OpenCode 2 rows (session_message, reasoning apart, no total) on day 5 (Google: reasoning apart too).
-    insertSession(db, 'ses_v2', '/work/gamma', utc(5, 6, 0));
+    insertSession(db, 'ses_v2', '/work/gamma', at(5, 6, 0));
     for (let k = 0; k < 4; k++) {
       const t: Tokens = { input: int(300, 5000), output: int(100, 2000), reasoning: int(0, 900), read: int(0, 30_000), write: 0 };
-      const m: AssistantMessage = { id: `msg_v2_${k}`, session: 'ses_v2', ms: utc(5, 7 + k, 10), model: 'gpt-5', provider: 'openai', tokens: t, cost: 0 };
+      const m: AssistantMessage = { id: `msg_v2_${k}`, session: 'ses_v2', ms: at(5, 7 + k, 10), model: 'gpt-5', provider: 'openai', tokens: t, cost: 0 };
       insertV2User(db, `msg_v2_u${k}`, 'ses_v2', m.ms - 1000, 2 * k);
       insertV2Message(db, m, 2 * k + 1);
       messages.push(m);
@@ -256,7 +260,7 @@ export function writeStoreCorpus(home: string, options: CorpusOptions): Corpus {
   if (agent === 'opencode') {
     for (let k = 0; k < 5; k++) {
       const t: Tokens = { input: int(500, 6000), output: int(100, 1500), reasoning: 0, read: int(0, 20_000), write: int(0, 2000) };
-      const m: AssistantMessage = { id: `msg_old_${k}`, session: 'ses_orphan', ms: utc(1, 5 + k, 0), model: 'claude-sonnet-4-5', provider: 'anthropic', tokens: t, cost: 0, cwd: '/work/old' };
+      const m: AssistantMessage = { id: `msg_old_${k}`, session: 'ses_orphan', ms: at(1, 5 + k, 0), model: 'claude-sonnet-4-5', provider: 'anthropic', tokens: t, cost: 0, cwd: '/work/old' };
       writeMessageFile(dir, m);
       fileOnly.push(m);
     }
@@ -269,7 +273,7 @@ export function writeStoreCorpus(home: string, options: CorpusOptions): Corpus {
     messages.push(m);
     walOnly.push(m);
   }
-  return { store, messages, fileOnly, walOnly, fileOnlyDays: agent === 'opencode' ? ['2026-03-01'] : [] };
+  return { store, messages, fileOnly, walOnly, fileOnlyDays: [...new Set(fileOnly.map((m) => dayIn(m.ms, 'Asia/Kolkata')))] };
 }
 
 export interface TrapDay {

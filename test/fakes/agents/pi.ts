@@ -13,6 +13,7 @@
  */
 import path from 'node:path';
 import { Draw, listPrice, utc, writeLines, type Counts } from './kit';
+import { shiftMs, type Shift } from './shift';
 
 interface PiModel {
   readonly provider: string;
@@ -52,9 +53,13 @@ function sessionDir(home: string, cwd: string): string {
   return path.join(home, '.pi', 'agent', 'sessions', `--${cwd.replace(/^\//, '').replace(/\//g, '-')}--`);
 }
 
-/** Writes a pi corpus under `home`; `forks` adds a branched session (ccusage counts its copy twice). */
-export function writePiCorpus(home: string, options: { forks?: boolean; seed?: number } = {}): PiCorpus {
+/**
+ * Writes a pi corpus under `home`; `forks` adds a branched session (ccusage counts its copy twice);
+ * `shift` moves every instant (test/fakes/agents/shift.ts).
+ */
+export function writePiCorpus(home: string, options: { forks?: boolean; seed?: number; shift?: Shift } = {}): PiCorpus {
   const draw = new Draw(options.seed ?? 0x9141);
+  const at = (month: number, day: number, hour: number, minute: number): number => shiftMs(utc(month, day, hour, minute), options.shift);
   const usages: PiWritten[] = [];
   const copied: PiWritten[] = [];
   const files: string[] = [];
@@ -71,7 +76,7 @@ export function writePiCorpus(home: string, options: { forks?: boolean; seed?: n
     for (const cwd of projects) {
       if (draw.chance(0.25)) continue;
       sessionNo++;
-      const start = utc(month, day, draw.int(3, 19), draw.int(0, 59));
+      const start = at(month, day, draw.int(3, 19), draw.int(0, 59));
       const id = draw.uuid();
       const file = path.join(sessionDir(home, cwd), `${iso(start).replace(/[:.]/g, '-')}_${id}.jsonl`);
       const lines: (object | string)[] = [{ type: 'session', version: 3, id, timestamp: iso(start), cwd }];
@@ -142,7 +147,7 @@ export function writePiCorpus(home: string, options: { forks?: boolean; seed?: n
   if (options.forks && firstSession) {
     // A branched session in another project: the source's entries copied as they are, then one more call.
     const id = draw.uuid();
-    const t = utc(3, 12, 21, 15);
+    const t = at(3, 12, 21, 15);
     const cwd = '/home/dev/fork';
     const file = path.join(sessionDir(home, cwd), `${iso(t).replace(/[:.]/g, '-')}_${id}.jsonl`);
     const own: Counts = { input: 700, output: 300, cacheRead: 12000, cacheWrite: 0 };
