@@ -121,7 +121,8 @@ void describe('the corpora the e2e test writes, moved into the year of a given t
     });
   }
 
-  for (const now of [TODAYS[1], TODAYS[2]] as number[]) {
+  // One date is enough here: whether both sides agree on moved files does not depend on which day they were moved to (the in-year checks above cover every date; Kimi's price switch has its own case below).
+  for (const now of [TODAYS[2]] as number[]) {
     void it(`${new Date(now).toISOString()}: the scanner and ccusage count each moved corpus alike, day by day`, async () => {
       for (const g of GENERATORS) {
         const home = tempHome();
