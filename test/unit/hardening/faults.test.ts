@@ -62,7 +62,7 @@ const CASES: readonly FaultCase[] = [
     arm: (h) => (h.target.proxy.setFault({ kind: 'hang' }), (h.timeoutScale = 0.05), true),
     disarm: (h) => {
       h.target.proxy.setFault(null);
-      h.timeoutScale = 1;
+      h.timeoutScale = 10;
     },
     state: 'stale',
     error: new RegExp(`did not answer within ${TIMEOUT_MS / 1000} s`),

@@ -2,7 +2,7 @@
  * A real BudgetService + HttpClient + LedgerStore wired to one fault-suite target, with an
  * injected clock (shared by the service and the client, so `Retry-After` and the clock agree),
  * an instant `sleep` that records how long the client wanted to wait, the client's request
- * timeouts on a timer that can run fast (`timeoutScale`), and every log line kept.
+ * timeouts on a timer of their own (`timeoutScale`), and every log line kept.
  */
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -24,11 +24,13 @@ export class Harness {
   /** Every wait the HTTP client asked for (backoff, Retry-After), in ms. */
   readonly waits: number[] = [];
   /**
-   * How fast the timer of the client's request timeouts runs: 1 is real time; 0.05 makes its
-   * TIMEOUT_MS pass in a twentieth of it (for a fault where the server never answers, so that
-   * nothing but the timeout can happen meanwhile).
+   * How slow the timer of the client's request timeouts runs, against real time. Ten times slow
+   * by default, like the rest of the clock here (which stands still while the client works): a
+   * busy machine never makes a healthy request, or a 50 MB body read up to the cap, time out.
+   * A fault where the server never answers sets 0.05: its TIMEOUT_MS passes in a twentieth of it,
+   * as nothing but the timeout can happen meanwhile.
    */
-  timeoutScale = 1;
+  timeoutScale = 10;
   /** Every request timeout that fired (the client gave up waiting), in ms as the client set it. */
   readonly timeouts: number[] = [];
   key: string;
