@@ -14,7 +14,6 @@ import { watch, type FSWatcher } from 'node:fs';
 import { copyFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { build } from 'esbuild';
 import { after, before, describe, it } from 'node:test';
 import { readConfig } from '../../../src/core/config';
 import { mulberry32 } from '../../../src/core/random';
@@ -26,16 +25,10 @@ import { BudgetService } from '../../../src/state/budgetService';
 import { Coordinator } from '../../../src/state/coordinator';
 import { LedgerStore } from '../../../src/state/ledgerStore';
 import { startSimulator, type Simulator } from '../../../tools/simulator/server';
+import { bundleScript } from '../bundle';
 import { alertMemoryNumber, alertNumberOf, isScanStateNumber, LEASE_WRITER, numberOf, scanStateNumber, stateNumber, type WriteKind } from './states';
 
 const CHILD_SOURCE = resolve(__dirname, 'writeLoop.ts');
-
-/** The write loop bundled once with esbuild (as the extension is): a child then starts in milliseconds. */
-async function bundleChild(): Promise<string> {
-  const outfile = join(await mkdtemp(join(tmpdir(), 'tb-writeloop-')), 'writeLoop.js');
-  await build({ entryPoints: [CHILD_SOURCE], bundle: true, platform: 'node', format: 'cjs', target: 'node18', outfile, logLevel: 'silent' });
-  return outfile;
-}
 
 interface Run {
   /** Highest state the child reported as saved (rename done) before it was killed. */
@@ -220,7 +213,7 @@ const temporaryFiles = async (dir: string) => (await readdir(dir)).filter((n) =>
 void describe('a durable file written by a process killed at random moments', { timeout: 400_000 }, () => {
   let script: string;
   before(async () => {
-    script = await bundleChild();
+    script = await bundleScript(CHILD_SOURCE);
   });
   after(() => rm(dirname(script), { recursive: true, force: true }));
 

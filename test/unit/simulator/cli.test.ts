@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { build } from 'esbuild';
 import { after, before, describe, test } from 'node:test';
+import { bundleScript } from '../bundle';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
@@ -39,8 +38,7 @@ function exited(child: ChildProcessWithoutNullStreams): Promise<{ code: number |
 
 void describe('tools/simulator/main.ts', { timeout: 30_000 }, () => {
   before(async () => {
-    bundled = join(await mkdtemp(join(tmpdir(), 'tb-simulator-')), 'main.js');
-    await build({ entryPoints: [join(ROOT, 'tools/simulator/main.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node18', outfile: bundled, logLevel: 'silent' });
+    bundled = await bundleScript(join(ROOT, 'tools/simulator/main.ts'));
   });
   after(() => rm(dirname(bundled), { recursive: true, force: true }));
 

@@ -9,15 +9,15 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
-import { mkdtemp, utimes, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
+import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { Coordinator } from '../../../src/state/coordinator';
 import { startSimulator, type Simulator } from '../../../tools/simulator/server';
+import { bundleScript } from '../bundle';
 import { TestClock } from './testClock';
 import { HEARTBEAT_MS, INTERVAL_MS, KEY, NOW, openWindow, STALE_MS, type TestWindow } from './windows';
 
@@ -26,11 +26,11 @@ const open: TestWindow[] = [];
 /** The clock of the test's windows: a new one for each test. */
 let clock: TestClock;
 
-/** The child script of the test in three processes, bundled while the tests before it run. */
+/** The child script of the test in three processes, bundled (it starts in a fraction of a second, where tsx takes seconds) while the tests before it run. */
 let childScript: Promise<string>;
 
 before(async () => {
-  childScript = bundle(resolve(__dirname, 'coordinator-child.ts'));
+  childScript = bundleScript(resolve(__dirname, 'coordinator-child.ts'));
   childScript.catch(() => undefined); // reported by the test that uses it
   sim = await startSimulator({ port: 0, key: KEY, history: { seed: 5, now: NOW } });
 });
@@ -39,7 +39,10 @@ beforeEach(() => {
 });
 // Every window of a test is closed after it, even when it fails (a leftover leader would fetch on).
 afterEach(() => Promise.all(open.map((w) => w.coordinator.dispose())));
-after(() => sim.close());
+after(async () => {
+  await sim.close();
+  await rm(dirname(await childScript), { recursive: true, force: true });
+});
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -377,13 +380,6 @@ void describe('coordinator: the schedule when the clock was wrong', { timeout: 2
     }
   });
 });
-
-/** The child script bundled with esbuild (as the extension is built): it starts in a fraction of a second, where tsx takes seconds. */
-async function bundle(source: string): Promise<string> {
-  const outfile = join(await mkdtemp(join(tmpdir(), 'tb-coord-child-')), 'coordinator-child.js');
-  await build({ entryPoints: [source], bundle: true, platform: 'node', format: 'cjs', target: 'node18', outfile, logLevel: 'silent' });
-  return outfile;
-}
 
 interface Child {
   readonly proc: ChildProcessByStdio<Writable, Readable, null>;
