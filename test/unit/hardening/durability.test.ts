@@ -202,11 +202,12 @@ async function killRepeatedly(script: string, c: KillCase, seed: number): Promis
 const ON_WRITE_DEADLINE_MS = 10_000;
 
 /**
- * A kill "at a random moment" comes this many ms or less after the loop is ready: a few whole
- * writes of the largest state (a ledger write, flushed, takes some 50–100 ms), so it lands
- * anywhere in a write, or between two.
+ * A kill "at a random moment" comes this many ms or less after the loop is ready (its first state
+ * is made by then: the first write starts at once): one or two whole writes of the largest state
+ * (a ledger write, flushed, takes some 50–100 ms), several of the others, so it lands anywhere in
+ * a write, or between two.
  */
-const KILL_WITHIN_MS = 200;
+const KILL_WITHIN_MS = 100;
 
 const temporaryFiles = async (dir: string) => (await readdir(dir)).filter((n) => n.endsWith('.tmp'));
 

@@ -30,15 +30,18 @@ let skeleton: readonly { readonly i: number; readonly date: string; readonly sou
 function rowSkeleton(): NonNullable<typeof skeleton> {
   if (skeleton) return skeleton;
   const made: { i: number; date: string; source: SourceId; model: string }[] = [];
-  const seen = new Set<string>();
+  // Day, source and model by number (the day's of the 700, the source's, the model's name and
+  // version): one key per distinct row, as `${date}|${source}|${model}` would be.
+  const seen = new Set<number>();
   for (let i = 0; made.length < MAX_ROWS; i++) {
-    const date = dayOf(i);
-    const source = SOURCES[i % SOURCES.length] ?? 'gateway';
-    const model = `${MODELS[Math.floor(i / 700) % MODELS.length] ?? 'm'}-${Math.floor(i / 3500)}`;
-    const key = `${date}|${source}|${model}`;
+    const day = i % 700;
+    const sourceIndex = i % SOURCES.length;
+    const modelIndex = Math.floor(i / 700) % MODELS.length;
+    const version = Math.floor(i / 3500);
+    const key = ((day * SOURCES.length + sourceIndex) * MODELS.length + modelIndex) * 1_000 + version;
     if (seen.has(key)) continue;
     seen.add(key);
-    made.push({ i, date, source, model });
+    made.push({ i, date: dayOf(i), source: SOURCES[sourceIndex] ?? 'gateway', model: `${MODELS[modelIndex] ?? 'm'}-${version}` });
   }
   skeleton = made;
   return made;
