@@ -31,8 +31,8 @@
  * leader's `changed()` fetches, the followers then reload.
  *
  * Free of `vscode`: tested with several coordinators, in one process and in several, over the
- * real file system; in one process on a clock the test moves (`CoordinatorClock`), so heartbeats,
- * stale leases and intervals cost no real time.
+ * real file system, on a clock the test moves (`CoordinatorClock`), so heartbeats, stale leases and
+ * intervals cost no real time.
  */
 import { randomUUID } from 'node:crypto';
 import { watch, type FSWatcher } from 'node:fs';

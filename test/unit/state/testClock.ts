@@ -42,6 +42,8 @@ export class TestClock implements CoordinatorClock {
   private readonly busy: (() => boolean)[] = [];
   /** When (real time) the clock came to show each time it showed, for `fileTime`. */
   private readonly marks: { readonly real: number; readonly at: number }[] = [];
+  /** The first failure of a timer's work (a look that threw): the next move of the clock throws it. */
+  private failure: { readonly error: unknown } | undefined;
 
   constructor(start: number = Date.now()) {
     this.time = start;
@@ -173,14 +175,22 @@ export class TestClock implements CoordinatorClock {
       else timer.due += timer.every;
       const result = timer.fn();
       if (result instanceof Promise) {
-        const tracked: Promise<unknown> = result.catch(() => undefined).finally(() => this.pending.delete(tracked));
+        const tracked: Promise<unknown> = result
+          .catch((error: unknown) => {
+            this.failure ??= { error };
+          })
+          .finally(() => this.pending.delete(tracked));
         this.pending.add(tracked);
       }
     }
     await this.settle();
   }
 
-  /** Waits (real time) until the work under way is done: timers' work, `busyWhile`, file-system requests and events. */
+  /**
+   * Waits (real time) until the work under way is done: timers' work, `busyWhile`, file-system
+   * requests and events. Throws what a timer's work threw (as an unhandled rejection would fail a
+   * test on real timers).
+   */
   private async settle(): Promise<void> {
     for (let quiet = 0; quiet < 2; ) {
       await turn();
@@ -196,5 +206,6 @@ export class TestClock implements CoordinatorClock {
         quiet++;
       }
     }
+    if (this.failure) throw this.failure.error;
   }
 }
