@@ -71,12 +71,12 @@ const OWN_PROCESS = [
   /setTimeout|setInterval|sleep\(|spawn\(|fork\(|execFile|new Worker\(/,
 ];
 /**
- * Files that measure real time at the scale of a tenth of a second (leases with 100 ms heartbeats;
- * HTTP timeouts and retries, a 50 MB body read within a 2 s timeout): they run one at a time with
- * at most one other process beside them, so that on two cores neither waits for a core. (With
- * fake clocks they could run with the rest.)
+ * Files that measure real time at the scale of a tenth of a second (HTTP timeouts of 200–500 ms
+ * against a server that answers after 800 ms): they run one at a time with at most one other
+ * process beside them, so that on two cores neither waits for a core. (The coordinator and fault
+ * suites run on clocks of their own, TestClock and the fault harness's, and run with the rest.)
  */
-const TIMING = [/state\/coordinator\.test/, /hardening\/faults\.test/, /sources\/http\.test/];
+const TIMING = [/sources\/http\.test/];
 const size = (f) => statSync(join(root, f)).size;
 const timing = files.filter((f) => TIMING.some((re) => re.test(f)));
 const own = [];

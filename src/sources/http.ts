@@ -54,6 +54,8 @@ export interface HttpClientOptions {
   readonly random?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly now?: () => Date;
+  /** Starts the timer of one attempt's timeout and returns what cancels it; injected for tests, defaults to setTimeout. */
+  readonly startTimeout?: (ms: number, onTimeout: () => void) => () => void;
 }
 
 export interface GetJsonRequest<TSchema extends v.GenericSchema> {
@@ -250,6 +252,10 @@ export class HttpClient {
       random: Math.random,
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       now: () => new Date(),
+      startTimeout: (ms, onTimeout) => {
+        const timer = setTimeout(onTimeout, ms);
+        return () => clearTimeout(timer);
+      },
       ...options,
     };
   }
@@ -279,16 +285,16 @@ export class HttpClient {
     // AbortSignal.any is not in the Node of older VS Code builds (engines ^1.85): combine by hand.
     const controller = new AbortController();
     const timeout = { aborted: false };
-    const timer = setTimeout(() => {
+    const cancelTimeout = this.options.startTimeout(this.options.timeoutMs, () => {
       timeout.aborted = true;
       controller.abort(new Error('timeout'));
-    }, this.options.timeoutMs);
+    });
     const onAbort = () => controller.abort(request.signal?.reason);
     request.signal?.addEventListener('abort', onAbort, { once: true });
     try {
       return await this.send(request, controller.signal, timeout, label, safe);
     } finally {
-      clearTimeout(timer);
+      cancelTimeout();
       request.signal?.removeEventListener('abort', onAbort);
     }
   }

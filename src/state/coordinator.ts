@@ -31,7 +31,8 @@
  * leader's `changed()` fetches, the followers then reload.
  *
  * Free of `vscode`: tested with several coordinators, in one process and in several, over the
- * real file system.
+ * real file system, on a clock the test moves (`CoordinatorClock`), so heartbeats, stale leases and
+ * intervals cost no real time.
  */
 import { randomUUID } from 'node:crypto';
 import { watch, type FSWatcher } from 'node:fs';
@@ -74,7 +75,37 @@ export interface CoordinatorOptions {
    * always. While false no window leads (see the module comment).
    */
   readonly active?: () => boolean;
+  /** The time and the timers to run on; default the real ones (`REAL_CLOCK`). */
+  readonly clock?: CoordinatorClock;
 }
+
+/**
+ * The time and the timers a coordinator runs on: the real ones, or (tests) a clock moved by hand.
+ * The lock (fileLock.ts) keeps to real time: it is held for milliseconds.
+ */
+export interface CoordinatorClock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+  /** A file's modification time (ms since the epoch, as the file system dates files) on this clock. */
+  fileTime(mtimeMs: number): number;
+  /** Calls `look` every `ms` until stopped (`look`'s promise: the look it started). */
+  every(ms: number, look: () => Promise<void>): { stop(): void };
+  /** Calls `fn` once, `ms` from now, unless cancelled (a promise it returns: the work it started). */
+  after(ms: number, fn: () => unknown): { cancel(): void };
+}
+
+export const REAL_CLOCK: CoordinatorClock = {
+  now: () => Date.now(),
+  fileTime: (mtimeMs) => mtimeMs,
+  every: (ms, look) => {
+    const timer = setInterval(() => void look(), ms);
+    return { stop: () => clearInterval(timer) };
+  },
+  after: (ms, fn) => {
+    const timer = setTimeout(fn, ms);
+    return { cancel: () => clearTimeout(timer) };
+  },
+};
 
 export type Role = 'leader' | 'follower';
 
@@ -90,8 +121,6 @@ type Request = v.InferOutput<typeof RequestSchema>;
 /** Both files were written without `version` before it was added (and still are by older versions): such a file is version 1. */
 const LEASE_FORMAT: VersionedFormat<Lease> = { version: 1, schema: LeaseSchema, unversioned: 1 };
 const REQUEST_FORMAT: VersionedFormat<Request> = { version: 1, schema: RequestSchema, unversioned: 1 };
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** `mtime:size` of a file, or undefined when it does not exist. */
 async function stampOf(file: string): Promise<{ key: string; mtimeMs: number } | undefined> {
@@ -112,9 +141,10 @@ export class Coordinator {
   private readonly lease: DurableFile<Lease>;
   private readonly request: DurableFile<Request>;
   private readonly ledgerFile: string;
-  private timer: ReturnType<typeof setInterval> | undefined;
+  private readonly clock: CoordinatorClock;
+  private timer: { stop(): void } | undefined;
   private watcher: FSWatcher | undefined;
-  private poke: ReturnType<typeof setTimeout> | undefined;
+  private poke: { cancel(): void } | undefined;
   /** The look running now, and the one queued after it. */
   private ticking: Promise<void> | undefined;
   private nextTick: Promise<void> | undefined;
@@ -136,6 +166,7 @@ export class Coordinator {
     this.heartbeatMs = options.heartbeatMs ?? 5_000;
     this.staleMs = options.staleMs ?? 3 * this.heartbeatMs;
     this.requestTimeoutMs = options.requestTimeoutMs ?? 60_000;
+    this.clock = options.clock ?? REAL_CLOCK;
     this.leaseFile = join(options.dir, LEASE_FILE);
     this.lockFile = join(options.dir, LOCK_FILE);
     this.requestFile = join(options.dir, REQUEST_FILE);
@@ -160,7 +191,7 @@ export class Coordinator {
     await this.request.removeLeftovers();
     this.seenLedger = (await stampOf(this.ledgerFile))?.key;
     if (this.disposed) return; // closed while starting
-    this.timer = setInterval(() => void this.tick(), this.heartbeatMs);
+    this.timer = this.clock.every(this.heartbeatMs, () => this.tick());
     if (this.options.watch !== false) this.watchFolder();
     await this.tick();
   }
@@ -175,16 +206,16 @@ export class Coordinator {
     // Nothing to fetch for all windows: this one refreshes what it shows.
     if (this.idle) return this.options.service.refresh(reason);
     const before = (await stampOf(this.ledgerFile))?.key;
-    await this.request.write({ version: 1, id: this.id, at: new Date().toISOString(), reason });
+    await this.request.write({ version: 1, id: this.id, at: new Date(this.clock.now()).toISOString(), reason });
     this.options.logger.info(`Refresh (${reason}): asked the window that fetches for all windows.`);
-    const deadline = Date.now() + this.requestTimeoutMs;
-    while (!this.disposed && Date.now() < deadline) {
+    const deadline = this.clock.now() + this.requestTimeoutMs;
+    while (!this.disposed && this.clock.now() < deadline) {
       const now = (await stampOf(this.ledgerFile))?.key;
       if (now !== undefined && now !== before) {
         await this.reloadIfChanged();
         return;
       }
-      await sleep(Math.min(200, this.heartbeatMs));
+      await new Promise<void>((resolve) => this.clock.after(Math.min(200, this.heartbeatMs), resolve));
     }
     if (!this.disposed) this.options.logger.warn(`Refresh (${reason}): no window answered within ${Math.round(this.requestTimeoutMs / 1000)} s.`);
   }
@@ -229,8 +260,8 @@ export class Coordinator {
   /** Stops without releasing anything, as a crashed or frozen window would (for tests). */
   stop(): void {
     this.disposed = true;
-    if (this.timer) clearInterval(this.timer);
-    if (this.poke) clearTimeout(this.poke);
+    this.timer?.stop();
+    this.poke?.cancel();
     this.watcher?.close();
     this.timer = undefined;
     this.watcher = undefined;
@@ -242,10 +273,10 @@ export class Coordinator {
         const name = filename?.toString();
         const relevant = this.isLeader ? name === REQUEST_FILE : name === LEDGER_FILE || name === LEASE_FILE;
         if (relevant && !this.poke) {
-          this.poke = setTimeout(() => {
+          this.poke = this.clock.after(30, () => {
             this.poke = undefined;
-            void this.tick();
-          }, 30);
+            return this.tick();
+          });
         }
       });
       this.watcher.on('error', () => {
@@ -337,12 +368,12 @@ export class Coordinator {
   /** True when this window holds the lease after the look (renewed or newly claimed). */
   private async claimOrRenew(): Promise<boolean> {
     const seen = await this.readLease();
-    if (seen && seen.id !== this.id && !this.isStale(seen, Date.now())) return false;
+    if (seen && seen.id !== this.id && !this.isStale(seen, this.clock.now())) return false;
     return withFileLock(
       this.lockFile,
       async () => {
         const lease = await this.readLease();
-        const now = Date.now();
+        const now = this.clock.now();
         if (lease && lease.id !== this.id && !this.isStale(lease, now)) return false;
         if (this.disposed) return false;
         if (lease && lease.id !== this.id) this.options.logger.info(`The window that fetched (${lease.id}) stopped answering; this one takes over.`);
@@ -357,13 +388,13 @@ export class Coordinator {
   private async leaderDuties(): Promise<void> {
     // The last fetch started at our own start time, or (after a handover) when the last leader saved.
     const saved = await stampOf(this.ledgerFile);
-    const times = saved && saved.key !== this.ownSave ? [this.lastFetch, saved.mtimeMs] : [this.lastFetch];
+    const times = saved && saved.key !== this.ownSave ? [this.lastFetch, this.clock.fileTime(saved.mtimeMs)] : [this.lastFetch];
     // A time "in the future" was taken by a clock that has since been set back (or the ledger was
     // saved by a window whose clock ran ahead): it tells nothing about when the next fetch is due,
     // and waiting until the clock reaches it would stop fetching for the whole skew (across
     // restarts too, for the ledger's). It counts as never: a fetch is due, and the rhythm restarts
     // from the clock as it is (each time on its own, so a fetch that fails cannot make it due again).
-    const now = Date.now();
+    const now = this.clock.now();
     const last = Math.max(...times.map((t) => (t > now ? 0 : t)));
     const skewed = times.some((t) => t > now);
     const read = await this.request.read();
@@ -386,7 +417,7 @@ export class Coordinator {
   }
 
   private async runFetch(reason: string): Promise<void> {
-    this.lastFetch = Date.now();
+    this.lastFetch = this.clock.now();
     await this.options.service.refresh(reason);
     this.ownSave = (await stampOf(this.ledgerFile))?.key;
   }

@@ -9,12 +9,11 @@
 // including the rows of a previous budget year.
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { watch, type FSWatcher } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { build } from 'esbuild';
 import { after, before, describe, it } from 'node:test';
 import { readConfig } from '../../../src/core/config';
 import { mulberry32 } from '../../../src/core/random';
@@ -26,16 +25,10 @@ import { BudgetService } from '../../../src/state/budgetService';
 import { Coordinator } from '../../../src/state/coordinator';
 import { LedgerStore } from '../../../src/state/ledgerStore';
 import { startSimulator, type Simulator } from '../../../tools/simulator/server';
+import { bundleScript } from '../bundle';
 import { alertMemoryNumber, alertNumberOf, isScanStateNumber, LEASE_WRITER, numberOf, scanStateNumber, stateNumber, type WriteKind } from './states';
 
 const CHILD_SOURCE = resolve(__dirname, 'writeLoop.ts');
-
-/** The write loop bundled once with esbuild (as the extension is): a child then starts in milliseconds. */
-async function bundleChild(): Promise<string> {
-  const outfile = join(await mkdtemp(join(tmpdir(), 'tb-writeloop-')), 'writeLoop.js');
-  await build({ entryPoints: [CHILD_SOURCE], bundle: true, platform: 'node', format: 'cjs', target: 'node18', outfile, logLevel: 'silent' });
-  return outfile;
-}
 
 interface Run {
   /** Highest state the child reported as saved (rename done) before it was killed. */
@@ -44,48 +37,92 @@ interface Run {
   readonly first: number;
 }
 
-/**
- * Starts the write loop and SIGKILLs it: `after` ms after it is ready, or, with `onWrite`, the
- * moment the n-th temporary file appears (a write is under way: data going in, flush, or rename).
- */
-function runAndKill(script: string, kind: WriteKind, dir: string, first: number, kill: { readonly afterMs: number } | { readonly onWrite: number }): Promise<Run> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [script, kind, dir, String(first)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let acked: number | undefined;
-    let buffer = '';
-    let stderr = '';
-    let timer: NodeJS.Timeout | undefined;
-    let watcher: FSWatcher | undefined;
-    const writes = new Set<string>();
-    const killNow = () => child.kill('SIGKILL');
-    if ('onWrite' in kill) {
-      watcher = watch(dir, (_event, name) => {
-        if (!name?.endsWith('.tmp') || !name.includes(`.${child.pid}.`) || writes.has(name)) return;
-        writes.add(name);
-        if (writes.size > kill.onWrite) killNow();
-      });
+/** A write loop started and waiting to be told to go (see writeLoop.ts). */
+interface Loop {
+  readonly child: ChildProcessWithoutNullStreams;
+  readonly first: number;
+  /** Takes each line the child prints (until set, lines are dropped: only `loaded` comes before `go`). */
+  onLine: (line: string) => void;
+  /** Settles once the process has exited and its output has been read to the end. */
+  readonly closed: Promise<{ readonly code: number | null; readonly signal: NodeJS.Signals | null; readonly stderr: string }>;
+}
+
+/** Starts the write loop of `kind` on `dir`, writing from state `first` once told to go. */
+function startLoop(script: string, kind: WriteKind, dir: string, first: number): Loop {
+  const child = spawn(process.execPath, [script, kind, dir, String(first)], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let buffer = '';
+  let stderr = '';
+  const loop: Loop = {
+    child,
+    first,
+    onLine: () => undefined,
+    closed: new Promise((resolvePromise, reject) => {
+      child.on('error', reject);
+      child.on('close', (code, signal) => resolvePromise({ code, signal, stderr }));
+    }),
+  };
+  child.stdin.on('error', () => undefined); // a killed child's stdin may be gone already
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (chunk: string) => {
+    buffer += chunk;
+    let nl: number;
+    while ((nl = buffer.indexOf('\n')) >= 0) {
+      const line = buffer.slice(0, nl);
+      buffer = buffer.slice(nl + 1);
+      loop.onLine(line);
     }
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
-      buffer += chunk;
-      let nl: number;
-      while ((nl = buffer.indexOf('\n')) >= 0) {
-        const line = buffer.slice(0, nl);
-        buffer = buffer.slice(nl + 1);
-        if (line === 'ready' && 'afterMs' in kill && !timer) timer = setTimeout(killNow, kill.afterMs);
-        const saved = /^saved (\d+)$/.exec(line);
-        if (saved) acked = Number(saved[1]);
-      }
+  });
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  return loop;
+}
+
+/**
+ * Tells a started write loop to go and SIGKILLs it: `after` ms after it is ready, or, with
+ * `onWrite`, the moment the n-th temporary file appears (a write is under way: data going in,
+ * flush, or rename).
+ */
+function runAndKill(loop: Loop, dir: string, kill: { readonly afterMs: number } | { readonly onWrite: number }): Promise<Run> {
+  const { child, first } = loop;
+  let acked: number | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let watcher: FSWatcher | undefined;
+  const writes = new Set<string>();
+  let unseen: string | undefined;
+  const killNow = () => child.kill('SIGKILL');
+  if ('onWrite' in kill) {
+    watcher = watch(dir, (_event, name) => {
+      if (!name?.endsWith('.tmp') || !name.includes(`.${child.pid}.`) || writes.has(name)) return;
+      writes.add(name);
+      if (writes.size > kill.onWrite) killNow();
     });
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', reject);
-    child.on('exit', (code, signal) => {
+  }
+  loop.onLine = (line) => {
+    if (line === 'ready' && 'afterMs' in kill && !timer) timer = setTimeout(killNow, kill.afterMs);
+    // A loop that writes without temporary files would never be killed: it fails instead.
+    if (line === 'ready' && 'onWrite' in kill && !timer) {
+      timer = setTimeout(() => {
+        unseen = `no temporary file of write ${kill.onWrite + 1} appeared within ${ON_WRITE_DEADLINE_MS} ms (${writes.size} seen, ${acked === undefined ? 0 : acked - first + 1} writes completed): a write must go through one`;
+        killNow();
+      }, ON_WRITE_DEADLINE_MS);
+    }
+    const saved = /^saved (\d+)$/.exec(line);
+    if (saved) acked = Number(saved[1]);
+  };
+  child.stdin.write('go\n');
+  return loop.closed.then(
+    ({ code, signal, stderr }) => {
       clearTimeout(timer);
       watcher?.close();
-      if (signal !== 'SIGKILL') reject(new Error(`the write loop ended by itself (code ${code}): ${stderr}`));
-      else resolvePromise({ acked, first });
-    });
-  });
+      if (signal !== 'SIGKILL') throw new Error(`the write loop ended by itself (code ${code}): ${stderr}`);
+      if (unseen !== undefined) throw new Error(unseen);
+      return { acked, first };
+    },
+    (error: unknown) => {
+      clearTimeout(timer);
+      watcher?.close();
+      throw error;
+    },
+  );
 }
 
 interface KillCase {
@@ -102,7 +139,18 @@ interface KillCase {
   readonly mustInterrupt?: boolean;
 }
 
-/** Kills the write loop of `c.kind` again and again, checking what each kill left; returns what was seen. */
+/** Copies what a kill left in `dir` (every file but the temporary ones) to a new folder, to be checked while the next run goes on. */
+async function copyOf(dir: string): Promise<string> {
+  const copy = await mkdtemp(join(tmpdir(), 'tb-kill-left-'));
+  for (const name of await readdir(dir)) if (!name.endsWith('.tmp')) await copyFile(join(dir, name), join(copy, name));
+  return copy;
+}
+
+/**
+ * Kills the write loop of `c.kind` again and again, checking what each kill left; returns what was
+ * seen. Each run's process is started while the run before it goes on (it waits to be told to go),
+ * and what a kill left is checked on a copy while the next run goes on.
+ */
 async function killRepeatedly(script: string, c: KillCase, seed: number): Promise<{ dir: string; seen: Set<number>; interrupted: number; lastAcked: number | undefined }> {
   const dir = await mkdtemp(join(tmpdir(), `tb-kill-${c.kind}-`));
   const random = mulberry32(seed);
@@ -110,36 +158,63 @@ async function killRepeatedly(script: string, c: KillCase, seed: number): Promis
   let interrupted = 0;
   const seen = new Set<number>();
   const tmpSeen = new Set<string>();
-  for (let k = 0; k < c.kills; k++) {
-    const first = (k + 1) * 1_000_000;
-    // Every other kill at a random moment; the others the instant a write has begun (after 0–3 whole writes).
-    const kill = k % 2 === 0 ? { afterMs: Math.floor(random() * 400) } : { onWrite: Math.floor(random() * 4) };
-    const run = await runAndKill(script, c.kind, dir, first, kill);
-    if (run.acked !== undefined) lastAcked = run.acked;
-    const leftovers = (await readdir(dir)).filter((n) => n.endsWith('.tmp') && !tmpSeen.has(n));
-    if (leftovers.length > 0) interrupted++;
-    for (const n of leftovers) tmpSeen.add(n);
-    await c.afterKill?.(dir);
-    const n = await c.check(dir, k);
-    if (n === undefined) {
-      if (c.kind !== 'lease') assert.equal(lastAcked, undefined, `kill ${k}: no file only while no write has ever completed`);
-      continue;
+  const start = (k: number) => startLoop(script, c.kind, dir, (k + 1) * 1_000_000);
+  let current: Loop | undefined;
+  let next: Loop | undefined = start(0);
+  let checking: Promise<void> = Promise.resolve();
+  try {
+    for (let k = 0; k < c.kills; k++) {
+      current = next ?? start(k);
+      next = k + 1 < c.kills ? start(k + 1) : undefined;
+      // Every other kill at a random moment; the others the instant a write has begun (after 0–3 whole writes).
+      const kill = k % 2 === 0 ? { afterMs: Math.floor(random() * KILL_WITHIN_MS) } : { onWrite: Math.floor(random() * 4) };
+      const [run] = await Promise.all([runAndKill(current, dir, kill), checking]);
+      if (run.acked !== undefined) lastAcked = run.acked;
+      const leftovers = (await readdir(dir)).filter((n) => n.endsWith('.tmp') && !tmpSeen.has(n));
+      if (leftovers.length > 0) interrupted++;
+      for (const n of leftovers) tmpSeen.add(n);
+      await c.afterKill?.(dir);
+      const left = await copyOf(dir);
+      const acked = lastAcked;
+      checking = (async () => {
+        const n = await c.check(left, k);
+        await rm(left, { recursive: true, force: true });
+        if (n === undefined) {
+          if (c.kind !== 'lease') assert.equal(acked, undefined, `kill ${k}: no file only while no write has ever completed`);
+          return;
+        }
+        seen.add(n);
+        // Old or new, never older than a write that had completed, nor newer than the one under way.
+        if (acked !== undefined) assert.ok(n >= acked, `kill ${k}: state ${n} on disk, ${acked} had been saved`);
+        assert.ok(n <= (run.acked ?? run.first - 1) + 1, `kill ${k}: state ${n} was at most the one being written`);
+      })();
     }
-    seen.add(n);
-    // Old or new, never older than a write that had completed, nor newer than the one under way.
-    if (lastAcked !== undefined) assert.ok(n >= lastAcked, `kill ${k}: state ${n} on disk, ${lastAcked} had been saved`);
-    assert.ok(n <= (run.acked ?? run.first - 1) + 1, `kill ${k}: state ${n} was at most the one being written`);
+    await checking;
+  } finally {
+    current?.child.kill('SIGKILL');
+    next?.child.kill('SIGKILL');
   }
   if (c.mustInterrupt) assert.ok(interrupted >= c.kills / 4, `some kills landed in the middle of a write (${interrupted} left a temporary file)`);
   return { dir, seen, interrupted, lastAcked };
 }
+
+/** A kill at the n-th write that has not come this long after the loop is ready fails the test. */
+const ON_WRITE_DEADLINE_MS = 10_000;
+
+/**
+ * A kill "at a random moment" comes this many ms or less after the loop is ready (its first state
+ * is made by then: the first write starts at once): one or two whole writes of the largest state
+ * (a ledger write, flushed, takes some 50–100 ms), several of the others, so it lands anywhere in
+ * a write, or between two.
+ */
+const KILL_WITHIN_MS = 100;
 
 const temporaryFiles = async (dir: string) => (await readdir(dir)).filter((n) => n.endsWith('.tmp'));
 
 void describe('a durable file written by a process killed at random moments', { timeout: 400_000 }, () => {
   let script: string;
   before(async () => {
-    script = await bundleChild();
+    script = await bundleScript(CHILD_SOURCE);
   });
   after(() => rm(dirname(script), { recursive: true, force: true }));
 
@@ -160,7 +235,8 @@ void describe('a durable file written by a process killed at random moments', { 
           if (loaded.kind !== 'loaded') return undefined;
           const n = numberOf(loaded.state);
           const expected = stateNumber(n);
-          assert.deepEqual(loaded.state.rows, expected.rows, `kill ${k}: rows of state ${n}, whole`);
+          // (Compared as JSON first, which is quicker; deepEqual shows what differs.)
+          if (JSON.stringify(loaded.state.rows) !== JSON.stringify(expected.rows)) assert.deepEqual(loaded.state.rows, expected.rows, `kill ${k}: rows of state ${n}, whole`);
           assert.deepEqual(loaded.state.sources, expected.sources);
           assert.deepEqual(loaded.state.gatewayBudget, expected.gatewayBudget);
           assert.deepEqual(loaded.state.years, expected.years);

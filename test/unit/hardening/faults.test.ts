@@ -44,8 +44,8 @@ interface FaultCase {
   readonly quiet?: readonly number[];
   /** Clock change (ms, may be negative) before the recovery refresh. */
   readonly recoverAfterMs?: number;
-  /** Extra checks on the faulted refresh. */
-  check?(h: Harness, waits: readonly number[]): void;
+  /** Extra checks on the faulted refresh: the waits it asked for and the request timeouts that fired. */
+  check?(h: Harness, waits: readonly number[], timeouts: readonly number[]): void;
   /** What the table says of a fault that leaves the source ok. */
   readonly okOutcome?: string;
   /** The clock moves: the year's spend may move with "today"; the ledger keeps every row. */
@@ -58,11 +58,16 @@ const retried = () => RETRIES + 1;
 const CASES: readonly FaultCase[] = [
   {
     name: 'timeout (no answer)',
-    arm: (h) => (h.target.proxy.setFault({ kind: 'hang' }), true),
-    disarm: (h) => h.target.proxy.setFault(null),
+    // No answer ever comes: the client's TIMEOUT_MS timer runs twenty times fast meanwhile.
+    arm: (h) => (h.target.proxy.setFault({ kind: 'hang' }), (h.timeoutScale = 0.05), true),
+    disarm: (h) => {
+      h.target.proxy.setFault(null);
+      h.timeoutScale = 10;
+    },
     state: 'stale',
     error: new RegExp(`did not answer within ${TIMEOUT_MS / 1000} s`),
     maxRequests: retried,
+    check: (h, _waits, timeouts) => assert.deepEqual(timeouts, Array.from({ length: retried() }, () => TIMEOUT_MS), `every try timed out after TIMEOUT_MS: ${timeouts.join(', ')}`),
   },
   {
     name: 'dropped connection',
@@ -262,7 +267,7 @@ function shortError(message: string | undefined): string {
 }
 
 for (const { name, start } of TARGETS) {
-  void describe(`faults: ${name}`, () => {
+  void describe(`faults: ${name}`, { timeout: 60_000 }, () => {
     let h: Harness;
     let normal = 0;
     let spent = 0;
@@ -289,6 +294,7 @@ for (const { name, start } of TARGETS) {
       void it(c.name, async () => {
         h.advance(60_000);
         const waitsBefore = h.waits.length;
+        const timeoutsBefore = h.timeouts.length;
         if (!(await c.arm(h))) {
           table.push({ source: h.target.label, fault: c.name, requests: '–', outcome: `n/a: ${c.notApplicable ?? ''}` });
           return;
@@ -311,7 +317,7 @@ for (const { name, start } of TARGETS) {
         // No data lost.
         if (c.clockMoves) assert.ok(h.ledgerTotal >= total - 0.005, `ledger total ${h.ledgerTotal} kept (was ${total})`);
         else assert.ok(Math.abs(snapshot.status.spent - spent) < 0.005, `spend kept: ${snapshot.status.spent} vs ${spent}`);
-        c.check?.(h, h.waits.slice(waitsBefore));
+        c.check?.(h, h.waits.slice(waitsBefore), h.timeouts.slice(timeoutsBefore));
         const quietCounts: number[] = [];
         for (const ms of c.quiet ?? []) {
           h.advance(ms);

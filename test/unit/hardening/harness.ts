@@ -1,7 +1,8 @@
 /**
  * A real BudgetService + HttpClient + LedgerStore wired to one fault-suite target, with an
  * injected clock (shared by the service and the client, so `Retry-After` and the clock agree),
- * an instant `sleep` that records how long the client wanted to wait, and every log line kept.
+ * an instant `sleep` that records how long the client wanted to wait, the client's request
+ * timeouts on a timer of their own (`timeoutScale`), and every log line kept.
  */
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -22,6 +23,16 @@ export class Harness {
   readonly logs: string[] = [];
   /** Every wait the HTTP client asked for (backoff, Retry-After), in ms. */
   readonly waits: number[] = [];
+  /**
+   * How slow the timer of the client's request timeouts runs, against real time. Ten times slow
+   * by default, like the rest of the clock here (which stands still while the client works): a
+   * busy machine never makes a healthy request, or a 50 MB body read up to the cap, time out.
+   * A fault where the server never answers sets 0.05: its TIMEOUT_MS passes in a twentieth of it,
+   * as nothing but the timeout can happen meanwhile.
+   */
+  timeoutScale = 10;
+  /** Every request timeout that fired (the client gave up waiting), in ms as the client set it. */
+  readonly timeouts: number[] = [];
   key: string;
   readonly service: BudgetService;
   readonly store: LedgerStore;
@@ -42,6 +53,13 @@ export class Harness {
       sleep: (ms) => {
         this.waits.push(ms);
         return Promise.resolve();
+      },
+      startTimeout: (ms, onTimeout) => {
+        const timer = setTimeout(() => {
+          this.timeouts.push(ms);
+          onTimeout();
+        }, ms * this.timeoutScale);
+        return () => clearTimeout(timer);
       },
       logger: { debug: (m) => this.logs.push(`debug ${m}`), warn: (m) => this.logs.push(`warn ${m}`) },
     });

@@ -17,24 +17,42 @@ export const LEASE_WRITER = 'killed-writer';
 const SOURCES: readonly SourceId[] = ['gateway', 'litellm', 'openrouter', 'openai', 'anthropic'];
 const MODELS = ['claude-sonnet-4-5', 'gpt-4o-mini', 'gemini-2.5-pro', 'claude-haiku-4-5', 'o3'];
 
+/** The 700 days the states spread over, from 2025-01-01. */
+const DAYS = Array.from({ length: 700 }, (_, d) => new Date(Date.UTC(2025, 0, 1) + d * 86_400_000).toISOString().slice(0, 10));
+
 function dayOf(i: number): string {
-  return new Date(Date.UTC(2025, 0, 1) + (i % 700) * 86_400_000).toISOString().slice(0, 10);
+  return DAYS[i % 700] ?? '';
+}
+
+const MAX_ROWS = 18_000;
+/** The day, source and model of the rows (the same in every state), with the index `i` each was made at: made once. */
+let skeleton: readonly { readonly i: number; readonly date: string; readonly source: SourceId; readonly model: string }[] | undefined;
+function rowSkeleton(): NonNullable<typeof skeleton> {
+  if (skeleton) return skeleton;
+  const made: { i: number; date: string; source: SourceId; model: string }[] = [];
+  // Day, source and model by number (the day's of the 700, the source's, the model's name and
+  // version): one key per distinct row, as `${date}|${source}|${model}` would be.
+  const seen = new Set<number>();
+  for (let i = 0; made.length < MAX_ROWS; i++) {
+    const day = i % 700;
+    const sourceIndex = i % SOURCES.length;
+    const modelIndex = Math.floor(i / 700) % MODELS.length;
+    const version = Math.floor(i / 3500);
+    const key = ((day * SOURCES.length + sourceIndex) * MODELS.length + modelIndex) * 1_000 + version;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    made.push({ i, date: dayOf(i), source: SOURCES[sourceIndex] ?? 'gateway', model: `${MODELS[modelIndex] ?? 'm'}-${version}` });
+  }
+  skeleton = made;
+  return made;
 }
 
 /** State number `n`: 12,000 to 18,000 rows (about 1.5 MB of JSON). */
 export function stateNumber(n: number): StoredState {
   const count = 12_000 + (n % 7) * 1_000;
-  const rows: LedgerRow[] = [];
-  const seen = new Set<string>();
-  for (let i = 0; rows.length < count; i++) {
-    const date = dayOf(i);
-    const source = SOURCES[i % SOURCES.length] ?? 'gateway';
-    const model = `${MODELS[Math.floor(i / 700) % MODELS.length] ?? 'm'}-${Math.floor(i / 3500)}`;
-    const key = `${date}|${source}|${model}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    rows.push({ date, source, model, cost: Math.round((n * 1.37 + i * 0.01) * 100) / 100, inputTokens: n + i, outputTokens: i, cacheReadTokens: n % 13, cacheWriteTokens: i % 11, requests: 1 + (i % 5), ...(i % 97 === 0 ? { unpriced: true } : {}) });
-  }
+  const rows: LedgerRow[] = rowSkeleton()
+    .slice(0, count)
+    .map(({ i, date, source, model }) => ({ date, source, model, cost: Math.round((n * 1.37 + i * 0.01) * 100) / 100, inputTokens: n + i, outputTokens: i, cacheReadTokens: n % 13, cacheWriteTokens: i % 11, requests: 1 + (i % 5), ...(i % 97 === 0 ? { unpriced: true } : {}) }));
   return {
     rows,
     sources: { gateway: { note: `state ${n}`, lastSuccess: new Date(Date.UTC(2026, 10, 27) + n * 1000).toISOString(), sync: { coverage: { from: '2025-01-01', to: dayOf(n) } } } },

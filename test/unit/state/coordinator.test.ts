@@ -1,39 +1,64 @@
 /**
  * Many windows, one poller: several BudgetService + Coordinator pairs on one storage folder over
  * the real file system, fed by the gateway simulator, which counts the requests. In one process,
- * and (last test) in three processes with a crash.
+ * and (last test) in three processes with a crash. The windows run on a clock the test moves
+ * (TestClock; in three processes, one in each, moved together): heartbeats, stale leases and
+ * intervals cost no real time, a window slowed down by a busy machine is not taken for a dead one,
+ * and the times measured are exact. (The lock keeps to real time, so the test of looks that wait
+ * for a busy lock runs in real time.)
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, utimes, writeFile } from 'node:fs/promises';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { after, afterEach, before, describe, it } from 'node:test';
+import type { Readable, Writable } from 'node:stream';
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { Coordinator } from '../../../src/state/coordinator';
 import { startSimulator, type Simulator } from '../../../tools/simulator/server';
+import { bundleScript } from '../bundle';
+import { TestClock } from './testClock';
 import { HEARTBEAT_MS, INTERVAL_MS, KEY, NOW, openWindow, STALE_MS, type TestWindow } from './windows';
 
 let sim: Simulator;
 const open: TestWindow[] = [];
+/** The clock of the test's windows: a new one for each test. */
+let clock: TestClock;
+
+/** The child script of the test in three processes, bundled (it starts in a fraction of a second, where tsx takes seconds) while the tests before it run. */
+let childScript: Promise<string>;
 
 before(async () => {
+  childScript = bundleScript(resolve(__dirname, 'coordinator-child.ts'));
+  childScript.catch(() => undefined); // reported by the test that uses it
   sim = await startSimulator({ port: 0, key: KEY, history: { seed: 5, now: NOW } });
+});
+beforeEach(() => {
+  clock = new TestClock();
 });
 // Every window of a test is closed after it, even when it fails (a leftover leader would fetch on).
 afterEach(() => Promise.all(open.map((w) => w.coordinator.dispose())));
-after(() => sim.close());
+after(async () => {
+  await sim.close();
+  await rm(dirname(await childScript), { recursive: true, force: true });
+});
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Refreshes (= /v1/allowance requests) the simulator saw since `mark`. */
 const fetchesSince = (mark: number) => sim.requests.slice(mark).filter((r) => r.path === '/v1/allowance').length;
 
+/**
+ * Opens `count` windows on the test clock, 37 ms apart: their heartbeats come at different moments,
+ * so a follower looks at the lease up to 74 ms after the leader renewed it.
+ */
 async function windows(count: number, dir?: string): Promise<{ dir: string; list: TestWindow[] }> {
   const folder = dir ?? (await mkdtemp(join(tmpdir(), 'tb-coord-')));
   const list: TestWindow[] = [];
   for (let i = 0; i < count; i++) {
-    const w = await openWindow(`w${open.length + 1}`, folder, sim.url);
+    if (i > 0) await clock.advance(37);
+    const w = await openWindow(`w${open.length + 1}`, folder, sim.url, { clock });
     open.push(w);
     list.push(w);
   }
@@ -46,7 +71,7 @@ async function close(list: readonly TestWindow[]): Promise<void> {
 
 const leaders = (list: readonly TestWindow[]) => list.filter((w) => w.coordinator.isLeader);
 
-/** Polls until `ok()`; fails after `timeoutMs`. Returns the time it took. */
+/** Polls until `ok()`, in real time; fails after `timeoutMs`. Returns the time it took. */
 async function until(what: string, ok: () => boolean, timeoutMs = 5_000): Promise<number> {
   const start = Date.now();
   while (!ok()) {
@@ -56,19 +81,26 @@ async function until(what: string, ok: () => boolean, timeoutMs = 5_000): Promis
   return Date.now() - start;
 }
 
-/** Watches that never more than one window leads while `ms` pass. */
+/**
+ * Moves the test clock `ms` on and returns the most windows that led at once: looked at after
+ * every moment the clock stopped at, and at every change of role.
+ */
 async function watchLeaders(list: readonly TestWindow[], ms: number): Promise<number> {
   let most = 0;
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
+  const look = () => {
     most = Math.max(most, leaders(list).length);
-    await sleep(15);
+  };
+  const listening = list.map((w) => w.coordinator.onDidChangeRole(look));
+  try {
+    await clock.advance(ms, look);
+  } finally {
+    for (const l of listening) l.dispose();
   }
   return most;
 }
 
 /** A coordinator over a stand-in service that only counts its fetches, for the edge cases of the schedule. */
-function bare(dir: string, options: { requestTimeoutMs?: number; failing?: boolean; intervalMs?: number } = {}): { coordinator: Coordinator; fetches: () => number } {
+function bare(dir: string, options: { requestTimeoutMs?: number; failing?: boolean; intervalMs?: number; clock?: TestClock } = {}): { coordinator: Coordinator; fetches: () => number } {
   let fetches = 0;
   const service = {
     refreshing: false,
@@ -79,7 +111,7 @@ function bare(dir: string, options: { requestTimeoutMs?: number; failing?: boole
     reloadFromStore: () => Promise.resolve(false),
   };
   const quiet = { info: () => undefined, warn: () => undefined };
-  const coordinator = new Coordinator({ dir, service, intervalMs: () => options.intervalMs ?? INTERVAL_MS, logger: quiet, heartbeatMs: HEARTBEAT_MS, staleMs: STALE_MS, requestTimeoutMs: options.requestTimeoutMs ?? 5_000, watch: false });
+  const coordinator = new Coordinator({ dir, service, intervalMs: () => options.intervalMs ?? INTERVAL_MS, logger: quiet, heartbeatMs: HEARTBEAT_MS, staleMs: STALE_MS, requestTimeoutMs: options.requestTimeoutMs ?? 5_000, watch: false, ...(options.clock ? { clock: options.clock } : {}) });
   return { coordinator, fetches: () => fetches };
 }
 
@@ -107,7 +139,7 @@ void describe('coordinator: many windows, one poller', { timeout: 60_000 }, () =
     const mark = sim.requests.length;
     const { list } = await windows(1);
     assert.ok(list[0]?.coordinator.isLeader);
-    await sleep(PERIOD_MS);
+    await clock.advance(PERIOD_MS);
     await close(list);
     alone = fetchesSince(mark);
     assert.ok(alone >= 5 && alone <= 7, `${alone} fetches in ${PERIOD_MS} ms at a ${INTERVAL_MS} ms interval`);
@@ -126,7 +158,7 @@ void describe('coordinator: many windows, one poller', { timeout: 60_000 }, () =
     const followers = list.filter((w) => w !== leader);
     const spent = leader.service.snapshot.status.spent;
     assert.ok(spent > 0);
-    await until('the followers to show the leader\'s numbers', () => followers.every((f) => f.service.snapshot.status.spent === spent && f.service.snapshot.sources.find((x) => x.id === 'gateway')?.state === 'ok'), 2_000);
+    await clock.until('the followers to show the leader\'s numbers', () => followers.every((f) => f.service.snapshot.status.spent === spent && f.service.snapshot.sources.find((x) => x.id === 'gateway')?.state === 'ok'), 2_000);
     await close(list);
   });
 
@@ -134,9 +166,9 @@ void describe('coordinator: many windows, one poller', { timeout: 60_000 }, () =
     const { list } = await windows(3);
     const leader = leaders(list)[0]!;
     const rest = list.filter((w) => w !== leader);
-    await sleep(INTERVAL_MS);
+    await clock.advance(INTERVAL_MS);
     await leader.coordinator.dispose();
-    const took = await until('another window to lead', () => leaders(rest).length === 1, 2_000);
+    const took = await clock.until('another window to lead', () => leaders(rest).length === 1, 2_000);
     assert.ok(took < STALE_MS, `took over after ${took} ms, before the lease could go stale (${STALE_MS} ms)`);
     const mark = sim.requests.length;
     const most = await watchLeaders(rest, PERIOD_MS);
@@ -151,11 +183,11 @@ void describe('coordinator: many windows, one poller', { timeout: 60_000 }, () =
     const leader = leaders(list)[0]!;
     const rest = list.filter((w) => w !== leader);
     leader.coordinator.stop(); // no release: like a killed process
-    const crashedAt = Date.now();
-    await sleep(STALE_MS / 2);
+    const crashedAt = clock.now();
+    await clock.advance(STALE_MS / 2);
     assert.equal(leaders(rest).length, 0, 'nobody takes a lease that is still fresh');
-    await until('a follower to take over', () => leaders(rest).length === 1, STALE_MS + 10 * HEARTBEAT_MS);
-    const took = Date.now() - crashedAt;
+    await clock.until('a follower to take over', () => leaders(rest).length === 1, STALE_MS + 10 * HEARTBEAT_MS);
+    const took = clock.now() - crashedAt;
     assert.ok(took >= STALE_MS - HEARTBEAT_MS && took <= STALE_MS + 4 * HEARTBEAT_MS, `took over ${took} ms after the crash`);
     assert.equal(await watchLeaders(rest, 3 * HEARTBEAT_MS), 1);
     await close(list);
@@ -163,7 +195,7 @@ void describe('coordinator: many windows, one poller', { timeout: 60_000 }, () =
 
   void it('a lease left on disk by a window that died long ago is taken over by the first window', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'tb-coord-'));
-    const old = new Date(Date.now() - 60_000).toISOString();
+    const old = new Date(clock.now() - 60_000).toISOString();
     await writeFile(join(dir, 'leader.json'), JSON.stringify({ id: 'ghost', pid: 1, heartbeat: old, since: old }));
     const { list } = await windows(1, dir);
     assert.ok(list[0]?.coordinator.isLeader);
@@ -172,14 +204,15 @@ void describe('coordinator: many windows, one poller', { timeout: 60_000 }, () =
 
   void it('a fresh lease of a window that then dies is waited out', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'tb-coord-'));
-    const now = new Date().toISOString();
+    const now = new Date(clock.now()).toISOString();
     await writeFile(join(dir, 'leader.json'), JSON.stringify({ id: 'ghost', pid: 1, heartbeat: now, since: now }));
     const mark = sim.requests.length;
     const { list } = await windows(1, dir);
     assert.equal(list[0]?.coordinator.isLeader, false);
     assert.equal(fetchesSince(mark), 0, 'a follower does not fetch');
-    await until('the lease to go stale', () => list[0]?.coordinator.isLeader === true, STALE_MS + 10 * HEARTBEAT_MS);
-    await until('the first fetch', () => fetchesSince(mark) === 1, 2_000);
+    const took = await clock.until('the lease to go stale', () => list[0]?.coordinator.isLeader === true, STALE_MS + 10 * HEARTBEAT_MS);
+    assert.ok(took > STALE_MS - HEARTBEAT_MS, `led ${took} ms after the lease was renewed, once it was stale (${STALE_MS} ms)`);
+    await clock.until('the first fetch', () => fetchesSince(mark) === 1, 2_000);
     await close(list);
   });
 
@@ -187,7 +220,7 @@ void describe('coordinator: many windows, one poller', { timeout: 60_000 }, () =
     const { dir, list } = await windows(1);
     const w = list[0]!;
     assert.ok(w.coordinator.isLeader);
-    const now = new Date().toISOString();
+    const now = new Date(clock.now()).toISOString();
     await writeFile(join(dir, 'leader.json'), JSON.stringify({ id: 'other', pid: 1, heartbeat: now, since: now }));
     await w.coordinator.check();
     assert.equal(w.coordinator.isLeader, false);
@@ -199,8 +232,8 @@ void describe('coordinator: many windows, one poller', { timeout: 60_000 }, () =
     const { list } = await windows(2);
     const leader = leaders(list)[0]!;
     const follower = list.find((w) => w !== leader)!;
-    await until('the first fetch to be saved and reloaded', () => follower.service.snapshot.lastUpdated !== undefined, 3_000);
-    await sleep(50);
+    await clock.until('the first fetch to be saved and reloaded', () => follower.service.snapshot.lastUpdated !== undefined, 3_000);
+    await clock.advance(50);
     // $1,000 more today at the gateway: only a new fetch, read back by the follower, shows it.
     const original = sim.data;
     const bumped = structuredClone(original);
@@ -211,7 +244,7 @@ void describe('coordinator: many windows, one poller', { timeout: 60_000 }, () =
     sim.setData(bumped);
     try {
       const mark = sim.requests.length;
-      await follower.coordinator.refresh('command');
+      await clock.run('the refresh', follower.coordinator.refresh('command'), 5_000);
       assert.equal(fetchesSince(mark), 1, 'one fetch, by the leader');
       assert.equal(follower.coordinator.isLeader, false);
       assert.ok(Math.abs(follower.service.snapshot.status.spent - before - 1000) < 0.01, `the follower shows the new spend when refresh() returns: ${before} → ${follower.service.snapshot.status.spent}`);
@@ -227,10 +260,10 @@ void describe('coordinator: many windows, one poller', { timeout: 60_000 }, () =
     try {
       const leader = leaders(list)[0]!;
       const follower = list.find((w) => w !== leader)!;
-      await until('the first fetch to be saved and reloaded', () => !leader.service.refreshing && follower.service.snapshot.lastUpdated !== undefined, 3_000);
+      await clock.until('the first fetch to be saved and reloaded', () => !leader.service.refreshing && follower.service.snapshot.lastUpdated !== undefined, 3_000);
       leader.coordinator.stop();
       const mark = sim.requests.length;
-      await follower.coordinator.refresh('command');
+      await clock.run('the refresh', follower.coordinator.refresh('command'), 5_000);
       assert.ok(follower.coordinator.isLeader);
       assert.equal(fetchesSince(mark), 1);
     } finally {
@@ -242,13 +275,13 @@ void describe('coordinator: many windows, one poller', { timeout: 60_000 }, () =
     const { list } = await windows(2, undefined);
     const leader = leaders(list)[0]!;
     const follower = list.find((w) => w !== leader)!;
-    await until('the first fetch to finish', () => !leader.service.refreshing, 3_000);
+    await clock.until('the first fetch to finish', () => !leader.service.refreshing, 3_000);
     const mark = sim.requests.length;
     follower.coordinator.changed('key changed');
-    await sleep(50);
+    await clock.advance(50);
     assert.equal(fetchesSince(mark), 0);
     leader.coordinator.changed('key changed');
-    await until('the leader to fetch', () => fetchesSince(mark) === 1, 2_000);
+    await clock.until('the leader to fetch', () => fetchesSince(mark) === 1, 2_000);
     await close(list);
   });
 });
@@ -284,11 +317,11 @@ void describe('coordinator: the schedule when the clock was wrong', { timeout: 2
       await writeFile(join(dir, 'ledger.json'), '{}');
       const ahead = new Date(Date.now() + 86_400_000);
       await utimes(join(dir, 'ledger.json'), ahead, ahead);
-      const { coordinator, fetches } = bare(dir, { failing });
+      const { coordinator, fetches } = bare(dir, { failing, clock });
       try {
         await coordinator.start();
         assert.ok(coordinator.isLeader);
-        await sleep(2.5 * INTERVAL_MS);
+        await clock.advance(2.5 * INTERVAL_MS);
         const n = fetches();
         assert.ok(n >= 2 && n <= 4, `${n} fetches in ${2.5 * INTERVAL_MS} ms at a ${INTERVAL_MS} ms interval`);
       } finally {
@@ -299,15 +332,17 @@ void describe('coordinator: the schedule when the clock was wrong', { timeout: 2
 
   void it('a leader whose clock is set back an hour goes on fetching once per interval', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'tb-coord-clock-'));
+    // The machine's clock: the coordinator's (the test clock) and the lock's (Date.now).
     const realNow = Date.now.bind(Date);
     let offset = 0;
     Date.now = () => realNow() + offset;
-    const { coordinator, fetches } = bare(dir);
+    const { coordinator, fetches } = bare(dir, { clock });
     try {
       await coordinator.start();
       assert.equal(fetches(), 1, 'the first fetch');
       offset = -3_600_000;
-      await sleep(2.5 * INTERVAL_MS);
+      clock.setWall(-3_600_000);
+      await clock.advance(2.5 * INTERVAL_MS);
       const n = fetches() - 1;
       assert.ok(n >= 2 && n <= 4, `${n} fetches in ${2.5 * INTERVAL_MS} ms after the clock went back, at a ${INTERVAL_MS} ms interval`);
     } finally {
@@ -346,47 +381,103 @@ void describe('coordinator: the schedule when the clock was wrong', { timeout: 2
   });
 });
 
+interface Child {
+  readonly proc: ChildProcessByStdio<Writable, Readable, null>;
+  /** When its next timer is due, as it said after its last move. */
+  next: number | undefined;
+  /** Called when it has moved (or has died). */
+  moved?: (error?: Error) => void;
+}
+
 void describe('coordinator: three processes, a crash', { timeout: 60_000 }, () => {
   void it('one process fetches; when it is killed, another takes over and the rhythm goes on', async (t) => {
     const dir = await mkdtemp(join(tmpdir(), 'tb-coord-proc-'));
-    const child = resolve(__dirname, 'coordinator-child.ts');
+    const script = await childScript;
+    // One clock for the three processes (a TestClock in each, moved together by this test).
+    let time = Date.now();
     const roles = new Map<string, string>();
-    const children = new Map<string, ChildProcess>();
+    const children = new Map<string, Child>();
+    let most = 0;
+    const look = () => {
+      most = Math.max(most, [...roles.values()].filter((r) => r === 'leader').length);
+    };
     for (const name of ['p1', 'p2', 'p3']) {
-      const proc = spawn(process.execPath, ['--import', 'tsx', child, name, dir, sim.url], { stdio: ['ignore', 'pipe', 'inherit'] });
-      children.set(name, proc);
+      const proc = spawn(process.execPath, [script, name, dir, sim.url, String(time)], { stdio: ['pipe', 'pipe', 'inherit'] });
+      const child: Child = { proc, next: undefined };
+      children.set(name, child);
+      proc.stdin.on('error', () => undefined);
       createInterface({ input: proc.stdout }).on('line', (line) => {
-        const msg = JSON.parse(line) as { name: string; role: string };
-        roles.set(msg.name, msg.role);
+        const msg = JSON.parse(line) as { name?: string; role?: string; at?: number; next?: number | null };
+        if (msg.name !== undefined && msg.role !== undefined) {
+          roles.set(msg.name, msg.role);
+          look();
+        }
+        if (msg.at !== undefined) {
+          child.next = msg.next ?? undefined;
+          child.moved?.();
+        }
       });
+      proc.on('exit', (code, signal) => child.moved?.(new Error(`${name} exited (${code ?? signal})`)));
     }
+    /** Moves every process's clock to `to`; resolves once each has done the work of that moment. */
+    const step = async (to: number) => {
+      await Promise.all(
+        [...children.values()].map(
+          (c) =>
+            new Promise<void>((resolvePromise, reject) => {
+              c.moved = (error) => (error ? reject(error) : resolvePromise());
+              c.proc.stdin.write(`to ${to}\n`);
+            }),
+        ),
+      );
+      time = to;
+      look();
+    };
+    const nextDue = () => Math.min(...[...children.values()].map((c) => c.next ?? Infinity));
+    /** Moves the clocks `ms` on, from timer to timer. */
+    const advance = async (ms: number) => {
+      const end = time + ms;
+      for (let due = nextDue(); due <= end; due = nextDue()) await step(due);
+      await step(end);
+    };
     try {
       await until('all three processes to start', () => roles.size === 3, 20_000);
+      await step(time);
       const mark = sim.requests.length;
-      let most = 0;
-      const end = Date.now() + PERIOD_MS;
-      while (Date.now() < end) {
-        most = Math.max(most, [...roles.values()].filter((r) => r === 'leader').length);
-        await sleep(15);
-      }
+      await advance(PERIOD_MS);
       const three = fetchesSince(mark);
       t.diagnostic(`3 processes: ${three} fetches over ${PERIOD_MS} ms`);
       assert.equal(most, 1, 'one leader at a time');
       assert.ok(three >= 5 && three <= 7, `${three} fetches over ${PERIOD_MS} ms`);
 
+      // The leader is killed (between two moments of the clock: it is not in the middle of a look).
       const [leaderName] = [...roles].find(([, r]) => r === 'leader') ?? [];
       assert.ok(leaderName);
-      children.get(leaderName)?.kill('SIGKILL');
+      const leader = children.get(leaderName);
+      children.delete(leaderName);
+      leader?.proc.kill('SIGKILL');
       roles.delete(leaderName);
-      const took = await until('another process to take over', () => [...roles.values()].includes('leader'), 10_000);
+      const killedAt = time;
+      while (![...roles.values()].includes('leader')) {
+        const due = nextDue();
+        if (due > killedAt + 10_000) assert.fail('no other process took over within 10 s');
+        await step(due);
+      }
+      const took = time - killedAt;
       t.diagnostic(`taken over ${took} ms after the kill (stale after ${STALE_MS} ms)`);
+      assert.ok(took >= STALE_MS - HEARTBEAT_MS && took <= STALE_MS + 4 * HEARTBEAT_MS, `taken over ${took} ms after the kill, once the lease was stale`);
       const after = sim.requests.length;
-      await sleep(PERIOD_MS);
+      most = 0;
+      await advance(PERIOD_MS);
       const n = fetchesSince(after);
       assert.ok(n >= 5 && n <= 7, `${n} fetches after the takeover`);
+      assert.equal(most, 1, 'one leader at a time after the takeover');
       assert.equal([...roles.values()].filter((r) => r === 'leader').length, 1);
     } finally {
-      for (const proc of children.values()) if (proc.exitCode === null) proc.kill('SIGTERM');
+      for (const { proc } of children.values()) {
+        proc.stdin.end();
+        if (proc.exitCode === null) proc.kill('SIGTERM');
+      }
     }
   });
 });

@@ -6,9 +6,10 @@ import assert from 'node:assert/strict';
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { withFileLock } from '../../../src/state/fileLock';
+import { bundleScript } from '../bundle';
 
 /** Sends `message` to `child` and waits for its next answer. */
 function ask<T>(child: ChildProcess, message: unknown): Promise<T> {
@@ -58,7 +59,9 @@ void describe('withFileLock across processes', { timeout: 60_000 }, () => {
     const PROCESSES = 6;
     const ROUNDS = 100;
     const base = await mkdtemp(join(tmpdir(), 'tb-lock-race-'));
-    const children = Array.from({ length: PROCESSES }, () => fork(resolve(__dirname, 'lock-child.ts'), [], { execArgv: ['--import', 'tsx'] }));
+    // Bundled: six tsx start-ups took some seconds of CPU.
+    const script = await bundleScript(resolve(__dirname, 'lock-child.ts'));
+    const children = Array.from({ length: PROCESSES }, () => fork(script, [], { execArgv: [] }));
     try {
       await Promise.all(children.map((child) => new Promise((ready) => child.once('message', ready))));
       let overlapping = 0;
@@ -78,6 +81,7 @@ void describe('withFileLock across processes', { timeout: 60_000 }, () => {
     } finally {
       for (const child of children) child.kill();
       await rm(base, { recursive: true, force: true });
+      await rm(dirname(script), { recursive: true, force: true });
     }
   });
 });

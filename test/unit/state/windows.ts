@@ -9,6 +9,7 @@ import { HttpClient } from '../../../src/sources/http';
 import { BudgetService } from '../../../src/state/budgetService';
 import { Coordinator } from '../../../src/state/coordinator';
 import { LedgerStore } from '../../../src/state/ledgerStore';
+import type { TestClock } from './testClock';
 
 export const KEY = 'coord-key-00000001';
 export const NOW = new Date('2026-11-27T12:00:00Z');
@@ -26,7 +27,11 @@ export interface TestWindow {
   readonly roles: string[];
 }
 
-export async function openWindow(name: string, dir: string, gatewayUrl: string, options: { log?: (line: string) => void; intervalMs?: number } = {}): Promise<TestWindow> {
+/**
+ * Opens a window on `dir`. With a `clock` (a TestClock), its coordinator runs on that clock, and
+ * the clock waits for its fetches as for its looks.
+ */
+export async function openWindow(name: string, dir: string, gatewayUrl: string, options: { log?: (line: string) => void; intervalMs?: number; clock?: TestClock } = {}): Promise<TestWindow> {
   const config: TokenBudgetConfig = readConfig((k) => ({ 'sources.gateway.url': gatewayUrl })[k]);
   const log = options.log;
   const logger = log ? { info: (m: string) => log(`${name}: ${m}`), warn: (m: string) => log(`${name}: WARN ${m}`), error: (m: string) => log(`${name}: ERROR ${m}`) } : quiet;
@@ -39,7 +44,9 @@ export async function openWindow(name: string, dir: string, gatewayUrl: string, 
     logger,
     now: () => NOW,
   });
-  const coordinator = new Coordinator({ dir, service, intervalMs: () => options.intervalMs ?? INTERVAL_MS, logger, id: name, heartbeatMs: HEARTBEAT_MS, staleMs: STALE_MS, requestTimeoutMs: 5_000 });
+  const clock = options.clock;
+  clock?.busyWhile(() => service.refreshing);
+  const coordinator = new Coordinator({ dir, service, intervalMs: () => options.intervalMs ?? INTERVAL_MS, logger, id: name, heartbeatMs: HEARTBEAT_MS, staleMs: STALE_MS, requestTimeoutMs: 5_000, ...(clock ? { clock } : {}) });
   const roles: string[] = [];
   coordinator.onDidChangeRole((role) => roles.push(role));
   await service.load();
