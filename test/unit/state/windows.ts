@@ -37,7 +37,8 @@ export async function openWindow(name: string, dir: string, gatewayUrl: string, 
   const logger = log ? { info: (m: string) => log(`${name}: ${m}`), warn: (m: string) => log(`${name}: WARN ${m}`), error: (m: string) => log(`${name}: ERROR ${m}`) } : quiet;
   const service = new BudgetService({
     adapters: ADAPTERS,
-    http: new HttpClient({ retries: 0, timeoutMs: 2000 }),
+    // (The simulator is local: a generous timeout, so a busy machine never makes a fetch fail.)
+    http: new HttpClient({ retries: 0, timeoutMs: 20_000 }),
     store: new LedgerStore(dir),
     config: () => config,
     key: () => Promise.resolve(KEY),
