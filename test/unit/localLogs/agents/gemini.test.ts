@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { GEMINI_DEFAULT_MODEL, geminiCliFormat, ledgerTokens, type GeminiState } from '../../../../src/sources/localLogs/parsers/gemini';
 import type { Usage } from '../../../../src/sources/localLogs/parsers/format';
 import { Scanner } from '../../../../src/sources/localLogs/scanner';
@@ -21,7 +21,8 @@ function temp(): string {
   temps.push(dir);
   return dir;
 }
-after(() => {
+// Cleaned up when the process ends (no top-level hook: the file shares a process with others).
+process.once('exit', () => {
   for (const d of temps) rmSync(d, { recursive: true, force: true });
 });
 

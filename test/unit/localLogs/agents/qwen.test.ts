@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Usage } from '../../../../src/sources/localLogs/parsers/format';
 import { isQwenTranscript, qwenCodeFormat, qwenCounts, qwenModel, type QwenState } from '../../../../src/sources/localLogs/parsers/qwen';
 import { QWEN_MODELS, writeQwenCorpus, writeQwenForks, type QwenResponse } from '../../../fakes/agents/qwen';
@@ -24,7 +24,8 @@ function temp(): string {
   temps.push(dir);
   return dir;
 }
-after(() => {
+// Cleaned up when the process ends (no top-level hook: the file shares a process with others).
+process.once('exit', () => {
   for (const d of temps) rmSync(d, { recursive: true, force: true });
 });
 

@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { LocalSourceId } from '../../../../src/sources/localLogs/paths';
 import { writeCopilotCorpus } from '../../../fakes/agents/copilotCli';
 import { writeGeminiCorpus } from '../../../fakes/agents/gemini';
@@ -32,7 +32,8 @@ function tempHome(): string {
   temps.push(dir);
   return dir;
 }
-after(() => {
+// Cleaned up when the process ends (no top-level hook: the file shares a process with others).
+process.once('exit', () => {
   for (const d of temps) rmSync(d, { recursive: true, force: true });
 });
 
