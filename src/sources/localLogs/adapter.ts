@@ -138,6 +138,15 @@ function defaultRunner(stateDir: string | undefined): ScanRunner {
   return file ? new WorkerRunner({ file, ...(stateDir ? { idleMs: 5 * 60_000 } : {}) }) : new InProcessRunner();
 }
 
+/**
+ * Agents whose usage a network source that does not carry their traffic meters anyway: GitHub
+ * Copilot's premium-request report counts what Copilot CLI spends, so with `copilot` on, the CLI's
+ * logs are an estimate beside it (product.md), while `auto` still reads them.
+ */
+const METERED_ELSEWHERE: { readonly [K in LocalSourceId]?: (config: TokenBudgetConfig) => boolean } = {
+  copilotCli: (config) => config.sources.copilot.enabled,
+};
+
 /** One agent's logs as a source; its own state is when it last walked every file. */
 class AgentLogsAdapter implements SourceAdapter {
   readonly setting: string;
@@ -168,7 +177,7 @@ class AgentLogsAdapter implements SourceAdapter {
 
   // Beside a network source the logs meter the same traffic again: an estimate to compare with.
   estimateOnly(config: TokenBudgetConfig): boolean {
-    return this.shared.options.networkSourceConfigured(config);
+    return this.shared.options.networkSourceConfigured(config) || (METERED_ELSEWHERE[this.id]?.(config) ?? false);
   }
 
   offHint(config: TokenBudgetConfig): string | undefined {

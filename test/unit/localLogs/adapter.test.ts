@@ -49,6 +49,21 @@ function service(settings: Record<string, unknown> = {}) {
 }
 
 void describe('local-log sources', () => {
+  void it("GitHub Copilot CLI's logs are an estimate beside the copilot source (which meters the same requests), still read on auto", () => {
+    const home = tempHome();
+    setup(home);
+    const cli = sources?.adapters.find((a) => a.id === 'copilotCli');
+    const claude = sources?.adapters.find((a) => a.id === 'claudeCode');
+    assert.ok(cli && claude);
+    const alone = readConfig(() => undefined);
+    const withCopilot = readConfig((k) => (k === 'sources.copilot.enabled' ? true : undefined));
+    assert.equal(cli.estimateOnly?.(alone), false, 'alone, its logs are the spend');
+    assert.equal(cli.estimateOnly?.(withCopilot), true);
+    assert.equal(claude.estimateOnly?.(withCopilot), false, 'Copilot meters no other agent');
+    write(path.join(home, '.copilot', 'session-state', 's.jsonl'), []);
+    assert.equal(cli.isEnabled(withCopilot), true, 'copilot does not turn the agents off on auto');
+  });
+
   void it('Codebuff (no token counts in its files) is listed but never read, and says why, whatever its switch', async () => {
     setup(tempHome());
     const codebuff = sources?.adapters.find((a) => a.id === 'codebuff');
