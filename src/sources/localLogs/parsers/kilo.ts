@@ -34,46 +34,19 @@
  * - Kilo-Org/kilocode packages/opencode/src/storage/json-migration.ts @ a06467260754c10bf9030bf19e4e1bba6a4d4e85.
  * - ccusage rust/crates/ccusage/src/adapter/kilo/{paths,loader,parser}.rs (20.0.11).
  */
-import path from 'node:path';
-import type { Env } from '../paths';
-import type { JsonFileFormat, SqliteFormat } from './format';
-import { isDatabaseName, readMessageFile, readStore } from './openCodeStore';
+import { storeFormats } from './openCodeStore';
 
+/** An environment variable's value with stray newlines taken out (as Kilo reads it); null when empty. */
 function nonEmpty(v: string | undefined): string | null {
   const cleaned = v?.replace(/[\r\n]+/g, '').trim();
   return cleaned ? cleaned : null;
 }
 
+const store = storeFormats({ source: 'kilo', app: 'kilo', dbVariable: 'KILO_DB', envValue: nonEmpty });
+
 /** Kilo's data folder. */
-export function kiloDataDir(env: Env, home: string): string {
-  return path.join(nonEmpty(env['XDG_DATA_HOME']) ?? path.join(home, '.local', 'share'), 'kilo');
-}
-
-function databaseRoots(env: Env, home: string): string[] {
-  const data = kiloDataDir(env, home);
-  const custom = nonEmpty(env['KILO_DB']);
-  const roots = [data];
-  if (custom && custom !== ':memory:' && path.isAbsolute(custom)) roots.push(path.dirname(custom));
-  return [...new Set(roots)];
-}
-
-export const kiloJsonFormat: JsonFileFormat = {
-  kind: 'json',
-  source: 'kilo',
-  roots: (env, home) => [kiloDataDir(env, home)],
-  dirs: (root) => [path.join(root, 'storage', 'message')],
-  depth: 1,
-  isLog: (name) => name.endsWith('.json'),
-  file: readMessageFile,
-};
-
-export const kiloFormat: SqliteFormat = {
-  kind: 'sqlite',
-  source: 'kilo',
-  roots: databaseRoots,
-  dirs: (root) => [root],
-  depth: 0,
-  isLog: isDatabaseName,
-  read: (db) => readStore(db),
-  companion: kiloJsonFormat,
-};
+export const kiloDataDir = store.dataDir;
+/** `storage/message/<session>/<message>.json` under the data folder. */
+export const kiloJsonFormat = store.json;
+/** The databases: the data folder's, and `KILO_DB`'s folder when it points elsewhere; the JSON store beside them. */
+export const kiloFormat = store.db;

@@ -43,7 +43,8 @@
  * - The project is `path.cwd`, else the session's `directory`.
  */
 import path from 'node:path';
-import type { SqliteDb, Usage } from './format';
+import type { Env } from '../paths';
+import type { JsonFileFormat, SqliteDb, SqliteFormat, Usage } from './format';
 
 /** Which layout a record comes from: it decides how reasoning is counted (see the header). */
 export type StoreLayout = 'v1' | 'v2';
@@ -227,4 +228,50 @@ export function readMessageFile(value: unknown, file: string): Usage[] {
 /** Database files of the store's data folder: `<name>.db`, `<name>-<channel>.db`. */
 export function isDatabaseName(name: string): boolean {
   return /\.(db|sqlite|sqlite3)$/i.test(name);
+}
+
+/** How an OpenCode-family agent names its data: the folder under XDG_DATA_HOME, and the variable that points at its database. */
+export interface StoreNaming {
+  readonly source: 'openCode' | 'kilo';
+  /** The data folder's name under `$XDG_DATA_HOME` (else `~/.local/share`). */
+  readonly app: string;
+  /** The environment variable naming a database file elsewhere. */
+  readonly dbVariable: string;
+  /** An environment variable's value as the agent reads it; null when empty. */
+  readonly envValue: (v: string | undefined) => string | null;
+}
+
+/**
+ * An OpenCode-family agent's formats: its databases (the data folder's own, and the folder of the
+ * database its variable names when that is elsewhere), with the JSON store they were migrated from
+ * (`storage/message/<session>/<message>.json` under the data folder) as the companion.
+ */
+export function storeFormats(naming: StoreNaming): { dataDir: (env: Env, home: string) => string; json: JsonFileFormat; db: SqliteFormat } {
+  const { source, app, dbVariable, envValue } = naming;
+  const dataDir = (env: Env, home: string) => path.join(envValue(env['XDG_DATA_HOME']) ?? path.join(home, '.local', 'share'), app);
+  const json: JsonFileFormat = {
+    kind: 'json',
+    source,
+    roots: (env, home) => [dataDir(env, home)],
+    dirs: (root) => [path.join(root, 'storage', 'message')],
+    depth: 1,
+    isLog: (name) => name.endsWith('.json'),
+    file: readMessageFile,
+  };
+  const db: SqliteFormat = {
+    kind: 'sqlite',
+    source,
+    roots: (env, home) => {
+      const roots = [dataDir(env, home)];
+      const custom = envValue(env[dbVariable]);
+      if (custom && custom !== ':memory:' && path.isAbsolute(custom)) roots.push(path.dirname(custom));
+      return [...new Set(roots)];
+    },
+    dirs: (root) => [root],
+    depth: 0,
+    isLog: isDatabaseName,
+    read: (db) => readStore(db),
+    companion: json,
+  };
+  return { dataDir, json, db };
 }

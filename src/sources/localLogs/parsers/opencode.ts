@@ -33,47 +33,18 @@
  * - ccusage rust/crates/ccusage/src/adapter/opencode/{paths,loader,parser}.rs (20.0.11), and the
  *   20.0.24 binary, which also reads `session_message` and `XDG_DATA_HOME`.
  */
-import path from 'node:path';
-import type { Env } from '../paths';
-import type { JsonFileFormat, SqliteFormat } from './format';
-import { isDatabaseName, readMessageFile, readStore } from './openCodeStore';
+import { storeFormats } from './openCodeStore';
 
+/** An environment variable's value, trimmed; null when empty. */
 function nonEmpty(v: string | undefined): string | null {
   return v !== undefined && v.trim() !== '' ? v.trim() : null;
 }
 
+const store = storeFormats({ source: 'openCode', app: 'opencode', dbVariable: 'OPENCODE_DB', envValue: nonEmpty });
+
 /** OpenCode's data folder, as `xdg-basedir` resolves it. */
-export function openCodeDataDir(env: Env, home: string): string {
-  return path.join(nonEmpty(env['XDG_DATA_HOME']) ?? path.join(home, '.local', 'share'), 'opencode');
-}
-
-/** The folders whose database files are read: the data folder, and `OPENCODE_DB`'s folder when it points elsewhere. */
-function databaseRoots(env: Env, home: string): string[] {
-  const data = openCodeDataDir(env, home);
-  const custom = nonEmpty(env['OPENCODE_DB']);
-  const roots = [data];
-  if (custom && custom !== ':memory:' && path.isAbsolute(custom)) roots.push(path.dirname(custom));
-  return [...new Set(roots)];
-}
-
+export const openCodeDataDir = store.dataDir;
 /** `storage/message/<session>/<message>.json` under the data folder. */
-export const openCodeJsonFormat: JsonFileFormat = {
-  kind: 'json',
-  source: 'openCode',
-  roots: (env, home) => [openCodeDataDir(env, home)],
-  dirs: (root) => [path.join(root, 'storage', 'message')],
-  depth: 1,
-  isLog: (name) => name.endsWith('.json'),
-  file: readMessageFile,
-};
-
-export const openCodeFormat: SqliteFormat = {
-  kind: 'sqlite',
-  source: 'openCode',
-  roots: databaseRoots,
-  dirs: (root) => [root],
-  depth: 0,
-  isLog: isDatabaseName,
-  read: (db) => readStore(db),
-  companion: openCodeJsonFormat,
-};
+export const openCodeJsonFormat = store.json;
+/** The databases: the data folder's, and `OPENCODE_DB`'s folder when it points elsewhere; the JSON store beside them. */
+export const openCodeFormat = store.db;

@@ -93,22 +93,8 @@ export function sqliteModule(): SqliteModule | null {
   return sqlite;
 }
 
-/** The companion files whose change is a change of the database (SQLite's write-ahead log). */
+/** The companion files whose change is a change of the database (SQLite's write-ahead log; the walker stamps a database with them). */
 export const SQLITE_COMPANIONS = ['-wal'];
-
-/** A database's size and change time, its `-wal` file included. */
-export function sqliteStamp(file: string, size: number, mtimeMs: number): { size: number; mtimeMs: number } {
-  for (const suffix of SQLITE_COMPANIONS) {
-    try {
-      const st = statSync(file + suffix);
-      size += st.size;
-      mtimeMs = Math.max(mtimeMs, st.mtimeMs);
-    } catch {
-      // no such companion
-    }
-  }
-  return { size, mtimeMs };
-}
 
 function readWhole(main: AgentFormat, file: string, out: Entries): number {
   const format = main.kind !== 'json' && main.companion?.isLog(path.basename(file)) ? main.companion : main;
