@@ -9,14 +9,16 @@
 /** A calendar day, `YYYY-MM-DD`. */
 export type DayKey = string;
 
+/** The coding agents whose local logs are sources, in the order every list shows them. */
+const AGENTS = ['claudeCode', 'codex', 'geminiCli', 'openCode', 'copilotCli', 'amp', 'qwenCode', 'kilo', 'goose', 'droid', 'codebuff', 'kimi', 'grok', 'antigravity', 'hermes', 'pi', 'openClaw', 'zcode'] as const;
+
 /**
- * Identifiers of the data sources (public contract), in the order every list shows them. The
- * source registry (src/sources/registry.ts) has one descriptor per id, and checks it at compile
- * time; adding a source adds its id here and its line there.
+ * Identifiers of the data sources (public contract), in the order every list shows them: the
+ * network sources, then the agents. The source registry (src/sources/registry.ts) has one
+ * descriptor per id, and checks it at compile time; adding a source adds its id here and its line
+ * there.
  */
-const IDS = ['gateway', 'litellm', 'openrouter', 'openai', 'anthropic', 'copilot', 'claudeCode', 'codex', 'geminiCli', 'openCode', 'copilotCli', 'amp', 'qwenCode', 'kilo', 'goose', 'droid', 'codebuff', 'kimi', 'grok', 'antigravity', 'hermes', 'pi', 'openClaw', 'zcode'] as const;
-/** The coding agents whose local logs are sources (a tail of IDS, in the same order). */
-const AGENTS = ['claudeCode', 'codex', 'geminiCli', 'openCode', 'copilotCli', 'amp', 'qwenCode', 'kilo', 'goose', 'droid', 'codebuff', 'kimi', 'grok', 'antigravity', 'hermes', 'pi', 'openClaw', 'zcode'] as const satisfies readonly (typeof IDS)[number][];
+const IDS = ['gateway', 'litellm', 'openrouter', 'openai', 'anthropic', 'copilot', ...AGENTS] as const;
 
 export type AgentId = (typeof AGENTS)[number];
 
