@@ -46,7 +46,7 @@ export interface Job {
 }
 
 /** A log's path for a file the watcher reported: the log itself, or the log a companion belongs to. */
-function logPathOf(p: string, parser: LogParser<unknown>): string | undefined {
+export function logPathOf(p: string, parser: LogParser<unknown>): string | undefined {
   const name = path.basename(p);
   if (parser.isLog(name)) return p;
   for (const suffix of parser.companions ?? []) if (name.endsWith(suffix) && parser.isLog(name.slice(0, -suffix.length))) return p.slice(0, -suffix.length);

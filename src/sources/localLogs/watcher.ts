@@ -15,6 +15,7 @@ import { watch, readdirSync, statSync, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import { parserOf } from './parsers';
 import type { LocalSourceId } from './paths';
+import { logPathOf } from './walker';
 
 export interface PendingChanges {
   readonly paths: ReadonlySet<string>;
@@ -73,7 +74,7 @@ export class LogWatcher {
     if (current && current.dirs === key && current.healthy) return;
     this.stop(source);
     const parser = parserOf(source);
-    const isLog = (name: string) => parser.isLog(name) || (parser.companions ?? []).some((c) => name.endsWith(c) && parser.isLog(name.slice(0, -c.length)));
+    const isLog = (name: string) => logPathOf(name, parser) !== undefined;
     const s: SourceWatch = { dirs: key, watchers: new Map(), paths: new Set(), overflow: true, healthy: true, levels: new Map(), isLog };
     this.sources.set(source, s);
     for (const d of dirs) this.add(source, s, d, !this.recursive, parser.depthFor?.(d) ?? Infinity);
