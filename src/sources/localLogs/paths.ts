@@ -18,6 +18,7 @@ import path from 'node:path';
 import type { TokenBudgetConfig } from '../../core/config';
 import type { AgentId } from '../../core/types';
 import { parserOf } from './parsers';
+import { partsOf } from './parsers/records';
 
 /** A coding agent's source id (the tail of SourceId). */
 export type LocalSourceId = AgentId;
@@ -67,14 +68,13 @@ function isDir(p: string): boolean {
   }
 }
 
-/** The folders to scan for `*.jsonl`, existing ones only. */
+/** The folders to scan for logs, existing ones only (an agent's format's, its companion's included). */
 export function scanDirs(source: LocalSourceId, roots: readonly string[]): string[] {
   const out: string[] = [];
   const format = parserOf(source).format;
   for (const root of roots) {
     if (format) {
-      out.push(...format.dirs(root).filter(isDir));
-      if (format.kind !== 'json' && format.companion) out.push(...format.companion.dirs(root).filter(isDir));
+      for (const part of partsOf(format)) out.push(...part.dirs(root).filter(isDir));
       continue;
     }
     if (source === 'claudeCode') {

@@ -177,7 +177,7 @@ function count(ctx: CountContext, f: FileState, parsed: ParsedFile): void {
 }
 
 /** The formats of a source: the agent's, and its companion's (read beside it, most specific first). */
-function partsOf(format: AgentFormat): AgentFormat[] {
+export function partsOf(format: AgentFormat): AgentFormat[] {
   return format.kind !== 'json' && format.companion ? [format.companion, format] : [format];
 }
 
