@@ -460,7 +460,7 @@ export class DashboardView {
       el(
         'details',
         { class: 'source-main' },
-        el('summary', { class: 'source-line' }, el('span', { class: 'source-name' }, `${agents.length} coding agents`), el('span', { class: 'source-state' }, 'not read')),
+        el('summary', { class: 'source-line' }, el('span', { class: 'source-chevron', 'aria-hidden': 'true' }, codicon('chevron-right')), el('span', { class: 'source-name' }, `${agents.length} coding agents`), el('span', { class: 'source-state' }, 'not read')),
         el('div', { class: 'source-when' }, `No logs found on this machine, or turned off: ${names.join(', ')}.`),
         el(
           'ul',
