@@ -15,10 +15,14 @@
 // Files named *.sqlite.test.ts need node:sqlite (Node 22.13 or later): where this Node lacks it
 // they run on the editor's Node (scripts/lib/editor.mjs installs it; `npm test` does so first).
 //
+// Unit tests run compiled (scripts/lib/compile-tests.mjs: esbuild, then plain `node`), not through
+// tsx: a process starts in half the CPU time. TB_TEST_TSX=1 runs them through tsx instead.
+//
 // Extra reporters come from TB_TEST_COUNTS (set by scripts/test-all.mjs).
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { compileTests } from './lib/compile-tests.mjs';
 import { editorNodeBin } from './lib/editor.mjs';
 import { listTests, root, run } from './lib/steps.mjs';
 
@@ -57,10 +61,15 @@ const sqliteFiles = files.filter((f) => f.endsWith('.sqlite.test.ts'));
 const sqliteBin = sqliteFiles.length > 0 ? sqliteNode() : 'node';
 
 const share = folder === 'test/unit' && !serial && process.env.TB_TEST_SHARE !== '0';
+
+/** How a file is run: compiled unit tests with plain node (source maps on), the rest through tsx. */
+const compiled = folder === 'test/unit' && process.env.TB_TEST_TSX !== '1' ? new Map((await compileTests(files)).map((js, i) => [files[i], js])) : undefined;
+const loader = compiled ? ['--enable-source-maps'] : ['--import', 'tsx'];
+const target = (f) => compiled?.get(f) ?? f;
 if (!share) {
   const rest = files.filter((f) => !sqliteFiles.includes(f));
-  const a = rest.length > 0 ? await run('node', ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...reporters, ...rest]) : 0;
-  const b = sqliteFiles.length > 0 ? await run(sqliteBin, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...reporters, ...sqliteFiles]) : 0;
+  const a = rest.length > 0 ? await run('node', [...loader, '--test', `--test-concurrency=${concurrency}`, ...reporters, ...rest.map(target)]) : 0;
+  const b = sqliteFiles.length > 0 ? await run(sqliteBin, [...loader, '--test', `--test-concurrency=${concurrency}`, ...reporters, ...sqliteFiles.map(target)]) : 0;
   process.exit(a || b);
 }
 
@@ -92,9 +101,9 @@ for (const f of [...shared].sort((a, b) => size(b) - size(a))) {
 }
 const entry = join(root, 'scripts/lib/test-group.mjs');
 const jobs = [
-  ...own.map((f) => ({ label: f, weight: size(f) * 2, args: ['--import', 'tsx', '--test', ...reporters, f] })),
-  ...groups.filter((g) => g.files.length > 0).map((g) => ({ label: `${g.files.length} files in one process`, weight: g.weight, args: ['--import', 'tsx', ...reporters, entry, ...g.files] })),
-  ...(sqliteFiles.length > 0 ? [{ label: `${sqliteFiles.length} node:sqlite files`, weight: sqliteFiles.reduce((n, f) => n + size(f), 0), node: sqliteBin, args: ['--import', 'tsx', '--test', ...reporters, ...sqliteFiles] }] : []),
+  ...own.map((f) => ({ label: f, weight: size(f) * 2, args: [...loader, '--test', ...reporters, target(f)] })),
+  ...groups.filter((g) => g.files.length > 0).map((g) => ({ label: `${g.files.length} files in one process`, weight: g.weight, args: [...loader, ...reporters, entry, ...g.files.map(target)] })),
+  ...(sqliteFiles.length > 0 ? [{ label: `${sqliteFiles.length} node:sqlite files`, weight: sqliteFiles.reduce((n, f) => n + size(f), 0), node: sqliteBin, args: [...loader, '--test', ...reporters, ...sqliteFiles.map(target)] }] : []),
 ].sort((a, b) => b.weight - a.weight);
 
 let failed = 0;
@@ -118,7 +127,7 @@ async function timingLane() {
     timingRunning = true;
     // at most one other process beside it: wait for the others to drain
     while (running > 1) await new Promise((r) => wakers.push(r));
-    await runJob({ label: f, args: ['--import', 'tsx', '--test', ...reporters, f] });
+    await runJob({ label: f, args: [...loader, '--test', ...reporters, target(f)] });
   }
   timingRunning = false;
   wake();

@@ -1,7 +1,7 @@
 // Durable files: a child process writes large states through a real user of
 // src/state/durableFile.ts in a loop and is SIGKILLed at random moments, again and again: the
-// ledger (30 kills), the alert memory and its backup, the lease of the leading window, and the
-// local-log scan state (written without fsync), 12 kills each. After every kill the file on disk
+// ledger (16 kills), the alert memory and its backup and the lease of the leading window (12 kills
+// each), and the local-log scan state (written without fsync, 8 kills). After every kill the file on disk
 // is whole and is exactly one of the states written (the last one completed, or the one being
 // written), never a torn mix; the next writer removes the temporary files of the killed ones.
 //
@@ -218,12 +218,12 @@ void describe('a durable file written by a process killed at random moments', { 
   });
   after(() => rm(dirname(script), { recursive: true, force: true }));
 
-  void it('the ledger is never torn: 30 SIGKILLs, each leaves exactly one of the states written', async (t) => {
+  void it('the ledger is never torn: 16 SIGKILLs, each leaves exactly one of the states written', async (t) => {
     const { dir, seen, interrupted, lastAcked } = await killRepeatedly(
       script,
       {
         kind: 'ledger',
-        kills: 30,
+        kills: 16,
         mustInterrupt: true,
         check: async (dir, k) => {
           const text = await readFile(join(dir, 'ledger.json'), 'utf8').catch(() => undefined);
@@ -245,7 +245,7 @@ void describe('a durable file written by a process killed at random moments', { 
       },
       20261127,
     );
-    t.diagnostic(`30 kills: ${seen.size} different states found whole on disk, ${interrupted} kills interrupted a write, last completed save ${lastAcked ?? 'none'}`);
+    t.diagnostic(`16 kills: ${seen.size} different states found whole on disk, ${interrupted} kills interrupted a write, last completed save ${lastAcked ?? 'none'}`);
     assert.ok(seen.size >= 30 / 5, `many different states survived (${seen.size})`);
     // The next writer removes the temporary files of the killed writers and keeps the ledger.
     const result = await new LedgerStore(dir).load();
@@ -331,13 +331,13 @@ void describe('a durable file written by a process killed at random moments', { 
     await rm(dir, { recursive: true, force: true });
   });
 
-  void it('the scan state (written without fsync) is never torn: 12 SIGKILLs, each leaves exactly one of the states written', async (t) => {
+  void it('the scan state (written without fsync) is never torn: 8 SIGKILLs, each leaves exactly one of the states written', async (t) => {
     const file = (dir: string) => join(dir, 'local-logs-claudeCode.state');
     const { dir, seen, interrupted } = await killRepeatedly(
       script,
       {
         kind: 'scanState',
-        kills: 12,
+        kills: 8,
         check: (dir, k) => {
           const state = loadState(file(dir));
           if (state === undefined) {
@@ -352,7 +352,7 @@ void describe('a durable file written by a process killed at random moments', { 
       },
       20261130,
     );
-    t.diagnostic(`12 kills: ${seen.size} different states found whole, ${interrupted} kills interrupted a write`);
+    t.diagnostic(`8 kills: ${seen.size} different states found whole, ${interrupted} kills interrupted a write`);
     assert.ok(seen.size >= 3, `several states survived (${seen.size})`);
     // The next save removes the temporary files of the killed writers.
     saveState(scanStateNumber(1), file(dir));

@@ -57,7 +57,7 @@ void describe('withFileLock: breaking a stale lock', () => {
 void describe('withFileLock across processes', { timeout: 60_000 }, () => {
   void it('a stale lock broken by several processes at once lets exactly one in at a time', async (t) => {
     const PROCESSES = 6;
-    const ROUNDS = 100;
+    const ROUNDS = 40;
     const base = await mkdtemp(join(tmpdir(), 'tb-lock-race-'));
     // Bundled: six tsx start-ups took some seconds of CPU.
     const script = await bundleScript(resolve(__dirname, 'lock-child.ts'));
