@@ -45,6 +45,7 @@ import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSyn
 import os from 'node:os';
 import path from 'node:path';
 import type { LocalSourceId } from '../src/sources/localLogs/paths';
+import { PARALLEL_MIN_BYTES } from '../src/sources/localLogs/scanner';
 import { claudeAssistantLine, claudeToolResultLine, CLAUDE_MODELS, generateCorpus } from '../test/fakes/agentLogs';
 import { appendedLines, JSONL_AGENTS, writeAgentsAtScale, writeSmallLines, type AgentScale, type JsonlAgent, type ScaleAgent } from '../test/fakes/agents/scale';
 
@@ -498,7 +499,7 @@ async function main(): Promise<void> {
     ['State files', `${fmt(m((r) => r.stateBytes) / MB, 1)} MB`, ''],
     ['Total cost: this / ccusage (all agents)', `$${fmt(first?.cost ?? NaN, 2)} / $${fmt(ccTotals.totalCost, 2)} (${pct(first?.cost ?? NaN, ccTotals.totalCost)})`, ''],
     [`  of the agents both count alike (all but ${[...COST_DIFFERS].join(', ')})`, `$${fmt(alikeMine, 2)} / $${fmt(alikeTheirs, 2)} (${pct(alikeMine, alikeTheirs)})`, ''],
-    ['Reading threads', os.availableParallelism() >= 2 ? 'scan worker + parser thread (a scan with ≥ 48 MB to read, ≥ 2 CPUs)' : 'scan worker only (1 CPU)', ''],
+    ['Reading threads', os.availableParallelism() >= 2 ? `scan worker + parser thread (a scan with ≥ ${PARALLEL_MIN_BYTES / 1024 / 1024} MB to read, ≥ 2 CPUs)` : 'scan worker only (1 CPU)', ''],
     ['Machine', `${os.cpus().length} CPUs, load average ${fmt(load0[0] ?? NaN, 2)} → ${fmt(load1[0] ?? NaN, 2)}; ccusage ${ccVersion}; node ${process.version}; ${RUNS} runs, medians`, ''],
   ];
   const ms = (source: LocalSourceId) => median(mine.map((x) => x.run.perSource.find((s) => s.source === source)?.ms ?? NaN));

@@ -201,3 +201,36 @@ export function parseJsonLine(buf: Buffer, start: number, end: number): unknown 
 
 /** A token count as JSON.parse gave it: a positive finite number, else 0. */
 export const countOf = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : 0);
+
+/**
+ * JSON text buf[start, end) read as Latin-1 (see records.ts fromLatin1), the bodies of strings
+ * longer than `maxString` bytes left out (`"…long…"` → `""`): what the agents' logs are mostly
+ * made of (prompts, replies, tool output) is never decoded, parsed or kept, where no usage is.
+ * Text that is not well-formed (a string left open) is returned whole, for JSON.parse to judge.
+ */
+export function jsonWithoutLongStrings(buf: Buffer, start: number, end: number, maxString: number): string {
+  let parts: string[] | undefined;
+  let last = start; // bytes before this are in `parts`
+  let pos = start;
+  for (;;) {
+    const open = buf.indexOf(QUOTE, pos);
+    if (open < 0 || open >= end) break;
+    let close = open + 1;
+    for (;;) {
+      close = buf.indexOf(QUOTE, close);
+      if (close < 0 || close >= end) return buf.toString('latin1', start, end);
+      let b = close - 1;
+      while (buf[b] === BACKSLASH) b--;
+      if ((close - 1 - b) % 2 === 0) break; // not escaped
+      close++;
+    }
+    if (close - open - 1 > maxString) {
+      (parts ??= []).push(buf.toString('latin1', last, open + 1));
+      last = close;
+    }
+    pos = close + 1;
+  }
+  if (!parts) return buf.toString('latin1', start, end);
+  parts.push(buf.toString('latin1', last, end));
+  return parts.join('');
+}

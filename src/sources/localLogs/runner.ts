@@ -12,7 +12,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { ParserThread, type ParserSpec } from './parallel';
+import { ParserPool, type ParserSpec } from './parallel';
 import type { FromWorker, ToWorker, WorkerMemory, WorkerOptions } from './protocol';
 import { Scanner, type ScannerOptions, type ScanProgress, type ScanRequest, type ScanResult } from './scanner';
 
@@ -32,17 +32,16 @@ export class InProcessRunner implements ScanRunner {
   /** A shared scan under way (it awaits its parser thread): a flush waits for it. */
   private running: Promise<unknown> = Promise.resolve();
   private disposed = false;
-  constructor(
-    options: ScannerOptions = {},
-    private readonly parser?: ParserSpec,
-  ) {
+  private readonly parser: ParserPool | undefined;
+  constructor(options: ScannerOptions = {}, parser?: ParserSpec) {
     this.scanner = new Scanner(options);
+    this.parser = parser ? new ParserPool(parser) : undefined;
   }
   scan(request: ScanRequest, onProgress?: (p: ScanProgress) => void): Promise<ScanResult> {
     if (this.disposed) return Promise.reject(stopped());
     const parser = this.parser;
     if (parser) {
-      const result = this.scanner.scanShared(request, onProgress, () => new ParserThread(parser)).then((r) => {
+      const result = this.scanner.scanShared(request, onProgress, parser).then((r) => {
         this.scanner.saveDue();
         return r;
       });
@@ -63,9 +62,10 @@ export class InProcessRunner implements ScanRunner {
     await this.running;
     this.scanner.flush();
   }
-  dispose(): Promise<void> {
+  async dispose(): Promise<void> {
     this.disposed = true;
-    return this.flush();
+    await this.flush();
+    await this.parser?.stop();
   }
 }
 

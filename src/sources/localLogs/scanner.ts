@@ -16,7 +16,7 @@
  */
 import { LocalDayKeyCache } from '../../core/dates';
 import type { DayKey, LedgerRow } from '../../core/types';
-import type { ParserThread } from './parallel';
+import type { ParserLease } from './parallel';
 import { parserOf } from './parsers';
 import { parseStateOf, keepParseState, type CountContext, type LogParser, type ParsedFile } from './parsers/types';
 import type { LocalSourceId } from './paths';
@@ -29,8 +29,11 @@ import { plan, targeted, walk, type Job, type WalkCounters } from './walker';
 
 export { FINGERPRINT_BYTES, MAX_LINE_BYTES } from './reader';
 export { LocalSyncSchema, type LocalSync, type ScanMode } from './scanState';
-/** A scan with at least this many bytes to read is shared with a parser thread, when one is given. */
-export const PARALLEL_MIN_BYTES = 48 * 1024 * 1024;
+/**
+ * A scan with at least this many bytes to read is shared with a parser thread, when one is given
+ * (kept from one scan to the next, a thread costs nothing to start after the first).
+ */
+export const PARALLEL_MIN_BYTES = 8 * 1024 * 1024;
 /** The part of the bytes the scan worker reads itself when sharing (it also applies all entries). */
 const SHARE_OF_THIS_THREAD = 0.42;
 /** A shared scan alternates this many runs of each thread (see scanShared). */
@@ -229,13 +232,14 @@ export class Scanner {
    * runs of the parser thread's results wait in memory (with one cut in two, more than half of
    * all entries waited: ~50 MB on a corpus of 900k lines).
    */
-  async scanShared(req: ScanRequest, onProgress: ((p: ScanProgress) => void) | undefined, parser: () => ParserThread): Promise<ScanResult> {
+  async scanShared(req: ScanRequest, onProgress: ((p: ScanProgress) => void) | undefined, parser: ParserLease): Promise<ScanResult> {
     const p = this.prepare(req);
     const sizes = p.jobs.map((j) => Math.max(0, j.st.size - j.from));
     const total = sizes.reduce((x, y) => x + y, 0);
     const progress = this.progress(p, onProgress);
-    // Logs read whole (JSON documents, databases) stay on this thread: they are small, and an
-    // error reading one (no node:sqlite) must reach the extension.
+    // Logs read whole stay on this thread: an error reading a database (no node:sqlite) must reach
+    // the extension, and a JSON document parsed there takes old-generation memory the parser
+    // thread keeps (its young generation is small) for no gain in time.
     if (total < (this.options.parallelMinBytes ?? PARALLEL_MIN_BYTES) || p.jobs.length < 2 || (p.parser.readWhole && !p.parser.whole)) {
       for (const job of p.jobs) {
         this.apply(p, job, this.readJob(p, job));
@@ -245,7 +249,7 @@ export class Scanner {
       return this.finish(p);
     }
     const runs = shareRuns(sizes, total);
-    const thread = parser();
+    const thread = parser.acquire();
     try {
       const theirs: ParseJob[] = [];
       for (const run of runs) if (!run.mine) for (let i = run.from; i < run.to; i++) theirs.push(this.job(p, p.jobs[i] as Job, i));
@@ -259,7 +263,7 @@ export class Scanner {
       }
       progress.done();
     } finally {
-      await thread.stop();
+      await parser.release();
     }
     return this.finish(p);
   }

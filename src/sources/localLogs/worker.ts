@@ -3,13 +3,14 @@
  * main thread, so reading hundreds of megabytes never makes another extension stutter. It keeps
  * the scan state in memory between requests and saves it to the state files it is given. A scan
  * with a lot to read (a first scan) shares the reading with a parser thread
- * (dist/scanParser.js). Requests are served one at a time, in order.
+ * (dist/scanParser.js), kept for the next scan and stopped when idle (ParserPool). Requests are
+ * served one at a time, in order.
  */
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
-import { ParserThread, type ParserSpec } from './parallel';
+import { ParserPool, type ParserSpec } from './parallel';
 import type { FromWorker, ToWorker, WorkerOptions } from './protocol';
 import { Scanner, type ScanProgress } from './scanner';
 
@@ -35,6 +36,16 @@ function parserSpec(): ParserSpec | undefined {
   return existsSync(file) ? { file } : undefined;
 }
 
+let pool: ParserPool | null | undefined;
+/** The parser thread's pool (kept across scans, its thread stopped when idle), or null without one. */
+function parserPool(): ParserPool | null {
+  if (pool === undefined) {
+    const spec = parserSpec();
+    pool = spec ? new ParserPool(spec) : null;
+  }
+  return pool;
+}
+
 async function handle(m: ToWorker): Promise<void> {
   try {
     if (m.type === 'scan') {
@@ -42,8 +53,8 @@ async function handle(m: ToWorker): Promise<void> {
       if (m.tz !== undefined && process.env['TZ'] !== m.tz) process.env['TZ'] = m.tz;
       else if (m.tz === undefined && process.env['TZ'] !== undefined) delete process.env['TZ'];
       const progress = (p: ScanProgress) => post({ id: m.id, type: 'progress', progress: p });
-      const spec = parserSpec();
-      const result = spec ? await scanner.scanShared(m.request, progress, () => new ParserThread(spec)) : scanner.scan(m.request, progress);
+      const pool = parserPool();
+      const result = pool ? await scanner.scanShared(m.request, progress, pool) : scanner.scan(m.request, progress);
       post({ id: m.id, type: 'result', result });
     } else if (m.type === 'flush') {
       scanner.flush();
