@@ -8,9 +8,10 @@
  *    stays open, as a running OpenCode's does, so the rows written during the bench sit in the
  *    `-wal` file. Row shapes: test/fakes/agents/opencode.ts (`v1Payload`).
  * 2. Scans it with the scanner in this process (`Scanner.scan`, as the scan worker runs it): the
- *    cold scan (no state), then, RUNS times each, (a) one new assistant message inserted and taken
- *    in as the watcher reports it (the `-wal` file changed), (b) the newest message updated in
- *    place (a reply streaming: more tokens, a later `time_updated`), (c) an unchanged rescan. A
+ *    cold scan (no state), then, RUNS times each, (a) one new assistant message inserted as
+ *    OpenCode inserts a reply (still streaming: no `time.completed`) and taken in as the watcher
+ *    reports it (the `-wal` file changed), (b) that message written again in place as it completes
+ *    (more tokens, `time.completed`), (c) an unchanged rescan. A
  *    whole re-read of the database costs what the cold scan costs (what it contributed taken out,
  *    every row read and counted again), so the cold scan is also the figure of a change read
  *    whole.
@@ -139,14 +140,17 @@ const entries: number[] = [];
 let n = MESSAGES;
 for (let k = 0; k < RUNS; k++) {
   const ms = last + (k + 1) * 60_000;
+  // A reply as OpenCode writes it: inserted while it streams (no `time.completed` yet), …
   const m = assistant(n, `ses_${SESSIONS - 1}`, ms, '/work/p0');
-  addMessage.run(m.id, m.session, ms, ms + 4000, JSON.stringify(v1Payload(m)));
+  const streaming = v1Payload(m);
+  streaming['time'] = { created: ms };
+  addMessage.run(m.id, m.session, ms, ms, JSON.stringify(streaming));
   n++;
   let a = performance.now();
   const r1 = scan(wal);
   inserted.push(performance.now() - a);
   entries.push(r1.stats.entries);
-  // The reply streams on: more tokens, written again in place (OpenCode's upsert sets time_updated).
+  // … then written again in place as it completes: more tokens, `time.completed` (OpenCode's upsert).
   const more = { ...m, tokens: { ...m.tokens, output: m.tokens.output + 500 } };
   db.prepare('UPDATE message SET data = ?, time_updated = ? WHERE id = ?').run(JSON.stringify(v1Payload(more)), ms + 30_000, m.id);
   a = performance.now();

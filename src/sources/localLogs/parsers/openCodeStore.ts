@@ -44,7 +44,7 @@
  */
 import path from 'node:path';
 import type { Env } from '../paths';
-import type { JsonFileFormat, SqliteDb, SqliteFormat, Usage } from './format';
+import type { JsonFileFormat, SqliteDb, SqliteDelta, SqliteFormat, Usage } from './format';
 
 /** Which layout a record comes from: it decides how reasoning is counted (see the header). */
 export type StoreLayout = 'v1' | 'v2';
@@ -178,44 +178,187 @@ function columns(db: SqliteDb, table: string): Set<string> {
   return new Set(rows(db, `PRAGMA table_info(${table})`).map((r) => text(r['name']) ?? ''));
 }
 
-/** Session id → working directory, from whichever session tables the database has. */
-function sessionDirectories(db: SqliteDb, tables: Set<string>): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const table of ['session', 'session_v2']) {
-    if (!tables.has(table) || !columns(db, table).has('directory')) continue;
-    for (const r of rows(db, `SELECT id, directory FROM ${table}`)) {
-      const id = text(r['id']);
-      const dir = text(r['directory']);
-      if (id && dir && !out.has(id)) out.set(id, dir);
+/** The session tables that may name a session's working directory, in the order they are asked. */
+const SESSION_TABLES = ['session', 'session_v2'] as const;
+
+/**
+ * A session's working directory, from whichever session tables the database has: all of them
+ * loaded at once for a whole read (`all`), else looked up per session as the rows ask.
+ */
+function sessionDirectories(db: SqliteDb, tables: Set<string>, all: boolean): (session: string) => string | null {
+  const withDirectory = SESSION_TABLES.filter((t) => tables.has(t) && columns(db, t).has('directory'));
+  const known = new Map<string, string | null>();
+  if (all) {
+    for (const table of withDirectory) {
+      for (const r of rows(db, `SELECT id, directory FROM ${table}`)) {
+        const id = text(r['id']);
+        const dir = text(r['directory']);
+        if (id && dir && !known.has(id)) known.set(id, dir);
+      }
     }
+    return (session) => known.get(session) ?? null;
   }
-  return out;
+  const lookups = withDirectory.map((t) => db.prepare(`SELECT directory FROM ${t} WHERE id = ?`));
+  return (session) => {
+    let dir = known.get(session);
+    if (dir === undefined) {
+      dir = null;
+      for (const q of lookups) {
+        dir = text(record(q.all(session)[0])?.['directory']);
+        if (dir) break;
+      }
+      known.set(session, dir);
+    }
+    return dir;
+  };
 }
 
 /**
- * Every usage in one of the store's databases: `message` (v1) and `session_message` (OpenCode 2)
- * rows. A database without either table (another program's) yields nothing.
+ * How long after its creation a reply without `time.completed` is still expected to be written
+ * again (a reply streams for seconds to minutes; one left open longer was cut off: the process
+ * ended mid-reply), counted back from the newest message read.
  */
-export function readStore(db: SqliteDb): Usage[] {
+const OPEN_MS = 6 * 3_600_000;
+
+/**
+ * Where the next read of a message table starts. A message is inserted as its reply starts and
+ * written again in place (an upsert: the same row and rowid) while it streams, until OpenCode sets
+ * its `time.completed` (session/processor.ts, on the finish, an error or an abort); rowids grow
+ * with every insert (one writer at a time). So the rows added or changed since a read are those
+ * from `floor` on: the rows inserted since, and the replies that were still open then.
+ */
+interface TableCursor {
+  /** The largest rowid read, and the id of its row (a database rewritten since, or VACUUMed with gaps, has another row there). */
+  rowid: number;
+  last: string;
+  /** The first rowid read next time: the oldest reply still open (created within OPEN_MS of `newest`), else rowid + 1. */
+  floor: number;
+  /** The newest creation time read (epoch ms). */
+  newest: number;
+  /** The table's rows when it was read. */
+  rows: number;
+}
+
+/** The store's cursor: one per message table the database has. */
+type StoreCursor = Partial<Record<StoreTable, TableCursor>>;
+
+type StoreTable = 'message' | 'session_message';
+
+/** The message tables: v1's, every row (user rows are told by their payload), and OpenCode 2's, assistant rows only. */
+const STORE_TABLES: readonly { readonly table: StoreTable; readonly layout: StoreLayout }[] = [
+  { table: 'message', layout: 'v1' },
+  { table: 'session_message', layout: 'v2' },
+];
+
+/** What was read of one message table. */
+interface TableRead {
+  readonly rows: number;
+  /** Null: the table cannot be read incrementally (a row without an id). */
+  readonly cursor: TableCursor | null;
+}
+
+/** Thrown where the rows changed since a cursor cannot be told (rows deleted, another database): read whole. */
+class Unresumable extends Error {}
+
+/** Whether a message payload is a reply still being written (an assistant message without `time.completed`). */
+function isOpen(m: Record<string, unknown> | null, layout: StoreLayout): boolean {
+  if (!m || (layout === 'v1' && m['role'] !== 'assistant')) return false;
+  return typeof record(m['time'])?.['completed'] !== 'number';
+}
+
+/**
+ * Reads one message table into `out`: every row (no cursor), or the rows from the cursor's
+ * `floor` on. Those are all the rows added or changed since provided none was deleted: the row at
+ * the cursor's `rowid` must still be the one it was, and the table must hold the rows it held plus
+ * those read beyond `rowid`; else Unresumable.
+ */
+function readTable(db: SqliteDb, table: StoreTable, layout: StoreLayout, dirOf: (session: string) => string | null, prior: TableCursor | null, out: Usage[]): TableRead {
+  const have = columns(db, table);
+  const data = layout === 'v2' ? `CASE WHEN type = 'assistant' THEN data END AS data` : 'data';
+  const select = `SELECT rowid AS rid, id, session_id, ${data}, ${have.has('time_created') ? 'time_created' : 'NULL AS time_created'} FROM ${table}`;
+  let list: Record<string, unknown>[];
+  if (prior) {
+    if (prior.rowid > 0 && text(record(db.prepare(`SELECT id FROM ${table} WHERE rowid = ?`).all(prior.rowid)[0])?.['id']) !== prior.last) throw new Unresumable();
+    list = db.prepare(`${select} WHERE rowid >= ?`).all(prior.floor).map(record).filter((r): r is Record<string, unknown> => r !== null);
+  } else list = rows(db, select);
+  let rowid = prior?.rowid ?? 0;
+  let last = prior?.last ?? '';
+  let newest = prior?.newest ?? 0;
+  let ids = true;
+  const open: { rid: number; created: number }[] = [];
+  for (const r of list) {
+    const sid = text(r['session_id']);
+    const id = text(r['id']);
+    const payload = record(parseJson(r['data']));
+    const u = messageUsage(payload, { layout, id, directory: sid ? dirOf(sid) : null, createdColumn: r['time_created'], rank: DB_RANK });
+    if (u) out.push(u);
+    const rid = Number(r['rid']);
+    const created = instantMs(r['time_created']) ?? instantMs(record(payload?.['time'])?.['created']) ?? 0;
+    if (!id) ids = false;
+    if (rid > rowid) {
+      rowid = rid;
+      last = id ?? '';
+    }
+    newest = Math.max(newest, created);
+    if (isOpen(payload, layout)) open.push({ rid, created });
+  }
+  let count = list.length;
+  if (prior) {
+    const added = list.filter((r) => Number(r['rid']) > prior.rowid).length;
+    count = Number(record(db.prepare(`SELECT count(*) AS n FROM ${table}`).all()[0])?.['n']);
+    if (count !== prior.rows + added) throw new Unresumable(); // rows deleted (or replaced under new rowids)
+  }
+  if (!ids) return { rows: list.length, cursor: null };
+  const floor = Math.min(rowid + 1, ...open.filter((o) => o.created >= newest - OPEN_MS).map((o) => o.rid));
+  return { rows: list.length, cursor: { rowid, last, floor, newest, rows: count } };
+}
+
+function isStoreCursor(value: unknown): value is StoreCursor {
+  const c = record(value);
+  return c !== null && Object.values(c).every((t) => {
+    const r = record(t);
+    return r !== null && ['rowid', 'floor', 'newest', 'rows'].every((k) => typeof r[k] === 'number') && typeof r['last'] === 'string';
+  });
+}
+
+/**
+ * The usage in one of the store's databases, `message` (v1) and `session_message` (OpenCode 2)
+ * rows: every row from a null cursor, else the rows added or changed since the cursor (see
+ * `TableCursor`); null when those cannot be told (a row deleted, a message table that appeared or
+ * went). A database without either table (another program's) yields nothing.
+ */
+export function readStoreSince(db: SqliteDb, cursor: unknown): SqliteDelta | null {
+  if (cursor !== null && !isStoreCursor(cursor)) return null;
   const tables = new Set(rows(db, "SELECT name FROM sqlite_master WHERE type = 'table'").map((r) => text(r['name']) ?? ''));
-  const dirs = sessionDirectories(db, tables);
+  const dirOf = sessionDirectories(db, tables, cursor === null);
   const out: Usage[] = [];
-  if (tables.has('message')) {
-    for (const r of rows(db, 'SELECT id, session_id, data FROM message')) {
-      const sid = text(r['session_id']);
-      const u = messageUsage(parseJson(r['data']), { layout: 'v1', id: text(r['id']), directory: sid ? dirs.get(sid) : null, rank: DB_RANK });
-      if (u) out.push(u);
+  const next: StoreCursor = {};
+  let read = 0;
+  let resumable = true;
+  try {
+    for (const { table, layout } of STORE_TABLES) {
+      const prior = cursor?.[table] ?? null;
+      if (!tables.has(table)) {
+        if (prior) return null;
+        continue;
+      }
+      if (cursor !== null && !prior) return null; // a table the last read did not see
+      const got = readTable(db, table, layout, dirOf, prior, out);
+      read += got.rows;
+      if (got.cursor) next[table] = got.cursor;
+      else resumable = false;
     }
+  } catch (e) {
+    if (e instanceof Unresumable) return null;
+    if (cursor !== null) return null; // a query that failed: read whole, which skips what it cannot read
+    throw e;
   }
-  if (tables.has('session_message')) {
-    const created = columns(db, 'session_message').has('time_created') ? 'time_created' : 'NULL AS time_created';
-    for (const r of rows(db, `SELECT id, session_id, data, ${created} FROM session_message WHERE type = 'assistant'`)) {
-      const sid = text(r['session_id']);
-      const u = messageUsage(parseJson(r['data']), { layout: 'v2', id: text(r['id']), directory: sid ? dirs.get(sid) : null, createdColumn: r['time_created'], rank: DB_RANK });
-      if (u) out.push(u);
-    }
-  }
-  return out;
+  return { usages: out, cursor: resumable ? next : null, rows: read };
+}
+
+/** Every usage in one of the store's databases (`readStoreSince` from no cursor). */
+export function readStore(db: SqliteDb): Usage[] {
+  return [...(readStoreSince(db, null)?.usages ?? [])];
 }
 
 /** The usage of one `storage/message/<session>/<message>.json` file (its id: the payload's, else the file's name). */
@@ -271,6 +414,7 @@ export function storeFormats(naming: StoreNaming): { dataDir: (env: Env, home: s
     depth: 0,
     isLog: isDatabaseName,
     read: (db) => readStore(db),
+    readSince: (db, _file, cursor) => readStoreSince(db, cursor),
     companion: json,
   };
   return { dataDir, json, db };
