@@ -41,10 +41,16 @@
  * - `time.created` is epoch ms (a value under 10^12 is read as seconds); a v2 row without one
  *   takes its `time_created` column. A row with no instant, no model or no tokens is skipped.
  * - The project is `path.cwd`, else the session's `directory`.
+ *
+ * Reading: incrementally (`readStoreSince`, the format's `readSince`): after a first whole read,
+ * only the rows inserted since (rowid beyond the last one read) and the replies still open then
+ * (no `time.completed`: written again in place while they stream) are read; a row deleted, the
+ * database replaced or migrated makes a whole read (see `StoreCursor`, and `RowidCursor` in sqliteRows.ts).
  */
 import path from 'node:path';
 import type { Env } from '../paths';
 import type { JsonFileFormat, SqliteDb, SqliteDelta, SqliteFormat, Usage } from './format';
+import { isRowidCursor, readRowsSince, type RowidCursor, type RowState } from './sqliteRows';
 
 /** Which layout a record comes from: it decides how reasoning is counted (see the header). */
 export type StoreLayout = 'v1' | 'v2';
@@ -221,26 +227,12 @@ function sessionDirectories(db: SqliteDb, tables: Set<string>, all: boolean): (s
 const OPEN_MS = 6 * 3_600_000;
 
 /**
- * Where the next read of a message table starts. A message is inserted as its reply starts and
- * written again in place (an upsert: the same row and rowid) while it streams, until OpenCode sets
- * its `time.completed` (session/processor.ts, on the finish, an error or an abort); rowids grow
- * with every insert (one writer at a time). So the rows added or changed since a read are those
- * from `floor` on: the rows inserted since, and the replies that were still open then.
+ * Where the next read of a message table starts (`RowidCursor`, sqliteRows.ts). A message is
+ * inserted as its reply starts and written again in place (an upsert: the same row and rowid)
+ * while it streams, until OpenCode sets its `time.completed` (session/processor.ts, on the finish,
+ * an error or an abort): a reply without it is open.
  */
-interface TableCursor {
-  /** The largest rowid read, and the id of its row (a database rewritten since, or VACUUMed with gaps, has another row there). */
-  rowid: number;
-  last: string;
-  /** The first rowid read next time: the oldest reply still open (created within OPEN_MS of `newest`), else rowid + 1. */
-  floor: number;
-  /** The newest creation time read (epoch ms). */
-  newest: number;
-  /** The table's rows when it was read. */
-  rows: number;
-}
-
-/** The store's cursor: one per message table the database has. */
-type StoreCursor = Partial<Record<StoreTable, TableCursor>>;
+type StoreCursor = Partial<Record<StoreTable, RowidCursor>>;
 
 type StoreTable = 'message' | 'session_message';
 
@@ -250,81 +242,41 @@ const STORE_TABLES: readonly { readonly table: StoreTable; readonly layout: Stor
   { table: 'session_message', layout: 'v2' },
 ];
 
-/** What was read of one message table. */
-interface TableRead {
-  readonly rows: number;
-  /** Null: the table cannot be read incrementally (a row without an id). */
-  readonly cursor: TableCursor | null;
-}
-
-/** Thrown where the rows changed since a cursor cannot be told (rows deleted, another database): read whole. */
-class Unresumable extends Error {}
-
 /** Whether a message payload is a reply still being written (an assistant message without `time.completed`). */
 function isOpen(m: Record<string, unknown> | null, layout: StoreLayout): boolean {
   if (!m || (layout === 'v1' && m['role'] !== 'assistant')) return false;
   return typeof record(m['time'])?.['completed'] !== 'number';
 }
 
-/**
- * Reads one message table into `out`: every row (no cursor), or the rows from the cursor's
- * `floor` on. Those are all the rows added or changed since provided none was deleted: the row at
- * the cursor's `rowid` must still be the one it was, and the table must hold the rows it held plus
- * those read beyond `rowid`; else Unresumable.
- */
-function readTable(db: SqliteDb, table: StoreTable, layout: StoreLayout, dirOf: (session: string) => string | null, prior: TableCursor | null, out: Usage[]): TableRead {
+/** Reads one message table into `out`, whole or from its cursor (`readRowsSince`); null when the rows since cannot be told. */
+function readTable(db: SqliteDb, table: StoreTable, layout: StoreLayout, dirOf: (session: string) => string | null, prior: RowidCursor | null, out: Usage[]): { read: number; cursor: RowidCursor | null } | null {
   const have = columns(db, table);
   const data = layout === 'v2' ? `CASE WHEN type = 'assistant' THEN data END AS data` : 'data';
   const select = `SELECT rowid AS rid, id, session_id, ${data}, ${have.has('time_created') ? 'time_created' : 'NULL AS time_created'} FROM ${table}`;
-  let list: Record<string, unknown>[];
-  if (prior) {
-    if (prior.rowid > 0 && text(record(db.prepare(`SELECT id FROM ${table} WHERE rowid = ?`).all(prior.rowid)[0])?.['id']) !== prior.last) throw new Unresumable();
-    list = db.prepare(`${select} WHERE rowid >= ?`).all(prior.floor).map(record).filter((r): r is Record<string, unknown> => r !== null);
-  } else list = rows(db, select);
-  let rowid = prior?.rowid ?? 0;
-  let last = prior?.last ?? '';
-  let newest = prior?.newest ?? 0;
-  let ids = true;
-  const open: { rid: number; created: number }[] = [];
-  for (const r of list) {
+  const visit = (r: Record<string, unknown>): RowState => {
     const sid = text(r['session_id']);
-    const id = text(r['id']);
     const payload = record(parseJson(r['data']));
-    const u = messageUsage(payload, { layout, id, directory: sid ? dirOf(sid) : null, createdColumn: r['time_created'], rank: DB_RANK });
+    const u = messageUsage(payload, { layout, id: text(r['id']), directory: sid ? dirOf(sid) : null, createdColumn: r['time_created'], rank: DB_RANK });
     if (u) out.push(u);
-    const rid = Number(r['rid']);
-    const created = instantMs(r['time_created']) ?? instantMs(record(payload?.['time'])?.['created']) ?? 0;
-    if (!id) ids = false;
-    if (rid > rowid) {
-      rowid = rid;
-      last = id ?? '';
-    }
-    newest = Math.max(newest, created);
-    if (isOpen(payload, layout)) open.push({ rid, created });
+    return { open: isOpen(payload, layout), created: instantMs(r['time_created']) ?? instantMs(record(payload?.['time'])?.['created']) ?? 0 };
+  };
+  if (prior) return readRowsSince(db, table, prior, { select, rowid: 'rowid' }, visit, OPEN_MS);
+  try {
+    return readRowsSince(db, table, null, { select, rowid: 'rowid' }, visit, OPEN_MS);
+  } catch {
+    return { read: 0, cursor: null }; // not a table of ours after all: nothing read from it
   }
-  let count = list.length;
-  if (prior) {
-    const added = list.filter((r) => Number(r['rid']) > prior.rowid).length;
-    count = Number(record(db.prepare(`SELECT count(*) AS n FROM ${table}`).all()[0])?.['n']);
-    if (count !== prior.rows + added) throw new Unresumable(); // rows deleted (or replaced under new rowids)
-  }
-  if (!ids) return { rows: list.length, cursor: null };
-  const floor = Math.min(rowid + 1, ...open.filter((o) => o.created >= newest - OPEN_MS).map((o) => o.rid));
-  return { rows: list.length, cursor: { rowid, last, floor, newest, rows: count } };
 }
 
 function isStoreCursor(value: unknown): value is StoreCursor {
   const c = record(value);
-  return c !== null && Object.values(c).every((t) => {
-    const r = record(t);
-    return r !== null && ['rowid', 'floor', 'newest', 'rows'].every((k) => typeof r[k] === 'number') && typeof r['last'] === 'string';
-  });
+  return c !== null && Object.values(c).every(isRowidCursor);
 }
 
 /**
  * The usage in one of the store's databases, `message` (v1) and `session_message` (OpenCode 2)
  * rows: every row from a null cursor, else the rows added or changed since the cursor (see
- * `TableCursor`); null when those cannot be told (a row deleted, a message table that appeared or
+ * `StoreCursor`); null when those cannot be told (a row deleted, a message table that appeared or
  * went). A database without either table (another program's) yields nothing.
  */
 export function readStoreSince(db: SqliteDb, cursor: unknown): SqliteDelta | null {
@@ -335,23 +287,18 @@ export function readStoreSince(db: SqliteDb, cursor: unknown): SqliteDelta | nul
   const next: StoreCursor = {};
   let read = 0;
   let resumable = true;
-  try {
-    for (const { table, layout } of STORE_TABLES) {
-      const prior = cursor?.[table] ?? null;
-      if (!tables.has(table)) {
-        if (prior) return null;
-        continue;
-      }
-      if (cursor !== null && !prior) return null; // a table the last read did not see
-      const got = readTable(db, table, layout, dirOf, prior, out);
-      read += got.rows;
-      if (got.cursor) next[table] = got.cursor;
-      else resumable = false;
+  for (const { table, layout } of STORE_TABLES) {
+    const prior = cursor?.[table] ?? null;
+    if (!tables.has(table)) {
+      if (prior) return null;
+      continue;
     }
-  } catch (e) {
-    if (e instanceof Unresumable) return null;
-    if (cursor !== null) return null; // a query that failed: read whole, which skips what it cannot read
-    throw e;
+    if (cursor !== null && !prior) return null; // a table the last read did not see
+    const got = readTable(db, table, layout, dirOf, prior, out);
+    if (!got) return null;
+    read += got.read;
+    if (got.cursor) next[table] = got.cursor;
+    else resumable = false;
   }
   return { usages: out, cursor: resumable ? next : null, rows: read };
 }
