@@ -16,6 +16,11 @@
  *    every row read and counted again), so the cold scan is also the figure of a change read
  *    whole.
  * 3. Checks that the totals after the changes equal a cold scan of the final database.
+ * 4. The other SQLite agents at the size of a year of heavy use: Goose and Hermes (a row per
+ *    session, 3,000 sessions; read whole on every change, see their formats' headers), one
+ *    session's running total rewritten in place; ZCode (a row per request, 50,000 requests; read
+ *    incrementally), one new request. The cold scan, and the change taken in as the watcher
+ *    reports it.
  *
  * TB_BENCH_RUNS (default 7): medians are reported. Target (issue #15): a new row counted in under
  * 50 ms, printed met / MISSED.
@@ -27,7 +32,9 @@ import path from 'node:path';
 import { editorNodeBin } from '../scripts/lib/editor.mjs';
 import { candidateRoots, scanDirs } from '../src/sources/localLogs/paths';
 import { Scanner, type ScanResult } from '../src/sources/localLogs/scanner';
+import type { LocalSourceId } from '../src/sources/localLogs/paths';
 import { openStore, v1Payload, type AssistantMessage } from '../test/fakes/agents/opencode';
+import { openWriter, type WriterDb } from '../test/fakes/agents/sqlite';
 
 function hasSqlite(): boolean {
   try {
@@ -179,6 +186,80 @@ console.log(`  one new row (-wal changed)      ${newRowMs.toFixed(1)} ms   [${in
 console.log(`  a row updated in place          ${median(updated).toFixed(1)} ms`);
 console.log(`  unchanged rescan                ${median(unchanged).toFixed(2)} ms`);
 console.log(`  totals after the changes equal a cold scan's: ${same ? 'yes' : `NO (${totals(final)} vs ${totals(fresh)})`}`);
-console.log(`Target: a new row counted in under ${TARGET_MS} ms: ${newRowMs < TARGET_MS ? 'met' : 'MISSED'} (${newRowMs.toFixed(1)} ms)`);
 store.close();
+const figures: [string, number][] = [['openCode', newRowMs]];
+
+/** An agent's database: cold scan, then `change` (a row rewritten in place, or a new one) taken in RUNS times. */
+function agentDb(source: LocalSourceId, how: string, dbFile: string, rows: number, fill: (db: WriterDb) => void, change: (db: WriterDb, k: number) => void): number {
+  const w = openWriter(dbFile);
+  w.exec('BEGIN');
+  fill(w);
+  w.exec('COMMIT');
+  w.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+  const rs = candidateRoots(source, [], {}, HOME);
+  const req = { source, identity: rs.join(path.delimiter), dirs: scanDirs(source, rs) };
+  const s = new Scanner();
+  let last: unknown;
+  let a = performance.now();
+  last = s.scan({ ...req, sync: last }).sync;
+  const coldMs = performance.now() - a;
+  const times: number[] = [];
+  for (let k = 0; k < RUNS; k++) {
+    change(w, k);
+    a = performance.now();
+    last = s.scan({ ...req, sync: last, paths: [`${dbFile}-wal`] }).sync;
+    times.push(performance.now() - a);
+  }
+  w.close();
+  const ms = median(times);
+  console.log(`  ${source.padEnd(7)} ${rows.toLocaleString('en').padStart(6)} rows, ${mb(dbFile).toFixed(1).padStart(4)} MB, ${how}: cold ${coldMs.toFixed(1)} ms, ${ms.toFixed(1)} ms`);
+  figures.push([source, ms]);
+  return ms;
+}
+
+console.log('The other SQLite agents:');
+const SESSIONS_WHOLE = 3_000;
+const REQUESTS = 50_000;
+const day = (k: number, of: number) => START + Math.floor((k * span) / of);
+agentDb(
+  'goose',
+  'read whole, a running total rewritten',
+  path.join(HOME, '.local', 'share', 'goose', 'sessions', 'sessions.db'),
+  SESSIONS_WHOLE,
+  (g) => {
+    g.exec(`CREATE TABLE sessions (id TEXT PRIMARY KEY, description TEXT NOT NULL DEFAULT '', working_dir TEXT NOT NULL, created_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP, updated_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP, extension_data TEXT DEFAULT '{}', total_tokens INTEGER, input_tokens INTEGER, output_tokens INTEGER, accumulated_total_tokens INTEGER, accumulated_input_tokens INTEGER, accumulated_output_tokens INTEGER, accumulated_cache_read_tokens INTEGER, accumulated_cache_write_tokens INTEGER, accumulated_cost REAL, model_config_json TEXT)`);
+    const put = g.prepare('INSERT INTO sessions (id, working_dir, created_at, accumulated_total_tokens, accumulated_input_tokens, accumulated_output_tokens, accumulated_cache_read_tokens, accumulated_cache_write_tokens, model_config_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    for (let k = 0; k < SESSIONS_WHOLE; k++) put.run(`2025_${k}`, `/work/p${k % 25}`, new Date(day(k, SESSIONS_WHOLE)).toISOString().slice(0, 19).replace('T', ' '), 900_000, 800_000, 100_000, 600_000, 50_000, JSON.stringify({ model_name: 'claude-sonnet-4-5', context_limit: 200000 }));
+  },
+  (g, k) => g.prepare('UPDATE sessions SET accumulated_input_tokens = accumulated_input_tokens + ?, accumulated_total_tokens = accumulated_total_tokens + ? WHERE id = ?').run(1000 + k, 1000 + k, `2025_${SESSIONS_WHOLE - 1}`),
+);
+agentDb(
+  'hermes',
+  'read whole, a running total rewritten',
+  path.join(HOME, '.hermes', 'state.db'),
+  SESSIONS_WHOLE,
+  (h) => {
+    h.exec(`CREATE TABLE sessions (id TEXT PRIMARY KEY, source TEXT NOT NULL, model TEXT, started_at REAL NOT NULL, ended_at REAL, input_tokens INTEGER DEFAULT 0, output_tokens INTEGER DEFAULT 0, cache_read_tokens INTEGER DEFAULT 0, cache_write_tokens INTEGER DEFAULT 0, reasoning_tokens INTEGER DEFAULT 0, cwd TEXT, estimated_cost_usd REAL, actual_cost_usd REAL)`);
+    const put = h.prepare('INSERT INTO sessions (id, source, model, started_at, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, cwd) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    for (let k = 0; k < SESSIONS_WHOLE; k++) put.run(`s${k}`, 'cli', 'anthropic/claude-sonnet-4.5', day(k, SESSIONS_WHOLE) / 1000, 200_000, 100_000, 600_000, 50_000, `/work/p${k % 25}`);
+  },
+  (h, k) => h.prepare('UPDATE sessions SET input_tokens = input_tokens + ? WHERE id = ?').run(1000 + k, `s${SESSIONS_WHOLE - 1}`),
+);
+agentDb(
+  'zcode',
+  'incremental, a new request',
+  path.join(HOME, '.zcode', 'cli', 'db', 'db.sqlite'),
+  REQUESTS,
+  (z) => {
+    z.exec(`CREATE TABLE model_usage (id TEXT PRIMARY KEY, session_id TEXT, started_at INTEGER, completed_at INTEGER, model_id TEXT, provider_id TEXT, status TEXT, input_tokens INTEGER, output_tokens INTEGER, cache_creation_input_tokens INTEGER, cache_read_input_tokens INTEGER, computed_total_tokens INTEGER); CREATE TABLE session (id TEXT PRIMARY KEY, directory TEXT, title TEXT)`);
+    const ses = z.prepare('INSERT INTO session VALUES (?, ?, ?)');
+    for (let k = 0; k < SESSIONS; k++) ses.run(`zs${k}`, `/work/p${k % 25}`, 'a session');
+    const put = z.prepare('INSERT INTO model_usage VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    for (let k = 0; k < REQUESTS; k++) put.run(`r${k}`, `zs${Math.floor((k * SESSIONS) / REQUESTS)}`, day(k, REQUESTS), day(k, REQUESTS) + 9000, 'glm-4.6', 'zai', 'completed', 30_000, 800, 1000, 25_000, 31_800);
+  },
+  (z, k) => z.prepare('INSERT INTO model_usage VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').run(`r${REQUESTS + k}`, `zs${SESSIONS - 1}`, START + span + k * 60_000, START + span + k * 60_000 + 9000, 'glm-4.6', 'zai', 'completed', 30_000, 800, 1000, 25_000, 31_800),
+);
+
+const worst = Math.max(...figures.map(([, ms]) => ms));
+console.log(`Target: a new row (or a changed one) counted in under ${TARGET_MS} ms: ${worst < TARGET_MS ? 'met' : 'MISSED'} (${figures.map(([src, ms]) => `${src} ${ms.toFixed(1)} ms`).join(', ')})`);
 if (!same) process.exitCode = 1;
