@@ -252,7 +252,7 @@ function isOpen(m: Record<string, unknown> | null, layout: StoreLayout): boolean
 function readTable(db: SqliteDb, table: StoreTable, layout: StoreLayout, dirOf: (session: string) => string | null, prior: RowidCursor | null, out: Usage[]): { read: number; cursor: RowidCursor | null } | null {
   const have = columns(db, table);
   const data = layout === 'v2' ? `CASE WHEN type = 'assistant' THEN data END AS data` : 'data';
-  const select = `SELECT rowid AS rid, id, session_id, ${data}, ${have.has('time_created') ? 'time_created' : 'NULL AS time_created'} FROM ${table}`;
+  const query = { columns: `id, session_id, ${data}, ${have.has('time_created') ? 'time_created' : 'NULL AS time_created'}`, from: table, rowid: 'rowid' };
   const visit = (r: Record<string, unknown>): RowState => {
     const sid = text(r['session_id']);
     const payload = record(parseJson(r['data']));
@@ -260,9 +260,9 @@ function readTable(db: SqliteDb, table: StoreTable, layout: StoreLayout, dirOf: 
     if (u) out.push(u);
     return { open: isOpen(payload, layout), created: instantMs(r['time_created']) ?? instantMs(record(payload?.['time'])?.['created']) ?? 0 };
   };
-  if (prior) return readRowsSince(db, table, prior, { select, rowid: 'rowid' }, visit, OPEN_MS);
+  if (prior) return readRowsSince(db, table, prior, query, visit, OPEN_MS);
   try {
-    return readRowsSince(db, table, null, { select, rowid: 'rowid' }, visit, OPEN_MS);
+    return readRowsSince(db, table, null, query, visit, OPEN_MS);
   } catch {
     return { read: 0, cursor: null }; // not a table of ours after all: nothing read from it
   }

@@ -91,8 +91,9 @@ export interface RowState {
  * are all the rows added or changed since, provided none was deleted, which is checked: the row at
  * the cursor's `rowid` must still be the one it was, and the table must hold the rows it held plus
  * those beyond `rowid`. Null when that fails (rows deleted or replaced, another database): read
- * whole. `select`: a SELECT of the rows with their rowid as `rid` and their key as `id`, without a
- * WHERE (`rowid`: how it names the table's rowid, e.g. `m.rowid` in a join). A row open for longer
+ * whole. `query`: what is selected (the columns, among them the key as `id`) from what (`from`,
+ * e.g. a join), and how the table's rowid is named there (`m.rowid` in a join). A table without
+ * rowids (WITHOUT ROWID) is read whole every time (no cursor). A row open for longer
  * than `openMs` before the newest row's creation is taken as closed (its writer ended without
  * closing it). The cursor is null when a row has no id.
  */
@@ -100,19 +101,28 @@ export function readRowsSince(
   db: SqliteDb,
   table: string,
   prior: RowidCursor | null,
-  query: { readonly select: string; readonly rowid: string },
+  query: { readonly columns: string; readonly from: string; readonly rowid: string },
   visit: (row: Record<string, unknown>) => RowState,
   openMs: number,
 ): { read: number; cursor: RowidCursor | null } | null {
+  const select = (rowid: string) => `SELECT ${rowid} AS "rid", ${query.columns} FROM ${query.from}`;
   let list: unknown[];
+  let rowids = true;
   if (prior) {
     try {
       if (prior.rowid > 0 && idOf(rowOf(db.prepare(`SELECT id FROM "${table}" WHERE rowid = ?`).all(prior.rowid)[0])?.['id']) !== prior.last) return null;
-      list = db.prepare(`${query.select} WHERE ${query.rowid} >= ?`).all(prior.floor);
+      list = db.prepare(`${select(query.rowid)} WHERE ${query.rowid} >= ?`).all(prior.floor);
     } catch {
       return null;
     }
-  } else list = db.prepare(query.select).all();
+  } else {
+    try {
+      list = db.prepare(select(query.rowid)).all();
+    } catch {
+      list = db.prepare(select('NULL')).all(); // no rowids (or no such table: this throws again)
+      rowids = false;
+    }
+  }
   let rowid = prior?.rowid ?? 0;
   let last = prior?.last ?? '';
   let newest = prior?.newest ?? 0;
@@ -139,7 +149,7 @@ export function readRowsSince(
     rows = numberIn(rowOf(db.prepare(`SELECT count(*) AS n FROM "${table}"`).all()[0])?.['n']) ?? -1;
     if (rows !== prior.rows + added) return null; // rows deleted (or replaced under new rowids)
   }
-  if (!ids) return { read: list.length, cursor: null };
+  if (!ids || !rowids) return { read: list.length, cursor: null };
   const floor = Math.min(rowid + 1, ...open.filter((o) => o.created >= newest - openMs).map((o) => o.rid));
   return { read: list.length, cursor: { rowid, last, floor, newest, rows } };
 }

@@ -104,13 +104,13 @@ export function readZcodeSince(db: SqliteDb, cursor: unknown): SqliteDelta | nul
   const usage = columnsOf(db, 'model_usage');
   const session = columnsOf(db, 'session');
   if (!REQUIRED_USAGE.every((c) => usage.has(c)) || !REQUIRED_SESSION.every((c) => session.has(c))) return prior ? null : { usages: [], cursor: null, rows: 0 };
-  const select = `SELECT m.rowid AS "rid", ${selectList(usage, USAGE_COLUMNS, 'm.')}, m."status" AS "status", s."directory" AS "directory" FROM model_usage m LEFT JOIN session s ON s."id" = m."session_id"`;
+  const query = { columns: `${selectList(usage, USAGE_COLUMNS, 'm.')}, m."status" AS "status", s."directory" AS "directory"`, from: `model_usage m LEFT JOIN session s ON s."id" = m."session_id"`, rowid: 'm.rowid' };
   const out: Usage[] = [];
   const got = readRowsSince(
     db,
     'model_usage',
     prior,
-    { select, rowid: 'm.rowid' },
+    query,
     (row) => {
       const completed = row['status'] === 'completed';
       if (completed) {

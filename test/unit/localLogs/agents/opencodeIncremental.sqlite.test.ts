@@ -294,3 +294,21 @@ void test('the cursor is kept in the state file: after a restart only the new ro
     store.close();
   }
 });
+
+void test('a message table without rowids (WITHOUT ROWID) is still read, whole every time', () => {
+  const home = tempHome();
+  const Db = databaseSync();
+  const file = path.join(home, 'norowid.db');
+  const w = new Db(file);
+  w.exec('CREATE TABLE message (id TEXT PRIMARY KEY, session_id TEXT NOT NULL, time_created INTEGER NOT NULL, time_updated INTEGER NOT NULL, data TEXT NOT NULL) WITHOUT ROWID');
+  insertMessage(w, reply(2, 1));
+  w.close();
+  const db = readOnly(file);
+  try {
+    const got = readStoreSince(db, null);
+    assert.equal(got?.usages.length, 1);
+    assert.equal(got?.cursor, null, 'no cursor: read whole next time');
+  } finally {
+    db.close();
+  }
+});
