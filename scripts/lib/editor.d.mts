@@ -27,6 +27,8 @@ export interface EditorInstall {
 
 /** $TOKEN_BUDGET_CACHE, else $XDG_CACHE_HOME/token-budget, else ~/.cache/token-budget. */
 export declare function editorCacheDir(): string;
+/** The Node binary of the current editor release (Node 24, which has node:sqlite); it may not be installed yet. */
+export declare function editorNodeBin(): string;
 
 /**
  * Installs Chromium, the right Node and code-server when missing; fast when cached.

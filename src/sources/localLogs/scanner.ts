@@ -402,7 +402,8 @@ export class Scanner {
       c.fast += parsed.fast;
       c.slow += parsed.slow;
       p.parser.count(p.tally, f, parsed, parsed.state, job.from === 0);
-      if (parsed.consumed !== f.offset) {
+      // A log read whole keeps the state its read left (a database's cursor moves while its size stays).
+      if (parsed.consumed !== f.offset || job.stamp !== undefined) {
         f.offset = parsed.consumed;
         f.tail = parsed.tail;
         if (parsed.state !== undefined) keepParseState(f, parsed.state);

@@ -192,9 +192,11 @@ export function plan(state: SourceState, p: string, st: Stats, parser: LogParser
     state.files.set(p, f);
   }
   if (whole) {
-    // Read whole: unchanged → nothing; changed → what it contributed out, read again.
+    // Read whole: unchanged → nothing; changed → what it contributed out, read again (or, where
+    // the parser resumes, only what changed since its last read).
     const stamp = stampOf(p, st, parser);
     if (stamp.size === f.size && stamp.mtimeMs === f.mtimeMs) return null;
+    if (f.mtimeMs !== 0 && parser.resumes?.(parseStateOf(f))) return { f, st, from: f.offset, stamp }; // only what changed is read
     if (f.mtimeMs !== 0) {
       c.truncated++;
       forget(state, f, parser, changed);

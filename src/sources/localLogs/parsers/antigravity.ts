@@ -50,6 +50,10 @@
  * - The working directory is in `trajectory_metadata_blob` too, under a field number no reader
  *   documents: not read (no project).
  *
+ * Read whole on every change (no `readSince`): a call's usage is merged from several rows (its
+ * steps, its generation, their retries), so a row cannot be counted alone; a database holds one
+ * conversation, small.
+ *
  * References: ccusage/ccusage rust/adapters/antigravity/README.md @ 087b936e (field table),
  * src/proto.rs @ 2fbeb31d (field numbers "recovered from the FileDescriptorProto blobs embedded in
  * the agy binary"), src/parser.rs @ 0a67b461 and src/paths.rs @ 12f33fd7 (the version whose

@@ -102,6 +102,16 @@ export interface SqliteDb {
   prepare(sql: string): { all(...params: (string | number | null)[]): unknown[] };
 }
 
+/** What an incremental read of a database found (`SqliteFormat.readSince`). */
+export interface SqliteDelta {
+  /** The usage of the rows added or changed since the cursor (every row, from none). */
+  readonly usages: readonly Usage[];
+  /** Where the next read starts: plain JSON data, saved in the state file; null = read whole next time. */
+  readonly cursor: unknown;
+  /** Rows read (for the tests and the bench). */
+  readonly rows: number;
+}
+
 /**
  * An SQLite database (opened read-only, the `-wal` file seen), read again whenever it or its
  * `-wal` file changes. `isLog` names the database file.
@@ -109,6 +119,20 @@ export interface SqliteDb {
 export interface SqliteFormat extends Where {
   readonly kind: 'sqlite';
   read(db: SqliteDb, file: string): readonly Usage[];
+  /**
+   * For an agent that keeps a column telling which rows were added or changed (a change time it
+   * sets on every write): the database read from `cursor`, only the rows added or changed since
+   * (a change costs what it changed, not the whole database). From a null cursor: every row, as
+   * `read` reads them, and the cursor to start from next time. Null when the rows since cannot be
+   * told (rows deleted, the database replaced by another): it is read whole then.
+   *
+   * A row read again (changed in place: a reply streaming, a running total) must carry the same
+   * `key` as before: its new usage replaces what it counted, whatever the ranks. Usage without a
+   * key could not be told from a second copy: give every usage a key. The database's schema
+   * (`PRAGMA schema_version`, `user_version`) is checked by the scanner: another one is read whole.
+   * Without `readSince` a database is read whole on every change.
+   */
+  readSince?(db: SqliteDb, file: string, cursor: unknown): SqliteDelta | null;
   /**
    * The same agent's logs in another layout, read as part of this source beside the database:
    * OpenCode's and Kilo's `storage/message/<session>/<message>.json`, the files their database

@@ -38,6 +38,12 @@
  * Dedupe: none needed within a database (one row per session; the whole file is read again);
  * ids repeat across databases, so no key is given.
  *
+ * Read whole on every change (no `readSince`): every row is a running total rewritten in place,
+ * the columns read include no change time (a session's `updated_at` is not among them, nor checked
+ * against Goose's writes here), and the rows carry no key by which a row read again could replace
+ * its old copy. The table holds one row per session, so a whole read stays small (thousands of
+ * rows for a year of heavy use; `npm run bench:sqlite` times one).
+ *
  * References:
  * - ccusage 20.0.11 rust/crates/ccusage/src/adapter/goose/{paths,loader,parser}.rs (commit
  *   5816e640 of ryoppippi/ccusage); the 20.0.24 binary runs the same SELECT (its strings).

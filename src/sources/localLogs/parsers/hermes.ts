@@ -38,6 +38,11 @@
  * - Copies of a session (a profile made with `--clone-all` copies `state.db`): the key is the
  *   session id, the copy with the most tokens counts.
  *
+ * Read whole on every change (no `readSince`): every row is a running total rewritten in place by
+ * each API call, and the table has no change-time column (`started_at` is the start,
+ * `ended_at` only the end) that would tell the rows changed since a read. One row per session
+ * keeps a whole read small (`npm run bench:sqlite` times one).
+ *
  * References:
  * - ccusage 20.0.11 rust/crates/ccusage/src/adapter/hermes/{paths,loader,parser}.rs (commit
  *   5816e640 of ryoppippi/ccusage); the 20.0.24 binary runs the same SELECT (its strings).

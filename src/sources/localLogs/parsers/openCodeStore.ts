@@ -41,10 +41,16 @@
  * - `time.created` is epoch ms (a value under 10^12 is read as seconds); a v2 row without one
  *   takes its `time_created` column. A row with no instant, no model or no tokens is skipped.
  * - The project is `path.cwd`, else the session's `directory`.
+ *
+ * Reading: incrementally (`readStoreSince`, the format's `readSince`): after a first whole read,
+ * only the rows inserted since (rowid beyond the last one read) and the replies still open then
+ * (no `time.completed`: written again in place while they stream) are read; a row deleted, the
+ * database replaced or migrated makes a whole read (see `StoreCursor`, and `RowidCursor` in sqliteRows.ts).
  */
 import path from 'node:path';
 import type { Env } from '../paths';
-import type { JsonFileFormat, SqliteDb, SqliteFormat, Usage } from './format';
+import type { JsonFileFormat, SqliteDb, SqliteDelta, SqliteFormat, Usage } from './format';
+import { isRowidCursor, readRowsSince, type RowidCursor, type RowState } from './sqliteRows';
 
 /** Which layout a record comes from: it decides how reasoning is counted (see the header). */
 export type StoreLayout = 'v1' | 'v2';
@@ -178,44 +184,128 @@ function columns(db: SqliteDb, table: string): Set<string> {
   return new Set(rows(db, `PRAGMA table_info(${table})`).map((r) => text(r['name']) ?? ''));
 }
 
-/** Session id → working directory, from whichever session tables the database has. */
-function sessionDirectories(db: SqliteDb, tables: Set<string>): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const table of ['session', 'session_v2']) {
-    if (!tables.has(table) || !columns(db, table).has('directory')) continue;
-    for (const r of rows(db, `SELECT id, directory FROM ${table}`)) {
-      const id = text(r['id']);
-      const dir = text(r['directory']);
-      if (id && dir && !out.has(id)) out.set(id, dir);
+/** The session tables that may name a session's working directory, in the order they are asked. */
+const SESSION_TABLES = ['session', 'session_v2'] as const;
+
+/**
+ * A session's working directory, from whichever session tables the database has: all of them
+ * loaded at once for a whole read (`all`), else looked up per session as the rows ask.
+ */
+function sessionDirectories(db: SqliteDb, tables: Set<string>, all: boolean): (session: string) => string | null {
+  const withDirectory = SESSION_TABLES.filter((t) => tables.has(t) && columns(db, t).has('directory'));
+  const known = new Map<string, string | null>();
+  if (all) {
+    for (const table of withDirectory) {
+      for (const r of rows(db, `SELECT id, directory FROM ${table}`)) {
+        const id = text(r['id']);
+        const dir = text(r['directory']);
+        if (id && dir && !known.has(id)) known.set(id, dir);
+      }
     }
+    return (session) => known.get(session) ?? null;
   }
-  return out;
+  const lookups = withDirectory.map((t) => db.prepare(`SELECT directory FROM ${t} WHERE id = ?`));
+  return (session) => {
+    let dir = known.get(session);
+    if (dir === undefined) {
+      dir = null;
+      for (const q of lookups) {
+        dir = text(record(q.all(session)[0])?.['directory']);
+        if (dir) break;
+      }
+      known.set(session, dir);
+    }
+    return dir;
+  };
 }
 
 /**
- * Every usage in one of the store's databases: `message` (v1) and `session_message` (OpenCode 2)
- * rows. A database without either table (another program's) yields nothing.
+ * How long after its creation a reply without `time.completed` is still expected to be written
+ * again (a reply streams for seconds to minutes; one left open longer was cut off: the process
+ * ended mid-reply), counted back from the newest message read.
  */
-export function readStore(db: SqliteDb): Usage[] {
+const OPEN_MS = 6 * 3_600_000;
+
+/**
+ * Where the next read of a message table starts (`RowidCursor`, sqliteRows.ts). A message is
+ * inserted as its reply starts and written again in place (an upsert: the same row and rowid)
+ * while it streams, until OpenCode sets its `time.completed` (session/processor.ts, on the finish,
+ * an error or an abort): a reply without it is open.
+ */
+type StoreCursor = Partial<Record<StoreTable, RowidCursor>>;
+
+type StoreTable = 'message' | 'session_message';
+
+/** The message tables: v1's, every row (user rows are told by their payload), and OpenCode 2's, assistant rows only. */
+const STORE_TABLES: readonly { readonly table: StoreTable; readonly layout: StoreLayout }[] = [
+  { table: 'message', layout: 'v1' },
+  { table: 'session_message', layout: 'v2' },
+];
+
+/** Whether a message payload is a reply still being written (an assistant message without `time.completed`). */
+function isOpen(m: Record<string, unknown> | null, layout: StoreLayout): boolean {
+  if (!m || (layout === 'v1' && m['role'] !== 'assistant')) return false;
+  return typeof record(m['time'])?.['completed'] !== 'number';
+}
+
+/** Reads one message table into `out`, whole or from its cursor (`readRowsSince`); null when the rows since cannot be told. */
+function readTable(db: SqliteDb, table: StoreTable, layout: StoreLayout, dirOf: (session: string) => string | null, prior: RowidCursor | null, out: Usage[]): { read: number; cursor: RowidCursor | null } | null {
+  const have = columns(db, table);
+  const data = layout === 'v2' ? `CASE WHEN type = 'assistant' THEN data END AS data` : 'data';
+  const query = { columns: `id, session_id, ${data}, ${have.has('time_created') ? 'time_created' : 'NULL AS time_created'}`, from: table, rowid: 'rowid' };
+  const visit = (r: Record<string, unknown>): RowState => {
+    const sid = text(r['session_id']);
+    const payload = record(parseJson(r['data']));
+    const u = messageUsage(payload, { layout, id: text(r['id']), directory: sid ? dirOf(sid) : null, createdColumn: r['time_created'], rank: DB_RANK });
+    if (u) out.push(u);
+    return { open: isOpen(payload, layout), created: instantMs(r['time_created']) ?? instantMs(record(payload?.['time'])?.['created']) ?? 0 };
+  };
+  if (prior) return readRowsSince(db, table, prior, query, visit, OPEN_MS);
+  try {
+    return readRowsSince(db, table, null, query, visit, OPEN_MS);
+  } catch {
+    return { read: 0, cursor: null }; // not a table of ours after all: nothing read from it
+  }
+}
+
+function isStoreCursor(value: unknown): value is StoreCursor {
+  const c = record(value);
+  return c !== null && Object.values(c).every(isRowidCursor);
+}
+
+/**
+ * The usage in one of the store's databases, `message` (v1) and `session_message` (OpenCode 2)
+ * rows: every row from a null cursor, else the rows added or changed since the cursor (see
+ * `StoreCursor`); null when those cannot be told (a row deleted, a message table that appeared or
+ * went). A database without either table (another program's) yields nothing.
+ */
+export function readStoreSince(db: SqliteDb, cursor: unknown): SqliteDelta | null {
+  if (cursor !== null && !isStoreCursor(cursor)) return null;
   const tables = new Set(rows(db, "SELECT name FROM sqlite_master WHERE type = 'table'").map((r) => text(r['name']) ?? ''));
-  const dirs = sessionDirectories(db, tables);
+  const dirOf = sessionDirectories(db, tables, cursor === null);
   const out: Usage[] = [];
-  if (tables.has('message')) {
-    for (const r of rows(db, 'SELECT id, session_id, data FROM message')) {
-      const sid = text(r['session_id']);
-      const u = messageUsage(parseJson(r['data']), { layout: 'v1', id: text(r['id']), directory: sid ? dirs.get(sid) : null, rank: DB_RANK });
-      if (u) out.push(u);
+  const next: StoreCursor = {};
+  let read = 0;
+  let resumable = true;
+  for (const { table, layout } of STORE_TABLES) {
+    const prior = cursor?.[table] ?? null;
+    if (!tables.has(table)) {
+      if (prior) return null;
+      continue;
     }
+    if (cursor !== null && !prior) return null; // a table the last read did not see
+    const got = readTable(db, table, layout, dirOf, prior, out);
+    if (!got) return null;
+    read += got.read;
+    if (got.cursor) next[table] = got.cursor;
+    else resumable = false;
   }
-  if (tables.has('session_message')) {
-    const created = columns(db, 'session_message').has('time_created') ? 'time_created' : 'NULL AS time_created';
-    for (const r of rows(db, `SELECT id, session_id, data, ${created} FROM session_message WHERE type = 'assistant'`)) {
-      const sid = text(r['session_id']);
-      const u = messageUsage(parseJson(r['data']), { layout: 'v2', id: text(r['id']), directory: sid ? dirs.get(sid) : null, createdColumn: r['time_created'], rank: DB_RANK });
-      if (u) out.push(u);
-    }
-  }
-  return out;
+  return { usages: out, cursor: resumable ? next : null, rows: read };
+}
+
+/** Every usage in one of the store's databases (`readStoreSince` from no cursor). */
+export function readStore(db: SqliteDb): Usage[] {
+  return [...(readStoreSince(db, null)?.usages ?? [])];
 }
 
 /** The usage of one `storage/message/<session>/<message>.json` file (its id: the payload's, else the file's name). */
@@ -271,6 +361,7 @@ export function storeFormats(naming: StoreNaming): { dataDir: (env: Env, home: s
     depth: 0,
     isLog: isDatabaseName,
     read: (db) => readStore(db),
+    readSince: (db, _file, cursor) => readStoreSince(db, cursor),
     companion: json,
   };
   return { dataDir, json, db };

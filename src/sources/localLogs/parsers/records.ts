@@ -13,12 +13,20 @@
  * - `sqlite`: the database is opened read-only with node:sqlite (which sees rows still in the
  *   `-wal` file, and takes no lock that would block the agent) and handed to `read` whenever it or
  *   its `-wal` file changed. Where the editor's Node has no node:sqlite the scan fails with a
- *   message saying so (`SQLITE_NEEDS`).
+ *   message saying so (`SQLITE_NEEDS`). A format with `readSince` is read incrementally: the
+ *   file's state keeps its cursor (`SqliteCursor`, with the database's schema version), the walker
+ *   leaves what the database contributed in place (`resumes`), and only the rows added or changed
+ *   since are read; their entries are flagged as read again (F_REREAD), so that a row counted
+ *   before is replaced by its new copy. Where the rows since cannot be told (another schema, rows
+ *   deleted, another database at the path) the database is read whole: `count` first takes out
+ *   what it contributed (`restart`).
  *
  * An entry: [ms, key hash, rank, flags, input, output, cache read, cache write, logged cost, model].
  * Counting: a usage without a key is added; a keyed one is looked up by its key's 53-bit hash
  * among the source's records: new → recorded and added; known → the copy with the higher rank
- * (default: its token total) replaces the one counted, a tie keeps the first. A record's rank is
+ * (default: its token total) replaces the one counted, a tie keeps the first; a row a database
+ * read again (F_REREAD) replaces the copy counted from that same database, whatever the ranks
+ * (its value now is the row's). A record's rank is
  * kept in its flags slot (flags + RANK_UNIT × rank): records of these sources carry no other flag
  * than FLAG_UNPRICED.
  */
@@ -28,7 +36,7 @@ import path from 'node:path';
 import { BASE_PROBE_INPUT } from '../../../pricing/prices';
 import { jsonWithoutLongStrings } from '../jsonBytes';
 import { FLAG_UNPRICED, hash53, R_BUCKET, R_COST, R_FILE, R_FLAGS, R_INPUT, R_OUTPUT, R_READ, R_WRITE, RECORD, type FileState } from '../state';
-import type { AgentFormat, JsonFileFormat, SqliteDb, Usage } from './format';
+import type { AgentFormat, JsonFileFormat, SqliteDb, SqliteFormat, Usage } from './format';
 import { ENTRY, type CountContext, type Entries, type LogParser, type ParsedFile } from './types';
 
 /** What a format-based parser remembers per file: the format's own state (JSON lines only). */
@@ -36,12 +44,28 @@ export interface RecordFileState {
   s: unknown;
   /** The log's path (set before each read). */
   file?: string;
+  /** Set by a read that had to read a database whole although the walker left its contributions in place: `count` takes them out first. */
+  restart?: boolean;
+}
+
+/** An SQLite database's `s`: where the next incremental read starts (plain JSON, in the state file). */
+interface SqliteCursor {
+  /** `PRAGMA schema_version` and `user_version` when it was read: another schema is read whole. */
+  schema: string;
+  /** The format's own cursor (`SqliteDelta.cursor`). */
+  at: unknown;
+}
+
+function isCursor(s: unknown): s is SqliteCursor {
+  return s !== null && typeof s === 'object' && typeof (s as Partial<SqliteCursor>).schema === 'string' && 'at' in s;
 }
 
 const F_KEYED = 1;
 const F_LOGGED = 2;
 /** The entry sums many requests (`Usage.aggregate`): priced at the base tier. */
 const F_AGGREGATE = 4;
+/** The entry is a database row read again since the last read: it replaces its copy from the same database. */
+const F_REREAD = 8;
 const RANK_UNIT = 4;
 
 /** Where node:sqlite is missing: the first VS Code whose Node provides it unflagged. */
@@ -76,10 +100,11 @@ export function fromLatin1(s: string): string {
 }
 
 /**
- * A usage as an entry of `out`; usage with no tokens, or with a bad instant or count, is dropped.
- * `latin1`: its strings come from JSON text read as Latin-1 (see fromLatin1).
+ * A usage as an entry of `out` (`flags`: more entry flags); usage with no tokens, or with a bad
+ * instant or count, is dropped. `latin1`: its strings come from JSON text read as Latin-1 (see
+ * fromLatin1).
  */
-export function pushUsage(out: Entries, u: Usage, latin1 = false): void {
+export function pushUsage(out: Entries, u: Usage, flags = 0, latin1 = false): void {
   const total = u.input + u.output + u.cacheRead + u.cacheWrite;
   if (!Number.isFinite(u.ms) || !isCount(u.input) || !isCount(u.output) || !isCount(u.cacheRead) || !isCount(u.cacheWrite) || !(total > 0)) return;
   const o = out.next();
@@ -88,7 +113,7 @@ export function pushUsage(out: Entries, u: Usage, latin1 = false): void {
   d[o] = u.ms;
   d[o + 1] = u.key !== undefined ? hash53(latin1 ? fromLatin1(u.key) : u.key) : 0;
   d[o + 2] = u.rank !== undefined && Number.isFinite(u.rank) && u.rank >= 0 ? Math.floor(u.rank) : total;
-  d[o + 3] = (u.key !== undefined ? F_KEYED : 0) | (Number.isFinite(logged) ? F_LOGGED : 0) | (u.aggregate === true ? F_AGGREGATE : 0);
+  d[o + 3] = (u.key !== undefined ? F_KEYED : 0) | (Number.isFinite(logged) ? F_LOGGED : 0) | (u.aggregate === true ? F_AGGREGATE : 0) | flags;
   d[o + 4] = u.input;
   d[o + 5] = u.output;
   d[o + 6] = u.cacheRead;
@@ -101,10 +126,10 @@ function isList(got: Usage | readonly Usage[]): got is readonly Usage[] {
   return Array.isArray(got);
 }
 
-function pushAll(out: Entries, got: Usage | readonly Usage[] | null, latin1 = false): void {
+function pushAll(out: Entries, got: Usage | readonly Usage[] | null, flags = 0, latin1 = false): void {
   if (got === null) return;
-  if (isList(got)) for (const u of got) pushUsage(out, u, latin1);
-  else pushUsage(out, got, latin1);
+  if (isList(got)) for (const u of got) pushUsage(out, u, flags, latin1);
+  else pushUsage(out, got, flags, latin1);
 }
 
 type SqliteModule = { DatabaseSync: new (path: string, options: { readOnly: boolean }) => SqliteDb & { close(): void } };
@@ -126,7 +151,36 @@ export function sqliteModule(): SqliteModule | null {
 /** The companion files whose change is a change of the database (SQLite's write-ahead log; the walker stamps a database with them). */
 export const SQLITE_COMPANIONS = ['-wal'];
 
-function readWhole(main: AgentFormat, file: string, out: Entries): number {
+/** The database's schema version and user version, as one text. */
+function schemaOf(db: SqliteDb): string {
+  const value = (pragma: string): unknown => {
+    const row = db.prepare(`PRAGMA ${pragma}`).all()[0];
+    return row !== null && typeof row === 'object' ? (row as Record<string, unknown>)[pragma] : undefined;
+  };
+  return `${String(value('schema_version'))}:${String(value('user_version'))}`;
+}
+
+/**
+ * Reads a database with its format's `readSince`: from the state's cursor when it has one of this
+ * schema, else (or when the format cannot tell the rows since) whole, flagging a restart when the
+ * walker left the database's contributions in place. The new cursor goes to `state.s`.
+ */
+function readDelta(format: SqliteFormat, db: SqliteDb, file: string, state: RecordFileState, out: Entries): void {
+  const readSince = (cursor: unknown) => format.readSince?.(db, file, cursor) ?? null;
+  const schema = schemaOf(db);
+  const prior = isCursor(state.s) ? state.s : null;
+  let delta = prior && prior.schema === schema ? readSince(prior.at) : null;
+  if (delta) pushAll(out, delta.usages, F_REREAD);
+  else {
+    if (prior) state.restart = true;
+    delta = readSince(null);
+    if (delta) pushAll(out, delta.usages);
+    else pushAll(out, format.read(db, file));
+  }
+  state.s = delta && delta.cursor !== null && delta.cursor !== undefined ? ({ schema, at: delta.cursor } satisfies SqliteCursor) : null;
+}
+
+function readWhole(main: AgentFormat, file: string, out: Entries, state?: RecordFileState): number {
   const format = main.kind !== 'json' && main.companion?.isLog(path.basename(file)) ? main.companion : main;
   if (format.kind === 'json') {
     const text = readFileSync(file);
@@ -136,7 +190,7 @@ function readWhole(main: AgentFormat, file: string, out: Entries): number {
     } catch {
       return text.length; // not (yet) a whole document: read again when it changes
     }
-    pushAll(out, format.file(value, file), true);
+    pushAll(out, format.file(value, file), 0, true);
     return text.length;
   }
   if (format.kind !== 'sqlite') return 0;
@@ -144,22 +198,23 @@ function readWhole(main: AgentFormat, file: string, out: Entries): number {
   if (!mod) throw new Error(`${format.source} keeps its usage in SQLite, which this editor's Node (${process.version}) cannot read: it needs ${SQLITE_NEEDS} or later.`);
   const db = new mod.DatabaseSync(file, { readOnly: true });
   try {
-    pushAll(out, format.read(db, file));
+    if (format.readSince && state) readDelta(format, db, file, state, out);
+    else pushAll(out, format.read(db, file));
   } finally {
     db.close();
   }
   return statSync(file).size;
 }
 
-/** One recorded usage, replaced by a copy of higher rank. */
-function addKeyed(ctx: CountContext, fileId: number, hKey: number, rank: number, bucket: number, day: string, cost: number, input: number, output: number, read: number, write: number, unpriced: number): void {
+/** One recorded usage, replaced by a copy of higher rank, or by a row of the same database read again (`reread`). */
+function addKeyed(ctx: CountContext, fileId: number, hKey: number, rank: number, reread: boolean, bucket: number, day: string, cost: number, input: number, output: number, read: number, write: number, unpriced: number): void {
   const state = ctx.state;
   let r = state.exact.get(hKey);
   if (r >= 0) {
     const rec = state.records;
     const q = r * RECORD;
     const flags = rec[q + R_FLAGS] as number;
-    if (rank <= Math.floor(flags / RANK_UNIT)) return;
+    if (!(reread && rec[q + R_FILE] === fileId) && rank <= Math.floor(flags / RANK_UNIT)) return;
     const oldBucket = rec[q + R_BUCKET] as number;
     state.add(rec[q + R_FILE] as number, oldBucket, -1, rec[q + R_COST] as number, rec[q + R_INPUT] as number, rec[q + R_OUTPUT] as number, rec[q + R_READ] as number, rec[q + R_WRITE] as number, 1, flags % RANK_UNIT >= FLAG_UNPRICED ? 1 : 0);
     ctx.changed.add(state.bucketDay[oldBucket] as string);
@@ -181,7 +236,12 @@ function addKeyed(ctx: CountContext, fileId: number, hKey: number, rank: number,
   ctx.changed.add(day);
 }
 
-function count(ctx: CountContext, f: FileState, parsed: ParsedFile): void {
+function count(ctx: CountContext, f: FileState, parsed: ParsedFile, state: RecordFileState | undefined): void {
+  if (state?.restart) {
+    // Read whole after all: what the database contributed is taken out, as the walker does before a whole read.
+    for (const b of ctx.state.dropFile(f.id)) ctx.changed.add(ctx.state.bucketDay[b] as string);
+    delete state.restart;
+  }
   const d = parsed.entries;
   for (let k = 0; k < parsed.count; k++) {
     const o = k * ENTRY;
@@ -198,7 +258,7 @@ function count(ctx: CountContext, f: FileState, parsed: ParsedFile): void {
     const cost = rates ? input * (rates[0] as number) + read * (rates[1] as number) + write * (rates[2] as number) + output * (rates[4] as number) : 0;
     const unpriced = rates ? 0 : 1;
     const bucket = ctx.bucket(day, model);
-    if ((flags & F_KEYED) !== 0) addKeyed(ctx, f.id, d[o + 1] as number, d[o + 2] as number, bucket, day, cost, input, output, read, write, unpriced);
+    if ((flags & F_KEYED) !== 0) addKeyed(ctx, f.id, d[o + 1] as number, d[o + 2] as number, (flags & F_REREAD) !== 0, bucket, day, cost, input, output, read, write, unpriced);
     else {
       ctx.state.add(f.id, bucket, 1, cost, input, output, read, write, 1, unpriced);
       ctx.changed.add(day);
@@ -259,11 +319,12 @@ export function recordParser(format: AgentFormat): LogParser<RecordFileState> {
       } catch {
         return end; // a torn or garbled line: nothing to count
       }
-      pushAll(out, format.line(value, state.s, state.file ?? ''), true);
+      pushAll(out, format.line(value, state.s, state.file ?? ''), 0, true);
       return end;
     },
-    count,
-    ...(whole ? { readWhole: (file: string, _state: RecordFileState, out: Entries) => readWhole(format, file, out) } : {}),
+    count: (ctx, f, parsed, state) => count(ctx, f, parsed, state),
+    ...(whole ? { readWhole: (file: string, state: RecordFileState, out: Entries) => readWhole(format, file, out, state) } : {}),
+    ...(format.kind === 'sqlite' && format.readSince ? { resumes: (state: RecordFileState | undefined) => isCursor(state?.s) } : {}),
     ...(format.kind === 'jsonl' && format.companion ? companionOfLines(format.companion) : {}),
     ...(format.kind === 'sqlite' ? { companions: SQLITE_COMPANIONS } : {}),
     ...(format.assumedModel !== undefined ? { assumedModel: format.assumedModel } : {}),

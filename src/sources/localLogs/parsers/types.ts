@@ -142,6 +142,13 @@ export interface LogParser<S = undefined> {
    * again from its start, what it contributed taken out first.
    */
   readWhole?(file: string, state: S, out: Entries, counters: ParseCounters): number;
+  /**
+   * With `readWhole`: whether a changed log is read from where its last read left off (its state
+   * keeps a cursor, e.g. an SQLite database's change time): the walker then leaves what it
+   * contributed in place. A read that finds it must read the whole log after all says so in the
+   * state it returns, and `count` takes out what the log contributed before counting it.
+   */
+  resumes?(state: S): boolean;
   /** With `readWhole`: which of the logs are read whole, the others by appended lines (absent: all of them). */
   whole?(file: string): boolean;
   /** Suffixes of files beside a log whose change is a change of the log (SQLite's `-wal`). */

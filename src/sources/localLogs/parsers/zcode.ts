@@ -37,6 +37,14 @@
  * - The model's vendor prefix, if any, is dropped (`bareModel`); `session.directory` is the
  *   project.
  *
+ * Read incrementally (`readSince`, a `RowidCursor` of sqliteRows.ts): after a first whole read,
+ * the rows inserted since (by rowid) and the rows that were not `completed` then (a request
+ * running, or ended otherwise, for up to OPEN_MS after it started: they may yet be rewritten in
+ * place) are read; a deleted row or another database makes a whole read. ZCode's code is closed:
+ * that a row is rewritten in place only until it completes is read from its layout (a request row
+ * carries its `status`, and in the newer layout its `completed_at`), not from its writes. A
+ * `completed` row written again later would be missed until the database is next read whole.
+ *
  * References (commits where the search index named them):
  * - the ccusage binary 20.0.24 (node_modules/@ccusage/ccusage-linux-x64/bin/ccusage), its strings
  *   and its `zcode daily --json` on generated databases;
@@ -47,9 +55,9 @@
  *   and anhdao0601/ccusage, same path (fefebb33): fresh input = input − cache read − cache write.
  */
 import path from 'node:path';
-import type { SqliteDb, SqliteFormat, Usage } from './format';
+import type { SqliteDb, SqliteDelta, SqliteFormat, Usage } from './format';
 import { bareModel } from './modelName';
-import { columnsOf, countIn, numberIn, rowOf, selectList, textIn } from './sqliteRows';
+import { columnsOf, countIn, isRowidCursor, numberIn, readRowsSince, rowOf, selectList, textIn } from './sqliteRows';
 
 const REQUIRED_USAGE = ['id', 'session_id', 'started_at', 'model_id', 'status', 'input_tokens', 'output_tokens'] as const;
 const REQUIRED_SESSION = ['id', 'directory'] as const;
@@ -82,18 +90,44 @@ export function zcodeUsage(value: unknown): Usage | null {
   };
 }
 
-/** Every completed request's usage in a ZCode database; none when its tables are not ZCode's. */
-export function readZcode(db: SqliteDb): Usage[] {
+/** How long after its start a request that has not completed may still be rewritten in place (one that ran longer is taken as ended). */
+const OPEN_MS = 6 * 3_600_000;
+
+/**
+ * The usage of the completed requests in a ZCode database: every row from a null cursor, else the
+ * rows inserted since and those open then (see the header); null when those cannot be told. None
+ * when its tables are not ZCode's.
+ */
+export function readZcodeSince(db: SqliteDb, cursor: unknown): SqliteDelta | null {
+  const prior = isRowidCursor(cursor) ? cursor : null;
+  if (cursor !== null && !prior) return null;
   const usage = columnsOf(db, 'model_usage');
   const session = columnsOf(db, 'session');
-  if (!REQUIRED_USAGE.every((c) => usage.has(c)) || !REQUIRED_SESSION.every((c) => session.has(c))) return [];
-  const sql = `SELECT ${selectList(usage, USAGE_COLUMNS, 'm.')}, s."directory" AS "directory" FROM model_usage m LEFT JOIN session s ON s."id" = m."session_id" WHERE m."status" = 'completed'`;
+  if (!REQUIRED_USAGE.every((c) => usage.has(c)) || !REQUIRED_SESSION.every((c) => session.has(c))) return prior ? null : { usages: [], cursor: null, rows: 0 };
+  const query = { columns: `${selectList(usage, USAGE_COLUMNS, 'm.')}, m."status" AS "status", s."directory" AS "directory"`, from: `model_usage m LEFT JOIN session s ON s."id" = m."session_id"`, rowid: 'm.rowid' };
   const out: Usage[] = [];
-  for (const row of db.prepare(sql).all()) {
-    const u = zcodeUsage(row);
-    if (u) out.push(u);
-  }
-  return out;
+  const got = readRowsSince(
+    db,
+    'model_usage',
+    prior,
+    query,
+    (row) => {
+      const completed = row['status'] === 'completed';
+      if (completed) {
+        const u = zcodeUsage(row);
+        if (u) out.push(u);
+      }
+      const started = numberIn(row['started_at']);
+      return { open: !completed, created: started !== null && started > 0 ? Math.trunc(started) : 0 };
+    },
+    OPEN_MS,
+  );
+  return got ? { usages: out, cursor: got.cursor, rows: got.read } : null;
+}
+
+/** Every completed request's usage in a ZCode database; none when its tables are not ZCode's. */
+export function readZcode(db: SqliteDb): Usage[] {
+  return [...(readZcodeSince(db, null)?.usages ?? [])];
 }
 
 function splitList(value: string | undefined): string[] {
@@ -113,4 +147,5 @@ export const zcodeFormat: SqliteFormat = {
   dirs: (root) => [path.join(root, 'cli', 'db')],
   isLog: (name) => name === 'db.sqlite',
   read: (db) => readZcode(db),
+  readSince: (db, _file, cursor) => readZcodeSince(db, cursor),
 };
