@@ -6,7 +6,12 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import type { LedgerRow } from '../../../src/core/types';
 import { claudeProjectOfPath, cwdOfLine } from '../../../src/sources/localLogs/parsers/claude';
+import type { JsonLinesFormat, Usage } from '../../../src/sources/localLogs/parsers/format';
+import { pushUsage, recordParser } from '../../../src/sources/localLogs/parsers/records';
+import { Entries, type CountContext } from '../../../src/sources/localLogs/parsers/types';
+import { RateCache } from '../../../src/sources/localLogs/pricing';
 import { Scanner } from '../../../src/sources/localLogs/scanner';
+import { FIELDS, loadState, LOGGED, LOGGED_LIST, LOGGED_N, REQUESTS, saveState, SourceState, type FileState } from '../../../src/sources/localLogs/state';
 import { claudeAssistantLine, CLAUDE_MODELS, codexSessionMetaLine, codexTokenCountLine, codexTurnContextLine, type ClaudeUsage } from '../../fakes/agentLogs';
 import { writeLines } from '../../fakes/agents/kit';
 import { append, claudeFile, close, codexFile, Session, tempHome, totals, write } from './helpers';
@@ -180,3 +185,38 @@ void describe('a sync written before rows had projects', () => {
     );
   });
 });
+
+void describe('a logged cost when a usage is counted again from a better copy', () => {
+  void it('replaces the logged cost with the copy\'s (or takes it away when the copy logged none), as it replaces the tokens', () => {
+    const format: JsonLinesFormat<null> = { kind: 'jsonl', source: 'pi', needle: '', roots: () => [], dirs: () => [], isLog: () => true, initial: () => null, line: () => null };
+    const parser = recordParser(format);
+    const state = new SourceState('pi', 'x', 'id');
+    const ctx: CountContext = { state, prices: new RateCache(), counters: { entries: 0, assumed: 0 }, changed: new Set(), day: () => '2026-03-10', bucket: (day, model, project) => state.bucket(day, model, project) };
+    const f: FileState = { id: 1, path: '/a.jsonl', dev: 0, ino: 0, birth: 0, size: 0, mtimeMs: 0, offset: 0, tail: 0 };
+    const count = (...usages: Usage[]) => {
+      const out = new Entries();
+      for (const u of usages) pushUsage(out, u);
+      parser.count(ctx, f, { consumed: 0, tail: 0, bytesRead: 0, fingerprintBytes: 0, lines: 0, fast: 0, slow: 0, entries: out.take(), count: out.count, models: out.models }, { s: null }, false);
+    };
+    const at = Date.parse('2026-03-10T10:00:00Z');
+    const u = (rank: number, output: number, loggedCost?: number): Usage => ({ ms: at, model: 'claude-sonnet-4-5', input: 0, output, cacheRead: 0, cacheWrite: 0, key: 'k', rank, project: '/p', ...(loggedCost !== undefined ? { loggedCost } : {}) });
+    const bucket = () => state.bucket('2026-03-10', 'claude-sonnet-4-5', '/p') * FIELDS;
+    const logged = () => [state.totals[bucket() + REQUESTS], state.totals[bucket() + LOGGED_N], Number(state.totals[bucket() + LOGGED]?.toFixed(9)), Number(state.totals[bucket() + LOGGED_LIST]?.toFixed(9))];
+    count(u(1, 1000, 0.5));
+    assert.deepEqual(logged(), [1, 1, 0.5, 0.015]);
+    count(u(2, 2000, 0.8)); // a later, fuller copy
+    assert.deepEqual(logged(), [1, 1, 0.8, 0.03]);
+    // The state file keeps the records' logged costs and the buckets' projects and logged totals.
+    const file = path.join(tempHome('tb-logged-state-'), 'pi.state');
+    saveState(state, file);
+    const loaded = loadState(file);
+    assert.equal(loaded?.recordLogged?.[0], 0.8);
+    assert.deepEqual(loaded && [...loaded.totals.subarray(bucket(), bucket() + FIELDS)], [...state.totals.subarray(bucket(), bucket() + FIELDS)]);
+    assert.equal(loaded?.bucketProject[0], '/p');
+    count(u(1, 3000, 9)); // a lesser copy: ignored
+    assert.deepEqual(logged(), [1, 1, 0.8, 0.03]);
+    count(u(3, 4000)); // a fuller copy that logged nothing
+    assert.deepEqual(logged(), [1, 0, 0, 0]);
+  });
+});
+
