@@ -45,7 +45,7 @@ export interface TokenCounts {
   readonly requests: number;
 }
 
-/** One row of the daily ledger: what one source reported for one model on one day. */
+/** One row of the daily ledger: what one source reported for one model (and, for a coding agent, one project) on one day. */
 export interface LedgerRow extends TokenCounts {
   readonly date: DayKey;
   readonly source: SourceId;
