@@ -1,12 +1,24 @@
 /**
- * The breakdown tables, by model and by source: cost, share, tokens and requests over the budget
- * year so far. Sortable by every column (a button in each header: click, Enter or Space). Row costs
- * are the host's whole cents, which add up exactly to the spend.
+ * The breakdown tables, by model, by source and by project: cost, share, tokens and requests over
+ * the budget year so far. Sortable by every column (a button in each header: click, Enter or
+ * Space). Row costs are the host's whole cents, which add up exactly to the spend. A source's row
+ * shows beside its cost what the agent logged itself where that differs from list price; a
+ * project's row shows the project shortened, the whole path in its tooltip.
  */
 import type { BreakdownModel, BreakdownRow, DashboardModel } from '../src/core/dashboardModel';
+import { loggedText, loggedTip } from '../src/core/wording';
 import { codicon, el, setAttr, setText } from './dom';
 import { compact, day, integer, pct, usd } from './format';
-import type { SortKey, SortState } from './protocol';
+import type { BreakdownTab, SortKey, SortState } from './protocol';
+
+/** The rows of one kind (a model restored from an older version's saved state has no `byProject`). */
+export function breakdownRowsOf(b: BreakdownModel, kind: BreakdownTab): readonly BreakdownRow[] {
+  const rows = kind === 'model' ? b.byModel : kind === 'source' ? b.bySource : (b.byProject as readonly BreakdownRow[] | undefined);
+  return rows ?? [];
+}
+
+const NOUNS: Record<BreakdownTab, readonly [string, string]> = { model: ['model', 'models'], source: ['source', 'sources'], project: ['project', 'projects'] };
+const TITLES: Record<BreakdownTab, string> = { model: 'Model', source: 'Source', project: 'Project' };
 
 interface Column {
   readonly key: SortKey;
@@ -22,8 +34,11 @@ interface Column {
 export const whollyUnpriced = (r: BreakdownRow): boolean => r.unpriced && r.cents === 0 && r.cost === 0;
 
 function money(r: BreakdownRow): Node | string {
-  if (whollyUnpriced(r)) return el('span', { class: 'unknown' }, el('span', { 'aria-hidden': 'true' }, '—'), el('span', { class: 'sr-only' }, 'unknown'));
-  return usd(r.cents / 100);
+  const cost = whollyUnpriced(r) ? el('span', { class: 'unknown' }, el('span', { 'aria-hidden': 'true' }, '—'), el('span', { class: 'sr-only' }, 'unknown')) : usd(r.cents / 100);
+  if (!r.logged) return cost;
+  // What the agent logged itself, beside list price (only where the two differ: the host decides).
+  const note = el('span', { class: 'logged-note', title: loggedTip(r.logged), 'data-logged-cost': r.logged.cost.toFixed(2) }, codicon('info'), loggedText(r.logged.cost));
+  return el('span', { class: 'cost-with-note' }, cost, note);
 }
 
 function shareCell(r: BreakdownRow): Node {
@@ -52,24 +67,24 @@ export class BreakdownTable {
   private model: DashboardModel | undefined;
 
   constructor(
-    private readonly kind: 'model' | 'source',
+    private readonly kind: BreakdownTab,
     private sort: SortState,
     private readonly onSort: (sort: SortState) => void,
   ) {
     this.columns = [
       {
         key: 'label',
-        title: kind === 'model' ? 'Model' : 'Source',
+        title: TITLES[kind],
         numeric: false,
         cell: (r) =>
           el(
             'span',
             { class: 'name' },
-            el('span', { class: 'name-text', title: r.label }, r.label),
+            el('span', { class: 'name-text', title: kind === 'project' && r.key !== '' ? r.key : r.label }, r.label),
             r.unpriced ? el('span', { class: 'unpriced-badge', title: this.unpricedTip(r) }, codicon('warning'), whollyUnpriced(r) ? 'unpriced' : 'partly unpriced') : null,
           ),
       },
-      { key: 'cost', title: 'Cost', numeric: true, cell: money, exact: (r) => (r.unpriced ? this.unpricedTip(r) : undefined), total: (b) => usd(b.totalCents / 100) },
+      { key: 'cost', title: 'Cost', numeric: true, cell: money, exact: (r) => (r.unpriced ? this.unpricedTip(r) : r.logged ? loggedTip(r.logged) : undefined), total: (b) => usd(b.totalCents / 100) },
       { key: 'share', title: 'Share', numeric: true, cell: shareCell, total: (b) => (b.totalCents > 0 ? '100%' : '') },
       tokens('inputTokens', 'Input'),
       tokens('outputTokens', 'Output'),
@@ -77,7 +92,7 @@ export class BreakdownTable {
       tokens('cacheWriteTokens', 'Cache write'),
       { key: 'requests', title: 'Requests', numeric: true, cell: (r) => integer(r.requests), total: (b) => integer(b.totals.requests) },
     ];
-    this.element = el('table', { class: 'breakdown', 'data-testid': kind === 'model' ? 'breakdown' : 'breakdown-sources' }, this.caption, this.head, this.body, this.foot);
+    this.element = el('table', { class: 'breakdown', 'data-testid': kind === 'model' ? 'breakdown' : kind === 'source' ? 'breakdown-sources' : 'breakdown-projects' }, this.caption, this.head, this.body, this.foot);
     this.renderHead();
   }
 
@@ -88,7 +103,8 @@ export class BreakdownTable {
 
   /** The tooltip of an unpriced row: which tokens could not be priced, and what that means for the cost. */
   private unpricedTip(r: BreakdownRow): string {
-    const list = (this.model?.unpriced ?? []).filter((u) => (this.kind === 'model' ? u.model === r.key : u.source === r.key));
+    // Unpriced models are listed by model and source; a project's row names no list of its own.
+    const list = this.kind === 'project' ? [] : (this.model?.unpriced ?? []).filter((u) => (this.kind === 'model' ? u.model === r.key : u.source === r.key));
     const labels = new Map((this.model?.sources ?? []).map((s) => [s.id as string, s.label]));
     const what =
       list.length === 0
@@ -104,7 +120,7 @@ export class BreakdownTable {
 
   private rows(): BreakdownRow[] {
     const b = this.model?.breakdown;
-    const rows = [...((this.kind === 'model' ? b?.byModel : b?.bySource) ?? [])];
+    const rows = b ? [...breakdownRowsOf(b, this.kind)] : [];
     const { key, descending } = this.sort;
     const dir = descending ? -1 : 1;
     return rows.sort((a, c) => {
@@ -138,7 +154,7 @@ export class BreakdownTable {
     if (!m) return;
     const b = m.breakdown;
     // Rebuilt only when what it shows changed (a refresh often changes nothing here).
-    const key = JSON.stringify([this.sort, b.from, b.to, b.totalCents, this.kind === 'model' ? b.byModel : b.bySource, b.totals, m.unpriced]);
+    const key = JSON.stringify([this.sort, b.from, b.to, b.totalCents, breakdownRowsOf(b, this.kind), b.totals, m.unpriced]);
     if (key === this.bodyKey) return;
     this.bodyKey = key;
     const sortCol = this.columns.find((c) => c.key === this.sort.key)?.title.toLowerCase() ?? 'cost';
@@ -148,7 +164,7 @@ export class BreakdownTable {
     );
     const rows = this.rows();
     const trs = rows.map((r) => {
-      const attrs: Record<string, string> = this.kind === 'model' ? { 'data-model': r.key } : { 'data-source-row': r.key };
+      const attrs: Record<string, string> = this.kind === 'model' ? { 'data-model': r.key } : this.kind === 'source' ? { 'data-source-row': r.key } : { 'data-project': r.key };
       attrs['data-cost'] = (r.cents / 100).toFixed(2);
       if (r.unpriced) attrs['data-unpriced'] = 'true';
       return el(
@@ -168,7 +184,7 @@ export class BreakdownTable {
     const total = el(
       'tr',
       { class: 'total' },
-      ...this.columns.map((c, i) => (i === 0 ? el('th', { scope: 'row', class: 'text' }, `Total · ${rows.length} ${this.kind === 'model' ? (rows.length === 1 ? 'model' : 'models') : rows.length === 1 ? 'source' : 'sources'}`) : el('td', { class: c.numeric ? 'num' : 'text' }, c.total?.(b) ?? ''))),
+      ...this.columns.map((c, i) => (i === 0 ? el('th', { scope: 'row', class: 'text' }, `Total · ${rows.length} ${NOUNS[this.kind][rows.length === 1 ? 0 : 1]}`) : el('td', { class: c.numeric ? 'num' : 'text' }, c.total?.(b) ?? ''))),
     );
     setAttr(total, 'data-total-cost', (b.totalCents / 100).toFixed(2));
     this.foot.replaceChildren(total);

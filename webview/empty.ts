@@ -32,7 +32,7 @@ export const EMPTY_MODEL: DashboardModel = {
   models: [],
   burnup: { actual: [], ideal: null, projection: null },
   daily: { series: [], total: [], average: [], averageWindow: 28, windows: { d90: noWindow, year: noWindow } },
-  breakdown: { from: '', to: null, total: 0, totalCents: 0, byModel: [], bySource: [], totals: { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, requests: 0 } },
+  breakdown: { from: '', to: null, total: 0, totalCents: 0, byModel: [], bySource: [], byProject: [], totals: { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, requests: 0 } },
   heatmap: { cost: [], level: [], top: [], thresholds: [], activeDays: 0 },
   comparison: null,
   years: [],

@@ -28,7 +28,7 @@ export const WebviewMessageSchema = v.variant('type', [
 export type WebviewMessage = v.InferOutput<typeof WebviewMessageSchema>;
 
 export type DailyRange = 'd90' | 'year';
-export type BreakdownTab = 'model' | 'source';
+export type BreakdownTab = 'model' | 'source' | 'project';
 export type SortKey = 'label' | 'cost' | 'share' | 'inputTokens' | 'outputTokens' | 'cacheReadTokens' | 'cacheWriteTokens' | 'requests';
 export interface SortState {
   readonly key: SortKey;
@@ -40,7 +40,7 @@ export interface WebviewState {
   readonly model?: DashboardModel;
   readonly dailyRange?: DailyRange;
   readonly breakdownTab?: BreakdownTab;
-  readonly sort?: { readonly model?: SortState; readonly source?: SortState };
+  readonly sort?: { readonly model?: SortState; readonly source?: SortState; readonly project?: SortState };
   /** Series of the daily chart the user hid through its legend. */
   readonly hiddenSeries?: readonly string[];
 }

@@ -13,7 +13,7 @@ import type { ComparisonModel, DashboardModel } from '../src/core/dashboardModel
 import type { SourceLimitStatus, SourceStatus } from '../src/core/snapshot';
 import { AGENT_IDS, type SourceId } from '../src/core/types';
 import { burnupSummary, dashboardKpiContext, kpiWording, limitText, mismatchLine } from '../src/core/wording';
-import { BreakdownTable } from './breakdown';
+import { BreakdownTable, breakdownRowsOf } from './breakdown';
 import { BurnupChart } from './burnup';
 import { DailyChart } from './daily';
 import { codicon, el, setAttr, setText } from './dom';
@@ -58,11 +58,13 @@ export class DashboardView {
   private readonly refreshButton: HTMLElement;
   private readonly modelCount = el('vscode-badge', { variant: 'counter' });
   private readonly sourceCount = el('vscode-badge', { variant: 'counter' });
+  private readonly projectCount = el('vscode-badge', { variant: 'counter' });
   private readonly burnup: BurnupChart;
   private readonly daily: DailyChart;
   private readonly heatmap: Heatmap;
   private readonly byModel: BreakdownTable;
   private readonly bySource: BreakdownTable;
+  private readonly byProject: BreakdownTable;
   private renders = 0;
   /** What each part was last built from, to rebuild only on change. */
   private readonly keys = { banners: '', kpis: '', legend: '', sources: '', years: '', comparison: '' };
@@ -143,19 +145,23 @@ export class DashboardView {
     const sorts = saved.sort ?? {};
     this.byModel = new BreakdownTable('model', sorts.model ?? { key: 'cost', descending: true }, (s) => this.saveSort('model', s));
     this.bySource = new BreakdownTable('source', sorts.source ?? { key: 'cost', descending: true }, (s) => this.saveSort('source', s));
+    this.byProject = new BreakdownTable('project', sorts.project ?? { key: 'cost', descending: true }, (s) => this.saveSort('project', s));
+    const tabOrder: readonly BreakdownTab[] = ['model', 'source', 'project'];
     const tab: BreakdownTab = saved.breakdownTab ?? 'model';
     const tabs = el(
       'vscode-tabs',
-      { 'selected-index': tab === 'source' ? '1' : '0', class: 'breakdown-tabs' },
+      { 'selected-index': String(Math.max(0, tabOrder.indexOf(tab))), class: 'breakdown-tabs' },
       el('vscode-tab-header', { slot: 'header' }, 'By model ', this.modelCount),
       // One tab stop per table: the tab panel (labelled by its tab) is the one that scrolls.
       el('vscode-tab-panel', {}, el('div', { class: 'table-wrap' }, this.byModel.element)),
       el('vscode-tab-header', { slot: 'header' }, 'By source ', this.sourceCount),
       el('vscode-tab-panel', {}, el('div', { class: 'table-wrap' }, this.bySource.element)),
+      el('vscode-tab-header', { slot: 'header' }, 'By project ', this.projectCount),
+      el('vscode-tab-panel', {}, el('div', { class: 'table-wrap' }, this.byProject.element)),
     );
     tabs.addEventListener('vsc-tabs-select', (e) => {
       const index = (e as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex;
-      host.saveState({ breakdownTab: index === 1 ? 'source' : 'model' });
+      host.saveState({ breakdownTab: tabOrder[index] ?? 'model' });
     });
     const breakdownCard = this.card('breakdown-title', 'Breakdown', 'What the spend so far is made of', null, tabs);
 
@@ -241,8 +247,10 @@ export class DashboardView {
     this.updateSummaries();
     this.byModel.update(m);
     this.bySource.update(m);
+    this.byProject.update(m);
     setText(this.modelCount, String(m.breakdown.byModel.length));
     setText(this.sourceCount, String(m.breakdown.bySource.length));
+    setText(this.projectCount, String(breakdownRowsOf(m.breakdown, 'project').length));
     this.renderSources();
     this.renderComparison();
     this.renders++;
@@ -540,7 +548,7 @@ export class DashboardView {
     return item;
   }
 
-  private saveSort(kind: 'model' | 'source', sort: SortState): void {
+  private saveSort(kind: BreakdownTab, sort: SortState): void {
     const current = this.host.state().sort ?? {};
     this.host.saveState({ sort: { ...current, [kind]: sort } });
   }

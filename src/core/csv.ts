@@ -1,10 +1,17 @@
 /**
- * The daily ledger as CSV (RFC 4180): one row per day × source × model, a header line, CRLF line
- * ends, and fields quoted when they hold a comma, a quote or a line break (quotes doubled).
+ * The daily ledger as CSV (RFC 4180): one row per day × source × model × project, a header line,
+ * CRLF line ends, and fields quoted when they hold a comma, a quote or a line break (quotes
+ * doubled).
+ *
+ * Columns: date, source (the source id; for a coding agent, the agent), model, cost_usd (list
+ * price), input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, requests, unpriced,
+ * then (added later, so at the end) project (the working directory where the agent's log says it,
+ * else empty) and logged_cost_usd (USD the agent itself logged for the part of the row's usage
+ * that had a logged cost; empty when nothing was logged, 0 when the agent logged $0).
  */
 import type { DayKey, LedgerRow } from './types';
 
-export const CSV_COLUMNS = ['date', 'source', 'model', 'cost_usd', 'input_tokens', 'output_tokens', 'cache_read_tokens', 'cache_write_tokens', 'requests', 'unpriced'] as const;
+export const CSV_COLUMNS = ['date', 'source', 'model', 'cost_usd', 'input_tokens', 'output_tokens', 'cache_read_tokens', 'cache_write_tokens', 'requests', 'unpriced', 'project', 'logged_cost_usd'] as const;
 
 const LINE_END = '\r\n';
 const NEEDS_QUOTES = /[",\r\n]/;
@@ -46,7 +53,7 @@ export function ledgerCsv(rows: readonly LedgerRow[]): string {
   const lines = [CSV_COLUMNS.join(',')];
   for (const r of rows) {
     const unpriced = r.unpriced === true;
-    lines.push(csvLine([r.date, r.source, r.model, unpriced && r.cost === 0 ? '' : r.cost, r.inputTokens, r.outputTokens, r.cacheReadTokens, r.cacheWriteTokens, r.requests, unpriced]));
+    lines.push(csvLine([r.date, r.source, r.model, unpriced && r.cost === 0 ? '' : r.cost, r.inputTokens, r.outputTokens, r.cacheReadTokens, r.cacheWriteTokens, r.requests, unpriced, r.project ?? '', r.loggedCost ?? '']));
   }
   return lines.join(LINE_END) + LINE_END;
 }

@@ -87,9 +87,9 @@ export interface DailyModel {
 }
 
 export interface BreakdownRow extends TokenCounts {
-  /** Model name or source id. */
+  /** Model name, source id, or project (the user's path; '' for spend of no known project). */
   readonly key: string;
-  /** What to show: the model name, or the source's label. */
+  /** What to show: the model name, the source's label, or the project shortened (`projectLabel`). */
   readonly label: string;
   readonly cost: number;
   /**
@@ -100,6 +100,11 @@ export interface BreakdownRow extends TokenCounts {
   readonly share: number;
   /** Some tokens could not be priced: the cost is a lower bound. */
   readonly unpriced: boolean;
+  /**
+   * By source only: what the agent logged itself for the part of the usage that had a logged cost,
+   * and list price for that same part (USD), where the two differ (`loggedDiffers`); absent else.
+   */
+  readonly logged?: { readonly cost: number; readonly list: number };
 }
 
 export interface BreakdownModel {
@@ -111,6 +116,8 @@ export interface BreakdownModel {
   readonly totalCents: number;
   readonly byModel: readonly BreakdownRow[];
   readonly bySource: readonly BreakdownRow[];
+  /** By the project (working directory) the coding agents' logs name; spend of no known project in one row keyed ''. */
+  readonly byProject: readonly BreakdownRow[];
   /** Token and request totals of the window. */
   readonly totals: { readonly inputTokens: number; readonly outputTokens: number; readonly cacheReadTokens: number; readonly cacheWriteTokens: number; readonly requests: number };
 }
@@ -258,7 +265,31 @@ export function allocateCents(costs: readonly number[], total: number): number[]
   return cents;
 }
 
-function breakdownRows(entries: readonly BreakdownEntry[], total: number, label: (key: string) => string): BreakdownRow[] {
+/**
+ * Whether an agent's logged cost differs from list price for the same usage enough to show: by
+ * more than 1% of list price and more than a cent. Logged $0 (a subscription or free model) is a
+ * figure like any other.
+ */
+export function loggedDiffers(logged: { readonly cost: number; readonly list: number }): boolean {
+  const gap = Math.abs(logged.cost - logged.list);
+  return gap > 0.01 && gap > 0.01 * Math.abs(logged.list);
+}
+
+/** The label of the by-project row of spend whose logs name no project (network sources, most agents' older logs). */
+export const NO_PROJECT = 'No project';
+
+/**
+ * A project as the dashboard shows it: its last two path segments (`…/ana/shop`), the whole path
+ * staying the row's key and tooltip; '' (spend of no known project) as "No project".
+ */
+export function projectLabel(project: string): string {
+  if (project === '') return NO_PROJECT;
+  const sep = project.includes('/') || !project.includes('\\') ? '/' : '\\';
+  const parts = project.split(/[\\/]/).filter((p) => p !== '');
+  return parts.length <= 2 ? project : `…${sep}${parts.slice(-2).join(sep)}`;
+}
+
+function breakdownRows(entries: readonly BreakdownEntry[], total: number, label: (key: string) => string, withLogged = false): BreakdownRow[] {
   const cents = allocateCents(
     entries.map((e) => e.cost),
     total,
@@ -275,6 +306,7 @@ function breakdownRows(entries: readonly BreakdownEntry[], total: number, label:
     cacheWriteTokens: e.cacheWriteTokens,
     requests: e.requests,
     unpriced: e.unpriced,
+    ...(withLogged && e.logged && loggedDiffers(e.logged) ? { logged: e.logged } : {}),
   }));
 }
 
@@ -344,6 +376,7 @@ export function buildDashboardModel(snapshot: Snapshot, ledger: Ledger | readonl
   // Breakdown: the same days as `spent`.
   const byModelEntries = view.breakdown(year.start, until, 'model');
   const bySourceEntries = view.breakdown(year.start, until, 'source');
+  const byProjectEntries = view.breakdown(year.start, until, 'project');
   const breakdownTotal = byModelEntries.reduce((a, e) => a + e.cost, 0);
   const labels = new Map(snapshot.sources.map((s) => [s.id as string, s.label]));
   const models = byModelEntries.map((e) => e.key);
@@ -467,7 +500,8 @@ export function buildDashboardModel(snapshot: Snapshot, ledger: Ledger | readonl
       total: breakdownTotal,
       totalCents: Math.round(round2(status.spent) * 100),
       byModel: breakdownRows(byModelEntries, status.spent, (k) => k),
-      bySource: breakdownRows(bySourceEntries, status.spent, (k) => labels.get(k) ?? k),
+      bySource: breakdownRows(bySourceEntries, status.spent, (k) => labels.get(k) ?? k, true),
+      byProject: breakdownRows(byProjectEntries, status.spent, projectLabel),
       totals: {
         inputTokens: sumOf(byModelEntries, 'inputTokens'),
         outputTokens: sumOf(byModelEntries, 'outputTokens'),

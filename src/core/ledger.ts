@@ -1,8 +1,10 @@
 /**
  * The daily ledger: what each source reported, per day and model.
  *
- * Rows are keyed by date × source × model and stored in nested maps (date → source → model), so
- * replacing a source's days and aggregating a date range never scan unrelated rows.
+ * Rows are keyed by date × source × model × project and stored in nested maps (date → source →
+ * model and project), so replacing a source's days and aggregating a date range never scan
+ * unrelated rows. The project is known only for some coding agents' rows (`LedgerRow.project`);
+ * everything summed by model, source or day adds a model's rows of every project.
  */
 import { addDaysKey, eachDayKey, isDayKey, maxDay, minDay, newestDayBegun } from './dates';
 import type { DayKey, LedgerRow, SourceId, TokenCounts } from './types';
@@ -71,28 +73,41 @@ export interface LedgerFilter {
   readonly toExclusive?: DayKey;
 }
 
-/** One line of a breakdown by model or by source. */
+/** What a breakdown groups by. */
+export type BreakdownBy = 'model' | 'source' | 'project';
+
+/** One line of a breakdown by model, by source or by project. */
 export interface BreakdownEntry extends TokenCounts {
-  /** The model name or the source id. */
+  /** The model name, the source id, or the project ('' for usage of no known project). */
   readonly key: string;
   readonly cost: number;
   /** True when any row behind this entry could not be priced (its cost is then a lower bound). */
   readonly unpriced: boolean;
   /** cost / total cost of the breakdown; 0 when the total is 0. */
   readonly share: number;
+  /**
+   * What the coding agents logged themselves for the part of this entry's usage that had a logged
+   * cost (`LedgerRow.loggedCost`), and list price for that same part; absent when none had one.
+   */
+  readonly logged?: { readonly cost: number; readonly list: number };
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-/** What one source reported on one day: its rows by model, and their priced cost. */
+/** What one source reported on one day: its rows by model and project (`rowKey`), and their priced cost. */
 interface SourceDay {
   readonly models: Map<string, LedgerRow>;
   pricedCost: number;
 }
 type SourceRows = Map<SourceId, SourceDay>;
 
-/** A copy of `row` holding only the ledger's fields (`unpriced` only when true). */
+/** A row's key within its date × source: the model, and the project where there is one. */
+function rowKey(row: LedgerRow): string {
+  return row.project ? `${row.model}\u0000${row.project}` : row.model;
+}
+
+/** A copy of `row` holding only the ledger's fields (`unpriced` only when true, `project` only when known, the logged cost only when there is one). */
 function cleanRow(row: LedgerRow): LedgerRow {
-  const base = {
+  const base: Mutable<LedgerRow> = {
     date: row.date,
     source: row.source,
     model: row.model,
@@ -103,15 +118,29 @@ function cleanRow(row: LedgerRow): LedgerRow {
     cacheWriteTokens: row.cacheWriteTokens,
     requests: row.requests,
   };
-  return row.unpriced ? { ...base, unpriced: true } : base;
+  if (row.unpriced) base.unpriced = true;
+  if (row.project) base.project = row.project;
+  if (row.loggedCost !== undefined) {
+    base.loggedCost = row.loggedCost;
+    base.loggedListCost = row.loggedListCost ?? 0;
+  }
+  return base;
 }
 
-/** The sum of two rows with the same date × source × model. */
+/** The sum of two logged costs (see `LedgerRow.loggedCost`): absent when neither has one. */
+function sumLogged(a: LedgerRow, b: LedgerRow): Pick<LedgerRow, 'loggedCost' | 'loggedListCost'> {
+  if (a.loggedCost === undefined && b.loggedCost === undefined) return {};
+  return { loggedCost: (a.loggedCost ?? 0) + (b.loggedCost ?? 0), loggedListCost: (a.loggedListCost ?? 0) + (b.loggedListCost ?? 0) };
+}
+
+/** The sum of two rows with the same date × source × model × project. */
 export function sumRows(a: LedgerRow, b: LedgerRow): LedgerRow {
   return cleanRow({
     date: a.date,
     source: a.source,
     model: a.model,
+    ...(a.project ? { project: a.project } : {}),
+    ...sumLogged(a, b),
     cost: a.cost + b.cost,
     inputTokens: a.inputTokens + b.inputTokens,
     outputTokens: a.outputTokens + b.outputTokens,
@@ -144,14 +173,14 @@ export class Ledger {
     return new Ledger(rows);
   }
 
-  /** Number of date × source × model rows. */
+  /** Number of date × source × model × project rows. */
   get size(): number {
     return this.rowCount;
   }
 
   /**
    * Replaces what `source` reported on each of `days` with `rows`: a re-fetched day replaces the
-   * old one, never adds to it. Rows with the same date × source × model in `rows` are summed.
+   * old one, never adds to it. Rows with the same date × source × model × project in `rows` are summed.
    * A listed day without rows becomes empty for that source.
    * @throws RangeError when a day is not a day key, or a row belongs to another source or an unlisted day
    *   (the ledger is then unchanged).
@@ -180,7 +209,7 @@ export class Ledger {
     }
   }
 
-  /** The rows matching `filter`, sorted by date, source, model. */
+  /** The rows matching `filter`, sorted by date, source, model, project. */
   rows(filter: LedgerFilter = {}): LedgerRow[] {
     const out: LedgerRow[] = [];
     for (const date of this.datesIn(filter.from, filter.toExclusive)) {
@@ -260,12 +289,12 @@ export class Ledger {
     return days;
   }
 
-  /** Totals in `[from, toExclusive)` grouped by model or by source, most expensive first (ties by key). */
-  breakdown(from: DayKey, toExclusive: DayKey, by: 'model' | 'source'): BreakdownEntry[] {
-    const groups = new Map<string, Mutable<Omit<BreakdownEntry, 'share'>>>();
+  /** Totals in `[from, toExclusive)` grouped by model, by source or by project, most expensive first (ties by key). */
+  breakdown(from: DayKey, toExclusive: DayKey, by: BreakdownBy): BreakdownEntry[] {
+    const groups = new Map<string, Mutable<Omit<BreakdownEntry, 'share' | 'logged'>> & { logged?: { cost: number; list: number } }>();
     let total = 0;
     this.forEachRowIn(from, toExclusive, (row) => {
-      const key = by === 'model' ? row.model : row.source;
+      const key = by === 'model' ? row.model : by === 'source' ? row.source : (row.project ?? '');
       const cost = row.cost; // the priced part, also of a partly unpriced row (see LedgerRow.cost)
       total += cost;
       let g = groups.get(key);
@@ -280,6 +309,11 @@ export class Ledger {
       g.cacheWriteTokens += row.cacheWriteTokens;
       g.requests += row.requests;
       g.unpriced ||= row.unpriced === true;
+      if (row.loggedCost !== undefined) {
+        g.logged ??= { cost: 0, list: 0 };
+        g.logged.cost += row.loggedCost;
+        g.logged.list += row.loggedListCost ?? 0;
+      }
     });
     return [...groups.values()]
       .map((g) => ({ ...g, share: total > 0 ? g.cost / total : 0 }))
@@ -314,7 +348,7 @@ export class Ledger {
     return this.rows();
   }
 
-  /** Adds `row`, summing with an existing row of the same date × source × model. */
+  /** Adds `row`, summing with an existing row of the same date × source × model × project. */
   private add(row: LedgerRow): void {
     let bySource = this.byDate.get(row.date);
     if (!bySource) {
@@ -326,11 +360,12 @@ export class Ledger {
       day = { models: new Map(), pricedCost: 0 };
       bySource.set(row.source, day);
     }
-    const existing = day.models.get(row.model);
+    const key = rowKey(row);
+    const existing = day.models.get(key);
     if (existing) {
-      day.models.set(row.model, sumRows(existing, row));
+      day.models.set(key, sumRows(existing, row));
     } else {
-      day.models.set(row.model, cleanRow(row));
+      day.models.set(key, cleanRow(row));
       this.rowCount++;
     }
     day.pricedCost += row.cost;

@@ -45,7 +45,7 @@ export interface TokenCounts {
   readonly requests: number;
 }
 
-/** One row of the daily ledger: what one source reported for one model on one day. */
+/** One row of the daily ledger: what one source reported for one model (and, for a coding agent, one project) on one day. */
 export interface LedgerRow extends TokenCounts {
   readonly date: DayKey;
   readonly source: SourceId;
@@ -57,6 +57,19 @@ export interface LedgerRow extends TokenCounts {
   readonly cost: number;
   /** True when some or all of the row's usage could not be priced (e.g. tokens priced, web searches not). */
   readonly unpriced?: boolean;
+  /**
+   * The project (the working directory, as the user's path) the usage belongs to, where a coding
+   * agent's log says it; absent when unknown. Rows of one date × source × model with different
+   * projects are separate rows: summed by model, source or day they give what one row would.
+   */
+  readonly project?: string;
+  /**
+   * USD a coding agent itself logged for the part of the row's usage that had a logged cost
+   * (0 is a real figure: subscription or free models); absent when none of it had one.
+   */
+  readonly loggedCost?: number;
+  /** With `loggedCost`: what list price (`cost`'s pricing) says for that same part, to compare fairly. */
+  readonly loggedListCost?: number;
 }
 
 /** Quantiles of a distribution. */

@@ -281,3 +281,13 @@ export function spikeAlertText(day: DayKey, relative: 'today' | 'yesterday' | nu
   const times = usual > 0 ? `${(spend / usual).toFixed(1)}× your usual workday (${formatUsd(usual)})` : 'while your usual workday spends nothing';
   return `Token Budget: spending spike ${when}: ${formatUsd(spend)}${sofar}, ${times}.${topModel ? ` Top model: ${topModel}.` : ''}`;
 }
+
+/** What a coding agent logged itself, said beside list price: "agent logged $12.40" ($0.00 is a figure: subscription or free models). */
+export function loggedText(cost: number): string {
+  return `agent logged ${formatUsd(cost)}`;
+}
+
+/** The longer form, for a tooltip: which figure is which. */
+export function loggedTip(logged: { readonly cost: number; readonly list: number }): string {
+  return `The agent's own log says ${formatUsd(logged.cost)} for the usage it logged a cost for; list price (genai-prices, which the spend counts) says ${formatUsd(logged.list)} for the same usage.`;
+}

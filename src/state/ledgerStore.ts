@@ -13,6 +13,9 @@
  * - version 1: rows, per-source memory, the budget the gateway reports.
  * - version 2: adds `years`, the archive of budget years seen (period and budget), so a past
  *   year stays readable with its own budget after the gateway moves on to the next period.
+ *   Later, still version 2: a row may end with the project and the cost the agent logged
+ *   (optional trailing elements: a row without them reads as before, and an older extension
+ *   reading a row with them drops them).
  */
 import { join } from 'node:path';
 import * as v from 'valibot';
@@ -34,6 +37,9 @@ const RowTuple = v.tuple([
   v.number(), // cache write
   v.number(), // requests
   v.picklist([0, 1]), // unpriced
+  v.optional(v.string()), // project ('' = none)
+  v.optional(v.number()), // USD the agent logged (LedgerRow.loggedCost)
+  v.optional(v.number()), // list price of that part (LedgerRow.loggedListCost)
 ]);
 
 const SourceMemory = v.object({
@@ -145,13 +151,35 @@ export type LoadResult =
   /** Only from `load({ moveAside: false })`: the file is unusable and was left where it is. */
   | { readonly kind: 'unreadable'; readonly reason: string };
 
-function toTuple(r: LedgerRow): v.InferOutput<typeof RowTuple> {
-  return [r.date, r.source, r.model, r.cost, r.inputTokens, r.outputTokens, r.cacheReadTokens, r.cacheWriteTokens, r.requests, r.unpriced ? 1 : 0];
+type SavedRow = v.InferOutput<typeof RowTuple>;
+
+/**
+ * A row as saved: the trailing elements only where the row has a project or a logged cost (an
+ * element left `undefined` would be written as `null`, which the schema refuses).
+ */
+function toTuple(r: LedgerRow): SavedRow {
+  const t: (string | number)[] = [r.date, r.source, r.model, r.cost, r.inputTokens, r.outputTokens, r.cacheReadTokens, r.cacheWriteTokens, r.requests, r.unpriced ? 1 : 0];
+  if (r.loggedCost !== undefined) t.push(r.project ?? '', r.loggedCost, r.loggedListCost ?? 0);
+  else if (r.project) t.push(r.project);
+  return t as SavedRow;
 }
 
-function fromTuple(t: v.InferOutput<typeof RowTuple>): LedgerRow {
-  const [date, source, model, cost, inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, requests, unpriced] = t;
-  return { date, source, model, cost, inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, requests, ...(unpriced === 1 ? { unpriced: true } : {}) };
+function fromTuple(t: SavedRow): LedgerRow {
+  const [date, source, model, cost, inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, requests, unpriced, project, loggedCost, loggedListCost] = t;
+  return {
+    date,
+    source,
+    model,
+    cost,
+    inputTokens,
+    outputTokens,
+    cacheReadTokens,
+    cacheWriteTokens,
+    requests,
+    ...(unpriced === 1 ? { unpriced: true } : {}),
+    ...(project ? { project } : {}),
+    ...(loggedCost !== undefined ? { loggedCost, loggedListCost: loggedListCost ?? 0 } : {}),
+  };
 }
 
 type Parsed = { ok: true; file: StoreFile; migratedFrom?: number; newerFormat?: number } | { ok: false; reason: string };

@@ -1,5 +1,5 @@
 /**
- * "Token Budget: Export Daily Ledger as CSV…": the daily ledger, one row per day × source × model,
+ * "Token Budget: Export Daily Ledger as CSV…": the daily ledger, one row per day × source × model × project,
  * written where the user chooses. A target URI as the command's argument skips the dialog (for
  * scripts and the end-to-end tests: `executeCommand('tokenBudget.exportCsv', uri)`).
  */
@@ -13,7 +13,7 @@ import { CONFIGURE_SOURCE, emptyExportNotice, REFRESH_NOW } from './commandsMode
 export const EXPORT_CSV_COMMAND = 'tokenBudget.exportCsv';
 
 export interface ExportCsvDeps {
-  /** The ledger's rows, sorted by date, source, model. */
+  /** The ledger's rows, sorted by date, source, model, project. */
   readonly rows: () => readonly LedgerRow[];
   /** Some source is configured (the snapshot's `configured`). */
   readonly configured: () => boolean;

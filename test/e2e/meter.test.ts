@@ -213,6 +213,8 @@ interface CsvRow {
   cacheWrite: number;
   requests: number;
   unpriced: string;
+  project: string;
+  loggedCost: string;
 }
 
 function parseCsv(text: string): { header: string; rows: CsvRow[] } {
@@ -222,8 +224,8 @@ function parseCsv(text: string): { header: string; rows: CsvRow[] } {
   const rows = lines.map((line) => {
     assert.doesNotMatch(line, /"/, `no quoted fields expected in ${line}`);
     const f = line.split(',');
-    assert.equal(f.length, 10, `ten fields in ${line}`);
-    return { date: f[0] ?? '', source: f[1] ?? '', model: f[2] ?? '', cost: f[3] ?? '', input: Number(f[4]), output: Number(f[5]), cacheRead: Number(f[6]), cacheWrite: Number(f[7]), requests: Number(f[8]), unpriced: f[9] ?? '' };
+    assert.equal(f.length, 12, `twelve fields in ${line}`);
+    return { date: f[0] ?? '', source: f[1] ?? '', model: f[2] ?? '', cost: f[3] ?? '', input: Number(f[4]), output: Number(f[5]), cacheRead: Number(f[6]), cacheWrite: Number(f[7]), requests: Number(f[8]), unpriced: f[9] ?? '', project: f[10] ?? '', loggedCost: f[11] ?? '' };
   });
   return { header, rows };
 }
@@ -443,7 +445,7 @@ void describe('budget dashboard in the real workbench', { timeout: 300_000 }, ()
     await answerSaveDialog(page, target);
     const { header, rows } = parseCsv(await waitForFile(target));
     await waitForNotification(page, /exported [\d,]+ rows to e2e-ledger-/i, 20_000);
-    assert.equal(header, 'date,source,model,cost_usd,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,requests,unpriced');
+    assert.equal(header, 'date,source,model,cost_usd,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,requests,unpriced,project,logged_cost_usd');
     const want = sim.data.days.flatMap((d) => d.models.map((m) => ({ date: d.date, m })));
     assert.equal(rows.length, want.length, 'one row per day × source × model');
     const got = new Map(rows.map((r) => [`${r.date}|${r.source}|${r.model}`, r]));
@@ -453,6 +455,7 @@ void describe('budget dashboard in the real workbench', { timeout: 300_000 }, ()
       assert.ok(r, `a row for ${date} ${m.model}`);
       assert.equal(Number(r.cost), m.cost, `cost of ${date} ${m.model}`);
       assert.deepEqual([r.input, r.output, r.cacheRead, r.cacheWrite, r.requests], [m.input_tokens, m.output_tokens, m.cache_read_tokens, m.cache_write_tokens, m.requests], `tokens of ${date} ${m.model}`);
+      assert.deepEqual([r.project, r.loggedCost], ['', ''], `a gateway row names no project and no logged cost (${date} ${m.model})`);
     }
   }));
 

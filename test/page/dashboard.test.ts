@@ -75,6 +75,19 @@ const YEARS = [
 const snapshot = buildSnapshot({ ledger, settings: SETTINGS, gatewayBudget: null, sources: SOURCES, today: TODAY, now: NOW });
 /** The model as it travels to the webview (JSON). */
 const model = JSON.parse(JSON.stringify(buildDashboardModel(snapshot, ledger, WORKDAYS, { years: YEARS, currentStart: '2026-01-01' }))) as DashboardModel;
+/** The coding agents counting toward the spend: rows with projects, and an agent that logged its own cost ($0: a free model). */
+const AGENTS: SourceStatus[] = [
+  { id: 'claudeCode', label: 'Claude Code (local logs)', state: 'ok', lastSuccess: NOW.toISOString() },
+  { id: 'openCode', label: 'OpenCode (local logs)', state: 'ok', lastSuccess: NOW.toISOString() },
+];
+const agentLedger = new Ledger([
+  row('2026-06-16', 'claudeCode', 'claude-sonnet-4-5', 12, { project: '/home/ana/work/shop' }),
+  row('2026-06-16', 'claudeCode', 'claude-sonnet-4-5', 5, { project: '/home/ana/work/web' }),
+  row('2026-06-17', 'claudeCode', 'claude-sonnet-4-5', 1),
+  row('2026-06-17', 'openCode', 'gpt-5', 4, { project: '/home/ana/work/shop', loggedCost: 0, loggedListCost: 4 }),
+]);
+const agentSnapshot = buildSnapshot({ ledger: agentLedger, settings: SETTINGS, gatewayBudget: null, sources: AGENTS, today: TODAY, now: NOW });
+const agentModel = JSON.parse(JSON.stringify(buildDashboardModel(agentSnapshot, agentLedger, WORKDAYS))) as DashboardModel;
 const archivedSnapshot = buildSnapshot({ ledger, settings: { ...SETTINGS, annualBudget: 30_000 }, gatewayBudget: null, sources: SOURCES, today: '2025-12-31', now: NOW });
 const archived = JSON.parse(JSON.stringify(buildDashboardModel(archivedSnapshot, ledger, WORKDAYS, { years: YEARS, currentStart: '2026-01-01' }))) as DashboardModel;
 
@@ -198,6 +211,38 @@ void describe('the dashboard page in Chromium', { timeout: 120_000 }, () => {
     await page.locator('[data-testid="unpriced-banner"]').evaluate((e) => e.scrollIntoView({ block: 'start' }));
     await shot(page, 'dashboard-page-sources');
     await page.close();
+  });
+
+  void test('the breakdown by project (opened by keyboard) and an agent\'s own logged cost beside list price, in every theme', async () => {
+    for (const theme of ['light', 'dark', 'hc'] as const) {
+      const page = await drawn(theme, agentModel);
+      const source = page.locator('[data-testid="breakdown-sources"] tr[data-source-row="openCode"]');
+      const note = source.locator('.logged-note');
+      assert.equal((await note.innerText()).trim(), 'agent logged $0.00', 'logged $0 is a figure');
+      assert.equal(await note.getAttribute('data-logged-cost'), '0.00');
+      assert.match((await note.getAttribute('title')) ?? '', /own log says \$0\.00 .*list price .*\$4\.00/);
+      assert.equal(await page.locator('[data-testid="breakdown-sources"] tr[data-source-row="claudeCode"] .logged-note').count(), 0, 'no note where nothing was logged');
+      const [color, background] = await note.evaluate((e) => [getComputedStyle(e).color, getComputedStyle(e.closest('.card') ?? document.body).backgroundColor]);
+      assert.notEqual(color, background, `${theme}: the note is legible`);
+
+      // The third tab, reached from the first tab with the keyboard.
+      await page.locator('vscode-tab-header', { hasText: 'By model' }).focus();
+      await page.keyboard.press('ArrowRight');
+      await page.keyboard.press('ArrowRight');
+      await page.keyboard.press('Enter');
+      const table = page.locator('[data-testid="breakdown-projects"]');
+      await table.waitFor({ state: 'visible' });
+      const projects = await table.locator('tbody tr[data-project]').evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-project'), tr.getAttribute('data-cost'), tr.querySelector('.name-text')?.textContent, tr.querySelector('.name-text')?.getAttribute('title')]));
+      assert.deepEqual(projects, [
+        ['/home/ana/work/shop', '16.00', '…/work/shop', '/home/ana/work/shop'],
+        ['/home/ana/work/web', '5.00', '…/work/web', '/home/ana/work/web'],
+        ['', '1.00', 'No project', 'No project'],
+      ]);
+      assert.match((await table.locator('caption').textContent()) ?? '', /^Spend by project/);
+      assert.match(await page.locator('vscode-tab-header', { hasText: 'By project' }).innerText(), /By project\s*3/);
+      if (theme === 'dark') await shot(page, 'dashboard-page-projects');
+      await page.close();
+    }
   });
 
   void test('the year picker: labelled, newest first, worked by keyboard; an earlier year shows archived with a way back', async () => {

@@ -10,10 +10,30 @@
 import * as v from 'valibot';
 import type { DayKey } from '../../core/types';
 import type { LocalSourceId } from './paths';
-import { ARCHIVE_FILE_ID, COST, FIELDS, INPUT, loadState, OUTPUT, READ, REQUESTS, saveState, SourceState, UNPRICED, WRITE } from './state';
+import { ARCHIVE_FILE_ID, COST, FIELDS, INPUT, loadState, LOGGED, LOGGED_LIST, LOGGED_N, OUTPUT, READ, REQUESTS, saveState, SourceState, UNPRICED, WRITE } from './state';
 
-/** [model, cost, input, output, cacheRead, cacheWrite, requests, unpricedRequests] */
-const DayRowSchema = v.tuple([v.string(), v.number(), v.number(), v.number(), v.number(), v.number(), v.number(), v.number()]);
+/**
+ * [model, cost, input, output, cacheRead, cacheWrite, requests, unpricedRequests, project?,
+ * loggedRequests?, loggedUsd?, loggedListUsd?]. The trailing four came later (same `v`): a row
+ * without a project was written before buckets had projects, and holds the day × model's total
+ * over every project; the logged costs are there only where some request had one.
+ */
+const DayRowSchema = v.tuple([
+  v.string(),
+  v.number(),
+  v.number(),
+  v.number(),
+  v.number(),
+  v.number(),
+  v.number(),
+  v.number(),
+  v.optional(v.string()),
+  v.optional(v.number()),
+  v.optional(v.number()),
+  v.optional(v.number()),
+]);
+/** A sync row as written (the optional elements left off, never set to undefined: JSON would write null). */
+export type SyncRow = (string | number)[];
 export const LocalSyncSchema = v.object({
   v: v.literal(1),
   stateId: v.string(),
@@ -131,18 +151,42 @@ export class StateStore {
   }
 }
 
-/** After a lost or older state: what the ledger had beyond what the files still hold is kept (file id 0); its days go to `changed`. */
+/**
+ * After a lost or older state: what the ledger had beyond what the files still hold is kept (file
+ * id 0); its days go to `changed`. A row of a sync written before buckets had projects is compared
+ * with the state's day × model over every project, and what it has beyond them is kept under no
+ * project.
+ */
 export function recover(state: SourceState, sync: LocalSync, changed: Set<DayKey>): void {
   for (const m of sync.fastUnknown ?? []) state.fastUnknown.add(m);
+  // The buckets of each day × model, for rows without a project (made once, only when needed).
+  let byModel: Map<string, number[]> | undefined;
+  const bucketsOf = (day: string, model: string): number[] => {
+    if (!byModel) {
+      byModel = new Map();
+      for (let b = 0; b < state.bucketKeys.length; b++) {
+        const key = `${state.bucketDay[b] as string}\u0000${state.bucketModel[b] as string}`;
+        const list = byModel.get(key);
+        if (list) list.push(b);
+        else byModel.set(key, [b]);
+      }
+    }
+    return byModel.get(`${day}\u0000${model}`) ?? [];
+  };
   for (const [day, rows] of Object.entries(sync.days)) {
-    for (const [model, cost, input, output, read, write, requests, unpriced] of rows) {
-      const b = state.bucket(day, model);
-      const o = b * FIELDS;
-      const t = state.totals;
-      const d = (k: number, x: number) => Math.max(0, x - (t[o + k] as number));
+    for (const [model, cost, input, output, read, write, requests, unpriced, project, loggedN = 0, logged = 0, loggedList = 0] of rows) {
+      const held = project !== undefined ? [state.bucket(day, model, project)] : bucketsOf(day, model);
+      const b = project !== undefined ? (held[0] as number) : state.bucket(day, model);
+      const t = state.totals; // after bucket(), which may grow it
+      const d = (k: number, x: number) => Math.max(0, x - held.reduce((sum, h) => sum + (t[h * FIELDS + k] as number), 0));
       const delta = [d(COST, cost), d(INPUT, input), d(OUTPUT, output), d(READ, read), d(WRITE, write), d(REQUESTS, requests), d(UNPRICED, unpriced)] as const;
+      const loggedDelta = [d(LOGGED_N, loggedN), d(LOGGED, logged), d(LOGGED_LIST, loggedList)] as const;
       if (delta.some((x) => x > 1e-9)) {
         state.add(ARCHIVE_FILE_ID, b, 1, ...delta);
+        changed.add(day);
+      }
+      if (loggedDelta.some((x) => x > 1e-9)) {
+        state.addLogged(ARCHIVE_FILE_ID, b, 1, ...loggedDelta);
         changed.add(day);
       }
     }

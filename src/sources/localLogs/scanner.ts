@@ -155,6 +155,7 @@ class Tally implements CountContext {
   readonly changed = new Set<DayKey>();
   private memoDay = '';
   private memoModel = '';
+  private memoProject = '';
   private memoBucket = -1;
 
   constructor(
@@ -168,11 +169,12 @@ class Tally implements CountContext {
     return this.days.of(ms);
   }
 
-  bucket(day: DayKey, model: string): number {
-    if (day !== this.memoDay || model !== this.memoModel) {
+  bucket(day: DayKey, model: string, project = ''): number {
+    if (day !== this.memoDay || model !== this.memoModel || project !== this.memoProject || this.memoBucket < 0) {
       this.memoDay = day;
       this.memoModel = model;
-      this.memoBucket = this.state.bucket(day, model);
+      this.memoProject = project;
+      this.memoBucket = this.state.bucket(day, model, project);
     }
     return this.memoBucket;
   }

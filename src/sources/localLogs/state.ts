@@ -5,8 +5,8 @@
  *   up to (just after a newline, or at the end of a last line that is a whole JSON object without
  *   its newline) and a fingerprint of the bytes before that offset, so a file rewritten in place
  *   is noticed; for Codex also the running total and model.
- * - `contrib`: per file, per bucket (local day × model) what that file contributed. Totals per
- *   bucket are their sum. A deleted file's contributions stay (Claude Code deletes transcripts
+ * - `contrib`: per file, per bucket (local day × model × project, the project '' where the log
+ *   says none) what that file contributed. Totals per bucket are their sum. A deleted file's contributions stay (Claude Code deletes transcripts
  *   after 30 days; what was counted stays counted); a truncated file's are replaced on re-read.
  *   File id 0 holds what was recovered from the ledger's copy when this file was lost.
  * - Claude Code dedupe: one record per response (`message.id` + `requestId`), in a flat
@@ -18,6 +18,9 @@
  *   the turn's index in the rollout, its token counts) → the second it was written. A fork's first
  *   turns are looked up there under its parent's id: those found are the history it replayed.
  *   Never pruned (a fork of a deleted rollout still finds its parent's turns).
+ * - Logged costs (agents that log their own cost, parsers/records.ts): per bucket the requests
+ *   that had one, their logged USD and their list price; per record the logged USD in
+ *   `recordLogged`, a table kept only once a source has such a record.
  * - `fastUnknown`: models with fast-mode usage (`speed: "fast"`) but no known fast-mode
  *   multiplier, priced at standard rates: their cost is an underestimate, said in the source's note.
  *
@@ -37,7 +40,11 @@ export const READ = 3;
 export const WRITE = 4;
 export const REQUESTS = 5;
 export const UNPRICED = 6;
-export const FIELDS = 7;
+/** Requests whose agent logged a cost of its own (Usage.loggedCost), that cost (USD), and their list price. */
+export const LOGGED_N = 7;
+export const LOGGED = 8;
+export const LOGGED_LIST = 9;
+export const FIELDS = 10;
 
 /** Record layout (Claude Code responses). */
 export const R_FILE = 0;
@@ -240,6 +247,8 @@ export class SourceState {
   readonly bucketKeys: string[] = [];
   readonly bucketDay: string[] = [];
   readonly bucketModel: string[] = [];
+  /** The bucket's project ('' = none known). */
+  readonly bucketProject: string[] = [];
   private readonly bucketIndex = new Map<string, number>();
   totals: Float64Array = new Float64Array(FIELDS * 64);
   readonly contrib = new Map<number, Map<number, Float64Array>>();
@@ -249,6 +258,8 @@ export class SourceState {
   private lastContrib: Float64Array | undefined;
   records: Float64Array = new Float64Array(RECORD * 1024);
   recordCount = 0;
+  /** Per record, the USD its agent logged (parsers/records.ts); null until a source has a record with one. */
+  recordLogged: Float64Array | null = null;
   readonly exact = new HashIndex(4096);
   readonly byMsg = new HashIndex(4096);
   readonly events = new HashIndex(1024);
@@ -263,22 +274,23 @@ export class SourceState {
     readonly stateId: string,
   ) {}
 
-  bucket(day: string, model: string): number {
-    const key = `${day}\u0000${model}`;
+  bucket(day: string, model: string, project = ''): number {
+    const key = project === '' ? `${day}\u0000${model}` : `${day}\u0000${model}\u0000${project}`;
     let b = this.bucketIndex.get(key);
     if (b === undefined) {
       b = this.bucketKeys.length;
       this.bucketKeys.push(key);
       this.bucketDay.push(day);
       this.bucketModel.push(model);
+      this.bucketProject.push(project);
       this.bucketIndex.set(key, b);
       this.totals = grow(this.totals, (b + 1) * FIELDS);
     }
     return b;
   }
 
-  /** Adds `sign` × values to a file's contribution and to the totals. */
-  add(fileId: number, bucket: number, sign: number, cost: number, input: number, output: number, read: number, write: number, requests: number, unpriced: number): void {
+  /** A file's contribution to a bucket (made when missing). */
+  private contribOf(fileId: number, bucket: number): Float64Array {
     let c = this.lastFile === fileId && this.lastBucket === bucket ? this.lastContrib : undefined;
     if (!c) {
       let perFile = this.contrib.get(fileId);
@@ -295,6 +307,12 @@ export class SourceState {
       this.lastBucket = bucket;
       this.lastContrib = c;
     }
+    return c;
+  }
+
+  /** Adds `sign` × values to a file's contribution and to the totals. */
+  add(fileId: number, bucket: number, sign: number, cost: number, input: number, output: number, read: number, write: number, requests: number, unpriced: number): void {
+    const c = this.contribOf(fileId, bucket);
     const t = this.totals;
     const o = bucket * FIELDS;
     c[COST] = (c[COST] as number) + sign * cost;
@@ -311,6 +329,19 @@ export class SourceState {
     t[o + WRITE] = (t[o + WRITE] as number) + sign * write;
     t[o + REQUESTS] = (t[o + REQUESTS] as number) + sign * requests;
     t[o + UNPRICED] = (t[o + UNPRICED] as number) + sign * unpriced;
+  }
+
+  /** Adds `sign` × a logged cost (of `requests` requests whose list price is `list`) beside what `add` counted. */
+  addLogged(fileId: number, bucket: number, sign: number, requests: number, logged: number, list: number): void {
+    const c = this.contribOf(fileId, bucket);
+    const t = this.totals;
+    const o = bucket * FIELDS;
+    c[LOGGED_N] = (c[LOGGED_N] as number) + sign * requests;
+    c[LOGGED] = (c[LOGGED] as number) + sign * logged;
+    c[LOGGED_LIST] = (c[LOGGED_LIST] as number) + sign * list;
+    t[o + LOGGED_N] = (t[o + LOGGED_N] as number) + sign * requests;
+    t[o + LOGGED] = (t[o + LOGGED] as number) + sign * logged;
+    t[o + LOGGED_LIST] = (t[o + LOGGED_LIST] as number) + sign * list;
   }
 
   /** Removes everything a file contributed (before it is read again from the start); returns the buckets touched. */
@@ -345,7 +376,15 @@ export class SourceState {
 
   newRecord(): number {
     this.records = grow(this.records, (this.recordCount + 1) * RECORD);
+    if (this.recordLogged) this.recordLogged = grow(this.recordLogged, this.recordCount + 1);
     return this.recordCount++;
+  }
+
+  /** Keeps the USD record `r` logged (the table is made on first use). */
+  setRecordLogged(r: number, logged: number): void {
+    if (!this.recordLogged) this.recordLogged = new Float64Array(Math.max(1024, this.records.length / RECORD));
+    this.recordLogged = grow(this.recordLogged, r + 1);
+    this.recordLogged[r] = logged;
   }
 
   /** Every day with data. */
@@ -368,8 +407,12 @@ const MAGIC = 0x4c4c4254; // "TBLL" little-endian
  * discarded, and the rollouts on disk are read again).
  * 4: a request is priced in the tier its input reaches where the model starts it (version 3 priced
  * gpt-5.4 and gpt-5.5 requests of more than 272k input tokens at their base rates).
+ * 5: buckets are day × model × project, a bucket's fields add the logged costs (LOGGED_N, LOGGED,
+ * LOGGED_LIST), records the table of their logged costs, Claude Code files their working
+ * directory (version 4 has none of it: it is discarded, the logs on disk are read again, and what
+ * the ledger holds beyond them is recovered under no project).
  */
-export const STATE_VERSION = 4;
+export const STATE_VERSION = 5;
 
 /** Seconds since 2020-01-01 (a non-negative int32 until 2088): how `sessionTurns` keeps an instant. */
 export function secondOf(ms: number): number {
@@ -393,6 +436,8 @@ interface Header {
   byMsg: number;
   events: number;
   sessionTurns: number;
+  /** Records whose logged cost follows (0 or `records`). */
+  logged: number;
   fastUnknown: string[];
 }
 
@@ -426,6 +471,15 @@ export function saveState(state: SourceState, file: string): number {
   const byMsg = pairs(state.byMsg, (r) => remap[r] ?? -1);
   const events = pairs(state.events, (f) => f);
   const sessionTurns = pairs(state.sessionTurns, (s) => s);
+  let logged = new Float64Array(0);
+  const all = state.recordLogged;
+  if (all) {
+    logged = new Float64Array(live);
+    for (let r = 0; r < state.recordCount; r++) {
+      const to = remap[r] as number;
+      if (to >= 0) logged[to] = all[r] as number;
+    }
+  }
   const contrib: number[][] = [];
   for (const [fileId, perFile] of state.contrib) for (const [bucket, c] of perFile) contrib.push([fileId, bucket, ...c]);
   const header: Header = {
@@ -443,6 +497,7 @@ export function saveState(state: SourceState, file: string): number {
     byMsg: byMsg.length / 2,
     events: events.length / 2,
     sessionTurns: sessionTurns.length / 2,
+    logged: logged.length,
     fastUnknown: [...state.fastUnknown].sort(),
   };
   const json = Buffer.from(JSON.stringify(header), 'utf8');
@@ -452,7 +507,7 @@ export function saveState(state: SourceState, file: string): number {
   head.writeUInt32LE(STATE_VERSION, 4);
   head.writeUInt32LE(json.length + pad, 8);
   json.copy(head, 12);
-  const parts = [head, records, exact, byMsg, events, sessionTurns].map((part) => (part instanceof Buffer ? part : new Uint8Array(part.buffer, part.byteOffset, part.byteLength)));
+  const parts = [head, records, exact, byMsg, events, sessionTurns, logged].map((part) => (part instanceof Buffer ? part : new Uint8Array(part.buffer, part.byteOffset, part.byteLength)));
   // Written atomically (durableFile.ts) but without fsync, on purpose: a state file lost or torn
   // by a power loss fails to load, and the scan then recovers from the ledger's copy of the
   // per-day totals (sync): nothing counted is lost, some bytes are read again. A killed process
@@ -484,12 +539,13 @@ export function loadState(file: string): SourceState | undefined {
     }
     for (const m of header.fastUnknown) state.fastUnknown.add(m);
     for (const key of header.buckets) {
-      const [day = '', model = ''] = key.split('\u0000');
-      state.bucket(day, model);
+      const [day = '', model = '', project = ''] = key.split('\u0000');
+      state.bucket(day, model, project);
     }
     for (const [fileId, bucket, ...values] of header.contrib) {
-      const [cost = 0, input = 0, output = 0, read = 0, write = 0, requests = 0, unpriced = 0] = values;
+      const [cost = 0, input = 0, output = 0, read = 0, write = 0, requests = 0, unpriced = 0, loggedN = 0, logged = 0, loggedList = 0] = values;
       state.add(fileId as number, bucket as number, 1, cost, input, output, read, write, requests, unpriced);
+      if (loggedN !== 0) state.addLogged(fileId as number, bucket as number, 1, loggedN, logged, loggedList);
     }
     // Binary tables: copy out of the file buffer into aligned arrays.
     let off = 12 + headLen;
@@ -509,6 +565,10 @@ export function loadState(file: string): SourceState | undefined {
     fill(state.byMsg, take(header.byMsg * 2));
     fill(state.events, take(header.events * 2));
     fill(state.sessionTurns, take(header.sessionTurns * 2));
+    if (header.logged > 0) {
+      const logged = take(header.logged);
+      state.recordLogged = grow(logged, Math.max(logged.length, 1024));
+    }
     if (off > data.length) return undefined;
     return state;
   } catch {

@@ -184,6 +184,33 @@ void describe('Ledger', () => {
     assert.deepEqual([...ledger.topModelByDay('2026-11-26', '2026-11-28')], [['2026-11-26', 'claude-opus-4-1'], ['2026-11-27', 'claude-opus-4-1']]);
   });
 
+  void it('keeps rows of one model apart by project, and sums by model, source and day as one row would', () => {
+    const ledger = new Ledger([
+      row('2026-11-26', 'claudeCode', 'sonnet', 3, { requests: 1, project: '/w/a' }),
+      row('2026-11-26', 'claudeCode', 'sonnet', 2, { requests: 2, project: '/w/b' }),
+      row('2026-11-26', 'claudeCode', 'sonnet', 1, { requests: 4 }),
+      row('2026-11-26', 'claudeCode', 'sonnet', 1, { requests: 8, project: '/w/a' }),
+      row('2026-11-26', 'openCode', 'sonnet', 4, { requests: 16, project: '/w/a', loggedCost: 0, loggedListCost: 4 }),
+      row('2026-11-27', 'openCode', 'gpt-5', 5, { requests: 32, project: '/w/b', loggedCost: 6, loggedListCost: 5 }),
+    ]);
+    assert.equal(ledger.size, 5, 'the two rows of sonnet in /w/a are summed');
+    assert.deepEqual(
+      ledger.rows({ source: 'claudeCode' }).map((r) => [r.project ?? '', r.cost, r.requests]),
+      [['', 1, 4], ['/w/a', 4, 9], ['/w/b', 2, 2]],
+    );
+    const byModel = ledger.breakdown('2026-11-26', '2026-11-28', 'model');
+    assert.deepEqual(byModel.map((e) => [e.key, e.cost, e.requests]), [['sonnet', 11, 31], ['gpt-5', 5, 32]]);
+    assert.deepEqual(byModel[0]?.logged, { cost: 0, list: 4 });
+    const bySource = ledger.breakdown('2026-11-26', '2026-11-28', 'source');
+    assert.deepEqual(bySource.map((e) => [e.key, e.cost, e.logged]), [['openCode', 9, { cost: 6, list: 9 }], ['claudeCode', 7, undefined]]);
+    const byProject = ledger.breakdown('2026-11-26', '2026-11-28', 'project');
+    assert.deepEqual(byProject.map((e) => [e.key, e.cost, e.requests]), [['/w/a', 8, 25], ['/w/b', 7, 34], ['', 1, 4]]);
+    assert.deepEqual(ledger.dailyTotals('2026-11-26', '2026-11-28'), new Map([['2026-11-26', 11], ['2026-11-27', 5]]));
+    assert.deepEqual(ledger.topModelByDay('2026-11-26', '2026-11-27'), new Map([['2026-11-26', 'sonnet']]));
+    const copy = Ledger.fromJSON(JSON.parse(JSON.stringify(ledger)) as LedgerRow[]);
+    assert.deepEqual(copy.rows(), ledger.rows());
+  });
+
   void it('survives a JSON round trip', () => {
     const ledger = new Ledger([
       row('2026-11-26', 'gateway', 'sonnet', 10.25, { inputTokens: 1, outputTokens: 2, cacheReadTokens: 3, cacheWriteTokens: 4, requests: 5 }),

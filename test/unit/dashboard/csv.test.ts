@@ -45,11 +45,11 @@ void describe('ledger CSV', () => {
     ]);
     const text = ledgerCsv(ledger.rows());
     const lines = text.split('\r\n');
-    assert.equal(lines[0], 'date,source,model,cost_usd,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,requests,unpriced');
+    assert.equal(lines[0], 'date,source,model,cost_usd,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,requests,unpriced,project,logged_cost_usd');
     assert.deepEqual(lines[0]?.split(','), [...CSV_COLUMNS]);
-    assert.equal(lines[1], '2026-04-01,gateway,claude-sonnet-4-5,700.1,51000000,2100000,0,12,812,false');
-    assert.equal(lines[2], '2026-04-01,openai,gpt-5,1,51000000,2100000,0,12,812,false');
-    assert.equal(lines[3], '2026-04-02,gateway,gpt-5,12.5,51000000,2100000,0,12,812,false');
+    assert.equal(lines[1], '2026-04-01,gateway,claude-sonnet-4-5,700.1,51000000,2100000,0,12,812,false,,');
+    assert.equal(lines[2], '2026-04-01,openai,gpt-5,1,51000000,2100000,0,12,812,false,,');
+    assert.equal(lines[3], '2026-04-02,gateway,gpt-5,12.5,51000000,2100000,0,12,812,false,,');
     assert.equal(lines[4], '', 'ends with a line end');
     assert.equal(lines.length, 5);
     assert.ok(!/[^\r]\n/.test(text), 'no bare LF');
@@ -72,10 +72,29 @@ void describe('ledger CSV', () => {
 
   void it('leaves the cost of an unpriced row empty (unknown, not $0) and flags it', () => {
     const text = ledgerCsv([{ ...base, date: '2026-04-01', model: 'mystery', cost: 0, unpriced: true }]);
-    assert.equal(text.split('\r\n')[1], '2026-04-01,gateway,mystery,,51000000,2100000,0,12,812,true');
+    assert.equal(text.split('\r\n')[1], '2026-04-01,gateway,mystery,,51000000,2100000,0,12,812,true,,');
     // Partly priced (tokens priced, web searches not): the priced part, flagged.
     const partly = ledgerCsv([{ ...base, date: '2026-04-01', model: 'claude-opus-4-1', cost: 500, unpriced: true }]);
-    assert.equal(partly.split('\r\n')[1], '2026-04-01,gateway,claude-opus-4-1,500,51000000,2100000,0,12,812,true');
+    assert.equal(partly.split('\r\n')[1], '2026-04-01,gateway,claude-opus-4-1,500,51000000,2100000,0,12,812,true,,');
+  });
+
+  void it('ends each line with the project and the cost the agent logged (empty when unknown or nothing logged, 0 when the agent logged $0)', () => {
+    const agent = { ...base, source: 'openCode' as const, date: '2026-04-01', model: 'gpt-5' };
+    const text = ledgerCsv([
+      { ...agent, cost: 3.5, project: '/home/ana/shop, web', loggedCost: 3.25, loggedListCost: 3.5 },
+      { ...agent, model: 'free-model', cost: 0.4, project: '/home/ana/shop', loggedCost: 0, loggedListCost: 0.4 },
+      { ...agent, model: 'gpt-5-mini', cost: 1 },
+    ]);
+    const parsed = parseCsv(text);
+    assert.deepEqual(
+      parsed.slice(1).map((r) => r.slice(-2)),
+      [
+        ['/home/ana/shop, web', '3.25'],
+        ['/home/ana/shop', '0'],
+        ['', ''],
+      ],
+    );
+    assert.equal(parsed[1]?.[3], '3.5', 'cost_usd stays list price');
   });
 
   void it('writes money without float noise or exponents', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { allocateCents, buildDashboardModel, TOP_MODELS, type DashboardModel } from '../../../src/core/dashboardModel';
+import { allocateCents, buildDashboardModel, loggedDiffers, projectLabel, TOP_MODELS, type DashboardModel } from '../../../src/core/dashboardModel';
 import { eachDayInfo } from '../../../src/core/dates';
 import { round2 } from '../../../src/core/format';
 import { Ledger, lumpLabel } from '../../../src/core/ledger';
@@ -340,5 +340,51 @@ void describe('allocateCents', () => {
   void it('handles no entries and zero', () => {
     assert.deepEqual(allocateCents([], 0), []);
     assert.deepEqual(allocateCents([0, 0], 0), [0, 0]);
+  });
+});
+
+void describe('dashboard model: by project, and what the agents logged', () => {
+  void it('breaks the spend down by project, and shows beside a source what its agent logged where that differs', () => {
+    const agents: SourceStatus[] = [ok('claudeCode', 'Claude Code'), ok('openCode', 'OpenCode'), ok('pi', 'pi')];
+    const rows = [
+      row('2026-06-15', 'claudeCode', 'sonnet', 10, { project: '/home/ana/work/shop' }),
+      row('2026-06-16', 'claudeCode', 'sonnet', 5, { project: '/home/ana/work/web' }),
+      row('2026-06-16', 'claudeCode', 'sonnet', 1),
+      row('2026-06-16', 'openCode', 'gpt-5', 4, { project: '/home/ana/work/shop', loggedCost: 0, loggedListCost: 4 }),
+      row('2026-06-16', 'openCode', 'gpt-5', 2, { project: '/home/ana/work/web' }),
+      row('2026-06-17', 'pi', 'sonnet', 3, { loggedCost: 3.02, loggedListCost: 3 }), // within 1%: not shown
+    ];
+    const ledger = new Ledger(rows);
+    const snapshot = buildSnapshot({ ledger, settings: settings(10_000), gatewayBudget: null, sources: agents, today: TODAY, now: NOW });
+    const m = buildDashboardModel(snapshot, ledger, WORKDAYS).breakdown;
+    assert.deepEqual(
+      m.byProject.map((r) => [r.key, r.label, r.cents]),
+      [
+        ['/home/ana/work/shop', '…/work/shop', 1400],
+        ['/home/ana/work/web', '…/work/web', 700],
+        ['', 'No project', 400],
+      ],
+    );
+    assert.equal(sum(m.byProject.map((r) => r.cents)), Math.round(snapshot.status.spent * 100), 'adds up to the spend');
+    assert.deepEqual(
+      m.bySource.map((r) => [r.key, r.cost, r.logged]),
+      [
+        ['claudeCode', 16, undefined],
+        ['openCode', 6, { cost: 0, list: 4 }], // logged $0 (a free model) against $4 at list price
+        ['pi', 3, undefined],
+      ],
+    );
+    assert.equal(m.byModel.every((r) => r.logged === undefined), true, 'only sources carry the note');
+  });
+
+  void it('shortens a project for display only, and tells a logged cost apart from list price above 1% and a cent', () => {
+    assert.equal(projectLabel('/home/ana/work/shop'), '…/work/shop');
+    assert.equal(projectLabel('C:\\Users\\ana\\web'), '…\\ana\\web');
+    assert.equal(projectLabel('/srv/api'), '/srv/api');
+    assert.equal(projectLabel('-home-ana-old'), '-home-ana-old');
+    assert.equal(loggedDiffers({ cost: 0, list: 4 }), true);
+    assert.equal(loggedDiffers({ cost: 12.4, list: 12.5 }), false, 'under 1%');
+    assert.equal(loggedDiffers({ cost: 0.5, list: 0.509 }), false, 'under a cent');
+    assert.equal(loggedDiffers({ cost: 0, list: 0.02 }), true);
   });
 });

@@ -26,6 +26,31 @@ void describe('LedgerStore', () => {
     assert.deepEqual((await readdir(dir)).sort(), ['ledger.json'], 'no temporary file left behind');
   });
 
+  void it('keeps a row\'s project and logged cost, and reads rows saved without them', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tb-store-'));
+    const agent = (model: string, extra: Partial<LedgerRow>): LedgerRow => ({ ...row('2026-11-01', model, 2), source: 'openCode', ...extra });
+    const rows = [
+      agent('a', { project: '/home/ana/shop', loggedCost: 0, loggedListCost: 2 }),
+      agent('b', { project: '/home/ana/web' }),
+      agent('c', { loggedCost: 1.5, loggedListCost: 2 }),
+      agent('d', {}),
+    ];
+    await new LedgerStore(dir).save({ rows, sources: {}, gatewayBudget: null });
+    const saved = JSON.parse(await readFile(join(dir, 'ledger.json'), 'utf8')) as { rows: unknown[][] };
+    assert.deepEqual(
+      saved.rows.map((r) => r.slice(10)),
+      [['/home/ana/shop', 0, 2], ['/home/ana/web'], ['', 1.5, 2], []],
+      'trailing elements only where there is something to say',
+    );
+    const loaded = await new LedgerStore(dir).load();
+    assert.deepEqual(loaded.kind === 'loaded' ? loaded.state.rows : null, rows);
+
+    // A file written before rows had these elements.
+    await writeFile(join(dir, 'ledger.json'), JSON.stringify({ version: 2, savedAt: '2026-11-27T10:00:00.000Z', rows: [['2026-11-01', 'claudeCode', 'sonnet', 1.25, 1, 2, 3, 4, 5, 0]], sources: {}, gatewayBudget: null, years: [] }));
+    const old = await new LedgerStore(dir).load();
+    assert.deepEqual(old.kind === 'loaded' ? old.state.rows : null, [{ date: '2026-11-01', source: 'claudeCode', model: 'sonnet', cost: 1.25, inputTokens: 1, outputTokens: 2, cacheReadTokens: 3, cacheWriteTokens: 4, requests: 5 }]);
+  });
+
   void it('moves a corrupt file aside, keeps it, and starts empty', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'tb-store-'));
     await writeFile(join(dir, 'ledger.json'), '{"version":1,"rows":[["2026-11-01"');

@@ -432,9 +432,48 @@ export const E_FLAG_SIDECHAIN = 2;
 /** `speed: "fast"`: priced at the model's fast-mode multiple. */
 export const E_FLAG_FAST = 4;
 
+/** What is remembered per transcript: its working directory (the project), from the first usage line that names one. */
+export interface ClaudeFileState {
+  cwd: string | null;
+}
+
+const CWD_KEY = Buffer.from('"cwd":"');
+
+/**
+ * The top-level `cwd` of the line buf[start, end), looked for among the keys before `message`
+ * (within HEAD_MAX bytes); null when none. Read once per transcript, not per line.
+ */
+export function cwdOfLine(buf: Buffer, start: number, end: number): string | null {
+  const at = buf.subarray(start, Math.min(end, start + HEAD_MAX)).indexOf(CWD_KEY);
+  if (at < 0) return null;
+  const open = start + at + CWD_KEY.length - 1;
+  let i = open + 1;
+  while (i < end && buf[i] !== QUOTE) i += buf[i] === 92 ? 2 : 1; // a backslash escapes the next byte
+  if (i >= end) return null;
+  try {
+    const cwd = JSON.parse(buf.toString('utf8', open, i + 1)) as unknown;
+    return typeof cwd === 'string' && cwd !== '' ? cwd : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The project of a transcript whose lines name no `cwd`: the folder under `projects/` it lies in
+ * (Claude Code's encoding of the working directory, every character but letters and digits made
+ * `-`, which cannot be decoded for sure: kept as it is, as ccusage names the project); '' when
+ * the path has no such folder.
+ */
+export function claudeProjectOfPath(file: string): string {
+  const parts = file.split(/[\\/]/);
+  const i = parts.indexOf('projects');
+  return i >= 0 && i + 2 < parts.length ? (parts[i + 1] ?? '') : '';
+}
+
 /** The usage of the line at `start` (its `"usage"` at `marker`) as an entry of `out`; returns the index of its newline. */
-function parseLine(buf: Buffer, start: number, limit: number, marker: number, _state: undefined, out: Entries, counters: ParseCounters): number {
+function parseLine(buf: Buffer, start: number, limit: number, marker: number, state: ClaudeFileState, out: Entries, counters: ParseCounters): number {
   const entry = parseClaudeLine(buf, start, limit, marker, counters);
+  if (state.cwd === null && entry) state.cwd = cwdOfLine(buf, start, line.end);
   if (entry && entry.input + entry.output + entry.cacheRead + entry.write5m + entry.write1h > 0) {
     const o = out.next();
     const d = out.data;
@@ -452,8 +491,8 @@ function parseLine(buf: Buffer, start: number, limit: number, marker: number, _s
   return line.end;
 }
 
-/** One response (entry `o` of `d`) into the state, deduplicated. */
-function addResponse(ctx: CountContext, fileId: number, d: Float64Array, o: number, models: readonly string[]): void {
+/** One response (entry `o` of `d`, of a transcript of `project`) into the state, deduplicated. */
+function addResponse(ctx: CountContext, fileId: number, d: Float64Array, o: number, models: readonly string[], project: string): void {
   const state = ctx.state;
   const ms = d[o] as number;
   const flags = d[o + 3] as number;
@@ -478,7 +517,7 @@ function addResponse(ctx: CountContext, fileId: number, d: Float64Array, o: numb
     else state.fastUnknown.add(model);
   }
   const unpriced = rates ? 0 : 1;
-  const bucket = ctx.bucket(day, model);
+  const bucket = ctx.bucket(day, model, project);
   if ((flags & E_FLAG_KEYED) === 0) {
     state.add(fileId, bucket, 1, cost, input, output, read, write, 1, unpriced);
     ctx.changed.add(day);
@@ -534,18 +573,21 @@ function writeRecord(state: SourceState, r: number, fileId: number, bucket: numb
 /**
  * Claude Code transcripts (`*.jsonl` under `projects/`): lines with `"usage":{`, one entry per
  * response; the same response written again (streaming snapshots, resumed and forked sessions, a
- * sidechain's replay) is counted once, as its main-chain copy with the most tokens.
+ * sidechain's replay) is counted once, as its main-chain copy with the most tokens. The project is
+ * the transcript's working directory (per file: the `cwd` of its first usage line that has one,
+ * else the folder it lies in).
  */
-export const claudeParser: LogParser = {
+export const claudeParser: LogParser<ClaudeFileState> = {
   source: 'claudeCode',
   isLog: (name) => name.endsWith('.jsonl'),
   needle: USAGE_NEEDLE,
   accepts: usageObjectAt,
-  initial: () => undefined,
-  copy: () => undefined,
+  initial: () => ({ cwd: null }),
+  copy: (s) => ({ cwd: s.cwd }),
   parseLine,
-  count(ctx, f, parsed) {
+  count(ctx, f, parsed, state) {
     const d = parsed.entries;
-    for (let k = 0; k < parsed.count; k++) addResponse(ctx, f.id, d, k * ENTRY, parsed.models);
+    const project = state.cwd ?? claudeProjectOfPath(f.path);
+    for (let k = 0; k < parsed.count; k++) addResponse(ctx, f.id, d, k * ENTRY, parsed.models, project);
   },
 };

@@ -15,6 +15,8 @@
  *   (`source.subagent.thread_spawn.parent_thread_id`), the session whose history it starts by
  *   replaying. Each turn gets its index in the rollout, and the instants of the first two
  *   token_counts are noted: the counting skips the replayed turns with these (`replayed` below).
+ * - The project is the rollout's working directory: `session_meta`'s `payload.cwd`, else the first
+ *   `turn_context`'s (kept per file; a turn_context's is looked at only while the file has none).
  *
  * The scanner hands over only lines containing `"type":"t` (both markers start so). As for Claude
  * Code, a byte-level reader takes the fields from the lines it expects and leaves anything else to
@@ -44,6 +46,8 @@ export interface CodexSessionMeta {
   readonly parent: string | null;
   /** The line's instant: the moment of the fork. */
   readonly ms: number | null;
+  /** The session's working directory (`payload.cwd`). */
+  readonly cwd?: string | null;
 }
 
 /**
@@ -66,11 +70,13 @@ export interface CodexFileState {
   firstMs: number | null;
   /** Whether the second token_count with usage came within REPLAY_BURST_MS of the first; null until seen. */
   burst: boolean | null;
+  /** The working directory (the project): session_meta's, else the first turn_context's; null until one is seen. */
+  cwd: string | null;
 }
 
 /** The state of a rollout not read yet. */
 export function newCodexState(): CodexFileState {
-  return { model: null, total: null, turns: 0, meta: null, firstMs: null, burst: null };
+  return { model: null, total: null, turns: 0, meta: null, firstMs: null, burst: null, cwd: null };
 }
 
 export interface CodexTurn {
@@ -95,6 +101,8 @@ interface Raw {
   ms: number;
   /** payload's model (model, model_name, metadata.model), then info's. */
   model: string | null;
+  /** A turn_context's `payload.cwd` (read only while the rollout has no project: `wantCwd`). */
+  cwd?: string | null;
   total: CodexTotals | null;
   last: CodexTotals | null;
 }
@@ -135,7 +143,10 @@ function slowRaw(buf: Buffer, start: number, end: number): Raw | null {
   const o = parseJsonLine(buf, start, end) as { timestamp?: unknown; type?: unknown; payload?: ({ type?: unknown; info?: unknown } & Record<string, unknown>) | null } | null | undefined;
   if (!o || typeof o !== 'object' || !o.payload || typeof o.payload !== 'object') return null;
   const ms = typeof o.timestamp === 'string' ? Date.parse(o.timestamp) : NaN;
-  if (o.type === 'turn_context') return { kind: 'turn_context', ms, model: modelOf(o.payload), total: null, last: null };
+  if (o.type === 'turn_context') {
+    const cwd = o.payload['cwd'];
+    return { kind: 'turn_context', ms, model: modelOf(o.payload), total: null, last: null, cwd: typeof cwd === 'string' && cwd !== '' ? cwd : null };
+  }
   if (o.type !== 'event_msg' || o.payload.type !== 'token_count') return { kind: 'other', ms, model: null, total: null, last: null };
   const info = o.payload.info && typeof o.payload.info === 'object' ? (o.payload.info as Record<string, unknown>) : null;
   return {
@@ -159,6 +170,7 @@ const K_LAST = bytes('last_token_usage');
 const K_MODEL = bytes('model');
 const K_MODEL_NAME = bytes('model_name');
 const K_METADATA = bytes('metadata');
+const K_CWD = bytes('cwd');
 const K_TOKENS = [bytes('input_tokens'), bytes('cached_input_tokens'), bytes('output_tokens'), bytes('reasoning_output_tokens'), bytes('total_tokens')] as const;
 
 /** Positions found by the byte-level reader (module scratch). */
@@ -173,8 +185,11 @@ interface Found {
   last: CodexTotals | null;
   /** [start, end) of model, model_name, metadata.model, in the payload. */
   models: Int32Array;
+  /** Whether a turn_context's cwd is wanted (the rollout has no project yet), and [start, end) of it. */
+  wantCwd: boolean;
+  cwd: Int32Array;
 }
-const f: Found = { ts: new Int32Array(2), type: 0, token: false, hasInfo: false, total: null, last: null, models: new Int32Array(6) };
+const f: Found = { ts: new Int32Array(2), type: 0, token: false, hasInfo: false, total: null, last: null, models: new Int32Array(6), wantCwd: false, cwd: new Int32Array(2) };
 /** The same three in `info`. */
 const infoModels = new Int32Array(6);
 
@@ -252,6 +267,9 @@ function walk(buf: Buffer, i: number, end: number, level: number): number {
           else f.last = t;
           next = e;
         }
+      } else if (level === 1 && f.wantCwd && f.type === 2 && keyIs(buf, ka, kb, K_CWD) && buf[v] === QUOTE) {
+        next = takeString(buf, v, end, f.cwd, 0);
+        if (next < 0) return -1;
       } else if (keyIs(buf, ka, kb, K_MODEL) || keyIs(buf, ka, kb, K_MODEL_NAME)) {
         if (buf[v] === QUOTE) {
           next = takeString(buf, v, end, models, keyIs(buf, ka, kb, K_MODEL) ? 0 : 2);
@@ -288,6 +306,7 @@ function fastRaw(buf: Buffer, start: number, end: number): Raw | null {
   f.total = f.last = null;
   f.models.fill(-1);
   infoModels.fill(-1);
+  f.cwd[0] = -1;
   const after = walk(buf, start, end, 0);
   if (after < 0 || (after !== end && !(after === end - 1 && buf[after] === 13))) return null;
   const kind = f.type === 2 ? 'turn_context' : f.type === 1 && f.token ? 'token_count' : 'other';
@@ -300,7 +319,9 @@ function fastRaw(buf: Buffer, start: number, end: number): Raw | null {
     if (infoModel === undefined) return null;
     model = infoModel;
   }
-  return { kind, ms, model, total: f.total, last: f.last };
+  const cwdAt = f.cwd[0];
+  const cwd = kind === 'turn_context' && cwdAt >= 0 && (f.cwd[1] as number) > cwdAt ? buf.toString('utf8', cwdAt, f.cwd[1]) : null;
+  return { kind, ms, model, total: f.total, last: f.last, cwd };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -320,7 +341,8 @@ export function parseCodexMeta(buf: Buffer, start: number, end: number): CodexSe
   const parent = typeof forked === 'string' ? forked : typeof spawnedBy === 'string' ? spawnedBy : '';
   const id = payload['id'];
   const ms = typeof o.timestamp === 'string' ? Date.parse(o.timestamp) : NaN;
-  return { id: typeof id === 'string' && id !== '' ? id : null, parent: parent !== '' ? parent : null, ms: Number.isFinite(ms) ? ms : null };
+  const cwd = payload['cwd'];
+  return { id: typeof id === 'string' && id !== '' ? id : null, parent: parent !== '' ? parent : null, ms: Number.isFinite(ms) ? ms : null, cwd: typeof cwd === 'string' && cwd !== '' ? cwd : null };
 }
 
 /**
@@ -330,6 +352,7 @@ export function parseCodexMeta(buf: Buffer, start: number, end: number): CodexSe
 export function parseCodexLine(buf: Buffer, start: number, end: number, marker: number, state: CodexFileState): CodexTurn | null {
   const after = marker + CODEX_NEEDLE.length;
   if (!follows(buf, after, OKEN_COUNT) && !follows(buf, after, URN_CONTEXT)) return null;
+  f.wantCwd = state.cwd === null;
   const raw = fastRaw(buf, start, end) ?? slowRaw(buf, start, end);
   if (!raw) return null;
   return applyRaw(raw, state);
@@ -344,6 +367,7 @@ export function parseCodexLineSlow(buf: Buffer, start: number, end: number, stat
 function applyRaw(raw: Raw, state: CodexFileState): CodexTurn | null {
   if (raw.kind === 'turn_context') {
     if (raw.model) state.model = raw.model;
+    if (state.cwd === null && raw.cwd) state.cwd = raw.cwd;
     return null;
   }
   if (raw.kind !== 'token_count') return null;
@@ -437,7 +461,7 @@ function addTurn(ctx: CountContext, f: FileState, codex: CodexFileState, d: Floa
   const uncached = input - cached;
   const rates = ctx.prices.rates(priceAs, ms, input);
   const cost = rates ? uncached * (rates[0] as number) + cached * (rates[1] as number) + output * (rates[4] as number) : 0;
-  state.add(fileId, ctx.bucket(day, model), 1, cost, uncached, output, cached, 0, 1, rates ? 0 : 1);
+  state.add(fileId, ctx.bucket(day, model, codex.cwd ?? ''), 1, cost, uncached, output, cached, 0, 1, rates ? 0 : 1);
   ctx.changed.add(day);
 }
 
@@ -478,7 +502,7 @@ function replayed(ctx: CountContext, f: FileState, codex: CodexFileState, index:
 /**
  * Codex rollouts (`sessions/` and `archived_sessions/`, `*.jsonl`): `token_count` lines, one
  * entry per turn, with the model of the `turn_context` before; per file the running total, the
- * model and the session (from the first line). A turn is counted once across copies of a
+ * model, the session and the working directory (from the first line). A turn is counted once across copies of a
  * rollout, and a fork's replay of its parent's history is not counted again.
  */
 export const codexParser: LogParser<CodexFileState> = {
@@ -489,6 +513,7 @@ export const codexParser: LogParser<CodexFileState> = {
   copy: (s) => ({ ...s, total: s.total ? [...s.total] : null }),
   head(buf, start, end, state) {
     state.meta = parseCodexMeta(buf, start, end);
+    state.cwd = state.meta?.cwd ?? null;
   },
   parseLine,
   count(ctx, f, parsed, codex, fromStart) {

@@ -21,14 +21,18 @@
  *   deleted, another database at the path) the database is read whole: `count` first takes out
  *   what it contributed (`restart`).
  *
- * An entry: [ms, key hash, rank, flags, input, output, cache read, cache write, logged cost, model].
+ * An entry: [ms, key hash, rank, flags, input, output, cache read, cache write, logged cost, model,
+ * project] (model and project as indices into the entries' names).
  * Counting: a usage without a key is added; a keyed one is looked up by its key's 53-bit hash
  * among the source's records: new → recorded and added; known → the copy with the higher rank
  * (default: its token total) replaces the one counted, a tie keeps the first; a row a database
  * read again (F_REREAD) replaces the copy counted from that same database, whatever the ranks
  * (its value now is the row's). A record's rank is
  * kept in its flags slot (flags + RANK_UNIT × rank): records of these sources carry no other flag
- * than FLAG_UNPRICED.
+ * than FLAG_UNPRICED and R_LOGGED (the agent logged a cost, kept in the state's `recordLogged`).
+ *
+ * A logged cost (`Usage.loggedCost`) is counted beside list price, never instead of it: per bucket
+ * the requests that had one, the USD logged, and list price for those same requests.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -66,7 +70,9 @@ const F_LOGGED = 2;
 const F_AGGREGATE = 4;
 /** The entry is a database row read again since the last read: it replaces its copy from the same database. */
 const F_REREAD = 8;
-const RANK_UNIT = 4;
+/** A record's flag: its agent logged a cost (beside FLAG_UNPRICED = 2). */
+const R_LOGGED = 4;
+const RANK_UNIT = 8;
 
 /** Where node:sqlite is missing: the first VS Code whose Node provides it unflagged. */
 export const SQLITE_NEEDS = 'VS Code 1.101';
@@ -120,6 +126,7 @@ export function pushUsage(out: Entries, u: Usage, flags = 0, latin1 = false): vo
   d[o + 7] = u.cacheWrite;
   d[o + 8] = Number.isFinite(logged) ? logged : 0;
   d[o + 9] = out.model(u.model === '' ? 'unknown' : latin1 ? fromLatin1(u.model) : u.model);
+  d[o + 10] = out.model(u.project === undefined ? '' : latin1 ? fromLatin1(u.project) : u.project);
 }
 
 function isList(got: Usage | readonly Usage[]): got is readonly Usage[] {
@@ -206,8 +213,11 @@ function readWhole(main: AgentFormat, file: string, out: Entries, state?: Record
   return statSync(file).size;
 }
 
-/** One recorded usage, replaced by a copy of higher rank, or by a row of the same database read again (`reread`). */
-function addKeyed(ctx: CountContext, fileId: number, hKey: number, rank: number, reread: boolean, bucket: number, day: string, cost: number, input: number, output: number, read: number, write: number, unpriced: number): void {
+/**
+ * One recorded usage, replaced by a copy of higher rank, or by a row of the same database read
+ * again (`reread`). `logged`: the USD its agent logged, NaN when none.
+ */
+function addKeyed(ctx: CountContext, fileId: number, hKey: number, rank: number, reread: boolean, bucket: number, day: string, cost: number, input: number, output: number, read: number, write: number, unpriced: number, logged: number): void {
   const state = ctx.state;
   let r = state.exact.get(hKey);
   if (r >= 0) {
@@ -216,7 +226,9 @@ function addKeyed(ctx: CountContext, fileId: number, hKey: number, rank: number,
     const flags = rec[q + R_FLAGS] as number;
     if (!(reread && rec[q + R_FILE] === fileId) && rank <= Math.floor(flags / RANK_UNIT)) return;
     const oldBucket = rec[q + R_BUCKET] as number;
-    state.add(rec[q + R_FILE] as number, oldBucket, -1, rec[q + R_COST] as number, rec[q + R_INPUT] as number, rec[q + R_OUTPUT] as number, rec[q + R_READ] as number, rec[q + R_WRITE] as number, 1, flags % RANK_UNIT >= FLAG_UNPRICED ? 1 : 0);
+    const oldFile = rec[q + R_FILE] as number;
+    state.add(oldFile, oldBucket, -1, rec[q + R_COST] as number, rec[q + R_INPUT] as number, rec[q + R_OUTPUT] as number, rec[q + R_READ] as number, rec[q + R_WRITE] as number, 1, (flags & FLAG_UNPRICED) !== 0 ? 1 : 0);
+    if ((flags & R_LOGGED) !== 0) state.addLogged(oldFile, oldBucket, -1, 1, state.recordLogged?.[r] ?? 0, rec[q + R_COST] as number);
     ctx.changed.add(state.bucketDay[oldBucket] as string);
   } else {
     r = state.newRecord();
@@ -226,13 +238,18 @@ function addKeyed(ctx: CountContext, fileId: number, hKey: number, rank: number,
   const o = r * RECORD;
   rec[o + R_FILE] = fileId;
   rec[o + R_BUCKET] = bucket;
-  rec[o + R_FLAGS] = (unpriced ? FLAG_UNPRICED : 0) + RANK_UNIT * rank;
+  const isLogged = !Number.isNaN(logged);
+  rec[o + R_FLAGS] = (unpriced ? FLAG_UNPRICED : 0) + (isLogged ? R_LOGGED : 0) + RANK_UNIT * rank;
   rec[o + R_INPUT] = input;
   rec[o + R_OUTPUT] = output;
   rec[o + R_READ] = read;
   rec[o + R_WRITE] = write;
   rec[o + R_COST] = cost;
   state.add(fileId, bucket, 1, cost, input, output, read, write, 1, unpriced);
+  if (isLogged) {
+    state.setRecordLogged(r, logged);
+    state.addLogged(fileId, bucket, 1, 1, logged, cost);
+  }
   ctx.changed.add(day);
 }
 
@@ -252,15 +269,18 @@ function count(ctx: CountContext, f: FileState, parsed: ParsedFile, state: Recor
     const read = d[o + 6] as number;
     const write = d[o + 7] as number;
     const model = parsed.models[d[o + 9] as number] as string;
+    const project = parsed.models[d[o + 10] as number] ?? '';
     ctx.counters.entries++;
     const day = ctx.day(ms);
     const rates = ctx.prices.rates(model, ms, (flags & F_AGGREGATE) !== 0 ? BASE_PROBE_INPUT : input + read + write);
     const cost = rates ? input * (rates[0] as number) + read * (rates[1] as number) + write * (rates[2] as number) + output * (rates[4] as number) : 0;
     const unpriced = rates ? 0 : 1;
-    const bucket = ctx.bucket(day, model);
-    if ((flags & F_KEYED) !== 0) addKeyed(ctx, f.id, d[o + 1] as number, d[o + 2] as number, (flags & F_REREAD) !== 0, bucket, day, cost, input, output, read, write, unpriced);
+    const bucket = ctx.bucket(day, model, project);
+    const logged = (flags & F_LOGGED) !== 0 ? (d[o + 8] as number) : NaN;
+    if ((flags & F_KEYED) !== 0) addKeyed(ctx, f.id, d[o + 1] as number, d[o + 2] as number, (flags & F_REREAD) !== 0, bucket, day, cost, input, output, read, write, unpriced, logged);
     else {
       ctx.state.add(f.id, bucket, 1, cost, input, output, read, write, 1, unpriced);
+      if (!Number.isNaN(logged)) ctx.state.addLogged(f.id, bucket, 1, 1, logged, cost);
       ctx.changed.add(day);
     }
   }

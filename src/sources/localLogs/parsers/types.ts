@@ -18,7 +18,7 @@ import type { RateCache } from '../pricing';
 import type { FileState, SourceState } from '../state';
 
 /** Numbers per entry (each parser lays its entries out in these). */
-export const ENTRY = 10;
+export const ENTRY = 11;
 
 /** Lines read by the byte-level fast path, and those left to JSON.parse. */
 export interface ParseCounters {
@@ -26,7 +26,7 @@ export interface ParseCounters {
   slow: number;
 }
 
-/** A growable list of entries with a small model table. */
+/** A growable list of entries with a small table of names (models, and projects where a parser keeps them per entry). */
 export class Entries {
   data = new Float64Array(ENTRY * 256);
   count = 0;
@@ -35,7 +35,7 @@ export class Entries {
   private lastModel = '';
   private lastIndex = -1;
 
-  /** The index of a model name in `models` (entries keep indices, not names). */
+  /** The index of a model name (or another name, such as a project) in `models` (entries keep indices, not names). */
   model(name: string): number {
     if (name === this.lastModel && this.lastIndex >= 0) return this.lastIndex;
     let i = this.index.get(name);
@@ -95,8 +95,8 @@ export interface CountContext {
   readonly changed: Set<DayKey>;
   /** The local calendar day of an instant (cached per quarter hour). */
   day(ms: number): DayKey;
-  /** `state.bucket(day, model)`, remembering the last answer (lines of a file mostly share both). */
-  bucket(day: DayKey, model: string): number;
+  /** `state.bucket(day, model, project)`, remembering the last answer (lines of a file mostly share all three). */
+  bucket(day: DayKey, model: string, project?: string): number;
 }
 
 /**
