@@ -1,7 +1,7 @@
 // Durable files: a child process writes large states through a real user of
 // src/state/durableFile.ts in a loop and is SIGKILLed at random moments, again and again: the
-// ledger (16 kills), the alert memory and its backup and the lease of the leading window (12 kills
-// each), and the local-log scan state (written without fsync, 8 kills). After every kill the file on disk
+// ledger (12 kills), the alert memory and its backup, the lease of the leading window, and the
+// local-log scan state (written without fsync), 8 kills each. After every kill the file on disk
 // is whole and is exactly one of the states written (the last one completed, or the one being
 // written), never a torn mix; the next writer removes the temporary files of the killed ones.
 //
@@ -220,12 +220,12 @@ void describe('a durable file written by a process killed at random moments', { 
   });
   after(() => rm(dirname(script), { recursive: true, force: true }));
 
-  void it('the ledger is never torn: 16 SIGKILLs, each leaves exactly one of the states written', async (t) => {
+  void it('the ledger is never torn: 12 SIGKILLs, each leaves exactly one of the states written', async (t) => {
     const { dir, seen, interrupted, lastAcked } = await killRepeatedly(
       script,
       {
         kind: 'ledger',
-        kills: 16,
+        kills: 12,
         mustInterrupt: true,
         check: async (dir, k) => {
           const text = await readFile(join(dir, 'ledger.json'), 'utf8').catch(() => undefined);
@@ -247,8 +247,8 @@ void describe('a durable file written by a process killed at random moments', { 
       },
       20261127,
     );
-    t.diagnostic(`16 kills: ${seen.size} different states found whole on disk, ${interrupted} kills interrupted a write, last completed save ${lastAcked ?? 'none'}`);
-    assert.ok(seen.size >= 30 / 5, `many different states survived (${seen.size})`);
+    t.diagnostic(`12 kills: ${seen.size} different states found whole on disk, ${interrupted} kills interrupted a write, last completed save ${lastAcked ?? 'none'}`);
+    assert.ok(seen.size >= 4, `many different states survived (${seen.size})`);
     // The next writer removes the temporary files of the killed writers and keeps the ledger.
     const result = await new LedgerStore(dir).load();
     assert.equal(result.kind, 'loaded');
@@ -256,7 +256,7 @@ void describe('a durable file written by a process killed at random moments', { 
     await rm(dir, { recursive: true, force: true });
   });
 
-  void it('the alert memory and its backup are never torn: 12 SIGKILLs, and the backup is never behind the file', async (t) => {
+  void it('the alert memory and its backup are never torn: 8 SIGKILLs, and the backup is never behind the file', async (t) => {
     const readNumber = async (file: string, k: number): Promise<number | undefined> => {
       const text = await readFile(file, 'utf8').catch(() => undefined);
       if (text === undefined) return undefined;
@@ -271,7 +271,7 @@ void describe('a durable file written by a process killed at random moments', { 
       script,
       {
         kind: 'alerts',
-        kills: 12,
+        kills: 8,
         afterKill: (dir) => rm(join(dir, 'alerts.lock'), { force: true }),
         check: async (dir, k) => {
           const main = await readNumber(join(dir, 'alerts.json'), k);
@@ -283,7 +283,7 @@ void describe('a durable file written by a process killed at random moments', { 
       },
       20261128,
     );
-    t.diagnostic(`12 kills: ${seen.size} different memories found whole, ${interrupted} kills interrupted a write`);
+    t.diagnostic(`8 kills: ${seen.size} different memories found whole, ${interrupted} kills interrupted a write`);
     assert.ok(seen.size >= 3, `several memories survived (${seen.size})`);
     // The next window's change finds a good file (nothing moved aside) and removes the leftovers.
     const notices: AlertMemoryNotice[] = [];
@@ -293,14 +293,14 @@ void describe('a durable file written by a process killed at random moments', { 
     await rm(dir, { recursive: true, force: true });
   });
 
-  void it('the lease is never torn: 12 SIGKILLs of a renewing leader, and another window takes over once it is stale', async (t) => {
+  void it('the lease is never torn: 8 SIGKILLs of a renewing leader, and another window takes over once it is stale', async (t) => {
     let heartbeats = 0;
     let last = 0;
     const { dir, interrupted } = await killRepeatedly(
       script,
       {
         kind: 'lease',
-        kills: 12,
+        kills: 8,
         afterKill: (dir) => rm(join(dir, 'leader.lock'), { force: true }),
         check: async (dir, k) => {
           const text = await readFile(join(dir, 'leader.json'), 'utf8').catch(() => undefined);
@@ -318,7 +318,7 @@ void describe('a durable file written by a process killed at random moments', { 
       },
       20261129,
     );
-    t.diagnostic(`12 kills: ${heartbeats} different heartbeats found whole, ${interrupted} kills interrupted a write`);
+    t.diagnostic(`8 kills: ${heartbeats} different heartbeats found whole, ${interrupted} kills interrupted a write`);
     assert.ok(heartbeats >= 3, `several renewals survived (${heartbeats})`);
     // Another window: the killed leader's lease is whole, so it waits until it is stale, then leads.
     const quiet = { info: () => undefined, warn: () => undefined };

@@ -84,12 +84,12 @@ export function alertNumberOf(memory: AlertMemory): number {
   return Date.parse(memory.snoozedUntil ?? '') / 1000;
 }
 
-/** Scan state number `n` (generation `n`): 16,000 to 22,000 responses (about 1.5 MB). */
+/** Scan state number `n` (generation `n`): 8,000 to 11,000 responses (about 0.75 MB). */
 export function scanStateNumber(n: number): SourceState {
   const state = new SourceState('claudeCode', '/home/someone/.claude', 'state-id');
   state.generation = n;
   state.nextFileId = 2;
-  const count = 16_000 + (n % 7) * 1_000;
+  const count = 8_000 + (n % 7) * 500;
   for (let i = 0; i < count; i++) {
     const bucket = state.bucket(dayOf(i), MODELS[i % MODELS.length] ?? 'm');
     state.add(1, bucket, 1, n + i / 100, i, n, 0, 0, 1, 0);
