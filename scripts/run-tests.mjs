@@ -4,10 +4,11 @@
 // two files share a port or a folder (every server listens on port 0, every folder is a fresh
 // mkdtemp). TB_TEST_CONCURRENCY overrides the folder's default.
 //
-// Unit tests: starting a process with tsx costs about a second of CPU per file, most of the CPU
-// the unit tests need. Files that keep to themselves (no top-level hooks, no environment variables,
-// time zone or mocked timers, no real-time waits, no child processes) share a process, a few
-// files to each; the others get a process of their own and start first, the largest first. The
+// Unit tests: starting a process costs half a second of CPU or more per file, much of the CPU
+// the unit tests need. Files that keep to themselves (no environment variables, time zone or
+// mocked timers, no real-time waits, no child processes; through tsx also no top-level hooks)
+// share a process, a few files to each; the others get a process of their own and start first,
+// the largest first. The
 // few files that measure real time at a tenth of a second run one at a time beside at most one
 // other process (see TIMING).
 // TB_TEST_SHARE=0 gives every file its own process.
@@ -73,9 +74,12 @@ if (!share) {
   process.exit(a || b);
 }
 
-/** What makes a file need a process of its own (see the comment at the top). */
+/**
+ * What makes a file need a process of its own (see the comment at the top). Top-level hooks only
+ * through tsx: a compiled file runs inside a suite of its own (scripts/lib/test-group.mjs).
+ */
 const OWN_PROCESS = [
-  /^(before|after|beforeEach|afterEach)\(/m,
+  ...(compiled ? [] : [/^(before|after|beforeEach|afterEach)\(/m]),
   /process\.env|process\.chdir|globalThis\.|mock\.(timers|method|module)/,
   /setTimeout|setInterval|sleep\(|spawn\(|fork\(|execFile|new Worker\(/,
 ];
