@@ -67,8 +67,17 @@ const share = folder === 'test/unit' && !serial && process.env.TB_TEST_SHARE !==
 const compiled = folder === 'test/unit' && process.env.TB_TEST_TSX !== '1' ? new Map((await compileTests(files)).map((js, i) => [files[i], js])) : undefined;
 const loader = compiled ? ['--enable-source-maps'] : ['--import', 'tsx'];
 const target = (f) => compiled?.get(f) ?? f;
+/**
+ * The workbench journeys' usual length (seconds, on this machine, two at a time): node runs files
+ * in the order given, so the longest go first and the short ones fill in at the end (a file not
+ * listed counts as 30 s).
+ */
+const E2E_SECONDS = { meter: 95, alerts: 70, engines: 56, walkthrough: 42, localLogs: 40, providers: 36, 'extension-host': 30, history: 29 };
+const expected = (f) => E2E_SECONDS[f.replace(/^.*\//, '').replace(/\.test\.ts$/, '')] ?? 30;
+
 if (!share) {
   const rest = files.filter((f) => !sqliteFiles.includes(f));
+  if (folder === 'test/e2e') rest.sort((a, b) => expected(b) - expected(a));
   const a = rest.length > 0 ? await run('node', [...loader, '--test', `--test-concurrency=${concurrency}`, ...reporters, ...rest.map(target)]) : 0;
   const b = sqliteFiles.length > 0 ? await run(sqliteBin, [...loader, '--test', `--test-concurrency=${concurrency}`, ...reporters, ...sqliteFiles.map(target)]) : 0;
   process.exit(a || b);
