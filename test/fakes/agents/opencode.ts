@@ -18,6 +18,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { mulberry32 } from '../../../src/core/random';
+import type { SqliteDb } from '../../../src/sources/localLogs/parsers/format';
 import { dayIn, shiftMs, type Shift } from './shift';
 
 export type StoreAgent = 'opencode' | 'kilo';
@@ -36,6 +37,12 @@ type SqliteCtor = new (file: string, options?: { readOnly?: boolean }) => Writer
 /** node:sqlite's DatabaseSync (throws on a Node without it). */
 export function databaseSync(): SqliteCtor {
   return (createRequire(__filename)('node:sqlite') as { DatabaseSync: SqliteCtor }).DatabaseSync;
+}
+
+/** A store opened as the scanner opens it (read-only), to hand to the format directly. */
+export function readOnly(file: string): SqliteDb & { close(): void } {
+  const Db = databaseSync();
+  return new Db(file, { readOnly: true }) as unknown as SqliteDb & { close(): void };
 }
 
 /** List prices per million tokens (input, output, cache read, cache write) both genai-prices and ccusage's LiteLLM data give. */

@@ -12,10 +12,9 @@ import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import type { SqliteDb } from '../../../../src/sources/localLogs/parsers/format';
 import { readStore } from '../../../../src/sources/localLogs/parsers/openCodeStore';
 import { openCodeFormat } from '../../../../src/sources/localLogs/parsers/opencode';
-import { databaseSync, dataDir, insertMessage, insertSession, insertV2Message, insertV2User, openStore, utc, writeStoreCorpus, writeStoreTraps } from '../../../fakes/agents/opencode';
+import { readOnly, databaseSync, dataDir, insertMessage, insertSession, insertV2Message, insertV2User, openStore, utc, writeStoreCorpus, writeStoreTraps } from '../../../fakes/agents/opencode';
 import { assertSameDays, scanAgent, type DayTotals } from '../agentHarness';
 import { ccusageDays, daysOf, formatUsages, without } from './storeCheck';
 
@@ -28,11 +27,6 @@ function tempHome(): string {
 after(() => {
   for (const d of temps) rmSync(d, { recursive: true, force: true });
 });
-
-function readOnly(file: string): SqliteDb & { close(): void } {
-  const Db = databaseSync();
-  return new Db(file, { readOnly: true }) as unknown as SqliteDb & { close(): void };
-}
 
 void test('a database: v1 assistant rows and OpenCode 2 session_message rows, projects from the session', () => {
   const home = tempHome();

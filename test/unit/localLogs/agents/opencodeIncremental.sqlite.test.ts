@@ -13,11 +13,10 @@ import { copyFileSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import type { SqliteDb } from '../../../../src/sources/localLogs/parsers/format';
 import { readStoreSince } from '../../../../src/sources/localLogs/parsers/openCodeStore';
 import { candidateRoots, scanDirs } from '../../../../src/sources/localLogs/paths';
 import { Scanner, type LocalSync, type ScanResult } from '../../../../src/sources/localLogs/scanner';
-import { databaseSync, dataDir, insertMessage, insertSession, insertUserMessage, openStore, utc, v1Payload, type AssistantMessage, type Store } from '../../../fakes/agents/opencode';
+import { readOnly, databaseSync, dataDir, insertMessage, insertSession, insertUserMessage, openStore, utc, v1Payload, type AssistantMessage, type Store } from '../../../fakes/agents/opencode';
 import { ZONE } from '../agentHarness';
 
 const temps: string[] = [];
@@ -29,11 +28,6 @@ function tempHome(): string {
 after(() => {
   for (const d of temps) rmSync(d, { recursive: true, force: true });
 });
-
-function readOnly(file: string): SqliteDb & { close(): void } {
-  const Db = databaseSync();
-  return new Db(file, { readOnly: true }) as unknown as SqliteDb & { close(): void };
-}
 
 let n = 0;
 /** A completed reply of `day` (March 2026), tokens from `k`. */
