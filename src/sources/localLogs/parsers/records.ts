@@ -83,9 +83,10 @@ function isCount(v: number): boolean {
 
 /**
  * Strings longer than this (bytes) reach a format empty (jsonWithoutLongStrings): no usage field
- * (a model, an id, a time, a working directory) is so long, and prompts and replies are.
+ * (a model, an id, a time) is so long, and prompts and replies are. A working directory longer
+ * than this is no project (its usage is counted, under no project).
  */
-export const MAX_KEPT_STRING = 4096;
+export const MAX_KEPT_STRING = 1024;
 
 /** A character of the upper half of Latin-1: a byte ≥ 0x80 of text read as Latin-1. */
 const HIGH_BYTE = /[\x80-\xff]/;
