@@ -222,7 +222,6 @@ async function child(cfg: ChildConfig): Promise<void> {
   const coldMs = performance.now() - coldStart;
   const coldSinceStartMs = performance.now(); // performance's origin is the process start
   const memory = await runner.memory();
-  await runner.flush(); // the worker saves once requests stop coming: the state files' size, saved
   const stateBytes = sources.reduce((s, src) => s + (existsSync(stateFileOf(stateDir, src)) ? statSync(stateFileOf(stateDir, src)).size : 0), 0);
 
   // 1 MB of each agent's lines appended to one of its logs, taken in as the watcher does it.
