@@ -68,30 +68,19 @@ async function handle(m: ToWorker): Promise<void> {
   }
 }
 
-/**
- * How long the worker waits, with nothing to do, before it saves the states due: the extension
- * asks for one source after another (a first start, every agent in turn), and writing megabytes of
- * state between two of them would delay the next answer.
- */
-export const SAVE_AFTER_IDLE_MS = 250;
-
 let queue: Promise<void> = Promise.resolve();
 let queued = 0;
-let saveTimer: NodeJS.Timeout | undefined;
 port.on('message', (m: ToWorker) => {
   queued++;
-  clearTimeout(saveTimer);
   queue = queue.then(async () => {
     await handle(m);
-    // Save once nothing has waited for a moment: writing a few MB never delays an answer.
+    // Save once nothing waits: writing a few MB never delays an answer.
     if (--queued === 0) {
-      saveTimer = setTimeout(() => {
-        try {
-          scanner.saveDue();
-        } catch {
-          // the next save retries; a lost state file is recovered from the ledger
-        }
-      }, SAVE_AFTER_IDLE_MS);
+      try {
+        scanner.saveDue();
+      } catch {
+        // the next save retries; a lost state file is recovered from the ledger
+      }
     }
   });
 });
