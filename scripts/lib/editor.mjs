@@ -6,7 +6,7 @@
 // (editorCacheDir()) that is never committed and is reused by later runs.
 
 import { spawn, execFileSync } from 'node:child_process';
-import { createWriteStream, existsSync, realpathSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import http from 'node:http';
 import net from 'node:net';
@@ -106,11 +106,18 @@ export const DEFAULT_TEST_SETTINGS = Object.freeze({
   // it takes focus at startup and clutters screenshots
   'workbench.secondarySideBar.defaultVisibility': 'hidden',
   'chat.disableAIFeatures': true,
-  // This machine's own coding agents leave logs in ~/.claude: an editor under test must not
-  // read them (a test that wants local logs turns these on with its own generated folders).
-  'tokenBudget.sources.claudeCode.enabled': 'off',
-  'tokenBudget.sources.codex.enabled': 'off',
+  // This machine's own coding agents leave logs in HOME (~/.claude, …): an editor under test
+  // must not read them (a test that wants local logs turns them on with its own folders).
+  ...codingAgentsOff(),
 });
+
+/** Every coding agent's source off: `tokenBudget.sources.<agent>.enabled` of package.json's "Coding Agents" settings. */
+function codingAgentsOff() {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+  const group = pkg.contributes.configuration.find((g) => g.title === 'Coding Agents');
+  if (!group) throw new Error('package.json has no "Coding Agents" settings group');
+  return Object.fromEntries(Object.keys(group.properties).filter((k) => k.endsWith('.enabled')).map((k) => [k, 'off']));
+}
 
 const noop = () => {};
 
