@@ -2,10 +2,12 @@
 // directory, where the log says it) and the cost the agent logged itself, through the scan, the
 // state file and the ledger's sync (hand-computed from the lines written here).
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import type { LedgerRow } from '../../../src/core/types';
 import { claudeProjectOfPath, cwdOfLine } from '../../../src/sources/localLogs/parsers/claude';
+import { kimiProjectOf } from '../../../src/sources/localLogs/parsers/kimi';
 import type { JsonLinesFormat, Usage } from '../../../src/sources/localLogs/parsers/format';
 import { pushUsage, recordParser } from '../../../src/sources/localLogs/parsers/records';
 import { Entries, type CountContext } from '../../../src/sources/localLogs/parsers/types';
@@ -13,7 +15,9 @@ import { RateCache } from '../../../src/sources/localLogs/pricing';
 import { Scanner } from '../../../src/sources/localLogs/scanner';
 import { FIELDS, loadState, LOGGED, LOGGED_LIST, LOGGED_N, REQUESTS, saveState, SourceState, type FileState } from '../../../src/sources/localLogs/state';
 import { claudeAssistantLine, CLAUDE_MODELS, codexSessionMetaLine, codexTokenCountLine, codexTurnContextLine, type ClaudeUsage } from '../../fakes/agentLogs';
+import { writeKimiCorpus } from '../../fakes/agents/kimi';
 import { writeLines } from '../../fakes/agents/kit';
+import { scanAgent } from './agentHarness';
 import { append, claudeFile, close, codexFile, Session, tempHome, totals, write } from './helpers';
 
 const SONNET = CLAUDE_MODELS.sonnet;
@@ -220,3 +224,24 @@ void describe('a logged cost when a usage is counted again from a better copy', 
   });
 });
 
+
+void describe('projects of Kimi sessions', () => {
+  void it("maps a session's folder to its work directory through kimi.json (md5 of the path, or session_to_workdir)", () => {
+    const home = tempHome('tb-proj-kimi-');
+    const corpus = writeKimiCorpus(home);
+    const { result } = scanAgent('kimi', home);
+    const projects = byProject(result.rows);
+    assert.deepEqual(Object.keys(projects).sort(), ['', '/home/dev/api', '/home/dev/web']);
+    // Kimi Code's sessions (~/.kimi-code, no kimi.json): no project.
+    assert.equal(projects[''], 6);
+    assert.equal(Object.values(projects).reduce((a, b) => a + b, 0), corpus.usages.length);
+    // session_to_workdir wins over the md5 of a work_dirs path; a folder neither names has none.
+    const share = path.join(home, '.kimi');
+    const session = path.join(share, 'sessions', 'd41d8cd98f00b204e9800998ecf8427e', 'sess-1', 'wire.jsonl');
+    writeLines(path.join(share, 'kimi.json'), [{ work_dirs: [{ path: '/home/dev/api' }], session_to_workdir: { 'sess-1': '/srv/mapped' } }]);
+    assert.equal(kimiProjectOf(share, session), '/srv/mapped');
+    assert.equal(kimiProjectOf(share, path.join(share, 'sessions', 'd41d8cd98f00b204e9800998ecf8427e', 'other', 'subagents', 'a', 'wire.jsonl')), null);
+    const apiGroup = createHash('md5').update('/home/dev/api', 'utf8').digest('hex');
+    assert.equal(kimiProjectOf(share, path.join(share, 'sessions', apiGroup, 'other', 'wire.jsonl')), '/home/dev/api');
+  });
+});

@@ -39,6 +39,11 @@
  * `kimi_for_coding_pricing_model`), usage before 2026-04-20T15:28:10.072Z is priced as `kimi-k2.5`
  * and from then on as `kimi-k2.6`. A config changed later reprices nothing already read.
  *
+ * The project: `<share>/kimi.json` (metadata.py `Metadata`, MoonshotAI/kimi-cli@04fe42b2) maps a
+ * session id to its work directory (`session_to_workdir`) and lists the work directories
+ * (`work_dirs[].path`), whose md5 names their sessions' folder (`WorkDirMeta.sessions_dir`); read
+ * once per wire file (`kimiProjectOf`). Kimi Code's folder has no such file: no project.
+ *
  * Traps:
  * - A forked session (session_fork.py `fork_session`) copies the source's wire lines verbatim into
  *   a new session folder: same timestamps, message ids and counts. The key leaves the session out,
@@ -54,6 +59,7 @@
  * test/fixtures/agents/kimi).
  */
 import { statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { Env } from '../paths';
 import type { JsonLinesFormat, Usage } from './format';
@@ -70,6 +76,8 @@ export interface KimiFileState {
   model: string | null;
   /** The share folder (see `kimiShareOf`); '' for a file at no counted depth; null until checked. */
   share: string | null;
+  /** The session's work directory (see `kimiProjectOf`); '' when kimi.json does not say; absent until checked. */
+  project?: string;
 }
 
 function kimiRoots(env: Env, home: string): string[] {
@@ -163,6 +171,28 @@ export function kimiShareOf(file: string): string | null {
   return null;
 }
 
+/**
+ * The work directory a session's wire file belongs to, as kimi-cli records it in `<share>/kimi.json`
+ * (metadata.py `Metadata`): the session's entry of `session_to_workdir`, else the `work_dirs` entry
+ * whose md5 (of its UTF-8 path) names the session's folder (`WorkDirMeta.sessions_dir`). Null when
+ * kimi.json says neither.
+ */
+export function kimiProjectOf(share: string, file: string): string | null {
+  const up = (p: string, n: number): string => (n === 0 ? p : up(path.dirname(p), n - 1));
+  const sessionDir = path.basename(up(file, 3)) === 'sessions' ? up(file, 1) : up(file, 3);
+  const meta = objectOf(readSmallJson(path.join(share, 'kimi.json')));
+  if (!meta) return null;
+  const bySession = textOf(objectOf(meta['session_to_workdir'])?.[path.basename(sessionDir)]);
+  if (bySession !== null) return bySession;
+  const group = path.basename(path.dirname(sessionDir));
+  const dirs = Array.isArray(meta['work_dirs']) ? (meta['work_dirs'] as unknown[]) : [];
+  for (const d of dirs) {
+    const p = textOf(objectOf(d)?.['path']);
+    if (p !== null && createHash('md5').update(p, 'utf8').digest('hex') === group) return p;
+  }
+  return null;
+}
+
 function fileTime(file: string): number {
   try {
     return statSync(file).mtimeMs;
@@ -184,6 +214,8 @@ export function kimiLine(value: unknown, state: KimiFileState, file: string): Us
   if (!record || record['type'] === 'metadata') return null;
   if (state.share === null) state.share = kimiShareOf(file) ?? '';
   if (state.share === '') return null;
+  state.project ??= kimiProjectOf(state.share, file) ?? '';
+  const project = state.project === '' ? {} : { project: state.project };
   if (record['type'] === 'usage.record') {
     // Kimi Code: a turn's usage, with its model.
     const usage = objectOf(record['usage']);
@@ -195,7 +227,7 @@ export function kimiLine(value: unknown, state: KimiFileState, file: string): Us
     const raw = textOf(record['model']) ?? KIMI_DEFAULT_MODEL;
     const named = raw.startsWith('kimi-code/') ? raw.slice('kimi-code/'.length) : raw;
     const [input, output, cacheRead, cacheWrite] = c;
-    return { ms, model: kimiPricedModel(named, ms), input, output, cacheRead, cacheWrite, key: `|${ms}|${named}|${input}|${output}|${cacheRead}|${cacheWrite}` };
+    return { ms, model: kimiPricedModel(named, ms), input, output, cacheRead, cacheWrite, key: `|${ms}|${named}|${input}|${output}|${cacheRead}|${cacheWrite}`, ...project };
   }
   const message = objectOf(record['message']);
   if (!message || message['type'] !== 'StatusUpdate') return null;
@@ -209,7 +241,7 @@ export function kimiLine(value: unknown, state: KimiFileState, file: string): Us
   if (state.model === null) state.model = kimiConfiguredModel(state.share);
   const messageId = textOf(payload['message_id']) ?? '';
   const [input, output, cacheRead, cacheWrite] = c;
-  return { ms, model: kimiPricedModel(state.model, ms), input, output, cacheRead, cacheWrite, key: `${messageId}|${ms}|${input}|${output}|${cacheRead}|${cacheWrite}` };
+  return { ms, model: kimiPricedModel(state.model, ms), input, output, cacheRead, cacheWrite, key: `${messageId}|${ms}|${input}|${output}|${cacheRead}|${cacheWrite}`, ...project };
 }
 
 export const kimiFormat: JsonLinesFormat<KimiFileState> = {
