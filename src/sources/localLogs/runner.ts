@@ -69,6 +69,9 @@ export class InProcessRunner implements ScanRunner {
   }
 }
 
+/** The scan worker's young generation, MB (see WorkerRunner.ensure). */
+export const SCAN_WORKER_YOUNG_MB = 8;
+
 export interface WorkerRunnerOptions extends WorkerOptions {
   /** The worker script (dist/scanWorker.js), or with `eval`, the code that starts it. */
   readonly file: string | URL;
@@ -103,8 +106,13 @@ export class WorkerRunner implements ScanRunner {
       workerData: { ...(this.options.saveIntervalMs !== undefined ? { saveIntervalMs: this.options.saveIntervalMs } : {}), ...(this.options.parser !== undefined ? { parser: this.options.parser } : {}) } satisfies WorkerOptions,
       ...(this.options.execArgv ? { execArgv: this.options.execArgv } : {}),
       ...(this.options.eval ? { eval: true } : {}),
-      // No resourceLimits: setting them slows V8's collector in the worker by 10-15 %, and the
-      // scan's memory is bounded by design (records of 64 bytes a response, 1 MB read buffers).
+      // A young generation of 8 MB (V8's default lets it grow to 48): the scan's own data lives
+      // in typed arrays, and what the agents' JSON leaves behind is short-lived; with the default,
+      // the JSON agents (Amp's documents, Codex's first lines) grew the process by ~30 MB that
+      // stayed (bench:logs' multi-agent peak RSS 202-203 MB; with 8 MB 169-172 MB, the scan as
+      // fast within the bench's noise). Only the young generation: the old one has no limit, so
+      // a large log never runs the worker out of memory.
+      resourceLimits: { maxYoungGenerationSizeMb: SCAN_WORKER_YOUNG_MB },
       stdout: false,
       stderr: false,
     });
