@@ -41,7 +41,8 @@ function uuid(random: Random): string {
   return `${hex(random, 8)}-${hex(random, 4)}-4${hex(random, 3)}-a${hex(random, 3)}-${hex(random, 12)}`;
 }
 
-interface Totals {
+/** A model's usage in a session's shutdown totals (`modelMetrics`). */
+export interface Totals {
   inputTokens: number;
   outputTokens: number;
   cacheReadTokens: number;
@@ -50,7 +51,7 @@ interface Totals {
   requests: number;
 }
 
-function zero(): Totals {
+export function zero(): Totals {
   return { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, requests: 0 };
 }
 
@@ -65,7 +66,7 @@ function runUsage(random: Random, model: string, calls: number): Totals {
   return { inputTokens: input, outputTokens: (120 + randomIndex(random, 500)) * calls + reasoning, cacheReadTokens: read, cacheWriteTokens: write, reasoningTokens: reasoning, requests: calls };
 }
 
-function add(a: Totals, b: Totals): Totals {
+export function add(a: Totals, b: Totals): Totals {
   return {
     inputTokens: a.inputTokens + b.inputTokens,
     outputTokens: a.outputTokens + b.outputTokens,
@@ -76,7 +77,8 @@ function add(a: Totals, b: Totals): Totals {
   };
 }
 
-function metrics(totals: ReadonlyMap<string, Totals>): Record<string, unknown> {
+/** A shutdown's `modelMetrics` of per-model totals. */
+export function metrics(totals: ReadonlyMap<string, Totals>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [model, t] of totals) {
     out[model] = {

@@ -15,7 +15,7 @@ import path from 'node:path';
 import { Draw, listPrice, utc, writeLines, type Counts } from './kit';
 import { shiftMs, type Shift } from './shift';
 
-interface PiModel {
+export interface PiModel {
   readonly provider: string;
   readonly api: string;
   /** As pi logs it. */

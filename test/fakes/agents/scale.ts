@@ -19,11 +19,12 @@ import path from 'node:path';
 import { mulberry32, type Random } from '../../../src/core/random';
 import { claudeAssistantLine, claudeToolResultLine, claudeUserLine, CLAUDE_MODELS, heavySizes, makeFiller } from '../agentLogs';
 import { AMP_MODELS, Thread } from './amp';
-import { agentSpan, chatSpan, COPILOT_MODELS } from './copilotCli';
+import { add as addTotals, agentSpan, chatSpan, COPILOT_MODELS, metrics as shutdownMetrics, zero as zeroTotals, type Totals as CopilotTotals } from './copilotCli';
 import { DROID_MODELS, writeSession, type DroidUsage } from './droid';
 import { GEMINI_MODELS, geminiTokens } from './gemini';
 import { KIMI_CONFIG_TOML } from './kimi';
 import { listPrice, type Counts } from './kit';
+import type { PiModel } from './pi';
 import { QWEN_MODELS, qwenUsage, sanitizeCwd } from './qwen';
 
 /** The JSON-lines agents generated here (each file is appended to as the agent does). */
@@ -205,15 +206,6 @@ const qwenSession: SessionOf = (g, home, startMs) => {
 // ---------------------------------------------------------------------------------------------
 // pi and OpenClaw: pi's transcript format (header, model changes, user / assistant / toolResult)
 
-interface PiModel {
-  readonly provider: string;
-  readonly api: string;
-  readonly model: string;
-  /** Its LIST_RATES name. */
-  readonly priced: string;
-  readonly writes: boolean;
-}
-
 const PI_MODELS: readonly PiModel[] = [
   { provider: 'anthropic', api: 'anthropic-messages', model: 'claude-sonnet-4-5', priced: 'claude-sonnet-4-5', writes: true },
   { provider: 'anthropic', api: 'anthropic-messages', model: 'claude-sonnet-4-5', priced: 'claude-sonnet-4-5', writes: true },
@@ -376,15 +368,6 @@ const grokSession: SessionOf = (g, home, startMs) => {
 // ---------------------------------------------------------------------------------------------
 // GitHub Copilot CLI: ~/.copilot/session-state/<session>/events.jsonl (a shutdown's totals per run)
 
-interface CopilotTotals {
-  inputTokens: number;
-  outputTokens: number;
-  cacheReadTokens: number;
-  cacheWriteTokens: number;
-  reasoningTokens: number;
-  requests: number;
-}
-
 const copilotSession: SessionOf = (g, home, startMs) => {
   const id = g.uuid();
   const cwd = g.pick(PROJECTS);
@@ -415,8 +398,7 @@ const copilotSession: SessionOf = (g, home, startMs) => {
         const write = claude ? Math.floor((input - read) * g.random() * 0.5) : 0;
         const reasoning = model === 'gpt-5' ? g.int(0, 800) : 0;
         const output = g.int(60, 2_000) + reasoning;
-        const prev = totals.get(model) ?? { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, requests: 0 };
-        totals.set(model, { inputTokens: prev.inputTokens + input, outputTokens: prev.outputTokens + output, cacheReadTokens: prev.cacheReadTokens + read, cacheWriteTokens: prev.cacheWriteTokens + write, reasoningTokens: prev.reasoningTokens + reasoning, requests: prev.requests + 1 });
+        totals.set(model, addTotals(totals.get(model) ?? zeroTotals(), { inputTokens: input, outputTokens: output, cacheReadTokens: read, cacheWriteTokens: write, reasoningTokens: reasoning, requests: 1 }));
         const callId = `toolu_${g.hex(20)}`;
         out.push(event('assistant.message', { messageId: g.uuid(), content: g.text(20, 1_500), toolRequests: [{ toolCallId: callId, name: 'bash', arguments: { command: `grep -rn ${g.hex(6)} .` } }], outputTokens: output }));
         out.push(event('tool.execution_start', { toolCallId: callId, toolName: 'bash', arguments: { command: 'grep' } }));
@@ -425,8 +407,7 @@ const copilotSession: SessionOf = (g, home, startMs) => {
       return out;
     },
     end() {
-      const modelMetrics: Record<string, unknown> = {};
-      for (const [m, x] of totals) modelMetrics[m] = { requests: { count: x.requests, cost: x.requests }, usage: { inputTokens: x.inputTokens, outputTokens: x.outputTokens, cacheReadTokens: x.cacheReadTokens, cacheWriteTokens: x.cacheWriteTokens, reasoningTokens: x.reasoningTokens } };
+      const modelMetrics = shutdownMetrics(totals);
       t += 5_000;
       return [event('session.shutdown', { shutdownType: 'routine', totalPremiumRequests: 1, totalApiDurationMs: 1000, sessionStartTime: startMs, codeChanges: { linesAdded: 1, linesRemoved: 0, filesModified: [] }, modelMetrics, currentModel: model })];
     },
