@@ -8,14 +8,14 @@ import { createRequire } from 'node:module';
 import { relative, resolve } from 'node:path';
 import { describe } from 'node:test';
 import { pathToFileURL } from 'node:url';
+import { COMPILED_DIR } from './compile-tests.mjs';
 
 const require = createRequire(import.meta.url);
-const root = resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..', '..');
 
 for (const file of process.argv.slice(2)) {
   const path = resolve(file);
   if (path.endsWith('.cjs')) {
-    const name = relative(resolve(root, '.cache', 'test-js'), path).replace(/\.cjs$/, '.ts');
+    const name = relative(COMPILED_DIR, path).replace(/\.cjs$/, '.ts');
     void describe(name, () => {
       require(path);
     });

@@ -70,7 +70,7 @@ export class InProcessRunner implements ScanRunner {
 }
 
 /** The scan worker's young generation, MB (see WorkerRunner.ensure). */
-export const SCAN_WORKER_YOUNG_MB = 8;
+const SCAN_WORKER_YOUNG_MB = 8;
 
 export interface WorkerRunnerOptions extends WorkerOptions {
   /** The worker script (dist/scanWorker.js), or with `eval`, the code that starts it. */

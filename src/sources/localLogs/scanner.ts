@@ -180,6 +180,12 @@ class Tally implements CountContext {
   }
 }
 
+/** A scan's progress reports (Scanner.progress). */
+interface Progress {
+  add(job: Job): void;
+  done(): void;
+}
+
 interface Prepared {
   readonly req: ScanRequest;
   readonly parser: LogParser<unknown>;
@@ -216,7 +222,11 @@ export class Scanner {
   /** A scan on this thread. */
   scan(req: ScanRequest, onProgress?: (p: ScanProgress) => void): ScanResult {
     const p = this.prepare(req);
-    const progress = this.progress(p, onProgress);
+    return this.readAlone(p, this.progress(p, onProgress));
+  }
+
+  /** Reads and counts every file of a prepared scan on this thread. */
+  private readAlone(p: Prepared, progress: Progress): ScanResult {
     for (const job of p.jobs) {
       this.apply(p, job, this.readJob(p, job));
       progress.add(job);
@@ -242,14 +252,7 @@ export class Scanner {
     // Logs read whole stay on this thread: an error reading a database (no node:sqlite) must reach
     // the extension, and a JSON document parsed there takes old-generation memory the parser
     // thread keeps (its young generation is small) for no gain in time.
-    if (total < (this.options.parallelMinBytes ?? PARALLEL_MIN_BYTES) || p.jobs.length < 2 || (p.parser.readWhole && !p.parser.whole)) {
-      for (const job of p.jobs) {
-        this.apply(p, job, this.readJob(p, job));
-        progress.add(job);
-      }
-      progress.done();
-      return this.finish(p);
-    }
+    if (total < (this.options.parallelMinBytes ?? PARALLEL_MIN_BYTES) || p.jobs.length < 2 || (p.parser.readWhole && !p.parser.whole)) return this.readAlone(p, progress);
     const runs = shareRuns(sizes, total);
     const thread = parser.acquire();
     try {
@@ -284,7 +287,7 @@ export class Scanner {
     return this.store.saveDue();
   }
 
-  private progress(p: Prepared, onProgress: ((p: ScanProgress) => void) | undefined) {
+  private progress(p: Prepared, onProgress: ((p: ScanProgress) => void) | undefined): Progress {
     const bytesTotal = p.jobs.reduce((s, j) => s + Math.max(0, j.st.size - j.from), 0);
     let bytesDone = 0;
     let filesDone = 0;

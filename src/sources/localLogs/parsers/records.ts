@@ -97,7 +97,7 @@ const BEYOND_LATIN1 = /[\u0100-\uffff]/;
  * A string of JSON text read as Latin-1 (one character a byte: JSON.parse then works on a
  * one-byte string, decoded two to four times faster than UTF-8 and half the memory where the logs
  * hold non-ASCII text), turned back into what the UTF-8 text says. Only the strings the ledger
- * keeps go through here (model, key). A string holding characters beyond Latin-1, or whose bytes
+ * keeps go through here (model, key, project). A string holding characters beyond Latin-1, or whose bytes
  * are no valid UTF-8 (a `\u00e9` escape in the JSON, decoded as such), is left as it is.
  */
 export function fromLatin1(s: string): string {
