@@ -8,6 +8,8 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { candidateRoots, scanDirs, type Env, type LocalSourceId } from '../../../src/sources/localLogs/paths';
@@ -98,4 +100,20 @@ export function assertSameDays(mine: DayTotals, theirs: DayTotals, options: { to
       assert.ok(Math.abs(a - b) <= tolerance * Math.abs(b) + 1e-9, `${day} ${f}: ours ${a} vs ccusage ${b}`);
     }
   }
+}
+
+/**
+ * Makes temporary homes with `prefix`, each removed when the process ends (no test hook: a file
+ * using it may share its process with others).
+ */
+export function tempHomes(prefix: string): () => string {
+  const made: string[] = [];
+  process.once('exit', () => {
+    for (const d of made) rmSync(d, { recursive: true, force: true });
+  });
+  return () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+    made.push(dir);
+    return dir;
+  };
 }

@@ -8,24 +8,14 @@
  * Run: ~/.cache/token-budget/editor/node_modules/.bin/node --import tsx --test test/unit/localLogs/agents/kilo.sqlite.test.ts
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { after, test } from 'node:test';
+import { statSync } from 'node:fs';
+import { test } from 'node:test';
 import { kiloFormat } from '../../../../src/sources/localLogs/parsers/kilo';
 import { writeKiloCorpus, writeKiloTraps } from '../../../fakes/agents/kilo';
-import { assertSameDays, scanAgent } from '../agentHarness';
+import { assertSameDays, scanAgent, tempHomes } from '../agentHarness';
 import { ccusageDays, daysOf, formatUsages } from './storeCheck';
 
-const temps: string[] = [];
-function tempHome(): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'tb-kilo-'));
-  temps.push(dir);
-  return dir;
-}
-after(() => {
-  for (const d of temps) rmSync(d, { recursive: true, force: true });
-});
+const tempHome = tempHomes('tb-kilo-');
 
 void test('cross-check with ccusage kilo: the format and the scanner within 0.5%, tokens and cost (rows in the -wal file included)', async () => {
   const home = tempHome();

@@ -8,25 +8,16 @@
  * Run: ~/.cache/token-budget/editor/node_modules/.bin/node --import tsx --test test/unit/localLogs/agents/opencode.sqlite.test.ts
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import os from 'node:os';
+import { copyFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { readStore } from '../../../../src/sources/localLogs/parsers/openCodeStore';
 import { openCodeFormat } from '../../../../src/sources/localLogs/parsers/opencode';
 import { readOnly, databaseSync, dataDir, insertMessage, insertSession, insertV2Message, insertV2User, openStore, utc, writeStoreCorpus, writeStoreTraps } from '../../../fakes/agents/opencode';
-import { assertSameDays, scanAgent, type DayTotals } from '../agentHarness';
+import { assertSameDays, scanAgent, type DayTotals, tempHomes } from '../agentHarness';
 import { ccusageDays, daysOf, formatUsages, without } from './storeCheck';
 
-const temps: string[] = [];
-function tempHome(): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'tb-opencode-'));
-  temps.push(dir);
-  return dir;
-}
-after(() => {
-  for (const d of temps) rmSync(d, { recursive: true, force: true });
-});
+const tempHome = tempHomes('tb-opencode-');
 
 void test('a database: v1 assistant rows and OpenCode 2 session_message rows, projects from the session', () => {
   const home = tempHome();

@@ -9,25 +9,16 @@
  * Run: node scripts/run-tests.mjs test/unit test/unit/localLogs/agents/opencodeIncremental.sqlite.test.ts
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { copyFileSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { readStoreSince } from '../../../../src/sources/localLogs/parsers/openCodeStore';
 import { candidateRoots, scanDirs } from '../../../../src/sources/localLogs/paths';
 import { Scanner, type LocalSync, type ScanResult } from '../../../../src/sources/localLogs/scanner';
 import { readOnly, databaseSync, dataDir, insertMessage, insertSession, insertUserMessage, openStore, utc, v1Payload, type AssistantMessage, type Store } from '../../../fakes/agents/opencode';
-import { ZONE } from '../agentHarness';
+import { ZONE, tempHomes } from '../agentHarness';
 
-const temps: string[] = [];
-function tempHome(): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'tb-opencode-inc-'));
-  temps.push(dir);
-  return dir;
-}
-after(() => {
-  for (const d of temps) rmSync(d, { recursive: true, force: true });
-});
+const tempHome = tempHomes('tb-opencode-inc-');
 
 let n = 0;
 /** A completed reply of `day` (March 2026), tokens from `k`. */

@@ -7,28 +7,17 @@
  * Run: ~/.cache/token-budget/editor/node_modules/.bin/node --import tsx --test test/unit/localLogs/agents/shift.sqlite.test.ts
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { writeStoreCorpus, type StoreAgent } from '../../../fakes/agents/opencode';
 import { dayIn, instantsUnder, writeInYear, type Shift } from '../../../fakes/agents/shift';
 import { sqliteSkip } from '../../../fakes/agents/sqlite';
-import { assertSameDays, scanAgent } from '../agentHarness';
+import { assertSameDays, scanAgent, tempHomes } from '../agentHarness';
 import { ccusageDays } from './storeCheck';
 
 const ZONE = 'America/New_York';
 const skip = sqliteSkip();
 
-const temps: string[] = [];
-function tempHome(): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'tb-shift-store-'));
-  temps.push(dir);
-  return dir;
-}
-after(() => {
-  for (const d of temps) rmSync(d, { recursive: true, force: true });
-});
+const tempHome = tempHomes('tb-shift-store-');
 
 /** As the e2e test writes them: the writer closed. */
 const write = (agent: StoreAgent) => (home: string, shift: Shift | undefined) => writeStoreCorpus(home, { agent, shift }).store.close();

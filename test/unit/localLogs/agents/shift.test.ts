@@ -9,8 +9,6 @@
  * OpenCode's and Kilo's stores: shift.sqlite.test.ts.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import type { LocalSourceId } from '../../../../src/sources/localLogs/paths';
@@ -21,21 +19,12 @@ import { writeKimiCorpus } from '../../../fakes/agents/kimi';
 import { writeOpenClawCorpus } from '../../../fakes/agents/openClaw';
 import { writePiCorpus } from '../../../fakes/agents/pi';
 import { DAY_MS, dayIn, dayStartIn, instantsUnder, planShift, shiftIso, shiftMs, writeInYear, yearStartIn, type Shift } from '../../../fakes/agents/shift';
-import { assertSameDays, ccusageDaily, scanAgent, type DayTotal } from '../agentHarness';
+import { assertSameDays, ccusageDaily, scanAgent, type DayTotal, tempHomes } from '../agentHarness';
 
 /** The e2e suite's zone. */
 const ZONE = 'America/New_York';
 
-const temps: string[] = [];
-function tempHome(): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'tb-shift-'));
-  temps.push(dir);
-  return dir;
-}
-// Cleaned up when the process ends (no top-level hook: the file shares a process with others).
-process.once('exit', () => {
-  for (const d of temps) rmSync(d, { recursive: true, force: true });
-});
+const tempHome = tempHomes('tb-shift-');
 
 /**
  * The generators the e2e test uses, as it calls them (ccusage's options: no forks, no divergent
