@@ -51,6 +51,11 @@ export interface LaunchOptions {
   /** 0 or omitted: a free port. */
   port?: number;
   extraArgs?: string[];
+  /**
+   * The built-in extensions to load, by folder name under code-server's lib/vscode/extensions
+   * (e.g. 'theme-defaults'); the others are left out. Omitted: all of them, as a user has.
+   */
+  builtinExtensions?: readonly string[];
   log?: Log;
   /** Reuse profile folders (not deleted by stop()). */
   userDataDir?: string;

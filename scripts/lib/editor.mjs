@@ -793,6 +793,18 @@ export async function launchEditor(opts = {}) {
     else env[k] = String(v);
   }
   const common = ['--config', configFile, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
+  if (opts.builtinExtensions) {
+    // code-server's (and VS Code server's) --builtin-extensions-dir: a folder of links to the
+    // built-in extensions asked for, so the others are neither loaded nor activated.
+    const shipped = path.join(path.dirname(codeServerBin), '..', '..', 'lib', 'vscode', 'extensions');
+    const builtinDir = path.join(tmpRoot, 'builtin-extensions');
+    await fs.mkdir(builtinDir);
+    for (const name of opts.builtinExtensions) {
+      if (!existsSync(path.join(shipped, name, 'package.json'))) throw new Error(`[editor] code-server ${recipe.codeServer} has no built-in extension "${name}" in ${shipped}`);
+      await fs.symlink(path.join(shipped, name), path.join(builtinDir, name));
+    }
+    common.push('--builtin-extensions-dir', builtinDir);
+  }
 
   const logLines = [];
   const logFile = path.join(tmpRoot, 'code-server.log');

@@ -18,10 +18,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { chromium } from 'playwright-core';
-import { ensureEditor, launchEditor, type RunningEditor } from '../../scripts/lib/editor.mjs';
+import { ensureEditor, type RunningEditor } from '../../scripts/lib/editor.mjs';
 import { buildExtension, buildSuite, ROOT } from '../electron/build.mjs';
 import type { ResultEvent } from '../electron/suite/runner';
-import { CHROMIUM_ARGS, VIEWPORT } from './workbench';
+import { CHROMIUM_ARGS, launchJourneyEditor, VIEWPORT } from './workbench';
 
 /** A key the suite's simulators reject: the suite checks that the environment's key is used. */
 const ENV_GATEWAY_KEY = 'ext-host-env-key-rejected';
@@ -69,7 +69,7 @@ async function runSuiteInCodeServer(): Promise<SuiteRun> {
   const browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS, headless: !process.env.TOKEN_BUDGET_HEADED });
   const pageErrors: string[] = [];
   try {
-    editor = await launchEditor({
+    editor = await launchJourneyEditor({
       env: { TB_EXT_TEST_RESULTS: resultsFile, TOKEN_BUDGET_GATEWAY_KEY: ENV_GATEWAY_KEY },
       // lets the workbench honour extensionDevelopmentPath / extensionTestsPath from the URL
       extraArgs: ['--vscode-option', 'enable-smoke-test-driver'],

@@ -17,7 +17,7 @@ import { after, before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
-import { ensureEditor, launchEditor, type RunningEditor } from '../../scripts/lib/editor.mjs';
+import { ensureEditor, type RunningEditor } from '../../scripts/lib/editor.mjs';
 import { AGENT_IDS, type AgentId } from '../../src/core/types';
 import { claudeAssistantLine, CLAUDE_MODELS, generateCorpus, type GeneratedCorpus } from '../fakes/agentLogs';
 import { writeCopilotCorpus } from '../fakes/agents/copilotCli';
@@ -27,7 +27,7 @@ import { writeKimiCorpus } from '../fakes/agents/kimi';
 import { writeOpenClawCorpus } from '../fakes/agents/openClaw';
 import { writePiCorpus } from '../fakes/agents/pi';
 import { writeInYear, type Shift } from '../fakes/agents/shift';
-import { capturingFailure, closeSuite, findInWebviews, hoverTooltip, openWorkbench, poll, runCommand, screenshot, statusBarItem, waitForStatusText, type Workbench } from './workbench';
+import { capturingFailure, closeSuite, findInWebviews, hoverTooltip, launchJourneyEditor, openWorkbench, poll, runCommand, screenshot, statusBarItem, waitForStatusText, type Workbench } from './workbench';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const VSIX = process.env['TB_VSIX'] ?? path.join(REPO, 'token-budget.vsix');
@@ -155,7 +155,7 @@ before(async () => {
   const spend = await expectedSpend();
   assert.ok(spend.total > 10, `the corpus spends something this year (${spend.total})`);
   budget = Math.ceil(spend.total * 4);
-  editor = await launchEditor({
+  editor = await launchJourneyEditor({
     vsixPath: VSIX,
     // The product's default, auto, for every agent (the harness turns the local sources off for other suites).
     userSettings: { 'tokenBudget.annualBudget': budget, ...Object.fromEntries(AGENT_IDS.map((id) => [`tokenBudget.sources.${id}.enabled`, 'auto'])) },

@@ -13,13 +13,13 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
-import { launchEditor, type RunningEditor } from '../../scripts/lib/editor.mjs';
+import type { RunningEditor } from '../../scripts/lib/editor.mjs';
 import { startAnthropicFake, type AnthropicFake, type AnthropicUsageRecord } from '../fakes/anthropic';
 import { startLiteLLMFake, type LiteLLMFake, type SpendRow } from '../fakes/litellm';
 import { startOpenAIFake, type OpenAIFake, type OpenAIUsageRecord } from '../fakes/openai';
 import { DOCUMENTED_KEY_DATA, startOpenRouterFake, type OpenRouterFake } from '../fakes/openrouter';
 import { startCopilotFake, type CopilotFake, type FakeItem } from '../fakes/copilot';
-import { answerInputBox, answerQuickPick, capturingFailure, findInWebviews, hoverTooltip, openWorkbench, poll, runCommand, screenshot, statusBarItem, waitForStatusText, type Workbench } from './workbench';
+import { answerInputBox, answerQuickPick, capturingFailure, findInWebviews, hoverTooltip, launchJourneyEditor, openWorkbench, poll, runCommand, screenshot, statusBarItem, waitForStatusText, type Workbench } from './workbench';
 
 const VSIX = process.env.TB_VSIX ?? path.resolve(__dirname, '..', '..', 'token-budget.vsix');
 const ITEM_ID = 'token-budget.token-budget.tokenBudget.meter';
@@ -125,7 +125,7 @@ before(async () => {
     startCopilotFake({ token: GITHUB_TOKEN }),
   ]);
   copilot.days = copilotDays;
-  editor = await launchEditor({
+  editor = await launchJourneyEditor({
     vsixPath: VSIX,
     userSettings: {
       'tokenBudget.sources.litellm.url': litellm.url,

@@ -7,10 +7,10 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { launchEditor, type RunningEditor } from '../../scripts/lib/editor.mjs';
+import type { RunningEditor } from '../../scripts/lib/editor.mjs';
 import { startSimulator, type Simulator } from '../../tools/simulator/server';
 import { expectedSpend, localToday, simSpentBetween } from './expected';
-import { answerInputBox, answerQuickPick, capturingFailure, closeSuite, findInWebviews, kpis, openWorkbench, runCommand, screenshot, waitForNotification, waitForStatusText, type Workbench } from './workbench';
+import { answerInputBox, answerQuickPick, capturingFailure, closeSuite, findInWebviews, kpis, launchJourneyEditor, openWorkbench, runCommand, screenshot, waitForNotification, waitForStatusText, type Workbench } from './workbench';
 
 const VSIX = process.env.TB_VSIX ?? path.resolve(__dirname, '..', '..', 'token-budget.vsix');
 const KEY = 'walkthrough-key-5c2e91';
@@ -22,7 +22,7 @@ let page: Page | undefined;
 
 before(async () => {
   sim = await startSimulator({ port: 0, key: KEY, history: { now: new Date() } });
-  editor = await launchEditor({ vsixPath: VSIX, userSettings: {}, env: { TOKEN_BUDGET_GATEWAY_KEY: undefined } });
+  editor = await launchJourneyEditor({ vsixPath: VSIX, userSettings: {}, env: { TOKEN_BUDGET_GATEWAY_KEY: undefined } });
 });
 after(() => closeSuite({ wb, editor, sim }));
 
