@@ -4,6 +4,8 @@
 // two files share a port or a folder (every server listens on port 0, every folder is a fresh
 // mkdtemp). TB_TEST_CONCURRENCY overrides the folder's default.
 //
+// Workbench journeys (test/e2e): each file is a job of its own, the longest first (E2E_SECONDS).
+//
 // Unit tests: starting a process costs half a second of CPU or more per file, much of the CPU
 // the unit tests need. Files that keep to themselves (no environment variables, time zone or
 // mocked timers, no real-time waits, no child processes; through tsx also no top-level hooks)
@@ -16,7 +18,7 @@
 // Files named *.sqlite.test.ts need node:sqlite (Node 22.13 or later): where this Node lacks it
 // they run on the editor's Node (scripts/lib/editor.mjs installs it; `npm test` does so first).
 //
-// Unit tests run compiled (scripts/lib/compile-tests.mjs: esbuild, then plain `node`), not through
+// Test files run compiled (scripts/lib/compile-tests.mjs: esbuild, then plain `node`), not through
 // tsx: a process starts in half the CPU time. TB_TEST_TSX=1 runs them through tsx instead.
 //
 // Extra reporters come from TB_TEST_COUNTS (set by scripts/test-all.mjs).
@@ -63,21 +65,22 @@ const sqliteBin = sqliteFiles.length > 0 ? sqliteNode() : 'node';
 
 const share = folder === 'test/unit' && !serial && process.env.TB_TEST_SHARE !== '0';
 
-/** How a file is run: compiled unit tests with plain node (source maps on), the rest through tsx. */
-const compiled = folder === 'test/unit' && process.env.TB_TEST_TSX !== '1' ? new Map((await compileTests(files)).map((js, i) => [files[i], js])) : undefined;
+/** How a file is run: compiled, with plain node (source maps on); through tsx with TB_TEST_TSX=1. */
+const compiled = process.env.TB_TEST_TSX !== '1' ? new Map((await compileTests(files, folder)).map((js, i) => [files[i], js])) : undefined;
 const loader = compiled ? ['--enable-source-maps'] : ['--import', 'tsx'];
 const target = (f) => compiled?.get(f) ?? f;
 /**
- * The workbench journeys' usual length (seconds, on this machine, two at a time): node runs files
- * in the order given, so the longest go first and the short ones fill in at the end (a file not
- * listed counts as 30 s).
+ * The workbench journeys' usual length (seconds from process start to end, on this machine, two
+ * at a time). `node --test` runs its files in name order whatever order they are given in, so the
+ * journeys run as jobs of their own (below), the longest first, and the short ones fill in at the
+ * end (a file not listed counts as 30 s).
  */
-const E2E_SECONDS = { meter: 95, alerts: 70, engines: 56, walkthrough: 42, localLogs: 40, providers: 36, 'extension-host': 30, history: 29 };
+const E2E_SECONDS = { meter: 65, localLogs: 52, alerts: 50, engines: 37, providers: 33, history: 33, walkthrough: 25, 'extension-host': 25 };
 const expected = (f) => E2E_SECONDS[f.replace(/^.*\//, '').replace(/\.test\.ts$/, '')] ?? 30;
+const journeys = folder === 'test/e2e' && !serial;
 
-if (!share) {
+if (!share && !journeys) {
   const rest = files.filter((f) => !sqliteFiles.includes(f));
-  if (folder === 'test/e2e') rest.sort((a, b) => expected(b) - expected(a));
   const a = rest.length > 0 ? await run('node', [...loader, '--test', `--test-concurrency=${concurrency}`, ...reporters, ...rest.map(target)]) : 0;
   const b = sqliteFiles.length > 0 ? await run(sqliteBin, [...loader, '--test', `--test-concurrency=${concurrency}`, ...reporters, ...sqliteFiles.map(target)]) : 0;
   process.exit(a || b);
@@ -100,24 +103,35 @@ const OWN_PROCESS = [
  */
 const TIMING = [/sources\/http\.test/];
 const size = (f) => statSync(join(root, f)).size;
-const timing = files.filter((f) => TIMING.some((re) => re.test(f)));
-const own = [];
-const shared = [];
-for (const f of files.filter((x) => !timing.includes(x) && !sqliteFiles.includes(x))) (OWN_PROCESS.some((re) => re.test(readFileSync(join(root, f), 'utf8'))) ? own : shared).push(f);
-
-// Shared files in `concurrency` groups of about equal size.
-const groups = Array.from({ length: Math.min(concurrency, shared.length) }, () => ({ files: [], weight: 0 }));
-for (const f of [...shared].sort((a, b) => size(b) - size(a))) {
-  const g = groups.reduce((a, b) => (b.weight < a.weight ? b : a));
-  g.files.push(f);
-  g.weight += size(f);
-}
+const timing = journeys ? [] : files.filter((f) => TIMING.some((re) => re.test(f)));
 const entry = join(root, 'scripts/lib/test-group.mjs');
-const jobs = [
-  ...own.map((f) => ({ label: f, weight: size(f) * 2, args: [...loader, '--test', ...reporters, target(f)] })),
-  ...groups.filter((g) => g.files.length > 0).map((g) => ({ label: `${g.files.length} files in one process`, weight: g.weight, args: [...loader, ...reporters, entry, ...g.files.map(target)] })),
-  ...(sqliteFiles.length > 0 ? [{ label: `${sqliteFiles.length} node:sqlite files`, weight: sqliteFiles.reduce((n, f) => n + size(f), 0), node: sqliteBin, args: [...loader, '--test', ...reporters, ...sqliteFiles.map(target)] }] : []),
-].sort((a, b) => b.weight - a.weight);
+
+/** The unit tests' jobs: files that need a process of their own, then the shared groups, the largest first. */
+function unitJobs() {
+  const own = [];
+  const shared = [];
+  for (const f of files.filter((x) => !timing.includes(x) && !sqliteFiles.includes(x))) (OWN_PROCESS.some((re) => re.test(readFileSync(join(root, f), 'utf8'))) ? own : shared).push(f);
+  // Shared files in `concurrency` groups of about equal size.
+  const groups = Array.from({ length: Math.min(concurrency, shared.length) }, () => ({ files: [], weight: 0 }));
+  for (const f of [...shared].sort((a, b) => size(b) - size(a))) {
+    const g = groups.reduce((a, b) => (b.weight < a.weight ? b : a));
+    g.files.push(f);
+    g.weight += size(f);
+  }
+  const summary = `${shared.length} sharing ${groups.length} processes, ${own.length} in their own, ${timing.length} timing-sensitive one at a time`;
+  return {
+    summary,
+    jobs: [
+      ...own.map((f) => ({ label: f, weight: size(f) * 2, args: [...loader, '--test', ...reporters, target(f)] })),
+      ...groups.filter((g) => g.files.length > 0).map((g) => ({ label: `${g.files.length} files in one process`, weight: g.weight, args: [...loader, ...reporters, entry, ...g.files.map(target)] })),
+      ...(sqliteFiles.length > 0 ? [{ label: `${sqliteFiles.length} node:sqlite files`, weight: sqliteFiles.reduce((n, f) => n + size(f), 0), node: sqliteBin, args: [...loader, '--test', ...reporters, ...sqliteFiles.map(target)] }] : []),
+    ],
+  };
+}
+const { summary, jobs: unsorted } = journeys
+  ? { summary: 'each journey in a process of its own, the longest first', jobs: files.map((f) => ({ label: f, weight: expected(f), args: [...loader, '--test', ...reporters, target(f)] })) }
+  : unitJobs();
+const jobs = unsorted.sort((a, b) => b.weight - a.weight);
 
 let failed = 0;
 let next = 0;
@@ -162,5 +176,5 @@ async function worker() {
 }
 const t0 = Date.now();
 await Promise.all([timingLane(), ...Array.from({ length: concurrency }, worker)]);
-console.log(`\n${files.length} files (${shared.length} sharing ${groups.length} processes, ${own.length} in their own, ${timing.length} timing-sensitive one at a time), ${concurrency} at a time, ${((Date.now() - t0) / 1000).toFixed(1)} s; ${failed} process(es) failed`);
+console.log(`\n${files.length} files (${summary}), ${concurrency} at a time, ${((Date.now() - t0) / 1000).toFixed(1)} s; ${failed} process(es) failed`);
 process.exit(failed > 0 ? 1 : 0);

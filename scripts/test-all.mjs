@@ -75,12 +75,14 @@ if (ready) {
       // What the package holds, its packed size, and what must never be in it (scripts/check-vsix.mjs).
       if (built) built = await step('check .vsix', (output) => run('node', ['scripts/check-vsix.mjs', 'token-budget.vsix'], { output }), { quiet: true });
       if (!built || skipE2e) return;
-      const { ensureEditor, OLDEST_CODE_SERVER_VERSION } = await import('./lib/editor.mjs');
-      // The current editor and the oldest VS Code that engines.vscode names (test/e2e/engines.test.ts).
+      const { ensureEditor, OLDEST_CODE_SERVER_VERSION, preinstallVsix } = await import('./lib/editor.mjs');
+      // The current editor and the oldest VS Code that engines.vscode names (test/e2e/engines.test.ts),
+      // and the .vsix installed once for the journeys.
       editor = await step('editor (code-server, Chromium)', async (output) => {
         const log = (m) => (output ? output.push(`${m}\n`) : console.log(m));
         await ensureEditor({ log });
         await ensureEditor({ log, codeServerVersion: OLDEST_CODE_SERVER_VERSION });
+        await preinstallVsix(join(root, 'token-budget.vsix'), { log });
       }, { quiet: true });
       if (editor) await step('dashboard page (Chromium)', (output) => run('node', ['scripts/run-tests.mjs', 'test/page'], { env, output }), { quiet: true });
     },

@@ -88,3 +88,6 @@ export interface RunningEditor {
 }
 
 export declare function launchEditor(opts?: LaunchOptions): Promise<RunningEditor>;
+
+/** Installs the .vsix (with the current code-server) once, ahead of the launches that use it. */
+export declare function preinstallVsix(vsix: string, opts?: { log?: Log }): Promise<void>;

@@ -736,6 +736,19 @@ async function installedOnce(vsix, { nodeBin, codeServerBin, env, log, pushLog }
   }
 }
 
+/**
+ * Installs the .vsix once ahead of the launches that use it (npm test does so while lint runs, so
+ * that the first two journeys do not both install it at their start).
+ * @param {string} vsix
+ * @param {{ log?: (line: string) => void }} [opts]
+ */
+export async function preinstallVsix(vsix, { log = (line) => console.error(line) } = {}) {
+  const { codeServerBin, nodeBin } = await ensureEditor({ log });
+  const env = scrubbedEnv();
+  prependPath(env, path.dirname(nodeBin));
+  await installedOnce(path.resolve(vsix), { nodeBin, codeServerBin, env, log, pushLog: noop });
+}
+
 /** Copies an installed extensions folder into `extensionsDir`, its extensions.json pointing at the copy. */
 async function copyInstalled(installed, extensionsDir) {
   const entries = JSON.parse(await fs.readFile(path.join(installed, 'extensions.json'), 'utf8'));

@@ -64,7 +64,9 @@ async function notificationCenter(page: Page): Promise<string[]> {
   await runCommand(page, 'Notifications: Show Notifications');
   const center = page.locator('.notifications-center');
   await center.waitFor({ state: 'visible', timeout: 10_000 });
-  await center.locator('.notification-list-item-message').first().waitFor({ state: 'visible', timeout: 5_000 }).catch(() => undefined);
+  // The header says whether the list is empty ("No New Notifications"); only a list with items is waited for.
+  const title = await center.locator('.notifications-center-header-title').textContent({ timeout: 5_000 });
+  if (!/no new notifications/i.test(title ?? '')) await center.locator('.notification-list-item-message').first().waitFor({ state: 'visible', timeout: 5_000 });
   const texts = await center.locator('.notification-list-item-message').allInnerTexts();
   await runCommand(page, 'Notifications: Hide Notifications').catch(() => page.keyboard.press('Escape'));
   return texts.map((t) => t.replace(/\s+/g, ' ').trim()).filter(Boolean);
