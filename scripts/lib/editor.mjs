@@ -798,6 +798,11 @@ export async function launchEditor(opts = {}) {
 
   const env = scrubbedEnv();
   prependPath(env, path.dirname(nodeBin));
+  // Before it starts an extension host, VS Code server reads the environment of a login shell
+  // (`bash -i -l`, sourcing ~/.profile and ~/.bashrc: 2.2 s on this machine, and their variables
+  // would reach the extension under test). VSCODE_CLI=1 is the server's own switch to skip that:
+  // the extension host gets exactly this environment.
+  env.VSCODE_CLI = '1';
   // code-server keeps its own logs and "last opened" state under $XDG_DATA_HOME/code-server;
   // a per-launch folder keeps parallel editors apart and $HOME clean.
   env.XDG_DATA_HOME = xdgData;

@@ -21,7 +21,7 @@ import { ensureEditor, type RunningEditor } from '../../scripts/lib/editor.mjs';
 import { generateHistory, type SimData } from '../../tools/simulator/history';
 import { startSimulator, type Simulator } from '../../tools/simulator/server';
 import { expectedSpend } from './expected';
-import { answerQuickPick, capturingFailure, CHROMIUM_ARGS, launchJourneyEditor, notifications, poll, runCommand, screenshot, VIEWPORT, waitForNotification, waitForStatusText } from './workbench';
+import { answerQuickPick, capturingFailure, CHROMIUM_ARGS, launchJourneyEditor, notifications, poll, runCommand, screenshot, waitForNotification, waitForStatusText, WINDOW_CONTEXT } from './workbench';
 
 const VSIX = process.env.TB_VSIX ?? path.resolve(__dirname, '..', '..', 'token-budget.vsix');
 const KEY = 'e2e-alerts-key-5e1c09';
@@ -49,7 +49,7 @@ const pages: Page[] = [];
 
 /** Opens one more window: a page in its own browser context, waited until interactive. */
 async function openWindow(): Promise<Page> {
-  const context = await browser.newContext({ viewport: VIEWPORT, colorScheme: 'light', reducedMotion: 'reduce' });
+  const context = await browser.newContext({ ...WINDOW_CONTEXT, colorScheme: 'light' });
   const page = await context.newPage();
   const timeout = 90_000;
   await page.goto(editor.url, { waitUntil: 'domcontentloaded', timeout });

@@ -21,7 +21,7 @@ import { chromium } from 'playwright-core';
 import { ensureEditor, type RunningEditor } from '../../scripts/lib/editor.mjs';
 import { buildExtension, buildSuite, ROOT } from '../electron/build.mjs';
 import type { ResultEvent } from '../electron/suite/runner';
-import { CHROMIUM_ARGS, launchJourneyEditor, VIEWPORT } from './workbench';
+import { CHROMIUM_ARGS, launchJourneyEditor, WINDOW_CONTEXT } from './workbench';
 
 /** A key the suite's simulators reject: the suite checks that the environment's key is used. */
 const ENV_GATEWAY_KEY = 'ext-host-env-key-rejected';
@@ -84,7 +84,7 @@ async function runSuiteInCodeServer(): Promise<SuiteRun> {
     const url = `${editor.url}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
 
     const launched = Date.now();
-    const page = await browser.newPage({ viewport: VIEWPORT });
+    const page = await browser.newPage(WINDOW_CONTEXT);
     let exitCode: number | undefined;
     await page.exposeFunction('codeAutomationExit', (code: number) => {
       exitCode = code;

@@ -33,6 +33,12 @@ export const CHROMIUM_ARGS = [
 export const VIEWPORT = { width: 1400, height: 900 } as const;
 
 /**
+ * A workbench window's browser context. Uncompressed responses: code-server compresses its 19 MB
+ * workbench.js with brotli for every window it serves (about 1 CPU-s each, on localhost).
+ */
+export const WINDOW_CONTEXT = { viewport: VIEWPORT, reducedMotion: 'reduce', extraHTTPHeaders: { 'Accept-Encoding': 'identity' } } as const;
+
+/**
  * The built-in extensions the journeys use: the default themes (the theme checks) and the GitHub
  * sign-in (the walkthrough's Copilot step). code-server ships about 95 more (languages, git,
  * GitHub, Copilot Chat); loading them took each launch about 5 s of CPU and 5 s more to settle.
@@ -87,11 +93,7 @@ export async function openWorkbench(
     headless: opts.headless ?? !process.env.TOKEN_BUDGET_HEADED,
   });
   try {
-    const context = await browser.newContext({
-      viewport: VIEWPORT,
-      colorScheme: opts.colorScheme ?? 'light',
-      reducedMotion: 'reduce',
-    });
+    const context = await browser.newContext({ ...WINDOW_CONTEXT, colorScheme: opts.colorScheme ?? 'light' });
     const page = await context.newPage();
     const pageErrors: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(e.message));
