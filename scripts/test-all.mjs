@@ -3,8 +3,8 @@
 // the end-to-end suite in a real VS Code workbench. Exits non-zero if anything fails. `.ci/run`
 // calls this.
 //
-// What can run side by side does: lint, typecheck and the .vsix build (then the editor check and
-// the page tests) together; then the unit tests, then the end-to-end suite, each alone (both have
+// What can run side by side does: typecheck and lint (one TypeScript program for both:
+// scripts/check.mjs) beside the .vsix build (then the editor check and the page tests); then the unit tests, then the end-to-end suite, each alone (both have
 // tests that measure real time and need the cores). Steps run side by side print their output
 // whole when they end.
 //
@@ -65,11 +65,10 @@ const ready = await step('dependencies', ensureDependencies);
 if (ready) {
   let built = false;
   let editor = false;
-  // Lint, typecheck and the .vsix (then the page tests) side by side: CPU-bound, a few seconds
-  // each. The unit tests follow alone: some of them measure real time (see scripts/run-tests.mjs).
+  // Typecheck and lint, and the .vsix (then the page tests) side by side: CPU-bound. The unit
+  // tests follow alone: some of them measure real time (see scripts/run-tests.mjs).
   await together(
-    () => step('lint', (output) => run('npx', ['eslint', '.'], { output }), { quiet: true }),
-    () => step('typecheck', (output) => run('npx', ['tsc', '--noEmit', '-p', '.'], { output }), { quiet: true }),
+    () => step('typecheck and lint', (output) => run('node', ['scripts/check.mjs'], { output }), { quiet: true }),
     async () => {
       built = await step('build .vsix', async (output) => { await buildVsix({ output }); }, { quiet: true });
       // What the package holds, its packed size, and what must never be in it (scripts/check-vsix.mjs).
@@ -103,7 +102,7 @@ if (existsSync(countsFile)) {
 }
 console.log('\n=== summary ===');
 for (const s of steps) console.log(`${s.ok ? 'ok  ' : 'FAIL'} ${s.name.padEnd(34)} ${s.seconds.toFixed(1).padStart(7)} s`);
-console.log(`total ${((Date.now() - started) / 1000).toFixed(1)} s${serial ? '' : ' (lint, typecheck, .vsix and page tests run side by side)'}`);
+console.log(`total ${((Date.now() - started) / 1000).toFixed(1)} s${serial ? '' : ' (typecheck and lint beside the .vsix and page tests)'}`);
 const allOk = steps.every((s) => s.ok) && failed === 0;
 console.log(`tests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(allOk ? 0 : 1);
