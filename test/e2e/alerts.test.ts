@@ -119,7 +119,7 @@ void describe('alerts across windows', { timeout: 240_000 }, () => {
       assert.deepEqual([...c1, ...c2].filter((t) => LOWER.test(t)), [], 'nothing for 50% or 75%');
       const toastNinety = [...(seen[0] ?? []), ...(seen[1] ?? [])].filter((t) => NINETY.test(t));
       assert.ok(toastNinety.length <= 1, `toasts: ${JSON.stringify(toastNinety)}`);
-    }));
+    }, () => editor));
 
   void test('"Snooze Alerts…" is in the palette and snoozes every window', () =>
     capturingFailure(() => pages[1], 'alerts-snooze-command', async () => {
@@ -132,5 +132,5 @@ void describe('alerts across windows', { timeout: 240_000 }, () => {
       await runCommand(other, 'Token Budget: Snooze Alerts…');
       await answerQuickPick(other, 'Turn snooze off');
       await waitForNotification(other, /alerts are on again/, 15_000);
-    }));
+    }, () => editor));
 });

@@ -405,17 +405,27 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return file;
 }
 
+/** Every window's "Token Budget" log of an editor (one per extension host), each under its path. */
+export async function extensionLogs(editor: RunningEditor): Promise<string> {
+  const logs = path.join(editor.userDataDir, 'logs');
+  const files = (await fs.readdir(logs, { recursive: true }).catch(() => [] as string[])).filter((f) => f.endsWith(`${path.sep}Token Budget.log`)).sort();
+  const parts = await Promise.all(files.map(async (f) => `--- ${f}\n${await fs.readFile(path.join(logs, f), 'utf8').catch((e: Error) => e.message)}`));
+  return parts.join('\n');
+}
+
 /**
- * Runs a test body; if it throws, saves a screenshot named `FAILED-<name>` first, so a CI failure
- * can be looked at.
+ * Runs a test body; if it throws, saves a screenshot named `FAILED-<name>` first, and prints the
+ * extension's log of every window of `editor` when given, so a CI failure can be looked at.
  */
-export async function capturingFailure(page: Page | undefined | (() => Page | undefined), name: string, body: () => Promise<void>): Promise<void> {
+export async function capturingFailure(page: Page | undefined | (() => Page | undefined), name: string, body: () => Promise<void>, editor?: () => RunningEditor | undefined): Promise<void> {
   try {
     await body();
   } catch (error) {
     // A getter, for a page that the body itself opens.
     const shown = typeof page === 'function' ? page() : page;
     if (shown) await screenshot(shown, `FAILED-${name}`).catch(() => undefined);
+    const ed = editor?.();
+    if (ed) console.error(`[${name}] the extension's logs:\n${await extensionLogs(ed)}`);
     throw error;
   }
 }
