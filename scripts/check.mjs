@@ -11,7 +11,8 @@ const t0 = Date.now();
 const configPath = ts.findConfigFile(root, ts.sys.fileExists, 'tsconfig.json');
 const parsed = ts.getParsedCommandLineOfConfigFile(configPath, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => { throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n')); } });
 const program = ts.createProgram({ rootNames: parsed.fileNames, options: parsed.options, projectReferences: parsed.projectReferences });
-const diagnostics = ts.getPreEmitDiagnostics(program);
+// The config's own errors (an unknown option, no input files) first, as tsc reports them.
+const diagnostics = [...parsed.errors, ...ts.getPreEmitDiagnostics(program)];
 const host = { getCanonicalFileName: (f) => f, getCurrentDirectory: () => root, getNewLine: () => '\n' };
 if (diagnostics.length) console.log((process.stdout.isTTY ? ts.formatDiagnosticsWithColorAndContext : ts.formatDiagnostics)(diagnostics, host));
 const t1 = Date.now();
