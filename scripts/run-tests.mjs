@@ -10,9 +10,8 @@
 // the unit tests need. Files that keep to themselves (no environment variables, time zone or
 // mocked timers, no real-time waits, no child processes; through tsx also no top-level hooks)
 // share a process, a few files to each; the others get a process of their own and start first,
-// the largest first. The
-// few files that measure real time at a tenth of a second run one at a time beside at most one
-// other process (see TIMING).
+// the largest first. The few files that measure real time at a tenth of a second run one at a
+// time beside at most one other process (see TIMING).
 // TB_TEST_SHARE=0 gives every file its own process.
 //
 // Files named *.sqlite.test.ts need node:sqlite (Node 22.13 or later): where this Node lacks it

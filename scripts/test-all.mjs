@@ -1,12 +1,12 @@
 // The one command that runs every test: installs what is missing (dependencies, code-server,
-// Chromium), then lint, typecheck, unit tests, the .vsix build, the dashboard page in Chromium and
+// Chromium), then typecheck and lint, unit tests, the .vsix build, the dashboard page in Chromium and
 // the end-to-end suite in a real VS Code workbench. Exits non-zero if anything fails. `.ci/run`
 // calls this.
 //
 // What can run side by side does: typecheck and lint (one TypeScript program for both:
-// scripts/check.mjs) beside the .vsix build (then the editor check and the page tests); then the unit tests, then the end-to-end suite, each alone (both have
-// tests that measure real time and need the cores). Steps run side by side print their output
-// whole when they end.
+// scripts/check.mjs) beside the .vsix build (then the editor check and the page tests); then the
+// unit tests, then the end-to-end suite, each alone (both have tests that measure real time and
+// need the cores). Steps run side by side print their output whole when they end.
 //
 //   node scripts/test-all.mjs [--no-e2e] [--serial]
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
