@@ -74,7 +74,7 @@ const target = (f) => compiled?.get(f) ?? f;
  * journeys run as jobs of their own (below), the longest first, and the short ones fill in at the
  * end (a file not listed counts as 30 s).
  */
-const E2E_SECONDS = { meter: 65, localLogs: 52, alerts: 50, engines: 37, providers: 33, history: 33, walkthrough: 25, 'extension-host': 25 };
+const E2E_SECONDS = { meter: 70, localLogs: 52, alerts: 48, history: 36, walkthrough: 36, providers: 33, 'extension-host': 32, engines: 27 };
 const expected = (f) => E2E_SECONDS[f.replace(/^.*\//, '').replace(/\.test\.ts$/, '')] ?? 30;
 const journeys = folder === 'test/e2e' && !serial;
 
@@ -105,11 +105,21 @@ const size = (f) => statSync(join(root, f)).size;
 const timing = journeys ? [] : files.filter((f) => TIMING.some((re) => re.test(f)));
 const entry = join(root, 'scripts/lib/test-group.mjs');
 
-/** The unit tests' jobs: files that need a process of their own, then the shared groups, the largest first. */
+/**
+ * The unit tests' jobs: files that need a process of their own, then the shared groups, the
+ * largest first. The node:sqlite files that keep to themselves share one process of the Node that
+ * has node:sqlite (nine processes of the editor's Node 24 took ~12 CPU-s, one after the other).
+ */
 function unitJobs() {
   const own = [];
   const shared = [];
-  for (const f of files.filter((x) => !timing.includes(x) && !sqliteFiles.includes(x))) (OWN_PROCESS.some((re) => re.test(readFileSync(join(root, f), 'utf8'))) ? own : shared).push(f);
+  const sqliteOwn = [];
+  const sqliteShared = [];
+  const needsOwn = (f) => OWN_PROCESS.some((re) => re.test(readFileSync(join(root, f), 'utf8')));
+  for (const f of files.filter((x) => !timing.includes(x))) {
+    if (sqliteFiles.includes(f)) (needsOwn(f) ? sqliteOwn : sqliteShared).push(f);
+    else (needsOwn(f) ? own : shared).push(f);
+  }
   // Shared files in `concurrency` groups of about equal size.
   const groups = Array.from({ length: Math.min(concurrency, shared.length) }, () => ({ files: [], weight: 0 }));
   for (const f of [...shared].sort((a, b) => size(b) - size(a))) {
@@ -117,13 +127,14 @@ function unitJobs() {
     g.files.push(f);
     g.weight += size(f);
   }
-  const summary = `${shared.length} sharing ${groups.length} processes, ${own.length} in their own, ${timing.length} timing-sensitive one at a time`;
+  const summary = `${shared.length} sharing ${groups.length} processes, ${own.length} in their own, ${timing.length} timing-sensitive one at a time; node:sqlite: ${sqliteShared.length} sharing one process, ${sqliteOwn.length} in their own`;
   return {
     summary,
     jobs: [
       ...own.map((f) => ({ label: f, weight: size(f) * 2, args: [...loader, '--test', ...reporters, target(f)] })),
       ...groups.filter((g) => g.files.length > 0).map((g) => ({ label: `${g.files.length} files in one process`, weight: g.weight, args: [...loader, ...reporters, entry, ...g.files.map(target)] })),
-      ...(sqliteFiles.length > 0 ? [{ label: `${sqliteFiles.length} node:sqlite files`, weight: sqliteFiles.reduce((n, f) => n + size(f), 0), node: sqliteBin, args: [...loader, '--test', ...reporters, ...sqliteFiles.map(target)] }] : []),
+      ...sqliteOwn.map((f) => ({ label: f, weight: size(f) * 2, node: sqliteBin, args: [...loader, '--test', ...reporters, target(f)] })),
+      ...(sqliteShared.length > 0 ? [{ label: `${sqliteShared.length} node:sqlite files in one process`, weight: sqliteShared.reduce((n, f) => n + size(f), 0), node: sqliteBin, args: [...loader, ...reporters, entry, ...sqliteShared.map(target)] }] : []),
     ],
   };
 }
