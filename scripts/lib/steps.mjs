@@ -75,7 +75,10 @@ export async function ensureDependencies() {
     return false;
   }
   console.log('[setup] installing dependencies (npm ci)…');
-  await must('npm', ['ci', '--no-audit', '--no-fund']);
+  // --prefer-offline: tarballs already in npm's cache are used without asking the registry whether
+  // they are still current (the lock file pins each one by its integrity); 20.5 s against 17.1 s
+  // (medians of four clean installs on this machine). Anything missing is still downloaded.
+  await must('npm', ['ci', '--no-audit', '--no-fund', '--prefer-offline']);
   writeFileSync(STAMP, `${lockHash()}\n`);
   return true;
 }
