@@ -4,7 +4,8 @@
 // two files share a port or a folder (every server listens on port 0, every folder is a fresh
 // mkdtemp). TB_TEST_CONCURRENCY overrides the folder's default.
 //
-// Workbench journeys (test/e2e): each file is a job of its own, the longest first (E2E_SECONDS).
+// Workbench journeys (test/e2e): each file is a job of its own, the longest first (E2E_SECONDS),
+// all of them in one Chromium started here (shareBrowser).
 //
 // Unit tests: starting a process costs half a second of CPU or more per file, much of the CPU
 // the unit tests need. Files that keep to themselves (no environment variables, time zone or
@@ -184,7 +185,26 @@ async function worker() {
     }
   }
 }
+/**
+ * The journeys share one Chromium (a Playwright browser server; test/e2e/workbench.ts
+ * journeyBrowser connects to it): each journey starting one of its own cost ~3 CPU-s, a context in
+ * the shared one ~0.7. Headed runs (TOKEN_BUDGET_HEADED) keep a browser per journey.
+ */
+async function shareBrowser() {
+  if (!journeys || process.env.TOKEN_BUDGET_HEADED) return undefined;
+  const [{ chromium }, editor] = await Promise.all([import('playwright-core'), import('./lib/editor.mjs')]);
+  const { chromiumPath } = await editor.ensureEditor();
+  const server = await chromium.launchServer({ executablePath: chromiumPath, args: [...editor.CHROMIUM_ARGS], headless: true });
+  process.env[editor.BROWSER_SERVER_VARIABLE] = server.wsEndpoint();
+  return server;
+}
+
 const t0 = Date.now();
-await Promise.all([timingLane(), ...Array.from({ length: concurrency }, worker)]);
+const browserServer = await shareBrowser();
+try {
+  await Promise.all([timingLane(), ...Array.from({ length: concurrency }, worker)]);
+} finally {
+  await browserServer?.close();
+}
 console.log(`\n${files.length} files (${summary}), ${concurrency} at a time, ${((Date.now() - t0) / 1000).toFixed(1)} s; ${failed} process(es) failed`);
 process.exit(failed > 0 ? 1 : 0);

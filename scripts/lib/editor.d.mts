@@ -91,3 +91,8 @@ export declare function launchEditor(opts?: LaunchOptions): Promise<RunningEdito
 
 /** Installs the .vsix (with the current code-server) once, ahead of the launches that use it. */
 export declare function preinstallVsix(vsix: string, opts?: { log?: Log }): Promise<void>;
+
+/** Debian's Chromium as the tests run it (headless, no sandbox, no GPU, nothing fetched). */
+export declare const CHROMIUM_ARGS: readonly string[];
+/** Where scripts/run-tests.mjs puts the shared Chromium's endpoint for the workbench journeys. */
+export declare const BROWSER_SERVER_VARIABLE: string;

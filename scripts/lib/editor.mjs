@@ -89,6 +89,25 @@ function recipeFor(codeServerVersion = CODE_SERVER_VERSION) {
   };
 }
 
+/** Debian's Chromium as the tests run it: headless on this machine (no sandbox, no GPU), nothing fetched from the internet. */
+export const CHROMIUM_ARGS = Object.freeze([
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+  '--no-first-run',
+]);
+
+/**
+ * The variable through which scripts/run-tests.mjs hands the workbench journeys one Chromium to
+ * share (a Playwright browser server's endpoint): each journey connects and opens its windows in
+ * contexts of its own, instead of starting a Chromium of its own (test/e2e/workbench.ts
+ * journeyBrowser).
+ */
+export const BROWSER_SERVER_VARIABLE = 'TB_BROWSER_WS';
+
 /** Settings every launched editor gets (userSettings override them). */
 export const DEFAULT_TEST_SETTINGS = Object.freeze({
   'workbench.startupEditor': 'none',

@@ -16,12 +16,12 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { ensureEditor, type RunningEditor } from '../../scripts/lib/editor.mjs';
+import type { Browser, Page } from 'playwright-core';
+import type { RunningEditor } from '../../scripts/lib/editor.mjs';
 import { generateHistory, type SimData } from '../../tools/simulator/history';
 import { startSimulator, type Simulator } from '../../tools/simulator/server';
 import { expectedSpend } from './expected';
-import { answerQuickPick, capturingFailure, CHROMIUM_ARGS, launchJourneyEditor, notifications, poll, runCommand, screenshot, waitForNotification, waitForStatusText, WINDOW_CONTEXT } from './workbench';
+import { answerQuickPick, capturingFailure, journeyBrowser, launchJourneyEditor, notifications, poll, runCommand, screenshot, waitForNotification, waitForStatusText, WINDOW_CONTEXT } from './workbench';
 
 const VSIX = process.env.TB_VSIX ?? path.resolve(__dirname, '..', '..', 'token-budget.vsix');
 const KEY = 'e2e-alerts-key-5e1c09';
@@ -73,12 +73,8 @@ async function notificationCenter(page: Page): Promise<string[]> {
 }
 
 before(async () => {
-  const { chromiumPath } = await ensureEditor({ log: (l) => console.error(l) });
   sim = await startSimulator({ port: 0, key: KEY, data: dataAt92(new Date()) });
-  [editor, browser] = await Promise.all([
-    launchJourneyEditor({ vsixPath: VSIX, userSettings: { 'tokenBudget.sources.gateway.url': sim.url }, env: { TOKEN_BUDGET_GATEWAY_KEY: KEY } }),
-    chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS, headless: !process.env.TOKEN_BUDGET_HEADED }),
-  ]);
+  [editor, browser] = await Promise.all([launchJourneyEditor({ vsixPath: VSIX, userSettings: { 'tokenBudget.sources.gateway.url': sim.url }, env: { TOKEN_BUDGET_GATEWAY_KEY: KEY } }), journeyBrowser()]);
 });
 
 after(async () => {

@@ -17,11 +17,10 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { chromium } from 'playwright-core';
-import { ensureEditor, type RunningEditor } from '../../scripts/lib/editor.mjs';
+import type { RunningEditor } from '../../scripts/lib/editor.mjs';
 import { buildExtension, buildSuite, ROOT } from '../electron/build.mjs';
 import type { ResultEvent } from '../electron/suite/runner';
-import { CHROMIUM_ARGS, launchJourneyEditor, WINDOW_CONTEXT } from './workbench';
+import { journeyBrowser, launchJourneyEditor, WINDOW_CONTEXT } from './workbench';
 
 /** A key the suite's simulators reject: the suite checks that the environment's key is used. */
 const ENV_GATEWAY_KEY = 'ext-host-env-key-rejected';
@@ -62,11 +61,10 @@ async function runSuiteInCodeServer(): Promise<SuiteRun> {
   const t0 = Date.now();
   await buildExtension({ quiet: true });
   const suiteBundle = await buildSuite();
-  const { chromiumPath } = await ensureEditor({ log: (l) => console.error(l) });
   const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'tb-ext-host-'));
   const resultsFile = path.join(tmp, 'results.jsonl');
   let editor: RunningEditor | undefined;
-  const browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS, headless: !process.env.TOKEN_BUDGET_HEADED });
+  const browser = await journeyBrowser();
   const pageErrors: string[] = [];
   try {
     editor = await launchJourneyEditor({

@@ -14,21 +14,13 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import type { Browser, Frame, Locator, Page } from 'playwright-core';
-import { ensureEditor, launchEditor, type LaunchOptions, type RunningEditor } from '../../scripts/lib/editor.mjs';
+import { BROWSER_SERVER_VARIABLE, CHROMIUM_ARGS as CHROMIUM_FLAGS, ensureEditor, launchEditor, type LaunchOptions, type RunningEditor } from '../../scripts/lib/editor.mjs';
 import { startSimulator, type Simulator } from '../../tools/simulator/server';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const SCREENSHOT_DIR = path.join(REPO_ROOT, 'test-results', 'screenshots');
 
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--no-first-run',
-];
+export const CHROMIUM_ARGS: string[] = [...CHROMIUM_FLAGS];
 
 export const VIEWPORT = { width: 1400, height: 900 } as const;
 
@@ -80,18 +72,33 @@ export async function poll<T>(what: string, timeoutMs: number, fn: () => Promise
   }
 }
 
-/** Opens the workbench in a fresh headless Chromium and waits until it is interactive. */
+/**
+ * A Chromium for a journey's windows: the one scripts/run-tests.mjs shares between the journeys
+ * (BROWSER_SERVER_VARIABLE; starting a Chromium of its own cost a journey ~3 CPU-s, opening a
+ * context in the shared one ~0.7), else one of its own (a journey run alone; headed with
+ * TOKEN_BUDGET_HEADED). Closing what it returns closes only this journey's contexts.
+ */
+export async function journeyBrowser(opts: { headless?: boolean } = {}): Promise<Browser> {
+  const headless = opts.headless ?? !process.env['TOKEN_BUDGET_HEADED'];
+  const shared = process.env[BROWSER_SERVER_VARIABLE];
+  if (shared && headless) {
+    try {
+      return await chromium.connect(shared, { timeout: 30_000 });
+    } catch (error) {
+      console.error(`[browser] the shared Chromium (${shared}) did not answer (${(error as Error).message}); starting one for this journey`);
+    }
+  }
+  const { chromiumPath } = await ensureEditor({ log: (l) => console.error(l) });
+  return chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS, headless });
+}
+
+/** Opens the workbench in a fresh browser context and waits until it is interactive. */
 export async function openWorkbench(
   url: string,
   opts: { colorScheme?: 'light' | 'dark' | 'no-preference'; timeoutMs?: number; headless?: boolean } = {},
 ): Promise<Workbench> {
-  const { chromiumPath } = await ensureEditor({ log: (l) => console.error(l) });
   const timeout = opts.timeoutMs ?? 60_000;
-  const browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: CHROMIUM_ARGS,
-    headless: opts.headless ?? !process.env.TOKEN_BUDGET_HEADED,
-  });
+  const browser = await journeyBrowser(opts.headless !== undefined ? { headless: opts.headless } : {});
   try {
     const context = await browser.newContext({ ...WINDOW_CONTEXT, colorScheme: opts.colorScheme ?? 'light' });
     const page = await context.newPage();
