@@ -10,6 +10,15 @@
  * so the next scan reads only those files; anything else (a new folder, an event without a name, a
  * watch error) asks for a full walk. When watching fails the source falls back to the refresh
  * interval.
+ *
+ * A database's files can be touched without a change: every reader that opens an SQLite database
+ * in WAL mode, the scan's own read-only one included, makes the `-wal` file report a change (it
+ * creates it when missing, and sets its owner when running as root) while its size and change time
+ * stay. Counted, each scan of OpenCode's or Kilo's store asked for the next, one every
+ * `minIntervalMs` for as long as the window was open. For a source with companion files, an event
+ * on a file whose size and change time are those last seen is therefore no change (`stamps`:
+ * taken when the folder is first watched, and at each event); the scan's walker decides the same
+ * way (a database's stamp is its size and change time with its companions').
  */
 import { watch, readdirSync, statSync, type FSWatcher } from 'node:fs';
 import path from 'node:path';
@@ -44,6 +53,18 @@ interface SourceWatch {
   levels: Map<string, number>;
   /** Whether a file (by its name) is a log of the source, or a log's companion (SQLite's `-wal`). */
   isLog(name: string): boolean;
+  /** A source with companion files (a database): its logs' and companions' size and change time as last seen, by path. */
+  stamps?: Map<string, string>;
+}
+
+/** A file's size and change time as one key ('' when it is gone). */
+function stampKey(p: string): string {
+  try {
+    const st = statSync(p);
+    return `${st.size}:${st.mtimeMs}`;
+  } catch {
+    return '';
+  }
 }
 
 export class LogWatcher {
@@ -75,7 +96,7 @@ export class LogWatcher {
     this.stop(source);
     const parser = parserOf(source);
     const isLog = (name: string) => logPathOf(name, parser) !== undefined;
-    const s: SourceWatch = { dirs: key, watchers: new Map(), paths: new Set(), overflow: true, healthy: true, levels: new Map(), isLog };
+    const s: SourceWatch = { dirs: key, watchers: new Map(), paths: new Set(), overflow: true, healthy: true, levels: new Map(), isLog, ...((parser.companions?.length ?? 0) > 0 ? { stamps: new Map<string, string>() } : {}) };
     this.sources.set(source, s);
     for (const d of dirs) this.add(source, s, d, !this.recursive, parser.depthFor?.(d) ?? Infinity);
   }
@@ -131,14 +152,26 @@ export class LogWatcher {
       this.schedule();
     });
     s.watchers.set(dir, w);
-    if (!descend || levels <= 0) return;
+    const stamps = s.stamps;
+    if (!stamps && (!descend || levels <= 0)) return;
     let entries;
     try {
       entries = readdirSync(dir, { withFileTypes: true });
     } catch {
       return;
     }
+    if (stamps) for (const e of entries) if (e.isFile() && s.isLog(e.name)) stamps.set(path.join(dir, e.name), stampKey(path.join(dir, e.name)));
+    if (!descend || levels <= 0) return;
     for (const e of entries) if (e.isDirectory()) this.add(source, s, path.join(dir, e.name), true, levels - 1);
+  }
+
+  /** True when `p`, a log or companion of a source with companions, has the size and change time last seen (and notes them otherwise). */
+  private unchanged(s: SourceWatch, p: string): boolean {
+    if (!s.stamps) return false;
+    const now = stampKey(p);
+    if (s.stamps.get(p) === now) return true;
+    s.stamps.set(p, now);
+    return false;
   }
 
   private event(source: LocalSourceId, s: SourceWatch, dir: string, name: string | Buffer | null): void {
@@ -147,6 +180,7 @@ export class LogWatcher {
     else {
       const p = path.join(dir, name.toString());
       if (s.isLog(path.basename(p))) {
+        if (this.unchanged(s, p)) return; // touched, not changed: a reader opened the database
         if (s.paths.size < MAX_PENDING_PATHS) s.paths.add(p);
         else s.overflow = true;
       } else {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, watch } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import type { LocalSourceId } from '../../../src/sources/localLogs/paths';
@@ -71,6 +71,44 @@ void describe('log watcher', () => {
       assert.equal(pending.overflow, false, 'no full walk for a change the watcher can name');
       assert.deepEqual([...pending.paths], [path.join(data, 'opencode.db-wal')]);
     } finally {
+      watcher.dispose();
+    }
+  });
+
+  void it("a database's -wal file touched but not changed (a reader opened the database) is no change; written, it is", async () => {
+    // Every reader that opens an SQLite database in WAL mode, the scan's own included, makes its
+    // -wal file report a change with its size and change time as they were (as root, SQLite sets
+    // the file's owner): here a chmod, which fs.watch reports the same way.
+    const data = tempHome();
+    const wal = path.join(data, 'opencode.db-wal');
+    write(path.join(data, 'opencode.db'), []);
+    append(wal, 'frames');
+    const raw: string[] = [];
+    const rawWatch = watch(data, (event, name) => raw.push(`${event} ${String(name)}`));
+    let notified: LocalSourceId[] | undefined;
+    let change: ReturnType<typeof nextChange> | undefined;
+    const watcher = new LogWatcher(
+      (s) => {
+        notified = s;
+        change?.onChange(s);
+      },
+      { debounceMs: 50, minIntervalMs: 0, recursive: false },
+    );
+    try {
+      watcher.watch('openCode', [data]);
+      watcher.take('openCode');
+      chmodSync(wal, 0o600);
+      chmodSync(wal, 0o644);
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      assert.ok(raw.includes('change opencode.db-wal'), `fs.watch reports the touch (${JSON.stringify(raw)})`);
+      assert.equal(notified, undefined, 'no refresh asked for');
+      assert.deepEqual([...watcher.take('openCode').paths], []);
+      change = nextChange();
+      append(wal, 'more frames');
+      assert.deepEqual(await change.promise, ['openCode']);
+      assert.deepEqual([...watcher.take('openCode').paths], [wal]);
+    } finally {
+      rawWatch.close();
       watcher.dispose();
     }
   });

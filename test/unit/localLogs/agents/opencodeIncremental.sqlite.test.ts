@@ -9,12 +9,13 @@
  * Run: node scripts/run-tests.mjs test/unit test/unit/localLogs/agents/opencodeIncremental.sqlite.test.ts
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, renameSync, rmSync, watch } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { readStoreSince } from '../../../../src/sources/localLogs/parsers/openCodeStore';
 import { candidateRoots, scanDirs } from '../../../../src/sources/localLogs/paths';
 import { Scanner, type LocalSync, type ScanResult } from '../../../../src/sources/localLogs/scanner';
+import { LogWatcher } from '../../../../src/sources/localLogs/watcher';
 import { readOnly, databaseSync, dataDir, insertMessage, insertSession, insertUserMessage, openStore, utc, v1Payload, type AssistantMessage, type Store } from '../../../fakes/agents/opencode';
 import { ZONE, tempHomes } from '../agentHarness';
 
@@ -153,6 +154,40 @@ void test('a new row appended while OpenCode writes is counted once, by reading 
     assert.equal(tokensOf(unchanged), tokensOf(r));
     assert.deepEqual(daysOf(r.sync), daysOf(s.fresh().sync));
   } finally {
+    store.close();
+  }
+});
+
+void test("the scan's own reads of the store ask for no refresh; OpenCode writing a row does", async () => {
+  // Opening the database read-only touches its -wal file (as root, SQLite sets its owner): counted
+  // as a change, every scan asked for the next, one every 10 s while the window was open.
+  const home = tempHome();
+  const store = seeded(home);
+  const data = dataDir(home, 'opencode');
+  const raw: string[] = [];
+  const rawWatch = watch(data, (event, name) => raw.push(`${event} ${String(name)}`));
+  const asked: string[][] = [];
+  const watcher = new LogWatcher((sources) => asked.push(sources), { debounceMs: 50, minIntervalMs: 0, recursive: false });
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 400));
+  try {
+    const s = scanning(home);
+    watcher.watch('openCode', [data]);
+    watcher.take('openCode');
+    assert.equal(s.full().stats.entries, 20);
+    assert.equal(s.watched().stats.entries, 0);
+    await settle();
+    // Where SQLite touches the file (as root), the reads were seen and not counted.
+    if (process.getuid?.() === 0) assert.ok(raw.some((r) => r.endsWith('opencode.db-wal')), `the reads touched the -wal file (${JSON.stringify(raw)})`);
+    assert.deepEqual(asked, [], 'no refresh asked for by reading');
+    const m = reply(6, 3);
+    insertMessage(store.db, m);
+    await settle();
+    assert.deepEqual(asked, [['openCode']], 'a new row asks for one');
+    assert.deepEqual([...watcher.take('openCode').paths], [path.join(data, 'opencode.db-wal')]);
+    assert.equal(s.watched().stats.entries, 1);
+  } finally {
+    rawWatch.close();
+    watcher.dispose();
     store.close();
   }
 });
