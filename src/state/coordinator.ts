@@ -189,7 +189,11 @@ export class Coordinator {
     await mkdir(this.options.dir, { recursive: true });
     await this.lease.removeLeftovers();
     await this.request.removeLeftovers();
-    this.seenLedger = (await stampOf(this.ledgerFile))?.key;
+    // No ledger counts as seen yet: the service loaded it before this start, and another window
+    // may have saved since (two windows opened together: the other led and saved its first fetch
+    // in between). Marked seen here, that save was shown only at the leader's next one, a refresh
+    // interval later; a follower's first look now reloads whatever is saved.
+    this.seenLedger = undefined;
     if (this.disposed) return; // closed while starting
     this.timer = this.clock.every(this.heartbeatMs, () => this.tick());
     if (this.options.watch !== false) this.watchFolder();

@@ -11,6 +11,7 @@ import { readConfig } from '../../../src/core/config';
 import { ADAPTERS } from '../../../src/sources';
 import { HttpClient } from '../../../src/sources/http';
 import { BudgetService } from '../../../src/state/budgetService';
+import { Coordinator } from '../../../src/state/coordinator';
 import { LedgerStore } from '../../../src/state/ledgerStore';
 import { startSimulator, type Simulator } from '../../../tools/simulator/server';
 
@@ -85,6 +86,38 @@ void describe('BudgetService in follower mode', () => {
     for (const [day, cost] of spend.daily) assert.ok(Math.abs(cost - (byDate.get(day)?.cost ?? 0)) < 0.01, day);
     for (const [day, model] of spend.topModel) assert.equal(model, byDate.get(day)?.models[0]?.model, day);
     assert.equal(spend.firstDataDay, sim.data.days.find((d) => d.cost > 0)?.date);
+  });
+});
+
+void describe('a window starting beside one that already fetches', () => {
+  void it("shows the leader's save that landed between its own load and its coordinator's start", async () => {
+    // Two windows opened together: this one loads the ledger (nothing saved yet), the other leads
+    // and saves its first fetch, and only then does this one's coordinator start. It must show
+    // that save now, not at the leader's next one (a refresh interval later: the meter kept its
+    // spinner meanwhile).
+    const dir = await mkdtemp(join(tmpdir(), 'tb-follow-'));
+    const quiet = { info: () => undefined, warn: () => undefined };
+    const follower = service(dir);
+    await follower.load();
+    assert.equal(follower.snapshot.status.spent, 0, 'nothing saved yet');
+    const leader = service(dir);
+    const leading = new Coordinator({ dir, service: leader, intervalMs: () => 3_600_000, logger: quiet, heartbeatMs: 60_000, watch: false });
+    const following = new Coordinator({ dir, service: follower, intervalMs: () => 3_600_000, logger: quiet, heartbeatMs: 60_000, watch: false });
+    try {
+      await leading.start();
+      assert.equal(leading.isLeader, true);
+      // Its first fetch, started by that look, saved.
+      for (let i = 0; i < 200 && (leader.refreshing || leader.snapshot.status.spent === 0); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      assert.ok(leader.snapshot.status.spent > 0, 'the leader fetched');
+      const mark = sim.requests.length;
+      await following.start();
+      assert.equal(following.isLeader, false);
+      assert.equal(follower.snapshot.status.spent, leader.snapshot.status.spent, "the leader's numbers, at the follower's first look");
+      assert.equal(sim.requests.length, mark, 'read from the saved ledger, not fetched');
+    } finally {
+      await following.dispose();
+      await leading.dispose();
+    }
   });
 });
 
