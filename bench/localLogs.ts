@@ -21,7 +21,8 @@
  *    time are its own.
  * 3. In that process, on the multi-agent corpus: the cold scan (no state) of every agent source
  *    whose folders exist under the corpus HOME (paths.ts candidateRoots/scanDirs), one scan
- *    request per source in turn, as the extension asks; its MB/s, the worker's heap. Then, per
+ *    request per source, all asked for at once as the extension asks (the worker serves them in
+ *    turn); its MB/s, the worker's heap. Then, per
  *    JSON-lines agent (Claude Code and the seven others), 1 MB of that agent's lines appended to
  *    one of its logs (a p90-sized one) and taken in as the watcher does it (that file only); for
  *    Claude Code also a second megabyte taken in by a full walk of every folder, and an unchanged
@@ -45,7 +46,7 @@ import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSyn
 import os from 'node:os';
 import path from 'node:path';
 import type { LocalSourceId } from '../src/sources/localLogs/paths';
-import { PARALLEL_MIN_BYTES } from '../src/sources/localLogs/scanner';
+import { PARALLEL_MIN_BYTES, type ScanResult } from '../src/sources/localLogs/scanner';
 import { claudeAssistantLine, claudeToolResultLine, CLAUDE_MODELS, generateCorpus } from '../test/fakes/agentLogs';
 import { appendedLines, JSONL_AGENTS, writeAgentsAtScale, writeSmallLines, type AgentScale, type JsonlAgent, type ScaleAgent } from '../test/fakes/agents/scale';
 
@@ -209,16 +210,19 @@ async function child(cfg: ChildConfig): Promise<void> {
   const perSource: SourceRun[] = [];
   let cost = 0;
   const coldStart = performance.now();
-  // Every agent whose folders exist, one request each, in the registry's order.
+  // Every agent whose folders exist, one request each, in the registry's order, all asked for at
+  // once as the extension does (BudgetService fetches its enabled sources with Promise.all; the
+  // worker serves them in order and saves their state once none waits).
   const sources = AGENT_IDS.filter((s) => s !== 'codebuff' && scanDirs(s, candidateRoots(s, [], {}, home)).length > 0);
-  for (const source of sources) {
-    const r = await runner.scan(req(source, undefined));
+  const results = await Promise.all(sources.map((source) => runner.scan(req(source, undefined))));
+  sources.forEach((source, i) => {
+    const r = results[i] as ScanResult;
     syncs.set(source, r.sync);
     const c = r.rows.reduce((s, x) => s + x.cost, 0);
     cost += c;
     const tokens = r.rows.reduce((s, x) => s + x.inputTokens + x.outputTokens + x.cacheReadTokens + x.cacheWriteTokens, 0);
     perSource.push({ source, ms: r.stats.ms, bytes: r.stats.bytesRead, files: r.stats.files, fast: r.stats.fastLines, slow: r.stats.slowLines, entries: r.stats.entries, rows: r.rows.length, cost: c, tokens });
-  }
+  });
   const coldMs = performance.now() - coldStart;
   const coldSinceStartMs = performance.now(); // performance's origin is the process start
   const memory = await runner.memory();
