@@ -21,7 +21,7 @@ import type { RunningEditor } from '../../scripts/lib/editor.mjs';
 import { generateHistory, type SimData } from '../../tools/simulator/history';
 import { startSimulator, type Simulator } from '../../tools/simulator/server';
 import { expectedSpend } from './expected';
-import { answerQuickPick, capturingFailure, journeyBrowser, launchJourneyEditor, notifications, poll, runCommand, screenshot, waitForNotification, waitForStatusText, WINDOW_CONTEXT } from './workbench';
+import { answerQuickPick, capturingFailure, journeyBrowser, launchJourneyEditor, notifications, openWindow, poll, runCommand, screenshot, waitForNotification, waitForStatusText } from './workbench';
 
 const VSIX = process.env.TB_VSIX ?? path.resolve(__dirname, '..', '..', 'token-budget.vsix');
 const KEY = 'e2e-alerts-key-5e1c09';
@@ -48,13 +48,8 @@ let editor: RunningEditor;
 const pages: Page[] = [];
 
 /** Opens one more window: a page in its own browser context, waited until interactive. */
-async function openWindow(): Promise<Page> {
-  const context = await browser.newContext({ ...WINDOW_CONTEXT, colorScheme: 'light' });
-  const page = await context.newPage();
-  const timeout = 90_000;
-  await page.goto(editor.url, { waitUntil: 'domcontentloaded', timeout });
-  await page.locator('.monaco-workbench .part.statusbar').waitFor({ state: 'visible', timeout });
-  await page.locator('.part.statusbar .statusbar-item').first().waitFor({ state: 'attached', timeout });
+async function openAlertsWindow(): Promise<Page> {
+  const { page } = await openWindow(browser, editor.url, { timeoutMs: 90_000 });
   pages.push(page);
   return page;
 }
@@ -87,7 +82,7 @@ void describe('alerts across windows', { timeout: 240_000 }, () => {
   void test('92% on first start gives exactly one 90% warning across two windows', () =>
     capturingFailure(() => pages[0], 'alerts-one-90-warning-across-two-windows', async () => {
       // The two windows start together (and race for the lease).
-      const [w1, w2] = await Promise.all([openWindow(), openWindow()]);
+      const [w1, w2] = await Promise.all([openAlertsWindow(), openAlertsWindow()]);
       assert.ok(w1 && w2);
       await Promise.all([w1, w2].map((p) => waitForStatusText(p, /92%/, 120_000)));
       const bothAt92 = Date.now();

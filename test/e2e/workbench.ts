@@ -92,24 +92,37 @@ export async function journeyBrowser(opts: { headless?: boolean } = {}): Promise
   return chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS, headless });
 }
 
-/** Opens the workbench in a fresh browser context and waits until it is interactive. */
+/**
+ * Opens a workbench window at `url` in a new context of `browser` and waits until it is
+ * interactive: the parts restored, the status bar with its first items.
+ */
+export async function openWindow(
+  browser: Browser,
+  url: string,
+  opts: { colorScheme?: 'light' | 'dark' | 'no-preference'; timeoutMs?: number } = {},
+): Promise<{ page: Page; pageErrors: string[] }> {
+  const timeout = opts.timeoutMs ?? 60_000;
+  const context = await browser.newContext({ ...WINDOW_CONTEXT, colorScheme: opts.colorScheme ?? 'light' });
+  const page = await context.newPage();
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await page.goto(url, { waitUntil: 'domcontentloaded', timeout });
+  await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout });
+  await page.locator('.monaco-workbench .part.statusbar').waitFor({ state: 'visible', timeout });
+  // the status bar gets its first items once the workbench has restored its parts
+  await page.locator('.part.statusbar .statusbar-item').first().waitFor({ state: 'attached', timeout });
+  await page.locator('.part.editor').waitFor({ state: 'visible', timeout });
+  return { page, pageErrors };
+}
+
+/** Opens the workbench in a browser of its own (journeyBrowser) and waits until it is interactive. */
 export async function openWorkbench(
   url: string,
   opts: { colorScheme?: 'light' | 'dark' | 'no-preference'; timeoutMs?: number; headless?: boolean } = {},
 ): Promise<Workbench> {
-  const timeout = opts.timeoutMs ?? 60_000;
   const browser = await journeyBrowser(opts.headless !== undefined ? { headless: opts.headless } : {});
   try {
-    const context = await browser.newContext({ ...WINDOW_CONTEXT, colorScheme: opts.colorScheme ?? 'light' });
-    const page = await context.newPage();
-    const pageErrors: string[] = [];
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(url, { waitUntil: 'domcontentloaded', timeout });
-    await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout });
-    await page.locator('.monaco-workbench .part.statusbar').waitFor({ state: 'visible', timeout });
-    // the status bar gets its first items once the workbench has restored its parts
-    await page.locator('.part.statusbar .statusbar-item').first().waitFor({ state: 'attached', timeout });
-    await page.locator('.part.editor').waitFor({ state: 'visible', timeout });
+    const { page, pageErrors } = await openWindow(browser, url, opts);
     return {
       browser,
       page,
