@@ -129,13 +129,17 @@ function unitJobs() {
     g.weight += size(f);
   }
   const summary = `${shared.length} sharing ${groups.length} processes, ${own.length} in their own, ${timing.length} timing-sensitive one at a time; node:sqlite: ${sqliteShared.length} sharing one process, ${sqliteOwn.length} in their own`;
+  /** A file in a process of its own (counted double: a process start is much of its cost). */
+  const alone = (f, node = 'node') => ({ label: f, weight: size(f) * 2, node, args: [...loader, '--test', ...reporters, target(f)] });
+  /** Files sharing one process (scripts/lib/test-group.mjs). */
+  const together = (group, label, node = 'node') => ({ label, weight: group.reduce((n, f) => n + size(f), 0), node, args: [...loader, ...reporters, entry, ...group.map(target)] });
   return {
     summary,
     jobs: [
-      ...own.map((f) => ({ label: f, weight: size(f) * 2, args: [...loader, '--test', ...reporters, target(f)] })),
-      ...groups.filter((g) => g.files.length > 0).map((g) => ({ label: `${g.files.length} files in one process`, weight: g.weight, args: [...loader, ...reporters, entry, ...g.files.map(target)] })),
-      ...sqliteOwn.map((f) => ({ label: f, weight: size(f) * 2, node: sqliteBin, args: [...loader, '--test', ...reporters, target(f)] })),
-      ...(sqliteShared.length > 0 ? [{ label: `${sqliteShared.length} node:sqlite files in one process`, weight: sqliteShared.reduce((n, f) => n + size(f), 0), node: sqliteBin, args: [...loader, ...reporters, entry, ...sqliteShared.map(target)] }] : []),
+      ...own.map((f) => alone(f)),
+      ...groups.filter((g) => g.files.length > 0).map((g) => together(g.files, `${g.files.length} files in one process`)),
+      ...sqliteOwn.map((f) => alone(f, sqliteBin)),
+      ...(sqliteShared.length > 0 ? [together(sqliteShared, `${sqliteShared.length} node:sqlite files in one process`, sqliteBin)] : []),
     ],
   };
 }
