@@ -154,7 +154,12 @@ export class Coordinator {
   private ownSave: string | undefined;
   /** The time of the refresh request answered last. */
   private answeredRequest = 0;
-  /** The ledger file as last reloaded (followers). */
+  /**
+   * The ledger file as last reloaded (followers). None before the first look, which therefore
+   * reloads: the service loaded the ledger before `start`, and another window may have saved since
+   * (two windows opened together, the other leading and saving its first fetch in between).
+   * Marked seen at start, that save was shown only at the leader's next one, a refresh interval later.
+   */
   private seenLedger: string | undefined;
   private readonly listeners = new Set<(role: Role) => void>();
   private disposed = false;
@@ -189,11 +194,6 @@ export class Coordinator {
     await mkdir(this.options.dir, { recursive: true });
     await this.lease.removeLeftovers();
     await this.request.removeLeftovers();
-    // No ledger counts as seen yet: the service loaded it before this start, and another window
-    // may have saved since (two windows opened together: the other led and saved its first fetch
-    // in between). Marked seen here, that save was shown only at the leader's next one, a refresh
-    // interval later; a follower's first look now reloads whatever is saved.
-    this.seenLedger = undefined;
     if (this.disposed) return; // closed while starting
     this.timer = this.clock.every(this.heartbeatMs, () => this.tick());
     if (this.options.watch !== false) this.watchFolder();
