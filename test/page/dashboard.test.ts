@@ -22,7 +22,7 @@ import { Ledger } from '../../src/core/ledger';
 import { buildSnapshot, type SourceStatus } from '../../src/core/snapshot';
 import type { LedgerRow, SourceId } from '../../src/core/types';
 import { barsInLegendColours, canvasInk, CHROMIUM_ARGS, SCREENSHOT_DIR, waitForBarsInLegendColours } from '../e2e/workbench';
-import { cspViolations, openPage, posted, postAndMeasure, serve, switchTheme, type BenchTheme } from './harness';
+import { cspViolations, openPage, posted, postAndMeasure, reloadPage, serve, switchTheme, type BenchTheme } from './harness';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const NOW = new Date(2026, 5, 17, 15, 0, 0);
@@ -96,9 +96,17 @@ let server: Server | undefined;
 let origin = '';
 const errors: string[] = [];
 
-/** A fresh page in `theme` with the model drawn. */
+/**
+ * One page per theme, loaded afresh for each test (a new page each time cost about 1.2 CPU-s of
+ * Chromium's: a context and a renderer process).
+ */
+const pages = new Map<BenchTheme, Page>();
+
+/** A freshly loaded page in `theme` with the model drawn. */
 async function drawn(theme: BenchTheme, m: DashboardModel = model): Promise<Page> {
-  const page = await openPage(browser, origin, theme, errors, VIEWPORT);
+  const open = pages.get(theme);
+  const page = open ? await reloadPage(open, errors) : await openPage(browser, origin, theme, errors, VIEWPORT);
+  pages.set(theme, page);
   await postAndMeasure(page, m);
   return page;
 }
@@ -144,7 +152,6 @@ void describe('the dashboard page in Chromium', { timeout: 120_000 }, () => {
     assert.equal(cells.filter((c) => /\blvl-[1-4]\b/.test(c.cls)).length, spendingDays, 'every day with spend is coloured');
     assert.deepEqual(cells.filter((c) => /\btoday\b/.test(c.cls)).map((c) => c.date), [TODAY]);
     assert.deepEqual(await cspViolations(page), []);
-    await page.close();
   });
 
   for (const theme of ['light', 'dark', 'hc'] as const) {
@@ -158,8 +165,7 @@ void describe('the dashboard page in Chromium', { timeout: 120_000 }, () => {
       await waitForBarsInLegendColours(page, theme);
       await shot(page, `dashboard-page-${theme}`);
       assert.deepEqual(await cspViolations(page), []);
-      await page.close();
-    });
+      });
   }
 
   void test('a theme change in place redraws the charts in the new theme’s colours', async () => {
@@ -175,7 +181,6 @@ void describe('the dashboard page in Chromium', { timeout: 120_000 }, () => {
     await switchTheme(page, 'hc');
     await waitForBarsInLegendColours(page, 'high contrast, after the change');
     assert.ok(Object.values(await barsInLegendColours(page)).every((px) => px > 100));
-    await page.close();
   });
 
   void test('the sources section shows limits with their reset day and notes; an unpriced model is flagged, not counted as $0', async () => {
@@ -210,7 +215,6 @@ void describe('the dashboard page in Chromium', { timeout: 120_000 }, () => {
     assert.equal(await mystery.getAttribute('data-cost'), '0.00');
     await page.locator('[data-testid="unpriced-banner"]').evaluate((e) => e.scrollIntoView({ block: 'start' }));
     await shot(page, 'dashboard-page-sources');
-    await page.close();
   });
 
   void test('the breakdown by project (opened by keyboard) and an agent\'s own logged cost beside list price, in every theme', async () => {
@@ -241,8 +245,7 @@ void describe('the dashboard page in Chromium', { timeout: 120_000 }, () => {
       assert.match((await table.locator('caption').textContent()) ?? '', /^Spend by project/);
       assert.match(await page.locator('vscode-tab-header', { hasText: 'By project' }).innerText(), /By project\s*3/);
       if (theme === 'dark') await shot(page, 'dashboard-page-projects');
-      await page.close();
-    }
+      }
   });
 
   void test('the year picker: labelled, newest first, worked by keyboard; an earlier year shows archived with a way back', async () => {
@@ -271,7 +274,6 @@ void describe('the dashboard page in Chromium', { timeout: 120_000 }, () => {
     await page.waitForFunction((n) => (window as unknown as { __bench: { posted: { type: string; start?: string }[] } }).__bench.posted.slice(n).some((m) => m.type === 'selectYear' && m.start === '2026-01-01'), before);
     await postAndMeasure(page, model);
     assert.equal(await page.getAttribute('[data-testid="dashboard"]', 'data-archived'), 'false');
-    await page.close();
   });
 
   void test('no page error, console error or CSP violation on any page', () => {

@@ -308,12 +308,26 @@ export async function openPage(browser: Browser, origin: string, theme: BenchThe
     }
   })();`);
   await page.goto(`${origin}/`);
+  await ready(page, errors);
+  return page;
+}
+
+/**
+ * Loads an open page afresh (its theme, stub API and probe as openPage set them up), as a webview
+ * is when its panel is reopened. Cheaper than a new page: the renderer and its context stay.
+ */
+export async function reloadPage(page: Page, errors: string[]): Promise<Page> {
+  await page.reload();
+  await ready(page, errors);
+  return page;
+}
+
+async function ready(page: Page, errors: string[]): Promise<void> {
   try {
     await page.waitForFunction(() => window.__bench?.posted.some((m) => (m as { type?: string }).type === 'ready'), undefined, { timeout: 15_000 });
   } catch (error) {
     throw new Error(`The page never said "ready": ${errors.join('; ') || (error as Error).message}`, { cause: error });
   }
-  return page;
 }
 
 /** Posts `model` and resolves with the ms until the view has rendered it and a frame was painted. */
