@@ -12,21 +12,19 @@
 //   npm run package && node --import tsx --test test/e2e/history.test.ts
 
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import type { RunningEditor } from '../../scripts/lib/editor.mjs';
 import type { Simulator } from '../../tools/simulator/server';
 import { generateCorpus } from '../fakes/agentLogs';
 import { simSpentBetween, usd } from './expected';
 import { capturingFailure, closeSuite, findInWebviews, hoverTooltip, kpis, poll, screenshot, startGatewaySuite, statusBarItem, waitForStatusText, type Workbench } from './workbench';
+import { runCcusage } from '../ccusage';
 
 const VSIX = process.env['TB_VSIX'] ?? path.resolve(__dirname, '..', '..', 'token-budget.vsix');
-const CCUSAGE = path.resolve(__dirname, '..', '..', 'node_modules', 'ccusage', 'src', 'cli.js');
 const ITEM_ID = 'token-budget.token-budget.tokenBudget.meter';
 const KEY = 'e2e-history-key-5d21';
 /** The extension host and ccusage both bucket local-log days in this zone. */
@@ -66,7 +64,7 @@ function addDays(day: string, n: number): string {
 
 /** ccusage's daily totals of the generated logs (local days in ZONE). */
 async function localDaily(): Promise<{ period: string; totalCost: number }[]> {
-  const { stdout } = await promisify(execFile)(process.execPath, [CCUSAGE, 'daily', '--json', '--offline', '--timezone', ZONE], { env: { PATH: process.env['PATH'], HOME: home, TZ: ZONE }, maxBuffer: 64 * 1024 * 1024 });
+  const stdout = await runCcusage(['daily', '--json', '--offline', '--timezone', ZONE], { PATH: process.env['PATH'], HOME: home, TZ: ZONE });
   return (JSON.parse(stdout) as { daily: { period: string; totalCost: number }[] }).daily;
 }
 

@@ -7,16 +7,14 @@
  * `--timezone`. `scanAgent` sets TZ for the scan and puts it back.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { candidateRoots, scanDirs, type Env, type LocalSourceId } from '../../../src/sources/localLogs/paths';
 import { Scanner, type ScanResult } from '../../../src/sources/localLogs/scanner';
+import { runCcusage } from '../../ccusage';
 
 export const ZONE = 'Asia/Kolkata';
-const CCUSAGE = path.resolve(__dirname, '../../../node_modules/ccusage/src/cli.js');
 
 export interface DayTotal {
   cost: number;
@@ -71,8 +69,7 @@ interface CcusageDaily {
  * the agent (`gemini`, `opencode`, `qwen`, …).
  */
 export async function ccusageDaily(command: string, home: string, env: Env = {}): Promise<DayTotals> {
-  const childEnv: NodeJS.ProcessEnv = { PATH: process.env['PATH'], HOME: home, TZ: ZONE, ...env };
-  const { stdout } = await promisify(execFile)(process.execPath, [CCUSAGE, command, 'daily', '--json', '--offline', '--timezone', ZONE], { env: childEnv, maxBuffer: 64 * 1024 * 1024 });
+  const stdout = await runCcusage([command, 'daily', '--json', '--offline', '--timezone', ZONE], { PATH: process.env['PATH'], HOME: home, TZ: ZONE, ...env });
   const parsed = JSON.parse(stdout) as CcusageDaily;
   const map: DayTotals = new Map();
   for (const d of parsed.daily) {

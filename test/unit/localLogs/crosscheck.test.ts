@@ -19,31 +19,26 @@
 // genai-prices tiers the request by its whole input: the prices differ by design) and `costUSD`
 // fields (ccusage would use them).
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, it } from 'node:test';
-import { promisify } from 'node:util';
 import { Scanner } from '../../../src/sources/localLogs/scanner';
 import { generateCorpus } from '../../fakes/agentLogs';
 import { request, tempHome } from './helpers';
+import { CCUSAGE_CLI, runCcusage } from '../../ccusage';
 
 const ZONE = 'Asia/Kolkata';
-const CCUSAGE = path.resolve(__dirname, '../../../node_modules/ccusage/src/cli.js');
 
 interface CcusageDaily {
   daily: { period: string; totalCost: number; inputTokens: number; outputTokens: number; cacheReadTokens: number; cacheCreationTokens: number; totalTokens: number }[];
 }
 
 async function ccusage(home: string): Promise<CcusageDaily> {
-  const env: NodeJS.ProcessEnv = { PATH: process.env['PATH'], HOME: home, TZ: ZONE };
-  const { stdout } = await promisify(execFile)(process.execPath, [CCUSAGE, 'daily', '--json', '--offline', '--timezone', ZONE], { env, maxBuffer: 64 * 1024 * 1024 });
-  return JSON.parse(stdout) as CcusageDaily;
+  return JSON.parse(await runCcusage(['daily', '--json', '--offline', '--timezone', ZONE], { PATH: process.env['PATH'], HOME: home, TZ: ZONE })) as CcusageDaily;
 }
 
 void describe('cross-check with ccusage', () => {
   void it('daily totals equal ccusage daily --json --offline within 0.5% (cost) on a corpus with every trap', async () => {
-    assert.ok(existsSync(CCUSAGE), 'ccusage is a devDependency (npm ci)');
+    assert.ok(existsSync(CCUSAGE_CLI), 'ccusage is a devDependency (npm ci)');
     const original = process.env['TZ'];
     process.env['TZ'] = ZONE;
     try {

@@ -8,10 +8,8 @@
 // in `totalTokens` and in the cost; here output includes the thinking (the ledger's convention), so
 // output is compared with ccusage's total less its input and cache tokens.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { describe, it } from 'node:test';
 import { antigravityFormat, antigravityLedgerModel, antigravityModelName, conversationCalls, decodeFields, generationRecord, readAntigravity, stepRecord } from '../../../../src/sources/localLogs/parsers/antigravity';
 import type { SqliteDb } from '../../../../src/sources/localLogs/parsers/format';
@@ -19,6 +17,7 @@ import { Scanner } from '../../../../src/sources/localLogs/scanner';
 import { addGeneration, addStep, addTrajectory, agySkip, checkpoint, fieldBytes, fieldVarint, generationBlob, openConversation, openDatabase, stepBlob, writeAntigravityCorpus, type CallSpec } from '../../../fakes/agents/antigravity';
 import { assertSameDays, ccusageDaily, scanAgent, ZONE, type DayTotals } from '../agentHarness';
 import { tempHome } from '../helpers';
+import { runCcusage } from '../../../ccusage';
 
 const skip = agySkip();
 const MS = Date.UTC(2026, 2, 10, 10, 0, 0);
@@ -31,8 +30,7 @@ function readOnly(file: string): SqliteDb & { close(): void } {
 
 /** ccusage's totalTokens per day (its outputTokens leaves the thinking out; its total has it). */
 async function ccusageTotalTokens(home: string, env: Record<string, string> = {}): Promise<Map<string, number>> {
-  const cli = path.resolve(__dirname, '../../../../node_modules/ccusage/src/cli.js');
-  const { stdout } = await promisify(execFile)(process.execPath, [cli, 'antigravity', 'daily', '--json', '--offline', '--timezone', ZONE], { env: { PATH: process.env['PATH'], HOME: home, TZ: ZONE, ...env } });
+  const stdout = await runCcusage(['antigravity', 'daily', '--json', '--offline', '--timezone', ZONE], { PATH: process.env['PATH'], HOME: home, TZ: ZONE, ...env });
   const parsed = JSON.parse(stdout) as { daily: { period?: string; date?: string; totalTokens: number }[] };
   return new Map(parsed.daily.map((d) => [d.period ?? d.date ?? '', d.totalTokens]));
 }

@@ -3,14 +3,11 @@
  * only: day totals by model on both sides (ccusage's `modelBreakdowns`, the scan's rows), and
  * hand-computed costs at list prices.
  */
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import type { Env } from '../../../../src/sources/localLogs/paths';
 import type { ScanResult } from '../../../../src/sources/localLogs/scanner';
 import { ZONE } from '../agentHarness';
+import { runCcusage } from '../../../ccusage';
 
-const CCUSAGE = path.resolve(__dirname, '../../../../node_modules/ccusage/src/cli.js');
 
 export interface ModelDay {
   cost: number;
@@ -52,8 +49,7 @@ export interface CcusageReport {
 
 /** `ccusage <command> daily --json --offline --timezone ZONE`, by model, under HOME = `home` and only `env` besides. */
 export async function ccusageReport(command: string, home: string, env: Env = {}, name: (model: string) => string = (m) => m): Promise<CcusageReport> {
-  const childEnv: NodeJS.ProcessEnv = { PATH: process.env['PATH'], HOME: home, TZ: ZONE, ...env };
-  const { stdout } = await promisify(execFile)(process.execPath, [CCUSAGE, command, 'daily', '--json', '--offline', '--timezone', ZONE], { env: childEnv, maxBuffer: 64 * 1024 * 1024 });
+  const stdout = await runCcusage([command, 'daily', '--json', '--offline', '--timezone', ZONE], { PATH: process.env['PATH'], HOME: home, TZ: ZONE, ...env });
   const parsed = JSON.parse(stdout) as Report;
   const models: ByModel = new Map();
   const totals = new Map<string, number>();

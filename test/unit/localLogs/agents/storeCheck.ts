@@ -6,15 +6,14 @@
  * It checks the format (the companion included) against ccusage while the scanner's side of
  * `companion` and `depth` is not merged; the scanner's own read is checked with scanAgent.
  */
-import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import type { JsonFileFormat, SqliteDb, SqliteFormat, Usage } from '../../../../src/sources/localLogs/parsers/format';
 import type { Env } from '../../../../src/sources/localLogs/paths';
 import { priceUsage } from '../../../../src/pricing/prices';
 import { databaseSync } from '../../../fakes/agents/opencode';
 import { ZONE, type DayTotal, type DayTotals } from '../agentHarness';
+import { runCcusage } from '../../../ccusage';
 
 function files(dir: string, depth: number | undefined, isLog: (name: string) => boolean, out: string[]): void {
   let names: string[];
@@ -108,9 +107,7 @@ export function daysOf(usages: readonly Usage[]): DayTotals {
  * drops; here output = totalTokens − input − cache.
  */
 export async function ccusageDays(command: string, home: string, env: Env = {}): Promise<DayTotals> {
-  const cli = path.resolve(__dirname, '../../../../node_modules/ccusage/src/cli.js');
-  const childEnv: NodeJS.ProcessEnv = { PATH: process.env['PATH'], HOME: home, TZ: ZONE, ...env };
-  const { stdout } = await promisify(execFile)(process.execPath, [cli, command, 'daily', '--json', '--offline', '--timezone', ZONE], { env: childEnv, maxBuffer: 64 * 1024 * 1024 });
+  const stdout = await runCcusage([command, 'daily', '--json', '--offline', '--timezone', ZONE], { PATH: process.env['PATH'], HOME: home, TZ: ZONE, ...env });
   const parsed = JSON.parse(stdout) as { daily: { date?: string; period?: string; totalCost: number; inputTokens: number; cacheReadTokens: number; cacheCreationTokens: number; totalTokens: number }[] };
   const map: DayTotals = new Map();
   for (const d of parsed.daily) {
