@@ -25,7 +25,8 @@ import type { RunningEditor } from '../../scripts/lib/editor.mjs';
 import { publicKeyPrefix } from '../../src/sources/http';
 import type { Simulator } from '../../tools/simulator/server';
 import { expectedSpend, usd } from './expected';
-import { blocking, countByImpact, DASHBOARD_LOADED, describeViolations, runAxe } from './journey';
+import { assertAccessible } from '../axe';
+import { DASHBOARD_LOADED } from './journey';
 import {
   answerInputBox,
   answerQuickPick,
@@ -480,22 +481,15 @@ void describe('budget dashboard in the real workbench', { timeout: 300_000 }, ()
     await screenshot(page, 'dashboard-dark');
   }));
 
-  // The listing's accessibility promise: axe-core on the dashboard in the dark, light and
-  // high-contrast themes, failing on any violation of impact moderate or above (minor ones printed).
-  const themes: ThemeName[] = ['Default Dark Modern', 'Default Light Modern', 'Default High Contrast'];
-  for (const theme of themes) {
-    void test(`axe-core finds no violation of impact moderate or above in ${theme}`, () =>
-      capturingFailure(page, `dashboard-axe-${theme}`, async () => {
-        await setTheme(page, theme);
-        const result = await runAxe(await themedDashboard(page, theme));
-        const counts = countByImpact(result);
-        console.log(
-          `[axe] ${theme}: ${result.violations.length} rule(s) violated — critical ${counts.critical}, serious ${counts.serious}, moderate ${counts.moderate}, minor ${counts.minor} (nodes); ${result.passes} rules passed, ${result.incomplete} need review`,
-        );
-        for (const line of describeViolations(result)) console.log(`[axe]   ${line}`);
-        assert.deepEqual(blocking(result), [], `axe violations in ${theme}`);
-      }));
-  }
+  // The listing's accessibility promise: axe-core on the dashboard in the workbench's own default
+  // theme (its real colours reach the webview). The light and high-contrast themes, and dark
+  // again, are audited on the dashboard page (test/page/dashboard.test.ts): each audit here
+  // costs a theme change of the whole workbench.
+  void test('axe-core finds no violation of impact moderate or above in Default Dark Modern', () =>
+    capturingFailure(page, 'dashboard-axe-Default Dark Modern', async () => {
+      await setTheme(page, 'Default Dark Modern');
+      await assertAccessible(await themedDashboard(page, 'Default Dark Modern'), 'Default Dark Modern');
+    }));
 
   void test('a window reload restores the panel with its numbers', () => capturingFailure(page, 'dashboard-reload', async () => {
     const navigated = page.waitForEvent('framenavigated', { predicate: (f) => f === page.mainFrame(), timeout: 30_000 });
