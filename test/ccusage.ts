@@ -6,7 +6,7 @@
  * run ccusage some sixty times). Where the binary is missing, the launcher runs and says why.
  */
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
@@ -16,9 +16,24 @@ export const CCUSAGE_CLI = path.join(MODULES, 'ccusage', 'src', 'cli.js');
 /** The native binary the launcher starts (as its getNativePackageName names it). */
 const NATIVE = path.join(MODULES, '@ccusage', `ccusage-${process.platform}-${process.arch}`, 'bin', process.platform === 'win32' ? 'ccusage.exe' : 'ccusage');
 
+/**
+ * The native binary, made executable as the launcher makes it (npm leaves the package's install
+ * script unrun, and the binary comes out of the tarball without its execute bits); undefined where
+ * it is missing.
+ */
+function nativeBinary(): string | undefined {
+  if (!existsSync(NATIVE)) return undefined;
+  if (process.platform !== 'win32') {
+    const { mode } = statSync(NATIVE);
+    if ((mode & 0o111) !== 0o111) chmodSync(NATIVE, mode | 0o755);
+  }
+  return NATIVE;
+}
+
 /** `ccusage <args…>` with exactly `env` (HOME, TZ and the agents' variables are the caller's). */
 export async function runCcusage(args: readonly string[], env: NodeJS.ProcessEnv): Promise<string> {
-  const [file, argv] = existsSync(NATIVE) ? [NATIVE, [...args]] : [process.execPath, [CCUSAGE_CLI, ...args]];
+  const native = nativeBinary();
+  const [file, argv] = native ? [native, [...args]] : [process.execPath, [CCUSAGE_CLI, ...args]];
   const { stdout } = await promisify(execFile)(file, argv, { env, maxBuffer: 64 * 1024 * 1024 });
   return stdout;
 }
