@@ -166,7 +166,7 @@ void describe('the dashboard page in Chromium', { timeout: 120_000 }, () => {
       await waitForBarsInLegendColours(page, theme);
       await shot(page, `dashboard-page-${theme}`);
       assert.deepEqual(await cspViolations(page), []);
-      });
+    });
   }
 
   void test('a theme change in place redraws the charts in the new theme’s colours', async () => {
@@ -246,7 +246,7 @@ void describe('the dashboard page in Chromium', { timeout: 120_000 }, () => {
       assert.match((await table.locator('caption').textContent()) ?? '', /^Spend by project/);
       assert.match(await page.locator('vscode-tab-header', { hasText: 'By project' }).innerText(), /By project\s*3/);
       if (theme === 'dark') await shot(page, 'dashboard-page-projects');
-      }
+    }
   });
 
   void test('the year picker: labelled, newest first, worked by keyboard; an earlier year shows archived with a way back', async () => {
