@@ -13,12 +13,12 @@
  *
  * A database's files can be touched without a change: every reader that opens an SQLite database
  * in WAL mode, the scan's own read-only one included, makes the `-wal` file report a change (it
- * creates it when missing, and sets its owner when running as root) while its size and change time
- * stay. Counted, each scan of OpenCode's or Kilo's store asked for the next, one every
+ * creates it when missing, and sets its owner when running as root) while its size and
+ * modification time stay. Counted, each scan of OpenCode's or Kilo's store asked for the next, one every
  * `minIntervalMs` for as long as the window was open. For a source with companion files, an event
- * on a file whose size and change time are those last seen is therefore no change (`stamps`:
+ * on a file whose size and modification time are those last seen is therefore no change (`stamps`:
  * taken when the folder is first watched, and at each event); the scan's walker decides the same
- * way (a database's stamp is its size and change time with its companions').
+ * way (a database's stamp is its size and modification time with its companions').
  */
 import { watch, readdirSync, statSync, type FSWatcher } from 'node:fs';
 import path from 'node:path';
@@ -53,11 +53,11 @@ interface SourceWatch {
   levels: Map<string, number>;
   /** Whether a file (by its name) is a log of the source, or a log's companion (SQLite's `-wal`). */
   isLog(name: string): boolean;
-  /** A source with companion files (a database): its logs' and companions' size and change time as last seen, by path. */
+  /** A source with companion files (a database): its logs' and companions' size and modification time as last seen, by path. */
   stamps?: Map<string, string>;
 }
 
-/** A file's size and change time as one key ('' when it is gone). */
+/** A file's size and modification time as one key ('' when it is gone). */
 function stampKey(p: string): string {
   try {
     const st = statSync(p);
@@ -165,7 +165,7 @@ export class LogWatcher {
     for (const e of entries) if (e.isDirectory()) this.add(source, s, path.join(dir, e.name), true, levels - 1);
   }
 
-  /** True when `p`, a log or companion of a source with companions, has the size and change time last seen (and notes them otherwise). */
+  /** True when `p`, a log or companion of a source with companions, has the size and modification time last seen (and notes them otherwise). */
   private unchanged(s: SourceWatch, p: string): boolean {
     if (!s.stamps) return false;
     const now = stampKey(p);
