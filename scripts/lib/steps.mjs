@@ -94,8 +94,11 @@ async function copyInto(from, to) {
   }
   rmSync(to, { recursive: true, force: true });
   renameSync(partial, to);
-  // when it was made: the cache keeps the most recently used entries
-  utimesSync(to, new Date(), new Date());
+}
+
+/** Marks a cache entry as just used: the cache keeps the most recently used ones. */
+function touch(entry) {
+  utimesSync(entry, new Date(), new Date());
 }
 
 /**
@@ -116,7 +119,7 @@ export async function ensureDependencies() {
     try {
       await copyInto(cache.entry, join(root, 'node_modules'));
       if (dependenciesMatchLock()) {
-        utimesSync(cache.entry, new Date(), new Date());
+        touch(cache.entry);
         console.log(`[setup] node_modules copied from the cache (${cache.entry}), as npm ci left it for this package-lock.json`);
         return true;
       }
@@ -142,6 +145,7 @@ export async function ensureDependencies() {
         .sort((a, b) => mtime(b) - mtime(a));
       for (const old of others.slice(1)) rmSync(old, { recursive: true, force: true });
       await copyInto(join(root, 'node_modules'), cache.entry);
+      touch(cache.entry);
     } catch (error) {
       console.log(`[setup] node_modules was not cached (${error instanceof Error ? error.message : String(error)}); the next clean install runs npm ci again`);
     }
