@@ -30,10 +30,15 @@ function nativeBinary(): string | undefined {
   return NATIVE;
 }
 
-/** `ccusage <args…>` with exactly `env` (HOME, TZ and the agents' variables are the caller's). */
-export async function runCcusage(args: readonly string[], env: NodeJS.ProcessEnv): Promise<string> {
+/**
+ * `ccusage [agent] daily --json --offline [--by-agent] --timezone <zone>`, its standard output, run
+ * with only PATH, HOME = `home`, TZ = `zone` and `env` in its environment (so this machine's own
+ * agents' variables never reach it).
+ */
+export async function ccusageDailyJson(home: string, zone: string, opts: { agent?: string; byAgent?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<string> {
+  const args = [...(opts.agent ? [opts.agent] : []), 'daily', '--json', '--offline', ...(opts.byAgent ? ['--by-agent'] : []), '--timezone', zone];
   const native = nativeBinary();
-  const [file, argv] = native ? [native, [...args]] : [process.execPath, [CCUSAGE_CLI, ...args]];
-  const { stdout } = await promisify(execFile)(file, argv, { env, maxBuffer: 64 * 1024 * 1024 });
+  const [file, argv] = native ? [native, args] : [process.execPath, [CCUSAGE_CLI, ...args]];
+  const { stdout } = await promisify(execFile)(file, argv, { env: { PATH: process.env['PATH'], HOME: home, TZ: zone, ...opts.env }, maxBuffer: 64 * 1024 * 1024 });
   return stdout;
 }

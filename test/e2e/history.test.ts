@@ -22,7 +22,7 @@ import type { Simulator } from '../../tools/simulator/server';
 import { generateCorpus } from '../fakes/agentLogs';
 import { simSpentBetween, usd } from './expected';
 import { capturingFailure, closeSuite, findInWebviews, hoverTooltip, kpis, poll, screenshot, startGatewaySuite, statusBarItem, waitForStatusText, type Workbench } from './workbench';
-import { runCcusage } from '../ccusage';
+import { ccusageDailyJson } from '../ccusage';
 
 const VSIX = process.env['TB_VSIX'] ?? path.resolve(__dirname, '..', '..', 'token-budget.vsix');
 const ITEM_ID = 'token-budget.token-budget.tokenBudget.meter';
@@ -64,7 +64,7 @@ function addDays(day: string, n: number): string {
 
 /** ccusage's daily totals of the generated logs (local days in ZONE). */
 async function localDaily(): Promise<{ period: string; totalCost: number }[]> {
-  const stdout = await runCcusage(['daily', '--json', '--offline', '--timezone', ZONE], { PATH: process.env['PATH'], HOME: home, TZ: ZONE });
+  const stdout = await ccusageDailyJson(home, ZONE);
   return (JSON.parse(stdout) as { daily: { period: string; totalCost: number }[] }).daily;
 }
 

@@ -28,7 +28,7 @@ import { writeOpenClawCorpus } from '../fakes/agents/openClaw';
 import { writePiCorpus } from '../fakes/agents/pi';
 import { writeInYear, type Shift } from '../fakes/agents/shift';
 import { capturingFailure, closeSuite, findInWebviews, hoverTooltip, launchJourneyEditor, openWorkbench, poll, runCommand, screenshot, statusBarItem, waitForStatusText, type Workbench } from './workbench';
-import { runCcusage } from '../ccusage';
+import { ccusageDailyJson } from '../ccusage';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const VSIX = process.env['TB_VSIX'] ?? path.join(REPO, 'token-budget.vsix');
@@ -97,7 +97,7 @@ interface Spend {
 
 /** The spend of this budget year (from 1 January, the default) up to today, in all and per agent, per ccusage. */
 async function expectedSpend(): Promise<Spend> {
-  const stdout = await runCcusage(['daily', '--json', '--offline', '--by-agent', '--timezone', ZONE], { PATH: process.env['PATH'], HOME: home, TZ: ZONE });
+  const stdout = await ccusageDailyJson(home, ZONE, { byAgent: true });
   const report = JSON.parse(stdout) as { daily: { period: string; totalCost: number; agents?: { agent: string; totalCost: number }[] }[] };
   const t = today();
   const yearStart = `${t.slice(0, 4)}-01-01`;

@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { candidateRoots, scanDirs, type Env, type LocalSourceId } from '../../../src/sources/localLogs/paths';
 import { Scanner, type ScanResult } from '../../../src/sources/localLogs/scanner';
-import { runCcusage } from '../../ccusage';
+import { ccusageDailyJson } from '../../ccusage';
 
 export const ZONE = 'Asia/Kolkata';
 
@@ -69,7 +69,7 @@ interface CcusageDaily {
  * the agent (`gemini`, `opencode`, `qwen`, …).
  */
 export async function ccusageDaily(command: string, home: string, env: Env = {}): Promise<DayTotals> {
-  const stdout = await runCcusage([command, 'daily', '--json', '--offline', '--timezone', ZONE], { PATH: process.env['PATH'], HOME: home, TZ: ZONE, ...env });
+  const stdout = await ccusageDailyJson(home, ZONE, { agent: command, env });
   const parsed = JSON.parse(stdout) as CcusageDaily;
   const map: DayTotals = new Map();
   for (const d of parsed.daily) {

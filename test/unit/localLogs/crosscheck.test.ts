@@ -24,7 +24,7 @@ import { describe, it } from 'node:test';
 import { Scanner } from '../../../src/sources/localLogs/scanner';
 import { generateCorpus } from '../../fakes/agentLogs';
 import { request, tempHome } from './helpers';
-import { CCUSAGE_CLI, runCcusage } from '../../ccusage';
+import { CCUSAGE_CLI, ccusageDailyJson } from '../../ccusage';
 
 const ZONE = 'Asia/Kolkata';
 
@@ -33,7 +33,7 @@ interface CcusageDaily {
 }
 
 async function ccusage(home: string): Promise<CcusageDaily> {
-  return JSON.parse(await runCcusage(['daily', '--json', '--offline', '--timezone', ZONE], { PATH: process.env['PATH'], HOME: home, TZ: ZONE })) as CcusageDaily;
+  return JSON.parse(await ccusageDailyJson(home, ZONE)) as CcusageDaily;
 }
 
 void describe('cross-check with ccusage', () => {

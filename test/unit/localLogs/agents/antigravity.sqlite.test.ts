@@ -17,7 +17,7 @@ import { Scanner } from '../../../../src/sources/localLogs/scanner';
 import { addGeneration, addStep, addTrajectory, agySkip, checkpoint, fieldBytes, fieldVarint, generationBlob, openConversation, openDatabase, stepBlob, writeAntigravityCorpus, type CallSpec } from '../../../fakes/agents/antigravity';
 import { assertSameDays, ccusageDaily, scanAgent, ZONE, type DayTotals } from '../agentHarness';
 import { tempHome } from '../helpers';
-import { runCcusage } from '../../../ccusage';
+import { ccusageDailyJson } from '../../../ccusage';
 
 const skip = agySkip();
 const MS = Date.UTC(2026, 2, 10, 10, 0, 0);
@@ -30,7 +30,7 @@ function readOnly(file: string): SqliteDb & { close(): void } {
 
 /** ccusage's totalTokens per day (its outputTokens leaves the thinking out; its total has it). */
 async function ccusageTotalTokens(home: string, env: Record<string, string> = {}): Promise<Map<string, number>> {
-  const stdout = await runCcusage(['antigravity', 'daily', '--json', '--offline', '--timezone', ZONE], { PATH: process.env['PATH'], HOME: home, TZ: ZONE, ...env });
+  const stdout = await ccusageDailyJson(home, ZONE, { agent: 'antigravity', env });
   const parsed = JSON.parse(stdout) as { daily: { period?: string; date?: string; totalTokens: number }[] };
   return new Map(parsed.daily.map((d) => [d.period ?? d.date ?? '', d.totalTokens]));
 }

@@ -6,7 +6,7 @@
 import type { Env } from '../../../../src/sources/localLogs/paths';
 import type { ScanResult } from '../../../../src/sources/localLogs/scanner';
 import { ZONE } from '../agentHarness';
-import { runCcusage } from '../../../ccusage';
+import { ccusageDailyJson } from '../../../ccusage';
 
 
 export interface ModelDay {
@@ -49,7 +49,7 @@ export interface CcusageReport {
 
 /** `ccusage <command> daily --json --offline --timezone ZONE`, by model, under HOME = `home` and only `env` besides. */
 export async function ccusageReport(command: string, home: string, env: Env = {}, name: (model: string) => string = (m) => m): Promise<CcusageReport> {
-  const stdout = await runCcusage([command, 'daily', '--json', '--offline', '--timezone', ZONE], { PATH: process.env['PATH'], HOME: home, TZ: ZONE, ...env });
+  const stdout = await ccusageDailyJson(home, ZONE, { agent: command, env });
   const parsed = JSON.parse(stdout) as Report;
   const models: ByModel = new Map();
   const totals = new Map<string, number>();

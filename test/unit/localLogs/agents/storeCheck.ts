@@ -13,7 +13,7 @@ import type { Env } from '../../../../src/sources/localLogs/paths';
 import { priceUsage } from '../../../../src/pricing/prices';
 import { databaseSync } from '../../../fakes/agents/opencode';
 import { ZONE, type DayTotal, type DayTotals } from '../agentHarness';
-import { runCcusage } from '../../../ccusage';
+import { ccusageDailyJson } from '../../../ccusage';
 
 function files(dir: string, depth: number | undefined, isLog: (name: string) => boolean, out: string[]): void {
   let names: string[];
@@ -107,7 +107,7 @@ export function daysOf(usages: readonly Usage[]): DayTotals {
  * drops; here output = totalTokens − input − cache.
  */
 export async function ccusageDays(command: string, home: string, env: Env = {}): Promise<DayTotals> {
-  const stdout = await runCcusage([command, 'daily', '--json', '--offline', '--timezone', ZONE], { PATH: process.env['PATH'], HOME: home, TZ: ZONE, ...env });
+  const stdout = await ccusageDailyJson(home, ZONE, { agent: command, env });
   const parsed = JSON.parse(stdout) as { daily: { date?: string; period?: string; totalCost: number; inputTokens: number; cacheReadTokens: number; cacheCreationTokens: number; totalTokens: number }[] };
   const map: DayTotals = new Map();
   for (const d of parsed.daily) {
