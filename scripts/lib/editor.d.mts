@@ -81,8 +81,13 @@ export interface RunningEditor {
   /** code-server's stdout+stderr, also on disk while running. */
   logFile: string;
   process: ChildProcess;
-  /** Kills code-server's whole process group, waits for it, removes temp folders. Idempotent. */
-  stop(): Promise<void>;
+  /**
+   * Stops code-server and every process it started (its process group), waits for them, then
+   * removes the temporary folders; idempotent. It is
+   * asked to end (SIGTERM: the extension host deactivates its extensions) and killed after 5 s;
+   * `now` kills it at once (the end of a test, where nothing is left to save).
+   */
+  stop(options?: { now?: boolean }): Promise<void>;
   /** code-server's output so far (last 4000 lines). */
   logs(): string;
 }

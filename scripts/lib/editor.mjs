@@ -963,9 +963,9 @@ export async function launchEditor(opts = {}) {
     log(`[editor] code-server ready: ${url}`);
 
     let stopping;
-    const stop = () =>
+    const stop = ({ now = false } = {}) =>
       (stopping ??= (async () => {
-        if (!exited) {
+        if (!exited && !now) {
           killGroup('SIGTERM');
           await Promise.race([exitPromise, new Promise((r) => setTimeout(r, 5000))]);
         }

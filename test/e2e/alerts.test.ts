@@ -74,7 +74,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close().catch(() => undefined);
-  await editor?.stop();
+  await editor?.stop({ now: true });
   await sim?.close();
 });
 

@@ -133,7 +133,7 @@ async function runSuiteInCodeServer(): Promise<SuiteRun> {
     return run;
   } finally {
     await browser.close().catch(() => undefined);
-    await editor?.stop();
+    await editor?.stop({ now: true });
     await fs.rm(tmp, { recursive: true, force: true });
   }
 }

@@ -149,7 +149,7 @@ before(async () => {
 
 after(async () => {
   await wb?.close();
-  await editor?.stop();
+  await editor?.stop({ now: true });
   await Promise.all([litellm, openai, anthropic, openrouter, copilot].map((f) => f?.close()));
 });
 
