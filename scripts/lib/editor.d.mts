@@ -83,9 +83,9 @@ export interface RunningEditor {
   process: ChildProcess;
   /**
    * Stops code-server and every process it started (its process group), waits for them, then
-   * removes the temporary folders; idempotent. It is
-   * asked to end (SIGTERM: the extension host deactivates its extensions) and killed after 5 s;
-   * `now` kills it at once (the end of a test, where nothing is left to save).
+   * removes the temporary folders; idempotent. It is asked to end (SIGTERM: the extension host
+   * deactivates its extensions) and killed after 5 s; `now` kills it at once (the end of a test,
+   * where nothing is left to save).
    */
   stop(options?: { now?: boolean }): Promise<void>;
   /** code-server's output so far (last 4000 lines). */

@@ -475,7 +475,10 @@ export async function startGatewaySuite(key: string, launch: (sim: Simulator) =>
   }
 }
 
-/** Closes what a suite started, newest first (the editor killed at once: the suite is over, nothing is left to save); parts that never started are skipped. */
+/**
+ * Closes what a suite started, newest first; parts that never started are skipped. The editor is
+ * killed at once: the suite is over, and nothing is left to save.
+ */
 export async function closeSuite(parts: { wb?: Workbench | undefined; editor?: RunningEditor | undefined; sim?: Simulator | undefined }): Promise<void> {
   await parts.wb?.close();
   await parts.editor?.stop({ now: true });
