@@ -73,4 +73,12 @@ if (watch) {
     Object.assign(metafile.outputs, r.metafile.outputs);
   }
   if (production) await writeFile('dist/meta.json', JSON.stringify(metafile));
+  // The parser thread starts for a first scan; price data (~470 KB of genai-prices) in its bundle
+  // once doubled its start-up. Only the scan worker counts, and prices.
+  const parser = Object.entries(metafile.outputs).find(([file]) => file.endsWith('scanParser.js'));
+  const priced = Object.keys(parser?.[1].inputs ?? {}).filter((input) => input.includes('genai-prices') || input.endsWith('pricing/prices.ts'));
+  if (priced.length > 0) {
+    console.error(`dist/scanParser.js must not hold price data, but bundles ${priced.join(', ')}: import what its reading code needs from a module without it (src/pricing/probe.ts).`);
+    process.exit(1);
+  }
 }

@@ -27,9 +27,9 @@
  * and flag it; they never read it as $0.
  */
 import { calcPrice, type ModelPrice, type PriceCalculation, type Usage } from '@pydantic/genai-prices';
+import { BASE_PROBE_INPUT } from './probe';
 
-/** A request this small is in every model's base tier (the lowest tier start in the data is 128k). */
-export const BASE_PROBE_INPUT = 1;
+export { BASE_PROBE_INPUT };
 /** Anthropic's long-context boundary: a request over this many input tokens is priced higher. */
 export const LONG_CONTEXT_START = 200_000;
 /** Just over 200k input tokens: the tier of Anthropic's "200k-1M" context-window rows. */

@@ -37,7 +37,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { BASE_PROBE_INPUT } from '../../../pricing/prices';
+import { BASE_PROBE_INPUT } from '../../../pricing/probe';
 import { jsonWithoutLongStrings } from '../jsonBytes';
 import { FLAG_UNPRICED, hash53, R_BUCKET, R_COST, R_FILE, R_FLAGS, R_INPUT, R_OUTPUT, R_READ, R_WRITE, RECORD, type FileState } from '../state';
 import type { AgentFormat, JsonFileFormat, SqliteDb, SqliteFormat, Usage } from './format';
