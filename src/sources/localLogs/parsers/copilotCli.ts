@@ -232,12 +232,24 @@ function rootOf(file: string): string | null {
   }
 }
 
+/**
+ * Sessions whose session-state log was looked for and not found, per read of a file (a read works
+ * on its own copy of the file's state): a session's spans are many, one look a read is enough.
+ */
+const absent = new WeakMap<CopilotFileState, Set<string>>();
+
 /** Whether the session keeps a session-state log (then its shutdowns count, not its spans). */
 function hasSessionState(file: string, session: string, state: CopilotFileState): boolean {
   if (state.logged.includes(session)) return true;
   const root = rootOf(file);
   if (root === null || session.includes('/') || session.includes('\\') || session.startsWith('.')) return false;
-  if (!existsSync(path.join(root, 'session-state', session, 'events.jsonl'))) return false;
+  let missing = absent.get(state);
+  if (missing?.has(session)) return false;
+  if (!existsSync(path.join(root, 'session-state', session, 'events.jsonl'))) {
+    if (!missing) absent.set(state, (missing = new Set()));
+    missing.add(session);
+    return false;
+  }
   remember(state.logged, session);
   return true;
 }

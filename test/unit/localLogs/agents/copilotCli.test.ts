@@ -164,6 +164,20 @@ void describe('GitHub Copilot CLI format', () => {
     assert.deepEqual(state.logged, ['live']);
   });
 
+  void it('a session-state log that appears after a read of the spans is found by the next read: later spans of that session are not counted', () => {
+    const home = tempHome('tb-copilot-');
+    const root = path.join(home, '.copilot');
+    const file = path.join(root, 'otel', 'x.jsonl');
+    const span = (id: string, hhmm: string) => chatSpan({ trace: `t-${id}`, span: 's', model: 'gpt-5', session: 'late', ms: Date.parse(T(hhmm)), input: 100, output: 10 });
+    // Several spans of the session in one read (its log is looked for once, and not there).
+    write(file, [span('a', '09:00'), span('b', '09:10')]);
+    const scanner = new Scanner();
+    assert.equal(scanAgent('copilotCli', home, {}, scanner).result.stats.entries, 2);
+    write(eventsFile(root, 'late'), [JSON.stringify({ type: 'session.start', data: { sessionId: 'late' }, id: 'a', timestamp: T('09:00'), parentId: null })]);
+    append(file, `${span('c', '10:00')}\n`);
+    assert.equal(scanAgent('copilotCli', home, {}, scanner).result.stats.entries, 0);
+  });
+
   void it('reads appended lines with the totals of the run before (incremental), a torn line once it is whole', () => {
     const home = tempHome('tb-copilot-');
     const file = eventsFile(path.join(home, '.copilot'), 'inc');
