@@ -34,6 +34,9 @@
  *    subcommand (every agent it finds; the native binary of the npm package, and through its npm
  *    launcher on the multi-agent corpus), wall and CPU time, peak RSS. Once more, untimed, with
  *    `--by-agent`, for its totals per agent beside ours.
+ * 5. Where `taskset` is there, both cold scans of the multi-agent corpus again on one CPU
+ *    (`taskset -c 0`; this scanner then reads without its parser thread): how fast each is per
+ *    CPU, and how much each gains from the second CPU on this machine.
  *
  * Runs: TB_BENCH_RUNS (default 3); medians are reported (peak memory: the largest). Targets
  * (issue #15), printed last with met / MISSED: (1) a cold scan at least 2× faster than ccusage's
@@ -443,8 +446,16 @@ async function main(): Promise<void> {
   const mineSmall: { run: ChildResult; wall: Timed }[] = [];
   const nativeSmall: Timed[] = [];
   let ccTotals = { totalCost: NaN, totalTokens: NaN };
-  const runChild = async (cfg: ChildConfig, e: NodeJS.ProcessEnv) => {
-    const w = await timed(process.execPath, [childFile, '--child', JSON.stringify(cfg)], e);
+  // Each side on one CPU as well (taskset -c 0; this scanner then has no parser thread): how fast
+  // each is per CPU, and what a second CPU gives each on this machine.
+  const taskset = ['/usr/bin/taskset', '/bin/taskset'].find((f) => existsSync(f));
+  const mineOne: ChildResult[] = [];
+  const nativeOne: Timed[] = [];
+  const onOneCpu = (cmd: string, args: string[]): [string, string[]] => (taskset ? [taskset, ['-c', '0', cmd, ...args]] : [cmd, args]);
+  const runChild = async (cfg: ChildConfig, e: NodeJS.ProcessEnv, oneCpu = false) => {
+    const args = [childFile, '--child', JSON.stringify(cfg)];
+    const [cmd, argv] = oneCpu ? onOneCpu(process.execPath, args) : [process.execPath, args];
+    const w = await timed(cmd, argv, e);
     return { run: JSON.parse(w.stdout.trim().split('\n').pop() ?? '{}') as ChildResult, wall: w };
   };
   for (let i = 0; i < RUNS; i++) {
@@ -458,6 +469,10 @@ async function main(): Promise<void> {
     launcher.push(await timed(process.execPath, [ccusageLauncher, ...ccArgs], env));
     if (ccusageNative) nativeSmall.push(await timed(ccusageNative, ccArgs, smallEnv));
     mineSmall.push(await runChild({ home: smallHome, workerFile, appends: [] }, smallEnv));
+    if (taskset) {
+      if (ccusageNative) nativeOne.push(await timed(...onOneCpu(ccusageNative, ccArgs), env));
+      mineOne.push((await runChild({ home, workerFile, appends: [] }, env, true)).run);
+    }
   }
   const ccByAgent = ccusageNative ? byAgent((await timed(ccusageNative, [...ccArgs, '--by-agent'], env)).stdout) : new Map<LocalSourceId, { cost: number; tokens: number }>();
   const load1 = os.loadavg();
@@ -475,6 +490,8 @@ async function main(): Promise<void> {
   const peakSmallMb = Math.max(...mineSmall.map((x) => x.run.maxRssKb)) / 1024;
   const smallCold = median(mineSmall.map((x) => x.run.coldSinceStartMs));
   const smallNative = median(nativeSmall.map((x) => x.wallMs));
+  const myOne = median(mineOne.map((r) => r.coldSinceStartMs));
+  const nativeOneWall = median(nativeOne.map((x) => x.wallMs));
   const appendMs = (source: LocalSourceId) => median(mine.map((x) => x.run.appends.find((a) => a.source === source)?.ms ?? NaN));
   const appendRows = appends.map(({ source }) => ({ source, ms: appendMs(source), entries: first?.appends.find((a) => a.source === source)?.entries ?? 0 }));
   const worstAppend = appendRows.reduce((w, a) => (a.ms > w.ms || !Number.isFinite(a.ms) ? a : w), appendRows[0] ?? { source: 'claudeCode', ms: NaN, entries: 0 });
@@ -492,6 +509,12 @@ async function main(): Promise<void> {
     ['Whole bench process (+ state save, 10 more scans, exit)', `${fmt(myProcessWall)} ms wall, ${fmt(median(mine.map((x) => x.wall.cpuMs)))} ms CPU`, ''],
     ['ccusage daily --json --offline (native, all agents)', ccusageNative ? `${fmt(nativeWall)} ms wall, ${fmt(median(native.map((x) => x.cpuMs)))} ms CPU, ${fmt(Math.max(...native.map((x) => x.maxRssKb)) / 1024)} MB RSS` : 'native binary not installed', ''],
     ['ccusage via npm launcher (npx ccusage)', `${fmt(launcherWall)} ms wall`, ''],
+    ...(taskset && ccusageNative
+      ? ([
+          ['One CPU (taskset -c 0), start → results: this / ccusage native', `${fmt(myOne)} ms / ${fmt(nativeOneWall)} ms: ${fmt(nativeOneWall / myOne, 2)}×`, ''],
+          ['Gain from the second CPU (time on one CPU / on all CPUs)', `this ${fmt(myOne / myColdSinceStart, 2)}×, ccusage native ${fmt(nativeOneWall / nativeWall, 2)}×`, ''],
+        ] as [string, string, string][])
+      : []),
     ['Ratio ccusage native / this (start → results)', ccusageNative ? `${fmt(ratio, 2)}×` : 'n/a', ccusageNative ? (ratio >= TARGET_RATIO ? `≥ ${TARGET_RATIO}×: met` : `≥ ${TARGET_RATIO}×: MISSED`) : ''],
     ...appendRows.map((a): [string, string, string] => [`1 MB appended, watcher path: ${a.source}`, `${fmt(a.ms, 1)} ms (${a.entries} usage ${a.entries === 1 ? 'entry: a session shutdown' : 'entries'})`, a.ms < TARGET_APPEND_MS ? `< ${TARGET_APPEND_MS} ms: met` : `< ${TARGET_APPEND_MS} ms: MISSED`]),
     ['1 MB appended, full walk of all Claude Code files', `${fmt(m((r) => r.appendFullMs), 1)} ms`, ''],
@@ -541,7 +564,7 @@ async function main(): Promise<void> {
   mkdirSync(path.join(ROOT, 'bench-results'), { recursive: true });
   writeFileSync(
     path.join(ROOT, 'bench-results', 'localLogs.json'),
-    JSON.stringify({ rows, agentRows, targets, ccusageByAgent: Object.fromEntries(ccByAgent), ccusageTotals: ccTotals, mine, native, launcher, small: { mine: mineSmall, native: nativeSmall }, load: [load0, load1] }, null, 2),
+    JSON.stringify({ rows, agentRows, targets, ccusageByAgent: Object.fromEntries(ccByAgent), ccusageTotals: ccTotals, mine, native, launcher, small: { mine: mineSmall, native: nativeSmall }, oneCpu: { mine: mineOne, native: nativeOne }, load: [load0, load1] }, null, 2),
   );
 }
 
