@@ -46,15 +46,39 @@ export function fingerprintAt(fd: number, offset: number, counters?: { fingerpri
 
 export class FileReader {
   private buf: Buffer;
+  /** With `lend`: the one list every read fills. */
+  private readonly lent: Entries | undefined;
 
-  constructor(private readonly chunkBytes: number = CHUNK_BYTES) {
+  /**
+   * `lend`: a read's entries are a view of a list the next read fills again (no allocation per
+   * file, for a caller that counts them before reading on); else each read's are a right-sized
+   * copy of their own, which can be transferred to another thread.
+   */
+  constructor(
+    private readonly chunkBytes: number = CHUNK_BYTES,
+    lend = false,
+  ) {
     this.buf = Buffer.allocUnsafe(chunkBytes);
+    this.lent = lend ? new Entries() : undefined;
+  }
+
+  /** A list for the next read: the lent one, emptied, or a new one. */
+  private entries(): Entries {
+    const out = this.lent;
+    if (!out) return new Entries();
+    out.reset();
+    return out;
+  }
+
+  /** The entries read into `out`, as this reader hands them over (see the constructor). */
+  private handOver(out: Entries): Float64Array {
+    return this.lent ? out.view() : out.take();
   }
 
   /** Reads `fd` from `from` to its end with `parser`. `state` is the parser's state of the file at `from` (not modified). */
   read<S>(parser: LogParser<S>, fd: number, from: number, state: S | undefined, file = ''): ParsedFile {
     const needle = parser.needle;
-    const out = new Entries();
+    const out = this.entries();
     const counters: ParseCounters = { fast: 0, slow: 0 };
     const st: S = state !== undefined ? parser.copy(state) : parser.initial();
     parser.open?.(st, file);
@@ -148,7 +172,7 @@ export class FileReader {
       lines,
       fast: counters.fast,
       slow: counters.slow,
-      entries: out.take(),
+      entries: this.handOver(out),
       count: out.count,
       models: out.models,
       ...(st !== undefined ? { state: st } : {}),
@@ -158,7 +182,7 @@ export class FileReader {
   /** A log read whole (one JSON document, a database): consumed to its size, no fingerprint. */
   private whole<S>(parser: LogParser<S>, file: string, st: S, out: Entries, counters: ParseCounters): ParsedFile {
     const size = (parser.readWhole as NonNullable<LogParser<S>['readWhole']>)(file, st, out, counters);
-    return { consumed: size, tail: 0, bytesRead: size, fingerprintBytes: 0, lines: out.count, fast: counters.fast, slow: counters.slow, entries: out.take(), count: out.count, models: out.models, ...(st !== undefined ? { state: st } : {}) };
+    return { consumed: size, tail: 0, bytesRead: size, fingerprintBytes: 0, lines: out.count, fast: counters.fast, slow: counters.slow, entries: this.handOver(out), count: out.count, models: out.models, ...(st !== undefined ? { state: st } : {}) };
   }
 }
 

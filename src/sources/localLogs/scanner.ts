@@ -210,7 +210,8 @@ export class Scanner {
   private zone: string | undefined;
 
   constructor(private readonly options: ScannerOptions = {}) {
-    this.reader = new FileReader(options.chunkBytes ?? CHUNK_BYTES);
+    // Entries lent: a file read on this thread is counted before the next is read (see apply).
+    this.reader = new FileReader(options.chunkBytes ?? CHUNK_BYTES, true);
     this.store = new StateStore({ ...(options.saveIntervalMs !== undefined ? { saveIntervalMs: options.saveIntervalMs } : {}), ...(options.clock ? { clock: options.clock } : {}) });
   }
 
@@ -390,9 +391,12 @@ export class Scanner {
     return runJob(this.reader, this.job(p, job, 0));
   }
 
-  /** Counts what was read of a file, now or, when its parser defers it, at the end of the scan. */
+  /**
+   * Counts what was read of a file, now or, when its parser defers it, at the end of the scan (its
+   * entries copied then: the reader fills the same list again for the next file).
+   */
   private apply(p: Prepared, job: Job, parsed: ParsedFile | null): void {
-    if (parsed && job.from === 0 && p.parser.defer?.(parsed, parsed.state)) p.deferred.push({ job, parsed });
+    if (parsed && job.from === 0 && p.parser.defer?.(parsed, parsed.state)) p.deferred.push({ job, parsed: { ...parsed, entries: parsed.entries.slice() } });
     else this.count(p, job, parsed);
   }
 

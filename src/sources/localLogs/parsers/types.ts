@@ -26,14 +26,30 @@ export interface ParseCounters {
   slow: number;
 }
 
+/** Entries a list starts with room for. */
+const FIRST_ENTRIES = 256;
+/** A list emptied for reuse keeps its room up to this many entries (~8 MB), else starts small again. */
+const KEPT_ENTRIES = 100_000;
+
 /** A growable list of entries with a small table of names (models, and projects where a parser keeps them per entry). */
 export class Entries {
-  data = new Float64Array(ENTRY * 256);
+  data = new Float64Array(ENTRY * FIRST_ENTRIES);
   count = 0;
-  readonly models: string[] = [];
+  /** A new array after `reset` (a list handed out before keeps its own). */
+  models: string[] = [];
   private readonly index = new Map<string, number>();
   private lastModel = '';
   private lastIndex = -1;
+
+  /** Empties the list for the next file, keeping its room (entries and models handed out before stay as they were only if copied). */
+  reset(): void {
+    this.count = 0;
+    this.models = [];
+    this.index.clear();
+    this.lastModel = '';
+    this.lastIndex = -1;
+    if (this.data.length > ENTRY * KEPT_ENTRIES) this.data = new Float64Array(ENTRY * FIRST_ENTRIES);
+  }
 
   /** The index of a model name (or another name, such as a project) in `models` (entries keep indices, not names). */
   model(name: string): number {
@@ -62,6 +78,11 @@ export class Entries {
   /** A right-sized copy (transferable). */
   take(): Float64Array {
     return this.data.slice(0, this.count * ENTRY);
+  }
+
+  /** The entries in place: valid until the list is reset. */
+  view(): Float64Array {
+    return this.data.subarray(0, this.count * ENTRY);
   }
 }
 
