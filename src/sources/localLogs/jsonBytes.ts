@@ -202,27 +202,47 @@ export function parseJsonLine(buf: Buffer, start: number, end: number): unknown 
 /** A token count as JSON.parse gave it: a positive finite number, else 0. */
 export const countOf = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : 0);
 
+/** Bytes searched in a plain loop before Buffer.indexOf takes over (a call costs more than a short scan). */
+const NEAR = 48;
+
 /**
  * JSON text buf[start, end) read as Latin-1 (see records.ts fromLatin1), the bodies of strings
  * longer than `maxString` bytes left out (`"…long…"` → `""`): what the agents' logs are mostly
  * made of (prompts, replies, tool output) is never decoded, parsed or kept, where no usage is.
  * Text that is not well-formed (a string left open) is returned whole, for JSON.parse to judge.
+ *
+ * Most strings are short (keys, ids, numbers' neighbours): their quotes are found by a loop over
+ * the next NEAR bytes, and only a longer search is left to Buffer.indexOf. With two indexOf calls
+ * per string, this took longer than JSON.parse of the whole line (Gemini CLI's bench lines: 138
+ * ms against 131); now about half that.
  */
 export function jsonWithoutLongStrings(buf: Buffer, start: number, end: number, maxString: number): string {
   let parts: string[] | undefined;
   let last = start; // bytes before this are in `parts`
   let pos = start;
   for (;;) {
-    const open = buf.indexOf(QUOTE, pos);
-    if (open < 0 || open >= end) break;
+    // The next string's opening quote (usually a few bytes on: `":`, `",`).
+    let open = pos;
+    const near = Math.min(end, pos + NEAR);
+    while (open < near && buf[open] !== QUOTE) open++;
+    if (open === near) {
+      if (near === end) break;
+      open = buf.indexOf(QUOTE, near);
+      if (open < 0 || open >= end) break;
+    }
+    // Its closing quote: in the loop for a short string (an escape skips the byte after it), else by indexOf.
     let close = open + 1;
-    for (;;) {
-      close = buf.indexOf(QUOTE, close);
-      if (close < 0 || close >= end) return buf.toString('latin1', start, end);
-      let b = close - 1;
-      while (buf[b] === BACKSLASH) b--;
-      if ((close - 1 - b) % 2 === 0) break; // not escaped
-      close++;
+    const nearEnd = Math.min(end, close + NEAR);
+    while (close < nearEnd && buf[close] !== QUOTE) close += buf[close] === BACKSLASH ? 2 : 1;
+    if (close >= nearEnd) {
+      for (;;) {
+        close = buf.indexOf(QUOTE, close);
+        if (close < 0 || close >= end) return buf.toString('latin1', start, end);
+        let b = close - 1;
+        while (buf[b] === BACKSLASH) b--;
+        if ((close - 1 - b) % 2 === 0) break; // not escaped
+        close++;
+      }
     }
     if (close - open - 1 > maxString) {
       (parts ??= []).push(buf.toString('latin1', last, open + 1));
