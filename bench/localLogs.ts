@@ -36,7 +36,9 @@
  *    `--by-agent`, for its totals per agent beside ours.
  * 5. Where `taskset` is there, both cold scans of the multi-agent corpus again on one CPU
  *    (`taskset -c 0`; this scanner then reads without its parser thread): how fast each is per
- *    CPU, and how much each gains from the second CPU on this machine.
+ *    CPU, and how much each gains from the second CPU on this machine. And what no scanner of
+ *    these bytes avoids: every file read in 1 MB chunks and searched for `"usage"`, nothing else,
+ *    on one thread and on two (what a second thread gains on work bound by memory traffic).
  *
  * Runs: TB_BENCH_RUNS (default 3); medians are reported (peak memory: the largest). Targets
  * (issue #15), printed last with met / MISSED: (1) a cold scan at least 2× faster than ccusage's
@@ -45,9 +47,10 @@
  * JSON-lines agent measured. Results also go to bench-results/localLogs.json.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { parentPort, Worker, workerData } from 'node:worker_threads';
 import type { LocalSourceId } from '../src/sources/localLogs/paths';
 import { PARALLEL_MIN_BYTES, type ScanResult } from '../src/sources/localLogs/scanner';
 import { claudeAssistantLine, claudeToolResultLine, CLAUDE_MODELS, generateCorpus } from '../test/fakes/agentLogs';
@@ -285,6 +288,58 @@ async function child(cfg: ChildConfig): Promise<void> {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Reading and searching alone: what any scanner of these bytes pays on this machine
+
+/** Reads `files` whole in 1 MB chunks, searching each chunk for `"usage"` (the hits are only counted). */
+function readAndSearch(files: readonly string[]): number {
+  const buf = Buffer.allocUnsafe(1 << 20);
+  const needle = Buffer.from('"usage"');
+  let hits = 0;
+  for (const file of files) {
+    const fd = openSync(file, 'r');
+    try {
+      for (let pos = 0; ; ) {
+        const n = readSync(fd, buf, 0, buf.length, pos);
+        if (n <= 0) break;
+        pos += n;
+        const chunk = buf.subarray(0, n);
+        for (let i = chunk.indexOf(needle); i >= 0; i = chunk.indexOf(needle, i + needle.length)) hits++;
+      }
+    } finally {
+      closeSync(fd);
+    }
+  }
+  return hits;
+}
+
+function filesUnder(dir: string, out: string[] = []): string[] {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) filesUnder(p, out);
+    else if (e.isFile()) out.push(p);
+  }
+  return out;
+}
+
+/**
+ * Every file under `home` read and searched by `threads` threads (the files dealt out in turn),
+ * in this process; prints the milliseconds from the listing's start to the last thread's end.
+ */
+async function floorChild(home: string, threads: number): Promise<void> {
+  const t = performance.now();
+  const files = filesUnder(home).sort();
+  const parts = Array.from({ length: threads }, (_, k) => files.filter((_f, i) => i % threads === k));
+  const others = parts.slice(1).map((part) => new Promise<void>((resolve, reject) => {
+    const w = new Worker(__filename, { argv: ['--floor-worker'], workerData: part });
+    w.once('message', () => resolve());
+    w.once('error', reject);
+  }));
+  readAndSearch(parts[0] ?? []);
+  await Promise.all(others);
+  process.stdout.write(`${JSON.stringify({ ms: performance.now() - t })}\n`);
+}
+
+// ---------------------------------------------------------------------------------------------
 // The parent
 
 function cached(dir: string, spec: unknown): Manifest | undefined {
@@ -403,6 +458,14 @@ async function main(): Promise<void> {
     await child(JSON.parse(process.argv[3] as string) as ChildConfig);
     return;
   }
+  if (process.argv[2] === '--floor') {
+    await floorChild(process.argv[3] as string, Number(process.argv[4]));
+    return;
+  }
+  if (process.argv[2] === '--floor-worker') {
+    parentPort?.postMessage(readAndSearch(workerData as string[]));
+    return;
+  }
   const load0 = os.loadavg();
   const manifest = ensureCorpus();
   const small = ensureSmallCorpus();
@@ -450,6 +513,9 @@ async function main(): Promise<void> {
   // each is per CPU, and what a second CPU gives each on this machine.
   const taskset = ['/usr/bin/taskset', '/bin/taskset'].find((f) => existsSync(f));
   const mineOne: ChildResult[] = [];
+  // Reading and searching alone, on one thread and on two (floorChild).
+  const floorOne: number[] = [];
+  const floorTwo: number[] = [];
   const nativeOne: Timed[] = [];
   const onOneCpu = (cmd: string, args: string[]): [string, string[]] => (taskset ? [taskset, ['-c', '0', cmd, ...args]] : [cmd, args]);
   const runChild = async (cfg: ChildConfig, e: NodeJS.ProcessEnv, oneCpu = false) => {
@@ -472,6 +538,10 @@ async function main(): Promise<void> {
     if (taskset) {
       if (ccusageNative) nativeOne.push(await timed(...onOneCpu(ccusageNative, ccArgs), env));
       mineOne.push((await runChild({ home, workerFile, appends: [] }, env, true)).run);
+    }
+    for (const threads of [1, 2]) {
+      const f = await timed(process.execPath, [childFile, '--floor', home, String(threads)], env);
+      (threads === 1 ? floorOne : floorTwo).push((JSON.parse(f.stdout.trim()) as { ms: number }).ms);
     }
   }
   const ccByAgent = ccusageNative ? byAgent((await timed(ccusageNative, [...ccArgs, '--by-agent'], env)).stdout) : new Map<LocalSourceId, { cost: number; tokens: number }>();
@@ -515,6 +585,7 @@ async function main(): Promise<void> {
           ['Gain from the second CPU (time on one CPU / on all CPUs)', `this ${fmt(myOne / myColdSinceStart, 2)}×, ccusage native ${fmt(nativeOneWall / nativeWall, 2)}×`, ''],
         ] as [string, string, string][])
       : []),
+    ['Reading and searching alone (every byte read, `"usage"` searched): one thread / two', `${fmt(median(floorOne))} ms / ${fmt(median(floorTwo))} ms: ${fmt(median(floorOne) / median(floorTwo), 2)}×`, ''],
     ['Ratio ccusage native / this (start → results)', ccusageNative ? `${fmt(ratio, 2)}×` : 'n/a', ccusageNative ? (ratio >= TARGET_RATIO ? `≥ ${TARGET_RATIO}×: met` : `≥ ${TARGET_RATIO}×: MISSED`) : ''],
     ...appendRows.map((a): [string, string, string] => [`1 MB appended, watcher path: ${a.source}`, `${fmt(a.ms, 1)} ms (${a.entries} usage ${a.entries === 1 ? 'entry: a session shutdown' : 'entries'})`, a.ms < TARGET_APPEND_MS ? `< ${TARGET_APPEND_MS} ms: met` : `< ${TARGET_APPEND_MS} ms: MISSED`]),
     ['1 MB appended, full walk of all Claude Code files', `${fmt(m((r) => r.appendFullMs), 1)} ms`, ''],
@@ -564,7 +635,7 @@ async function main(): Promise<void> {
   mkdirSync(path.join(ROOT, 'bench-results'), { recursive: true });
   writeFileSync(
     path.join(ROOT, 'bench-results', 'localLogs.json'),
-    JSON.stringify({ rows, agentRows, targets, ccusageByAgent: Object.fromEntries(ccByAgent), ccusageTotals: ccTotals, mine, native, launcher, small: { mine: mineSmall, native: nativeSmall }, oneCpu: { mine: mineOne, native: nativeOne }, load: [load0, load1] }, null, 2),
+    JSON.stringify({ rows, agentRows, targets, ccusageByAgent: Object.fromEntries(ccByAgent), ccusageTotals: ccTotals, mine, native, launcher, small: { mine: mineSmall, native: nativeSmall }, oneCpu: { mine: mineOne, native: nativeOne }, readAndSearch: { oneThread: floorOne, twoThreads: floorTwo }, load: [load0, load1] }, null, 2),
   );
 }
 
