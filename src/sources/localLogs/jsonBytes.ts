@@ -211,7 +211,7 @@ const NEAR = 48;
  * made of (prompts, replies, tool output) is never decoded, parsed or kept, where no usage is.
  * Text that is not well-formed (a string left open) is returned whole, for JSON.parse to judge.
  *
- * Most strings are short (keys, ids, numbers' neighbours): their quotes are found by a loop over
+ * Most strings are short (keys, ids, model names): their quotes are found by a loop over
  * the next NEAR bytes, and only a longer search is left to Buffer.indexOf. With two indexOf calls
  * per string, this took longer than JSON.parse of the whole line (Gemini CLI's bench lines: 138
  * ms against 131); now about half that.

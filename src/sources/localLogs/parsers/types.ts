@@ -41,7 +41,10 @@ export class Entries {
   private lastModel = '';
   private lastIndex = -1;
 
-  /** Empties the list for the next file, keeping its room (entries and models handed out before stay as they were only if copied). */
+  /**
+   * Empties the list for the next file, keeping its room: a view of its entries handed out before
+   * now shows the next file's; `models` handed out stay (a new array).
+   */
   reset(): void {
     this.count = 0;
     this.models = [];
