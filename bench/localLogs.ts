@@ -53,6 +53,7 @@ import path from 'node:path';
 import { parentPort, Worker, workerData } from 'node:worker_threads';
 import type { LocalSourceId } from '../src/sources/localLogs/paths';
 import { PARALLEL_MIN_BYTES, type ScanResult } from '../src/sources/localLogs/scanner';
+import { CCUSAGE_CLI, ccusageNativeBinary } from '../test/ccusage';
 import { claudeAssistantLine, claudeToolResultLine, CLAUDE_MODELS, generateCorpus } from '../test/fakes/agentLogs';
 import { appendedLines, JSONL_AGENTS, writeAgentsAtScale, writeSmallLines, type AgentScale, type JsonlAgent, type ScaleAgent } from '../test/fakes/agents/scale';
 
@@ -479,12 +480,8 @@ async function main(): Promise<void> {
   const esbuild = await import('esbuild');
   await esbuild.build({ entryPoints: [path.join(ROOT, 'bench', 'localLogs.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node18', outfile: childFile, logLevel: 'warning', external: ['esbuild'] });
 
-  const ccusageNative = (() => {
-    const pkg = `@ccusage/ccusage-${process.platform}-${process.arch}`;
-    const bin = path.join(ROOT, 'node_modules', pkg, 'bin', process.platform === 'win32' ? 'ccusage.exe' : 'ccusage');
-    return existsSync(bin) ? bin : undefined;
-  })();
-  const ccusageLauncher = path.join(ROOT, 'node_modules', 'ccusage', 'src', 'cli.js');
+  const ccusageNative = ccusageNativeBinary();
+  const ccusageLauncher = CCUSAGE_CLI;
   const ccVersion = (JSON.parse(readFileSync(path.join(ROOT, 'node_modules', 'ccusage', 'package.json'), 'utf8')) as { version: string }).version;
   // Per JSON-lines agent, a log at the 90th percentile of its sizes takes an appended megabyte.
   const appends = (['claudeCode', ...JSONL_AGENTS] as const).map((source) => {

@@ -19,9 +19,9 @@ const NATIVE = path.join(MODULES, '@ccusage', `ccusage-${process.platform}-${pro
 /**
  * The native binary, made executable as the launcher makes it (npm leaves the package's install
  * script unrun, and the binary comes out of the tarball without its execute bits); undefined where
- * it is missing.
+ * it is missing. The tests and bench:logs run it.
  */
-function nativeBinary(): string | undefined {
+export function ccusageNativeBinary(): string | undefined {
   if (!existsSync(NATIVE)) return undefined;
   if (process.platform !== 'win32') {
     const { mode } = statSync(NATIVE);
@@ -37,7 +37,7 @@ function nativeBinary(): string | undefined {
  */
 export async function ccusageDailyJson(home: string, zone: string, opts: { agent?: string; byAgent?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<string> {
   const args = [...(opts.agent ? [opts.agent] : []), 'daily', '--json', '--offline', ...(opts.byAgent ? ['--by-agent'] : []), '--timezone', zone];
-  const native = nativeBinary();
+  const native = ccusageNativeBinary();
   const [file, argv] = native ? [native, args] : [process.execPath, [CCUSAGE_CLI, ...args]];
   const { stdout } = await promisify(execFile)(file, argv, { env: { PATH: process.env['PATH'], HOME: home, TZ: zone, ...opts.env }, maxBuffer: 64 * 1024 * 1024 });
   return stdout;
