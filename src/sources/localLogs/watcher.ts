@@ -14,8 +14,8 @@
  * A database's files can be touched without a change: every reader that opens an SQLite database
  * in WAL mode, the scan's own read-only one included, makes the `-wal` file report a change (it
  * creates it when missing, and sets its owner when running as root) while its size and
- * modification time stay. Counted, each scan of OpenCode's or Kilo's store asked for the next, one every
- * `minIntervalMs` for as long as the window was open. For a source with companion files, an event
+ * modification time stay. Counted, each scan of OpenCode's or Kilo's store asked for the next, one
+ * every `minIntervalMs` for as long as the window was open. For a source with companion files, an event
  * on a file whose size and modification time are those last seen is therefore no change (`stamps`:
  * taken when the folder is first watched, and at each event); the scan's walker decides the same
  * way (a database's stamp is its size and modification time with its companions').

@@ -8,7 +8,6 @@ import type { ScanResult } from '../../../../src/sources/localLogs/scanner';
 import { ZONE } from '../agentHarness';
 import { ccusageDailyJson } from '../../../ccusage';
 
-
 export interface ModelDay {
   cost: number;
   input: number;
